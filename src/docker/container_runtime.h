@@ -1,0 +1,99 @@
+#pragma once
+// The container operations the agent needs, as an interface. The real side speaks the
+// Docker Engine API over /var/run/docker.sock (engine_runtime.h); the test side is an
+// in-memory runtime that can fail or "crash" at any call (tests/support/in_memory_runtime.h).
+#include <chrono>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace drover::docker {
+
+/// A failed runtime call. `status` is the engine's HTTP status (0 when the engine
+/// could not be reached at all); `what()` is the engine's own message.
+class RuntimeError : public std::runtime_error {
+ public:
+  RuntimeError(int status, const std::string& message)
+      : std::runtime_error(message), status_(status) {}
+  int status() const { return status_; }
+  bool unreachable() const { return status_ == 0; }
+
+ private:
+  int status_;
+};
+
+struct ContainerState {
+  std::string status;  // created | running | paused | restarting | removing | exited | dead
+  bool running = false;
+  bool restarting = false;
+  int exit_code = 0;
+  bool oom_killed = false;
+  std::string health;  // "" when the image has no HEALTHCHECK; else starting | healthy | unhealthy
+  std::string started_at;  // RFC 3339, as the engine reports it
+  std::string error;
+};
+
+struct ContainerInfo {
+  std::string id;
+  std::string name;      // without the leading '/'
+  std::string image_id;  // sha256:...
+  std::string image_ref; // Config.Image: the reference it was created from
+  ContainerState state;
+  int restart_count = 0;
+  nlohmann::json config;       // the inspect document's Config (ContainerConfig)
+  nlohmann::json host_config;  // HostConfig
+  nlohmann::json networks;     // NetworkSettings.Networks
+};
+
+struct ImageInfo {
+  std::string id;  // sha256:...
+  std::vector<std::string> repo_tags;
+  std::vector<std::string> repo_digests;  // repo@sha256:...
+  nlohmann::json config;                  // the image's Config: Cmd, Entrypoint, Env, Healthcheck...
+  std::int64_t size = 0;
+};
+
+struct PruneResult {
+  std::int64_t space_reclaimed = 0;
+  std::vector<std::string> deleted;
+};
+
+class ContainerRuntime {
+ public:
+  virtual ~ContainerRuntime() = default;
+
+  /// Throws RuntimeError when the engine does not answer.
+  virtual void ping() = 0;
+  /// The engine's data root (Docker's `DockerRootDir`), for the free-disk check.
+  virtual std::string data_root() = 0;
+
+  /// nullopt when no container has this exact name or id.
+  virtual std::optional<ContainerInfo> inspect_container(const std::string& name_or_id) = 0;
+  virtual std::optional<ImageInfo> inspect_image(const std::string& ref) = 0;
+
+  /// Pulls `ref` (repo:tag or repo@sha256:...) and returns the local image. A registry
+  /// error (unknown tag, auth, network) throws RuntimeError with the registry's message.
+  virtual ImageInfo pull_image(const std::string& ref) = 0;
+
+  /// Docker create body: ContainerConfig fields plus HostConfig and NetworkingConfig.
+  virtual std::string create_container(const std::string& name, const nlohmann::json& body) = 0;
+  virtual void start_container(const std::string& id) = 0;
+  /// Graceful stop: SIGTERM (or the container's StopSignal), SIGKILL after `timeout`.
+  virtual void stop_container(const std::string& id, std::chrono::seconds timeout) = 0;
+  virtual void rename_container(const std::string& id, const std::string& new_name) = 0;
+  /// Force-removes the container (and its anonymous volumes are kept).
+  virtual void remove_container(const std::string& id) = 0;
+
+  /// The container's stdout+stderr lines, the last `tail` (all when tail <= 0).
+  /// `since_unix` > 0 keeps only lines logged at or after that time.
+  virtual std::vector<std::string> container_logs(const std::string& id, int tail,
+                                                  std::int64_t since_unix = 0) = 0;
+
+  /// `docker image prune -af`: removes every image no container uses.
+  virtual PruneResult prune_images() = 0;
+};
+
+}  // namespace drover::docker
