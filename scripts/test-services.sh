@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# Starts the services the integration tests use and publishes the test images:
+#   - docker-registry on 127.0.0.1:5000 (filesystem storage under the state dir)
+#   - redis-server    on 127.0.0.1:6390 (no persistence)
+#   - images 127.0.0.1:5000/drover-test/{busybox:latest,bot:v1,bot:v2,bot:broken,bot:nohealth}
+#     built FROM scratch (demo/images/<name>/<tag>/Dockerfile) and pushed.
+# A service that already answers is left alone; an image is rebuilt only when its build context
+# changed, and pushed on every run (the registry may have been restarted empty).
+# Idempotent; runs as the ctest fixture `integration_services`. Needs a running dockerd
+# (scripts/setup.sh starts one).
+#
+# usage: scripts/test-services.sh [BUILD_DIR]   (default: <repo>/build; the bot binary is
+#        BUILD_DIR/demo/drover-demo-bot)
+# env:   DROVER_STATE_DIR (default <repo>/.state), DROVER_TEST_REGISTRY, DROVER_TEST_REDIS
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${1:-$REPO/build}"
+STATE="${DROVER_STATE_DIR:-$REPO/.state}"
+REGISTRY="${DROVER_TEST_REGISTRY:-127.0.0.1:5000}"
+REDIS="${DROVER_TEST_REDIS:-127.0.0.1:6390}"
+BOT_BIN="$BUILD_DIR/demo/drover-demo-bot"
+BUSYBOX_BIN=/bin/busybox
+
+log() { echo "test-services: $*"; }
+die() {
+  echo "test-services: ERROR: $*" >&2
+  exit 1
+}
+
+mkdir -p "$STATE"
+STATE="$(cd "$STATE" && pwd)"
+
+# One run at a time (ctest fixtures of two build trees, or a developer and ctest). The
+# services started below must not inherit fd 9, or they would hold the lock forever.
+exec 9>"$STATE/test-services.lock"
+flock -w 300 9 || die "another test-services.sh has held $STATE/test-services.lock for 300 s"
+
+# http_status HOST:PORT PATH: prints the status line of an HTTP GET; fails when none answers.
+http_status() {
+  local host="${1%:*}" port="${1##*:}"
+  # shellcheck disable=SC2016 # expanded by the inner shell
+  timeout 3 bash -c '
+    exec 3<>"/dev/tcp/$1/$2" || exit 1
+    printf "GET %s HTTP/1.0\r\nHost: %s:%s\r\n\r\n" "$3" "$1" "$2" >&3
+    IFS= read -r line <&3 || exit 1
+    printf "%s\n" "${line%$'"'"'\r'"'"'}"' _ "$host" "$port" "$2" 2>/dev/null
+}
+
+redis_pings() {
+  local host="${1%:*}" port="${1##*:}"
+  # shellcheck disable=SC2016 # expanded by the inner shell
+  timeout 3 bash -c '
+    exec 3<>"/dev/tcp/$1/$2" || exit 1
+    printf "PING\r\n" >&3
+    IFS= read -r line <&3 || exit 1
+    [[ "$line" == "+PONG"* ]]' _ "$host" "$port" 2>/dev/null
+}
+
+# wait_for SECONDS COMMAND...: polls COMMAND every 0.2 s.
+wait_for() {
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@" >/dev/null; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.2
+  done
+}
+
+gone() { ! kill -0 "$1" 2>/dev/null; }
+
+# Stops a process we started earlier (pid file) that no longer answers.
+stop_stale() {
+  local pidfile="$1" pid
+  [[ -f "$pidfile" ]] || return 0
+  pid="$(cat "$pidfile" 2>/dev/null || true)"
+  if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+    log "stopping unresponsive pid $pid ($pidfile)"
+    kill "$pid" 2>/dev/null || true
+    wait_for 10 gone "$pid" || kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidfile"
+}
+
+command -v docker >/dev/null || die "docker is not installed: run scripts/setup.sh"
+docker info >/dev/null 2>&1 || die "the Docker engine does not answer: run scripts/setup.sh"
+[[ -x "$BOT_BIN" ]] || die "$BOT_BIN not found: build the drover-demo-bot target first"
+[[ -x "$BUSYBOX_BIN" ]] || die "$BUSYBOX_BIN not found: install busybox-static (scripts/setup.sh)"
+
+# ---------------------------------------------------------------- registry
+registry_ready() {
+  local status
+  status="$(http_status "$REGISTRY" /v2/)" && [[ "$status" == "HTTP/1."?" 200"* ]]
+}
+
+start_registry() {
+  local status
+  if status="$(http_status "$REGISTRY" /v2/)" && [[ "$status" == HTTP/* ]]; then
+    log "registry  $REGISTRY already answers ($status)"
+    return
+  fi
+  command -v docker-registry >/dev/null || die "docker-registry is not installed: run scripts/setup.sh"
+  stop_stale "$STATE/registry.pid"
+  mkdir -p "$STATE/registry/data"
+  cat >"$STATE/registry/config.yml" <<EOF
+version: 0.1
+log:
+  accesslog:
+    disabled: true
+  level: warn
+  fields:
+    service: registry
+storage:
+  filesystem:
+    rootdirectory: $STATE/registry/data
+  delete:
+    enabled: true
+  maintenance:
+    uploadpurging:
+      enabled: false
+http:
+  addr: $REGISTRY
+  headers:
+    X-Content-Type-Options: [nosniff]
+EOF
+  setsid docker-registry serve "$STATE/registry/config.yml" \
+    </dev/null >>"$STATE/registry.log" 2>&1 9>&- &
+  echo $! >"$STATE/registry.pid"
+  if ! wait_for 30 registry_ready; then
+    tail -n 20 "$STATE/registry.log" >&2 || true
+    die "docker-registry did not answer at http://$REGISTRY/v2/ within 30 s (log: $STATE/registry.log)"
+  fi
+  log "registry  $REGISTRY started (pid $(cat "$STATE/registry.pid"), data $STATE/registry/data)"
+}
+
+# ---------------------------------------------------------------- redis
+start_redis() {
+  if redis_pings "$REDIS"; then
+    log "redis     $REDIS already answers PING"
+    return
+  fi
+  command -v redis-server >/dev/null || die "redis-server is not installed: run scripts/setup.sh"
+  stop_stale "$STATE/redis.pid"
+  mkdir -p "$STATE/redis"
+  redis-server --bind "${REDIS%:*}" --port "${REDIS##*:}" --daemonize yes \
+    --save "" --appendonly no \
+    --pidfile "$STATE/redis.pid" --logfile "$STATE/redis.log" --dir "$STATE/redis" \
+    </dev/null >/dev/null 2>&1 9>&- ||
+    die "redis-server failed to start (log: $STATE/redis.log)"
+  if ! wait_for 15 redis_pings "$REDIS"; then
+    tail -n 20 "$STATE/redis.log" >&2 || true
+    die "redis-server did not answer PING at $REDIS within 15 s (log: $STATE/redis.log)"
+  fi
+  log "redis     $REDIS started (pid $(cat "$STATE/redis.pid" 2>/dev/null || echo '?'))"
+}
+
+# ---------------------------------------------------------------- images
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/drover-images.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+
+# make_context DIR NAME: the build context of demo/images/NAME/<tag>.
+make_context() {
+  local ctx="$1" name="$2" applet
+  case "$name" in
+    bot)
+      cp "$BOT_BIN" "$ctx/bot"
+      chmod 0755 "$ctx/bot"
+      ;;
+    busybox)
+      mkdir "$ctx/bin"
+      cp "$BUSYBOX_BIN" "$ctx/bin/busybox"
+      chmod 0755 "$ctx/bin/busybox"
+      for applet in $("$BUSYBOX_BIN" --list); do
+        [[ "$applet" == busybox || "$applet" == */* ]] || ln -s busybox "$ctx/bin/$applet"
+      done
+      ;;
+    *) die "demo/images/$name: no build context is defined for it in test-services.sh" ;;
+  esac
+  # Fixed times and modes: the same inputs give the same hash (and the same layers).
+  find "$ctx" -exec touch -h -d @0 {} +
+}
+
+context_hash() {
+  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$1" -cf - . | sha256sum |
+    cut -d' ' -f1
+}
+
+publish_image() {
+  local dockerfile="$1" dir name tag ref ctx hash current action out digest
+  dir="$(dirname "$dockerfile")"
+  tag="$(basename "$dir")"
+  name="$(basename "$(dirname "$dir")")"
+  ref="$REGISTRY/drover-test/$name:$tag"
+  ctx="$WORK/$name-$tag"
+  mkdir -p "$ctx"
+  cp "$dockerfile" "$ctx/Dockerfile"
+  make_context "$ctx" "$name"
+  hash="$(context_hash "$ctx")"
+  current="$(docker image inspect -f '{{index .Config.Labels "drover.test.context"}}' "$ref" \
+    2>/dev/null || true)"
+  if [[ "$current" == "$hash" ]]; then
+    action="up to date"
+  else
+    # The legacy builder is what Debian's Docker 20.10 has (no buildx); it needs nothing else.
+    if ! out="$(DOCKER_BUILDKIT=0 docker build --quiet --label "drover.test.context=$hash" \
+      -t "$ref" "$ctx" 2>&1)"; then
+      echo "$out" >&2
+      die "building $ref failed"
+    fi
+    action="built"
+  fi
+  if ! out="$(docker push "$ref" 2>&1)"; then
+    echo "$out" >&2
+    die "pushing $ref failed"
+  fi
+  digest="$(sed -n 's/.*digest: \(sha256:[0-9a-f]*\).*/\1/p' <<<"$out" | tail -n 1)"
+  printf 'test-services: image     %-45s %-10s pushed %s\n' "$ref" "$action" "${digest:-?}"
+}
+
+start_registry
+start_redis
+
+shopt -s nullglob
+dockerfiles=("$REPO"/demo/images/*/*/Dockerfile)
+((${#dockerfiles[@]})) || die "no demo/images/<name>/<tag>/Dockerfile found"
+for dockerfile in "${dockerfiles[@]}"; do
+  publish_image "$dockerfile"
+done
+log "ready: registry http://$REGISTRY, redis $REDIS, ${#dockerfiles[@]} images"

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Sets up the machine and runs every test:
+#   1. scripts/setup.sh (packages, dockerd);
+#   2. builds build/ (RelWithDebInfo, Ninja) and build-asan/ (ASan+UBSan, unit_tests only);
+#   3. ctest on build/ (unit tests in parallel, integration tests one at a time after their
+#      fixture scripts/test-services.sh) and the sanitized unit tests of build-asan/.
+# Exits non-zero when anything failed; the last line is the summary `N passed, N failed`
+# (ctest totals of both runs, plus one failure for each build that failed).
+#
+# env: JOBS (default 2), DROVER_STATE_DIR (default <repo>/.state)
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STATE="${DROVER_STATE_DIR:-$REPO/.state}"
+JOBS="${JOBS:-2}"
+START=$SECONDS
+
+passed=0
+failed=0
+problems=()
+
+log() { echo "==> test: $*"; }
+
+mkdir -p "$STATE"
+
+log "setup ($REPO/scripts/setup.sh)"
+if ! bash "$REPO/scripts/setup.sh"; then
+  echo "test: ERROR: setup failed; nothing can be built or tested" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+# build NAME DIR TARGET... [-- CMAKE_ARGS...]: configures and builds; failures are recorded
+# and the run goes on (ctest then reports the tests that could not be built).
+build() {
+  local name="$1" dir="$2"
+  shift 2
+  local targets=() cmake_args=()
+  while (($#)) && [[ "$1" != -- ]]; do
+    targets+=("$1")
+    shift
+  done
+  (($#)) && shift
+  cmake_args=("$@")
+  log "configure $name ($dir)"
+  if ! cmake -S "$REPO" -B "$dir" -G Ninja "${cmake_args[@]}" >"$STATE/configure-$name.log" 2>&1; then
+    cat "$STATE/configure-$name.log" >&2
+    problems+=("configure of $name failed")
+    failed=$((failed + 1))
+    return 1
+  fi
+  log "build $name (${targets[*]:-all}, -j$JOBS)"
+  local target_args=()
+  for target in "${targets[@]}"; do target_args+=(--target "$target"); done
+  # -k 0: build everything that can be built, so one broken file costs only its own tests.
+  if ! cmake --build "$dir" "${target_args[@]}" -- -j"$JOBS" -k 0; then
+    problems+=("build of $name failed")
+    failed=$((failed + 1))
+    return 1
+  fi
+}
+
+# run_ctest NAME CTEST_ARGS...: runs ctest, adds its counts to the totals.
+run_ctest() {
+  local name="$1" out="$STATE/ctest-$1.log" rc summary total bad
+  shift
+  log "ctest $name: ctest $*"
+  set +e
+  ctest "$@" 2>&1 | tee "$out"
+  rc=${PIPESTATUS[0]}
+  set -e
+  summary="$(grep -Eo '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$out" | tail -n 1)"
+  if [[ -n "$summary" ]]; then
+    bad="$(sed -E 's/.* ([0-9]+) tests? failed.*/\1/' <<<"$summary")"
+    total="$(sed -E 's/.* out of ([0-9]+)$/\1/' <<<"$summary")"
+    passed=$((passed + total - bad))
+    failed=$((failed + bad))
+    ((bad == 0)) || problems+=("ctest $name: $bad of $total tests failed")
+  elif ((rc != 0)); then
+    failed=$((failed + 1))
+    problems+=("ctest $name failed (exit $rc) without a summary")
+  fi
+  if ((rc != 0)) && [[ -n "$summary" ]] && ((bad == 0)); then
+    failed=$((failed + 1))
+    problems+=("ctest $name exited $rc")
+  fi
+}
+
+main_built=true
+build main "$REPO/build" -- -DCMAKE_BUILD_TYPE=RelWithDebInfo || main_built=false
+asan_built=true
+build asan "$REPO/build-asan" unit_tests -- -DCMAKE_BUILD_TYPE=Debug -DDROVER_SANITIZE=ON ||
+  asan_built=false
+
+if [[ -f "$REPO/build/CTestTestfile.cmake" ]]; then
+  run_ctest main --test-dir "$REPO/build" --output-on-failure --no-tests=error -j"$JOBS"
+fi
+if [[ -f "$REPO/build-asan/CTestTestfile.cmake" ]]; then
+  ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}" \
+    UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
+    run_ctest asan --test-dir "$REPO/build-asan" -L unit --output-on-failure --no-tests=error \
+    -j"$JOBS"
+fi
+
+elapsed=$((SECONDS - START))
+echo
+log "finished in $((elapsed / 60))m$((elapsed % 60))s (builds: main=$main_built asan=$asan_built)"
+for problem in "${problems[@]}"; do echo "test: FAILED: $problem"; done
+echo "$passed passed, $failed failed"
+((failed == 0))
