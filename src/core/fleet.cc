@@ -1,0 +1,145 @@
+#include "core/fleet.h"
+
+#include <fmt/format.h>
+
+#include <set>
+#include <utility>
+
+#include "core/input_error.h"
+#include "core/printable_text.h"
+
+namespace drover::core {
+
+namespace {
+
+bool is_host_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == '-';
+}
+
+// An address is handed to ssh or SSM as one argument; refusing whitespace and shell
+// characters here means a config typo can never become a command on the operator's machine.
+bool is_address_char(char c) {
+  return is_host_name_char(c) || c == ':' || c == '@' || c == '[' || c == ']';
+}
+
+std::string where_host(std::size_t index, const Host& host) {
+  return host.name.empty() ? fmt::format("fleet: hosts[{}]", index)
+                           : fmt::format("fleet: hosts[{}] ({})", index, printable(host.name));
+}
+
+void check_host(std::size_t index, const Host& host) {
+  const auto where = where_host(index, host);
+  if (host.name.empty()) {
+    throw InputError(where, "has no name", "give every [[hosts]] entry a name = \"…\"");
+  }
+  for (char c : host.name) {
+    if (!is_host_name_char(c)) {
+      throw InputError(where,
+                       fmt::format("name '{}' has '{}'", printable(host.name), printable({&c, 1})),
+                       "host names use letters, digits, '.', '_' and '-'");
+    }
+  }
+  if (host.address) {
+    if (host.address->empty()) {
+      throw InputError(where, "address is empty", "remove address = \"\" or give the address");
+    }
+    for (char c : *host.address) {
+      if (!is_address_char(c)) {
+        throw InputError(
+            where,
+            fmt::format("address '{}' has '{}'", printable(*host.address), printable({&c, 1})),
+            "an address is a host name or IP, optionally user@ and :port");
+      }
+    }
+  }
+  if (host.bots.empty()) {
+    throw InputError(where, "holds no bots", "list its bots (bots = [539, 540, 541]) or remove it");
+  }
+  for (BotId bot : host.bots) {
+    if (bot < kMinBotId || bot > kMaxBotId) {
+      throw InputError(where, fmt::format("bot id {} is out of range", bot),
+                       fmt::format("bot ids run from {} to {}", kMinBotId, kMaxBotId));
+    }
+  }
+}
+
+}  // namespace
+
+std::string_view to_string(HostGroup group) {
+  return group == HostGroup::staging ? "staging" : "production";
+}
+
+HostGroup parse_host_group(std::string_view text) {
+  if (text == "production") return HostGroup::production;
+  if (text == "staging") return HostGroup::staging;
+  throw InputError("host group", fmt::format("'{}' is not a group", printable(text)),
+                   "use \"production\" or \"staging\"");
+}
+
+Fleet::Fleet(std::string name, std::vector<Host> hosts)
+    : name_(std::move(name)), hosts_(std::move(hosts)) {
+  if (name_.empty()) throw InputError("fleet", "has no name", "set [fleet] name = \"…\"");
+  if (hosts_.empty()) {
+    throw InputError("fleet", "has no hosts", "add at least one [[hosts]] entry with its bots");
+  }
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < hosts_.size(); ++i) {
+    const Host& host = hosts_[i];
+    check_host(i, host);
+    if (!names.insert(host.name).second) {
+      throw InputError(where_host(i, host), "repeats a host name used earlier",
+                       "give each host its own name");
+    }
+    for (BotId bot : host.bots) {
+      const auto [it, inserted] = host_of_bot_.emplace(bot, i);
+      if (!inserted) {
+        const Host& other = hosts_[it->second];
+        const auto what =
+            other.name == host.name
+                ? fmt::format("lists bot {} twice", bot)
+                : fmt::format("lists bot {}, which host {} also lists", bot, other.name);
+        throw InputError(where_host(i, host), what,
+                         "a bot runs on exactly one host; remove the duplicate");
+      }
+    }
+  }
+}
+
+const Host* Fleet::find_host_of(BotId bot) const {
+  const auto it = host_of_bot_.find(bot);
+  return it == host_of_bot_.end() ? nullptr : &hosts_[it->second];
+}
+
+const Host& Fleet::require_host_of(BotId bot) const {
+  if (const Host* host = find_host_of(bot)) return *host;
+  const auto lowest = host_of_bot_.begin()->first;
+  const auto highest = host_of_bot_.rbegin()->first;
+  throw InputError("bot id", fmt::format("bot {} is not in fleet {}", bot, name_),
+                   fmt::format("check the id; the fleet's {} bots have ids from {} to {}",
+                               host_of_bot_.size(), lowest, highest));
+}
+
+BotId Fleet::parse_fleet_bot_id(std::string_view text) const {
+  const BotId bot = parse_bot_id(text);
+  require_host_of(bot);
+  return bot;
+}
+
+std::size_t Fleet::bot_count(HostGroup group) const {
+  std::size_t count = 0;
+  for (const Host& host : hosts_) {
+    if (host.group == group) count += host.bots.size();
+  }
+  return count;
+}
+
+std::size_t Fleet::host_count(HostGroup group) const {
+  std::size_t count = 0;
+  for (const Host& host : hosts_) {
+    if (host.group == group) ++count;
+  }
+  return count;
+}
+
+}  // namespace drover::core

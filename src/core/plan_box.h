@@ -1,0 +1,27 @@
+#pragma once
+// The plan the operator confirms (guide, example b), plus the image rows:
+//
+//   ================ deploy plan ================
+//   Target        ALL production bots
+//   Hosts         178 (~534 bots)
+//   Speed         routine
+//   Concurrency   5 host(s) at a time (~15 simultaneous Steam logins)
+//   Graceful stop 35s
+//   Error halt    10%
+//   Est. duration ~15-30 min
+//   Image         127.0.0.1:5000/tradebot:v2
+//   Digest        127.0.0.1:5000/tradebot@sha256:…
+//   =============================================
+//
+// An immediate plan adds "Storm jitter" and "Login poll" rows and a warning after the box,
+// because that speed restarts the whole fleet at once.
+#include <string>
+
+#include "core/deploy_plan.h"
+
+namespace drover::core {
+
+/// The box, each line ending in '\n'.
+std::string render_plan_box(const DeployPlan& plan);
+
+}  // namespace drover::core
