@@ -1,6 +1,10 @@
 #pragma once
 // Where the test services live. scripts/test-services.sh starts them on these addresses;
 // the environment may move them (DROVER_TEST_REGISTRY, DROVER_TEST_REDIS).
+// Images (all FROM scratch, see demo/images/README.md): busybox:latest (sh -c works; as PID 1 it
+// ignores SIGTERM, so a stop waits its full timeout), bot:v1, bot:v2 (healthy ~1-2 s after start,
+// stop at once on SIGTERM), bot:nohealth (v2 without HEALTHCHECK), bot:broken (exits 3 at once).
+// Bot containers reach redis_address() only with host networking (it listens on loopback).
 #include <string>
 
 namespace drover::testing {
@@ -9,6 +13,9 @@ namespace drover::testing {
 std::string registry();
 /// host:port of the test redis-server (default 127.0.0.1:6390).
 std::string redis_address();
+/// The host and the port of redis_address(), for clients that take them apart.
+std::string redis_host();
+int redis_port();
 /// A test image reference in the local registry, e.g. image("bot", "v1").
 std::string image(const std::string& name, const std::string& tag);
 /// The repository's source directory.
