@@ -1,0 +1,37 @@
+#include "agent/baseline.h"
+
+#include <algorithm>
+
+#include "agent/baseline_checks.h"
+
+namespace drover::agent {
+
+bool BaselineReport::ok() const {
+  return std::all_of(checks.begin(), checks.end(), [](const auto& c) { return c.ok; });
+}
+
+BaselineReport run_baseline(HostSystem& host, docker::ContainerRuntime& runtime,
+                            const BaselineOptions& options) {
+  BaselineReport report;
+  report.checks.push_back(check_docker_on_boot(host, options.fix));
+  report.checks.push_back(check_resolv_conf_mode(host, options.fix));
+  report.checks.push_back(check_docker_log_rotation(host, options.fix));
+  report.checks.push_back(check_disk_free(host, runtime, options));
+  return report;
+}
+
+nlohmann::json to_json(const BaselineCheck& check) {
+  return {{"check", check.check},
+          {"ok", check.ok},
+          {"detail", check.detail},
+          {"fixable", check.fixable},
+          {"fixed", check.fixed}};
+}
+
+nlohmann::json to_json(const BaselineReport& report) {
+  auto checks = nlohmann::json::array();
+  for (const auto& check : report.checks) checks.push_back(to_json(check));
+  return {{"ok", report.ok()}, {"checks", checks}};
+}
+
+}  // namespace drover::agent

@@ -1,0 +1,47 @@
+#pragma once
+// `drover-agent baseline [--fix]`: the host-level safeguards of the operator guide, checked and
+// optionally repaired on one host. Each check says whether the host is fine, why not, whether
+// --fix can repair it and whether it did:
+//   docker_on_boot       dockerd is enabled at boot, so a reboot brings the bots back
+//   resolv_conf_mode     /etc/resolv.conf is 0644, so the non-root bots can read the mounted copy
+//   docker_log_rotation  dockerd keeps container logs bounded (local/journald, or max-size)
+//   disk_free            Docker's data root has at least the floor free (pruning images if not)
+// A check never throws: a failure to even look is reported as that check failing.
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "agent/host_system.h"
+#include "docker/container_runtime.h"
+
+namespace drover::agent {
+
+struct BaselineOptions {
+  bool fix = false;                                       // repair what can be repaired
+  std::int64_t disk_floor_bytes = std::int64_t{1} << 30;  // disk_free's floor: 1 GiB
+};
+
+struct BaselineCheck {
+  std::string check;     // docker_on_boot | resolv_conf_mode | docker_log_rotation | disk_free
+  bool ok = false;       // the host is fine now (after the fix, when one was made)
+  std::string detail;    // what was found and, when not ok, what to do
+  bool fixable = false;  // the problem found is one --fix repairs (false when there was none)
+  bool fixed = false;    // --fix repaired it: ok now because of a change made by this run
+};
+
+struct BaselineReport {
+  std::vector<BaselineCheck> checks;
+  /// Every check is ok.
+  bool ok() const;
+};
+
+/// Runs every check in the order above; with options.fix, repairs as it goes.
+BaselineReport run_baseline(HostSystem& host, docker::ContainerRuntime& runtime,
+                            const BaselineOptions& options);
+
+/// {"ok": bool, "checks": [{"check","ok","detail","fixable","fixed"}, ...]}
+nlohmann::json to_json(const BaselineReport& report);
+nlohmann::json to_json(const BaselineCheck& check);
+
+}  // namespace drover::agent

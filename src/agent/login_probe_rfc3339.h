@@ -1,0 +1,17 @@
+#pragma once
+// RFC 3339 timestamps as Docker writes them (State.StartedAt: "2026-06-12T09:41:07.123456789Z",
+// or with a numeric offset). The log probe needs the start of the container's current run to
+// read only that run's log lines.
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace drover::agent {
+
+/// Seconds since the Unix epoch, rounded down (fractional seconds are dropped, so the second
+/// the container started is included). nullopt when `text` is not an RFC 3339 date-time:
+/// YYYY-MM-DD, 'T' (or 't' / ' '), hh:mm:ss, optional .fraction, then 'Z' (or 'z') or ±hh:mm.
+/// Dates are checked (no Feb 30); a leap second (:60) is accepted as the next second.
+std::optional<std::int64_t> parse_rfc3339_unix_seconds(std::string_view text);
+
+}  // namespace drover::agent
