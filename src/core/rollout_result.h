@@ -1,0 +1,57 @@
+#pragma once
+// Where a rollout stands (progress) and how it ended (result): what the progress bar, the
+// result line, the journal and the exit code are made from.
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "core/fleet.h"
+#include "core/host_outcome.h"
+#include "util/clock.h"
+
+namespace drover::core {
+
+/// One finished host.
+struct HostRecord {
+  HostName host;
+  HostOutcome outcome;
+  Duration took{0};  // from its start to its finish, on the scheduler's clock
+
+  bool operator==(const HostRecord&) const = default;
+};
+
+/// The live numbers. `finished` counts hosts a resumed deploy skipped as already done,
+/// so the bar of a resumed deploy starts where the interrupted one stopped.
+struct RolloutProgress {
+  std::size_t total = 0;
+  std::size_t finished = 0;  // succeeded + failed + already done
+  std::size_t failed = 0;
+  std::size_t in_flight = 0;
+  Duration elapsed{0};
+};
+
+/// success: every host succeeded. failed: every host was attempted, some failed (under the
+/// threshold, or over it only once nothing was left to hold back). halted: the error halt kept
+/// hosts from starting. interrupted: the operator did.
+enum class RolloutStatus { success, failed, halted, interrupted };
+
+/// "success" | "failed" | "halted" | "interrupted".
+std::string_view to_string(RolloutStatus status);
+/// Inverse of to_string; unknown text → failed.
+RolloutStatus parse_rollout_status(std::string_view text);
+
+struct RolloutResult {
+  RolloutStatus status = RolloutStatus::success;
+  std::size_t total = 0;      // hosts in the plan
+  std::size_t succeeded = 0;  // including already_done
+  std::size_t failed = 0;
+  std::size_t already_done = 0;        // skipped by a resume
+  std::size_t tolerated_failures = 0;  // what the error halt allowed (SIZE_MAX: never halts)
+  std::vector<HostRecord> failures;    // in the order they finished
+  std::vector<HostName> not_started;   // in plan order
+  Duration elapsed{0};
+
+  bool operator==(const RolloutResult&) const = default;
+};
+
+}  // namespace drover::core

@@ -1,0 +1,85 @@
+#pragma once
+// Decides which host starts when: a step function the CLI drives with a real transport and
+// tests drive with a virtual clock. It never waits and never does I/O; the driver asks what
+// to start, starts it, and reports each finish.
+//
+//   RolloutScheduler scheduler(options, clock);
+//   while (!scheduler.done()) {
+//     for (auto& host : scheduler.next_to_start()) transport.start(host);
+//     auto [host, outcome] = transport.wait_any();
+//     scheduler.on_finished(host, outcome);
+//   }
+//
+// Rules:
+//   - Sliding window: at most `window` hosts in flight, where window is the concurrency's
+//     count (or every host, for ALL); a host starts as soon as one finishes. Hosts start in
+//     plan order.
+//   - Resume: hosts in `already_done` are never started and count as succeeded.
+//   - Error halt (halt_threshold.h): once failed > tolerated, no new host starts; in-flight
+//     hosts finish and are counted. HaltThreshold::never() never halts.
+//   - interrupt(): no new host starts; in-flight hosts finish. Idempotent.
+//   - done(): nothing in flight and nothing more will start.
+// Invariants: a host is started at most once; in_flight ≤ window at every moment.
+#include <cstddef>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "core/fleet.h"
+#include "core/halt_threshold.h"
+#include "core/host_outcome.h"
+#include "core/rollout_result.h"
+#include "core/speed_settings.h"
+#include "util/clock.h"
+
+namespace drover::core {
+
+struct RolloutOptions {
+  std::vector<HostName> hosts;  // the plan's hosts, in rollout order, each once
+  Concurrency concurrency = Concurrency::hosts(5);
+  HaltThreshold halt = HaltThreshold::over_fraction(0.10);
+  std::set<HostName> already_done;  // succeeded in an earlier run of this deploy
+};
+
+class RolloutScheduler {
+ public:
+  /// Throws std::invalid_argument when a host is listed twice. Elapsed time counts from here.
+  RolloutScheduler(RolloutOptions options, Clock& clock);
+
+  /// The hosts to start now (possibly none), in plan order; they are in flight from here on.
+  std::vector<HostName> next_to_start();
+  /// Reports that an in-flight host finished. Throws std::logic_error for a host that is not
+  /// in flight (never started, or already reported): a driver bug, not an operator error.
+  void on_finished(const HostName& host, HostOutcome outcome);
+  /// Stop starting hosts; in-flight ones still finish and must still be reported.
+  void interrupt();
+
+  bool done() const;
+  bool halted() const { return halted_; }
+  bool interrupted() const { return interrupted_; }
+  /// The window for this rollout (never 0 unless the plan is empty).
+  std::size_t window() const { return window_; }
+  std::size_t in_flight() const { return in_flight_.size(); }
+
+  RolloutProgress progress() const;
+  /// The result so far; final once done().
+  RolloutResult result() const;
+
+ private:
+  bool stopped() const { return halted_ || interrupted_; }
+
+  RolloutOptions options_;
+  Clock& clock_;
+  TimePoint started_at_;
+  std::size_t window_;
+  std::size_t next_index_ = 0;  // first host of options_.hosts not yet considered
+  std::size_t already_done_ = 0;
+  std::size_t succeeded_ = 0;
+  std::size_t failed_ = 0;
+  bool halted_ = false;
+  bool interrupted_ = false;
+  std::map<HostName, TimePoint> in_flight_;
+  std::vector<HostRecord> failures_;
+};
+
+}  // namespace drover::core

@@ -1,0 +1,75 @@
+#include "core/rollout_text.h"
+
+#include <fmt/format.h>
+
+namespace drover::core {
+
+namespace {
+
+long long whole_seconds(Duration d) {
+  return d.count() / 1000;
+}
+
+std::string errors(std::size_t count) {
+  return fmt::format("{} error{}", count, count == 1 ? "" : "s");
+}
+
+}  // namespace
+
+std::string render_deploy_id_line(std::string_view deploy_id) {
+  return fmt::format("command: {}", deploy_id);
+}
+
+std::string render_progress_bar(const RolloutProgress& progress) {
+  std::size_t filled = kProgressCells;
+  if (progress.total > 0 && progress.finished < progress.total) {
+    filled = (kProgressCells * progress.finished * 2 + progress.total) / (2 * progress.total);
+    // A full bar must mean "all done"; 177/178 rounds to 20 but shows 19.
+    if (filled >= kProgressCells) filled = kProgressCells - 1;
+  }
+  return fmt::format("[{}{}] {}/{} hosts · {} · {}s", std::string(filled, '#'),
+                     std::string(kProgressCells - filled, '.'), progress.finished, progress.total,
+                     errors(progress.failed), whole_seconds(progress.elapsed));
+}
+
+std::string render_result(const RolloutResult& result) {
+  std::string out;
+  const auto counts =
+      fmt::format("({}/{}, {})", result.succeeded, result.total, errors(result.failed));
+  const auto held_back = result.not_started.size();
+  switch (result.status) {
+    case RolloutStatus::success:
+      out = fmt::format("--- result: Success {}\n", counts);
+      break;
+    case RolloutStatus::failed:
+      out = fmt::format("--- result: Failed {} — every host was attempted\n", counts);
+      break;
+    case RolloutStatus::halted:
+      out = fmt::format(
+          "--- result: Halted {} — error halt: more than {} of {} hosts failed; {} host(s) not "
+          "started\n",
+          counts, result.tolerated_failures, result.total, held_back);
+      break;
+    case RolloutStatus::interrupted:
+      out = fmt::format(
+          "--- result: Interrupted {} — stopped by the operator; {} host(s) not "
+          "started\n",
+          counts, held_back);
+      break;
+  }
+  for (const auto& failure : result.failures) {
+    out += fmt::format("  failed {}: {}\n", failure.host, failure.outcome.reason);
+  }
+  return out;
+}
+
+std::string render_host_line(const HostRecord& record, const RolloutProgress& progress) {
+  const auto prefix = fmt::format("[{}/{}] {}", progress.finished, progress.total, record.host);
+  if (record.outcome.ok()) {
+    return fmt::format("{}: ok ({}s)", prefix, whole_seconds(record.took));
+  }
+  return fmt::format("{}: FAILED: {} ({}s)", prefix, record.outcome.reason,
+                     whole_seconds(record.took));
+}
+
+}  // namespace drover::core

@@ -1,0 +1,166 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/confirmation.h"
+#include "core/deploy_plan.h"
+#include "core/image_reference.h"
+#include "core/input_error.h"
+#include "core/plan_box.h"
+#include "core/speed_table.h"
+#include "core_test_fleets.h"
+
+namespace drover::core {
+namespace {
+
+const std::string kDigest = "sha256:" + std::string(64, 'b');
+
+DeployPlan plan_for(const Target& target, SpeedName speed, const SpeedTable& speeds = {}) {
+  const auto fleet = testfleets::guide_fleet();
+  return make_plan(fleet, target, speed, speeds,
+                   parse_image_reference("127.0.0.1:5000/tradebot:v2"), "d-1",
+                   "2026-06-12T10:00:00Z");
+}
+
+TEST(CoreSpeedTable, GuideExampleA) {
+  const auto selection = select_hosts(testfleets::guide_fleet(), Target::all());
+  EXPECT_EQ(render_speed_table(SpeedTable{}, selection),
+            "Deploy speed for ALL 178 production hosts (~534 bots):\n"
+            "  speed      hosts/at  ~logins  stop  halt-errs  est. time\n"
+            "  routine    5         ~15      35s   10%        ~15-30 min\n"
+            "  fast       10        ~30      20s   10%        ~8-15 min\n"
+            "  immediate  ALL       ~534     5s    never      fires over ~60s\n");
+  EXPECT_EQ(speed_prompt(TargetKind::all), "choose 1=routine 2=fast 3=immediate: ");
+}
+
+TEST(CoreSpeedTable, StagingOffersNoImmediate) {
+  const auto selection = select_hosts(testfleets::guide_fleet(), Target::staging());
+  EXPECT_EQ(render_speed_table(SpeedTable{}, selection),
+            "Deploy speed for 1 staging host(s) (~3 bots):\n"
+            "  speed    hosts/at  ~logins  stop  halt-errs  est. time\n"
+            "  routine  5         ~3       35s   10%        ~25-50s\n"
+            "  fast     10        ~3       20s   10%        ~25-50s\n");
+  EXPECT_EQ(speed_prompt(TargetKind::staging), "choose 1=routine 2=fast: ");
+}
+
+TEST(CoreSpeedTable, ShowsOverrides) {
+  SpeedTable speeds;
+  speeds.routine.concurrency = Concurrency::hosts(100);
+  speeds.routine.halt = HaltThreshold::over_fraction(0.125);
+  const auto selection = select_hosts(testfleets::guide_fleet(), Target::all());
+  const auto table = render_speed_table(speeds, selection);
+  EXPECT_NE(table.find("  routine    100       ~300     35s   12.5%      ~50-100s\n"),
+            std::string::npos)
+      << table;
+}
+
+TEST(CoreSpeedTable, ParsesTheChoice) {
+  EXPECT_EQ(parse_speed_choice("1\n", TargetKind::all), SpeedName::routine);
+  EXPECT_EQ(parse_speed_choice(" 2 ", TargetKind::all), SpeedName::fast);
+  EXPECT_EQ(parse_speed_choice("3", TargetKind::all), SpeedName::immediate);
+  EXPECT_EQ(parse_speed_choice("fast", TargetKind::all), SpeedName::fast);
+  EXPECT_EQ(parse_speed_choice("", TargetKind::all), SpeedName::routine);
+  EXPECT_EQ(parse_speed_choice("\n", TargetKind::bot), SpeedName::routine);
+  EXPECT_THROW(parse_speed_choice("4", TargetKind::all), InputError);
+  EXPECT_THROW(parse_speed_choice("1 2", TargetKind::all), InputError);
+  EXPECT_THROW(parse_speed_choice("3", TargetKind::staging), InputError);
+  EXPECT_THROW(parse_speed_choice("immediate", TargetKind::bot), InputError);
+}
+
+TEST(CoreSpeedTable, HaltAndLogins) {
+  EXPECT_EQ(format_halt(HaltThreshold::over_fraction(0.10)), "10%");
+  EXPECT_EQ(format_halt(HaltThreshold::never()), "never");
+  const auto routine = default_speed_settings(SpeedName::routine);
+  EXPECT_EQ(simultaneous_logins(routine, 178, 534), 15u);
+  EXPECT_EQ(simultaneous_logins(routine, 2, 6), 6u);
+  EXPECT_EQ(simultaneous_logins(routine, 0, 0), 0u);
+}
+
+TEST(CorePlanBox, GuideExampleB) {
+  auto plan = plan_for(Target::all(), SpeedName::routine);
+  plan.pinned_image = "127.0.0.1:5000/tradebot@" + kDigest;
+  EXPECT_EQ(render_plan_box(plan),
+            "================ deploy plan ================\n"
+            "Target        ALL production bots\n"
+            "Hosts         178 (~534 bots)\n"
+            "Speed         routine\n"
+            "Concurrency   5 host(s) at a time (~15 simultaneous Steam logins)\n"
+            "Graceful stop 35s\n"
+            "Error halt    10%\n"
+            "Est. duration ~15-30 min\n"
+            "Image         127.0.0.1:5000/tradebot:v2\n"
+            "Digest        127.0.0.1:5000/tradebot@" +
+                kDigest +
+                "\n"
+                "=============================================\n");
+  EXPECT_EQ(confirmation_prompt(plan), "Proceed? type the host count (178): ");
+}
+
+TEST(CorePlanBox, DigestNotYetResolved) {
+  const auto box = render_plan_box(plan_for(Target::staging(), SpeedName::fast));
+  EXPECT_NE(box.find("Target        staging bots 898/899/900\n"), std::string::npos) << box;
+  EXPECT_NE(box.find("Hosts         1 (~3 bots)\n"), std::string::npos) << box;
+  EXPECT_NE(box.find("Concurrency   10 host(s) at a time (~3 simultaneous Steam logins)\n"),
+            std::string::npos)
+      << box;
+  EXPECT_NE(box.find("Digest        (resolved before the first host starts)\n"), std::string::npos)
+      << box;
+}
+
+TEST(CorePlanBox, ImmediateShowsTheStormAndWarns) {
+  const auto box = render_plan_box(plan_for(Target::all(), SpeedName::immediate));
+  EXPECT_NE(box.find("Concurrency   ALL 178 host(s) at once (~534 simultaneous Steam logins)\n"),
+            std::string::npos)
+      << box;
+  EXPECT_NE(box.find("Error halt    never\n"), std::string::npos) << box;
+  EXPECT_NE(box.find("Est. duration fires over ~60s\n"), std::string::npos) << box;
+  EXPECT_NE(box.find("Storm jitter  each host waits a random 0-60s first\n"), std::string::npos)
+      << box;
+  EXPECT_NE(box.find("Login poll    skipped (5s settle only)\n"), std::string::npos) << box;
+  EXPECT_NE(box.find("WARNING: immediate restarts all ~534 bots at once"), std::string::npos)
+      << box;
+}
+
+TEST(CorePlan, PinsADigestTheOperatorGave) {
+  const auto plan = make_plan(testfleets::small_fleet(), Target::all(), SpeedName::routine, {},
+                              parse_image_reference("reg.io/bot:v2@" + kDigest), "d", "t");
+  EXPECT_EQ(plan.pinned_image, "reg.io/bot@" + kDigest);
+  EXPECT_EQ(plan.image, "reg.io/bot:v2@" + kDigest);
+  EXPECT_EQ(plan.fleet, "tradebot");
+}
+
+TEST(CorePlan, RefusesImmediateForStagingBeforeSelecting) {
+  const Fleet no_staging("f", {{"a", std::nullopt, {1}, HostGroup::production}});
+  try {
+    make_plan(no_staging, Target::staging(), SpeedName::immediate, {},
+              parse_image_reference("reg.io/bot:v2"), "d", "t");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where(), "speed");
+  }
+}
+
+TEST(CoreConfirmation, HostCountForFleetYesForOneBot) {
+  const auto fleet_plan = plan_for(Target::all(), SpeedName::routine);
+  EXPECT_TRUE(confirmation_accepted(fleet_plan, "178"));
+  EXPECT_TRUE(confirmation_accepted(fleet_plan, "178\n"));
+  EXPECT_TRUE(confirmation_accepted(fleet_plan, "  178  "));
+  for (const char* wrong : {"", "yes", "177", "0178", "178 hosts", "y"}) {
+    EXPECT_FALSE(confirmation_accepted(fleet_plan, wrong)) << wrong;
+  }
+  EXPECT_EQ(refusal_message(fleet_plan, "177\n"),
+            "aborted: expected '178', got '177'; nothing was touched");
+
+  const auto bot_plan = plan_for(Target::single_bot(1004), SpeedName::routine);
+  EXPECT_EQ(confirmation_prompt(bot_plan), "Proceed? type yes to deploy bot1004: ");
+  EXPECT_TRUE(confirmation_accepted(bot_plan, "yes\n"));
+  EXPECT_FALSE(confirmation_accepted(bot_plan, "1"));
+  EXPECT_FALSE(confirmation_accepted(bot_plan, "y"));
+  EXPECT_FALSE(confirmation_accepted(bot_plan, "YES please"));
+  const auto box = render_plan_box(bot_plan);
+  EXPECT_NE(box.find("Target        bot 1004 on host-2\n"), std::string::npos) << box;
+  EXPECT_NE(box.find("Hosts         1 (bot1004 only)\n"), std::string::npos) << box;
+}
+
+}  // namespace
+}  // namespace drover::core
