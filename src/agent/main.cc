@@ -1,1 +1,69 @@
-int main() { return 0; }
+// drover-agent: builds the real world (Docker over its socket, the steady clock, the host's
+// files) and hands it to the command line. See agent_cli.h for commands and exit codes.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <string_view>
+
+#include "agent/agent_cli.h"
+#include "docker/engine_runtime.h"
+
+namespace {
+
+std::string host_name() {
+  char buffer[256] = {};
+  if (gethostname(buffer, sizeof buffer - 1) != 0) return "unknown-host";
+  return buffer;
+}
+
+// Test-only: DROVER_AGENT_CRASH_AT=<step> kills the agent with SIGKILL right after that
+// step (see swap_step.h), so tests can prove the crash invariant on a real engine.
+drover::agent::SwapStepObserver crash_switch() {
+  const char* at = std::getenv("DROVER_AGENT_CRASH_AT");
+  if (!at || !*at) return [](int, drover::agent::SwapStep) {};
+  std::string step_name = at;
+  return [step_name](int, drover::agent::SwapStep step) {
+    if (drover::agent::to_string(step) == step_name) raise(SIGKILL);
+  };
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A swap in flight must finish even when the operator's connection drops or Ctrl-C
+  // reaches us: a half-done swap is worse than a late one.
+  signal(SIGHUP, SIG_IGN);
+  signal(SIGINT, SIG_IGN);
+  signal(SIGPIPE, SIG_IGN);
+
+  drover::agent::ProgressLog log(std::cerr);
+  drover::SteadyClock clock;
+  drover::SystemRandom random;
+  drover::PosixProcessRunner runner;
+  drover::agent::PosixHostSystem host("/", runner);
+  try {
+    drover::docker::EngineRuntime runtime;
+    drover::agent::AgentContext ctx{
+        runtime,
+        clock,
+        random,
+        log,
+        [&host](const std::string& path) -> std::optional<std::int64_t> {
+          try {
+            return host.free_bytes(path);
+          } catch (const std::exception&) {
+            return std::nullopt;
+          }
+        },
+        crash_switch()};
+    drover::agent::AgentWorld world{ctx, host, host_name(), "/proc/self/exe", std::cout};
+    return drover::agent::run_agent_cli(argc, argv, world);
+  } catch (const std::exception& e) {
+    std::cerr << "drover-agent: error: " << e.what() << '\n';
+    std::cout << R"({"command":"agent","ok":false,"bots":[],"error":"cannot start: see stderr"})"
+              << '\n';
+    return drover::agent::kExitCannotRun;
+  }
+}

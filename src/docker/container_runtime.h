@@ -38,9 +38,9 @@ struct ContainerState {
 
 struct ContainerInfo {
   std::string id;
-  std::string name;      // without the leading '/'
-  std::string image_id;  // sha256:...
-  std::string image_ref; // Config.Image: the reference it was created from
+  std::string name;       // without the leading '/'
+  std::string image_id;   // sha256:...
+  std::string image_ref;  // Config.Image: the reference it was created from
   ContainerState state;
   int restart_count = 0;
   nlohmann::json config;       // the inspect document's Config (ContainerConfig)
@@ -52,7 +52,7 @@ struct ImageInfo {
   std::string id;  // sha256:...
   std::vector<std::string> repo_tags;
   std::vector<std::string> repo_digests;  // repo@sha256:...
-  nlohmann::json config;                  // the image's Config: Cmd, Entrypoint, Env, Healthcheck...
+  nlohmann::json config;  // the image's Config: Cmd, Entrypoint, Env, Healthcheck...
   std::int64_t size = 0;
 };
 

@@ -8,6 +8,8 @@ TimePoint SteadyClock::now() {
   return std::chrono::time_point_cast<Duration>(std::chrono::steady_clock::now());
 }
 
-void SteadyClock::sleep_for(Duration d) { std::this_thread::sleep_for(d); }
+void SteadyClock::sleep_for(Duration d) {
+  std::this_thread::sleep_for(d);
+}
 
 }  // namespace drover

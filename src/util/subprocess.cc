@@ -22,7 +22,8 @@ struct Pipe {
   int write_end = -1;
   Pipe() {
     int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + strerror(errno));
+    if (pipe2(fds, O_CLOEXEC) != 0)
+      throw std::runtime_error(std::string("pipe: ") + strerror(errno));
     read_end = fds[0];
     write_end = fds[1];
   }
@@ -131,11 +132,13 @@ ProcessResult PosixProcessRunner::run(const std::vector<std::string>& argv,
       }
       ssize_t n = read(fds[i].fd, buffer.data(), buffer.size());
       if (n > 0) {
-        (fds[i].fd == out.read_end ? result.out : result.err).append(buffer.data(),
-                                                                     static_cast<size_t>(n));
+        (fds[i].fd == out.read_end ? result.out : result.err)
+            .append(buffer.data(), static_cast<size_t>(n));
       } else if (n == 0 || errno != EINTR) {
-        if (fds[i].fd == out.read_end) out.close_read();
-        else err.close_read();
+        if (fds[i].fd == out.read_end)
+          out.close_read();
+        else
+          err.close_read();
       }
     }
   }

@@ -10,11 +10,11 @@
 namespace drover {
 
 struct ProcessResult {
-  int exit_code = -1;       // the program's exit status; -1 when killed by a signal
-  int signal = 0;           // the signal that ended it, 0 if it exited
-  bool timed_out = false;   // killed by us after the timeout
-  std::string out;          // everything it wrote to stdout
-  std::string err;          // everything it wrote to stderr
+  int exit_code = -1;      // the program's exit status; -1 when killed by a signal
+  int signal = 0;          // the signal that ended it, 0 if it exited
+  bool timed_out = false;  // killed by us after the timeout
+  std::string out;         // everything it wrote to stdout
+  std::string err;         // everything it wrote to stderr
 };
 
 struct ProcessOptions {

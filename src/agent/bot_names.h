@@ -1,0 +1,15 @@
+#pragma once
+// Container names are the agent's only state on a host: `bot<ID>` is the bot, and
+// `bot<ID>-prev` exists only while a swap is in flight (or was interrupted).
+#include <string>
+
+namespace drover::agent {
+
+inline std::string container_name(int bot_id) {
+  return "bot" + std::to_string(bot_id);
+}
+inline std::string prev_container_name(int bot_id) {
+  return container_name(bot_id) + "-prev";
+}
+
+}  // namespace drover::agent

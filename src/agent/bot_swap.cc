@@ -1,0 +1,247 @@
+#include "agent/bot_swap.h"
+
+#include "agent/bot_names.h"
+#include "agent/clone_spec.h"
+#include "agent/rollback.h"
+#include "agent/settle_watch.h"
+
+namespace drover::agent {
+
+std::string_view to_string(SwapOutcome outcome) {
+  switch (outcome) {
+    case SwapOutcome::Swapped:
+      return "swapped";
+    case SwapOutcome::Unchanged:
+      return "unchanged";
+    case SwapOutcome::RolledBack:
+      return "rolled_back";
+    case SwapOutcome::Failed:
+      return "failed";
+  }
+  return "unknown";
+}
+
+std::string repo_digest_for(const docker::ImageInfo& image, const std::string& ref) {
+  auto repository = ref.substr(0, ref.find('@'));
+  auto last_slash = repository.rfind('/');
+  auto tag_colon = repository.rfind(':');
+  if (tag_colon != std::string::npos &&
+      (last_slash == std::string::npos || tag_colon > last_slash)) {
+    repository.resize(tag_colon);
+  }
+  for (const auto& digest : image.repo_digests) {
+    if (digest.substr(0, digest.find('@')) == repository) return digest;
+  }
+  return image.repo_digests.empty() ? "" : image.repo_digests.front();
+}
+
+namespace {
+
+// Last log lines of a container that failed, so the reason says what the bot said.
+std::string log_tail(AgentContext& ctx, const std::string& container) {
+  try {
+    auto lines = ctx.runtime.container_logs(container, 3);
+    std::string out;
+    for (auto line : lines) {
+      if (line.size() > 160) line = line.substr(0, 157) + "...";
+      out += (out.empty() ? "" : " | ") + line;
+    }
+    return out.empty() ? "" : "; last log lines: " + out;
+  } catch (const docker::RuntimeError&) {
+    return "";
+  }
+}
+
+class BotSwap {
+ public:
+  BotSwap(AgentContext& ctx, const BotSwapRequest& request)
+      : ctx_(ctx),
+        req_(request),
+        name_(container_name(request.bot_id)),
+        prev_(prev_container_name(request.bot_id)) {
+    result_.bot_id = request.bot_id;
+  }
+
+  BotSwapResult run() {
+    std::optional<docker::ContainerInfo> old;
+    try {
+      old = ctx_.runtime.inspect_container(name_);
+    } catch (const docker::RuntimeError& e) {
+      return fail(std::string("cannot inspect ") + name_ + ": " + e.what());
+    }
+    if (old && old->state.running && old->image_id == req_.image.id) {
+      ctx_.log.bot(req_.bot_id, "already runs " + req_.image_ref + "; left untouched");
+      return finish(SwapOutcome::Unchanged, req_.image.id,
+                    repo_digest_for(req_.image, req_.image_ref));
+    }
+    return old ? replace(*old) : create_from_template();
+  }
+
+ private:
+  BotSwapResult replace(const docker::ContainerInfo& old) {
+    nlohmann::json body;
+    std::optional<docker::ImageInfo> old_image;
+    try {
+      old_image = ctx_.runtime.inspect_image(old.image_id);
+      body = clone_create_body(old, old_image, req_.image_ref);
+    } catch (const docker::RuntimeError& e) {
+      return fail(std::string("cannot read the old container's image: ") + e.what() +
+                  "; nothing was stopped");
+    }
+    old_image_id_ = old.image_id;
+    old_digest_ = old_image ? repo_digest_for(*old_image, old.image_ref) : "";
+
+    ctx_.log.bot(req_.bot_id,
+                 fmt::format("stopping (graceful, up to {}s)", req_.stop_timeout.count()));
+    stop_began_ = ctx_.clock.now();
+    try {
+      ctx_.runtime.stop_container(old.id, req_.stop_timeout);
+    } catch (const docker::RuntimeError& e) {
+      return fail_keeping_old(old.id, std::string("graceful stop failed: ") + e.what());
+    }
+    result_.timings.stop = ctx_.clock.now() - stop_began_;
+    ctx_.on_step(req_.bot_id, SwapStep::Stopped);
+    try {
+      ctx_.runtime.rename_container(old.id, prev_);
+    } catch (const docker::RuntimeError& e) {
+      return fail_keeping_old(old.id,
+                              std::string("renaming it to ") + prev_ + " failed: " + e.what());
+    }
+    ctx_.on_step(req_.bot_id, SwapStep::RenamedToPrev);
+
+    if (auto why = start_new(body); !why.empty()) return roll_back(why);
+    try {
+      ctx_.runtime.remove_container(prev_);
+    } catch (const docker::RuntimeError& e) {
+      // The bot runs the new image; the leftover is harmless and the next recover drops it.
+      result_.reason = std::string("swapped, but removing ") + prev_ + " failed: " + e.what() +
+                       " (the next `drover-agent recover` removes it)";
+    }
+    ctx_.on_step(req_.bot_id, SwapStep::RemovedPrev);
+    ctx_.log.bot(req_.bot_id, fmt::format("swapped to {} (downtime {} ms)", req_.image_ref,
+                                          result_.timings.downtime.count()));
+    return finish(SwapOutcome::Swapped, req_.image.id, repo_digest_for(req_.image, req_.image_ref));
+  }
+
+  BotSwapResult create_from_template() {
+    if (!req_.container_template) {
+      return fail("there is no container named " + name_ +
+                  " on this host and no container template was given (pass --template, or "
+                  "set [container] in drover.toml)");
+    }
+    nlohmann::json body;
+    try {
+      body = template_create_body(*req_.container_template, req_.bot_id, req_.image_ref);
+    } catch (const std::invalid_argument& e) {
+      return fail(e.what());
+    }
+    result_.created_from_template = true;
+    stop_began_ = ctx_.clock.now();
+    if (auto why = start_new(body); !why.empty()) {
+      try {
+        if (ctx_.runtime.inspect_container(name_)) ctx_.runtime.remove_container(name_);
+      } catch (const docker::RuntimeError&) {
+      }
+      return fail("the new container did not stay up: " + why +
+                  " (there was no previous container to fall back to)");
+    }
+    ctx_.log.bot(req_.bot_id, "created from the template on " + req_.image_ref);
+    return finish(SwapOutcome::Swapped, req_.image.id, repo_digest_for(req_.image, req_.image_ref));
+  }
+
+  // Creates, starts and confirms the new bot<ID>; returns why it is not up, or "".
+  std::string start_new(const nlohmann::json& body) {
+    auto began = ctx_.clock.now();
+    try {
+      auto id = ctx_.runtime.create_container(name_, body);
+      ctx_.on_step(req_.bot_id, SwapStep::Created);
+      ctx_.runtime.start_container(id);
+      ctx_.on_step(req_.bot_id, SwapStep::Started);
+    } catch (const docker::RuntimeError& e) {
+      return std::string("the new container could not be started: ") + e.what();
+    }
+    result_.timings.start = ctx_.clock.now() - began;
+    result_.timings.downtime = ctx_.clock.now() - stop_began_;
+    ctx_.log.bot(req_.bot_id, fmt::format("started on {}; confirming it stays up for {} ms",
+                                          req_.image_ref, req_.settle.count()));
+    auto settle_began = ctx_.clock.now();
+    SettleVerdict verdict;
+    try {
+      verdict = watch_settle(ctx_, name_, req_.settle);
+    } catch (const docker::RuntimeError& e) {
+      verdict = {false, std::string("it could not be inspected: ") + e.what()};
+    }
+    result_.timings.settle = ctx_.clock.now() - settle_began;
+    if (!verdict.confirmed) return "it did not stay up: " + verdict.reason + log_tail(ctx_, name_);
+    ctx_.on_step(req_.bot_id, SwapStep::Settled);
+    return "";
+  }
+
+  BotSwapResult roll_back(const std::string& why) {
+    ctx_.log.bot(req_.bot_id, "new container rejected (" + why + "); rolling back");
+    std::string problem;
+    try {
+      problem = restore_prev(ctx_, req_.bot_id);
+    } catch (const docker::RuntimeError& e) {
+      problem = std::string("the engine refused a rollback step: ") + e.what();
+    }
+    result_.timings.downtime = ctx_.clock.now() - stop_began_;
+    if (!problem.empty()) {
+      return fail("new image rejected (" + why + ") and the rollback did not complete: " + problem +
+                  "; run `drover-agent recover --bots " + std::to_string(req_.bot_id) +
+                  "` on this host");
+    }
+    result_.reason = "new image rejected, old container restored: " + why;
+    return finish(SwapOutcome::RolledBack, old_image_id_, old_digest_);
+  }
+
+  // A failure before the old container was renamed: make sure it still runs.
+  BotSwapResult fail_keeping_old(const std::string& old_id, const std::string& why) {
+    std::string restarted;
+    try {
+      auto info = ctx_.runtime.inspect_container(old_id);
+      if (info && !info->state.running) {
+        ctx_.runtime.start_container(old_id);
+        restarted = "; the old container was started again";
+      }
+    } catch (const docker::RuntimeError& e) {
+      restarted = std::string("; restarting the old container also failed: ") + e.what() +
+                  " (run `drover-agent recover`)";
+    }
+    result_.image_id = old_image_id_;
+    result_.repo_digest = old_digest_;
+    return fail(why + restarted);
+  }
+
+  BotSwapResult fail(const std::string& why) {
+    ctx_.log.bot(req_.bot_id, "FAILED: " + why);
+    result_.outcome = SwapOutcome::Failed;
+    result_.reason = why;
+    return result_;
+  }
+
+  BotSwapResult finish(SwapOutcome outcome, const std::string& image_id,
+                       const std::string& digest) {
+    result_.outcome = outcome;
+    result_.image_id = image_id;
+    result_.repo_digest = digest;
+    return result_;
+  }
+
+  AgentContext& ctx_;
+  const BotSwapRequest& req_;
+  const std::string name_;
+  const std::string prev_;
+  BotSwapResult result_;
+  TimePoint stop_began_{};
+  std::string old_image_id_;
+  std::string old_digest_;
+};
+
+}  // namespace
+
+BotSwapResult swap_bot(AgentContext& ctx, const BotSwapRequest& request) {
+  return BotSwap(ctx, request).run();
+}
+
+}  // namespace drover::agent

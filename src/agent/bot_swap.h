@@ -1,0 +1,54 @@
+#pragma once
+// The rollback-safe swap of one bot (ARCHITECTURE.md steps 3-6): clone the old container's
+// configuration onto the new image, stop the old one gracefully, keep it as bot<ID>-prev,
+// start the new bot<ID>, and drop the old one only once the new one is confirmed up.
+// Anything else puts the old container back.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "agent/agent_context.h"
+
+namespace drover::agent {
+
+enum class SwapOutcome {
+  Swapped,     // bot<ID> runs the new image and was confirmed up
+  Unchanged,   // bot<ID> already ran the new image: not touched
+  RolledBack,  // the new container did not stay up: the old one runs again ("stale")
+  Failed,      // the swap could not be done; `reason` says what to do
+};
+
+std::string_view to_string(SwapOutcome outcome);
+
+struct SwapTimings {
+  Duration stop{0};      // graceful stop of the old container
+  Duration start{0};     // create + start of the new one
+  Duration settle{0};    // the confirmation window actually watched
+  Duration downtime{0};  // from the old container's stop until a container ran again
+};
+
+struct BotSwapRequest {
+  int bot_id = 0;
+  docker::ImageInfo image;  // the pulled target image
+  std::string image_ref;    // the reference it was pulled by (used as the container's Image)
+  std::chrono::seconds stop_timeout{35};
+  Duration settle{10000};
+  std::optional<nlohmann::json> container_template;  // for bots with no container yet
+};
+
+struct BotSwapResult {
+  int bot_id = 0;
+  SwapOutcome outcome = SwapOutcome::Failed;
+  std::string reason;       // empty on a clean swap; a warning or the cause otherwise
+  std::string image_id;     // the image bot<ID> runs now
+  std::string repo_digest;  // its repo@sha256 digest, when known
+  SwapTimings timings;
+  bool created_from_template = false;
+};
+
+BotSwapResult swap_bot(AgentContext& ctx, const BotSwapRequest& request);
+
+/// The repo@sha256 digest of `image` whose repository matches `ref`, else the first one.
+std::string repo_digest_for(const docker::ImageInfo& image, const std::string& ref);
+
+}  // namespace drover::agent

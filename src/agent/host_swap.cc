@@ -1,0 +1,167 @@
+#include "agent/host_swap.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "agent/bot_names.h"
+
+namespace drover::agent {
+
+bool HostSwapResult::ok() const {
+  return error.empty() && std::all_of(bots.begin(), bots.end(), [](const BotSwapResult& b) {
+           return b.outcome == SwapOutcome::Swapped || b.outcome == SwapOutcome::Unchanged;
+         });
+}
+
+namespace {
+
+std::string human_bytes(std::int64_t bytes) {
+  if (bytes >= (1LL << 30))
+    return fmt::format("{:.1f} GiB", static_cast<double>(bytes) / (1LL << 30));
+  return fmt::format("{:.0f} MiB", static_cast<double>(bytes) / (1LL << 20));
+}
+
+// Every bot reported failed with the same host-wide cause; none was touched.
+void fail_all(HostSwapResult& result, const HostSwapOptions& options, const std::string& why) {
+  result.error = why;
+  for (int id : options.bot_ids) {
+    BotSwapResult bot;
+    bot.bot_id = id;
+    bot.outcome = SwapOutcome::Failed;
+    bot.reason = why;
+    result.bots.push_back(bot);
+  }
+}
+
+// Preflight: refuse before the pull when Docker's disk is below the floor even after a
+// prune (a full root disk was the root cause of the guide's incident).
+std::string check_disk(AgentContext& ctx, HostSwapResult& result, const HostSwapOptions& options) {
+  auto root = ctx.runtime.data_root();
+  auto free = ctx.free_bytes(root);
+  result.free_bytes_before = free;
+  if (!free) {
+    ctx.log.line("warning: cannot read free space of " + root + "; disk floor not checked");
+    return "";
+  }
+  if (*free >= options.disk_floor_bytes) return "";
+  ctx.log.line(fmt::format("only {} free on {} (floor {}); pruning unused images first",
+                           human_bytes(*free), root, human_bytes(options.disk_floor_bytes)));
+  result.prune = ctx.runtime.prune_images();
+  free = ctx.free_bytes(root);
+  if (free && *free >= options.disk_floor_bytes) return "";
+  return fmt::format(
+      "only {} free on {} even after pruning unused images (floor {}); nothing was stopped. "
+      "Free disk space on this host, or lower the floor with --disk-floor-mb",
+      free ? human_bytes(*free) : "unknown", root, human_bytes(options.disk_floor_bytes));
+}
+
+std::vector<BotSwapResult> swap_bots(AgentContext& ctx, const HostSwapOptions& options,
+                                     const docker::ImageInfo& image) {
+  std::vector<BotSwapRequest> requests;
+  for (int id : options.bot_ids) {
+    requests.push_back({id, image, options.image_ref, options.stop_timeout, options.settle,
+                        options.container_template});
+  }
+  std::vector<BotSwapResult> results(requests.size());
+  if (!options.parallel) {
+    for (size_t i = 0; i < requests.size(); ++i) results[i] = swap_bot(ctx, requests[i]);
+    return results;
+  }
+  std::vector<std::jthread> threads;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    threads.emplace_back([&, i] { results[i] = swap_bot(ctx, requests[i]); });
+  }
+  threads.clear();  // joins
+  return results;
+}
+
+LoginReading read_login(AgentContext& ctx, LoginProbe& probe, int bot_id) {
+  try {
+    auto info = ctx.runtime.inspect_container(container_name(bot_id));
+    if (!info) return {LoginState::not_logged_in, "no container " + container_name(bot_id)};
+    return probe.check(bot_id, *info);
+  } catch (const docker::RuntimeError& e) {
+    return {LoginState::unknown, e.what()};
+  }
+}
+
+// Informational only: the login state never turns a swap into a failure.
+std::vector<BotLogin> poll_logins(AgentContext& ctx, LoginProbe& probe,
+                                  const HostSwapOptions& options,
+                                  const std::vector<BotSwapResult>& bots) {
+  std::vector<BotLogin> logins;
+  for (const auto& bot : bots) {
+    if (bot.outcome != SwapOutcome::Failed) logins.push_back({bot.bot_id, {}});
+  }
+  auto deadline = ctx.clock.now() + options.login_wait;
+  while (true) {
+    bool all_in = true;
+    for (auto& login : logins) {
+      if (login.reading.state == LoginState::logged_in) continue;
+      login.reading = read_login(ctx, probe, login.bot_id);
+      all_in = all_in && login.reading.state == LoginState::logged_in;
+    }
+    if (all_in || ctx.clock.now() >= deadline) break;
+    ctx.clock.sleep_for(std::min<Duration>(Duration(1000), deadline - ctx.clock.now()));
+  }
+  return logins;
+}
+
+}  // namespace
+
+HostSwapResult swap_host(AgentContext& ctx, LoginProbe& probe, const HostSwapOptions& options) {
+  HostSwapResult result;
+  result.image_ref = options.image_ref;
+  for (int id : options.bot_ids) {
+    auto recovered = recover_bot(ctx, id, options.settle);
+    if (recovered.action != RecoverAction::None && recovered.action != RecoverAction::Absent) {
+      result.recovered.push_back(recovered);
+    }
+  }
+  ctx.on_step(0, SwapStep::Recovered);
+
+  if (options.jitter.count() > 0) {
+    result.jitter_waited = Duration(ctx.random.uniform(0, options.jitter.count()));
+    ctx.log.line(
+        fmt::format("waiting {} ms of jitter before starting", result.jitter_waited.count()));
+    ctx.clock.sleep_for(result.jitter_waited);
+  }
+
+  try {
+    ctx.runtime.ping();
+    if (auto why = check_disk(ctx, result, options); !why.empty()) {
+      fail_all(result, options, why);
+      return result;
+    }
+    ctx.log.line("pulling " + options.image_ref);
+    auto began = ctx.clock.now();
+    result.image = ctx.runtime.pull_image(options.image_ref);
+    result.pull_time = ctx.clock.now() - began;
+  } catch (const docker::RuntimeError& e) {
+    auto what = e.unreachable() ? std::string(e.what())
+                                : "pulling " + options.image_ref + " failed: " + e.what();
+    fail_all(result, options, what + "; no bot was touched");
+    return result;
+  }
+  ctx.on_step(0, SwapStep::Pulled);
+
+  result.bots = swap_bots(ctx, options, *result.image);
+
+  try {
+    auto pruned = ctx.runtime.prune_images();
+    result.prune.space_reclaimed += pruned.space_reclaimed;
+    result.prune.deleted.insert(result.prune.deleted.end(), pruned.deleted.begin(),
+                                pruned.deleted.end());
+    ctx.log.line(fmt::format("pruned {} unused image(s), reclaimed {}", result.prune.deleted.size(),
+                             human_bytes(result.prune.space_reclaimed)));
+  } catch (const docker::RuntimeError& e) {
+    result.prune_error = e.what();
+    ctx.log.line(std::string("warning: image prune failed: ") + e.what());
+  }
+  ctx.on_step(0, SwapStep::Pruned);
+
+  result.logins = poll_logins(ctx, probe, options, result.bots);
+  return result;
+}
+
+}  // namespace drover::agent

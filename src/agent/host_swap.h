@@ -1,0 +1,51 @@
+#pragma once
+// One host's swap, as `drover-agent swap` runs it: repair leftovers, wait the jitter,
+// check the engine and the disk, pull the image before anything is stopped, swap the
+// host's bots in parallel, prune unused images, then read the bots' login state.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agent/bot_swap.h"
+#include "agent/login_probe.h"
+#include "agent/recover.h"
+
+namespace drover::agent {
+
+struct HostSwapOptions {
+  std::vector<int> bot_ids;
+  std::string image_ref;
+  std::chrono::seconds stop_timeout{35};
+  Duration settle{10000};
+  Duration jitter{0};      // wait a random 0..jitter before starting (immediate speed)
+  Duration login_wait{0};  // poll the login probe this long; 0 = one reading, no poll
+  std::optional<nlohmann::json> container_template;
+  std::int64_t disk_floor_bytes = 1LL << 30;
+  bool parallel = true;  // swap the bots on threads (tests step them one by one)
+};
+
+struct BotLogin {
+  int bot_id = 0;
+  LoginReading reading;
+};
+
+struct HostSwapResult {
+  std::string image_ref;
+  std::optional<docker::ImageInfo> image;  // set once the pull succeeded
+  std::string error;                       // host-wide failure before any bot was touched
+  Duration jitter_waited{0};
+  Duration pull_time{0};
+  std::vector<RecoverResult> recovered;
+  std::vector<BotSwapResult> bots;
+  std::vector<BotLogin> logins;
+  docker::PruneResult prune;
+  std::string prune_error;
+  std::optional<std::int64_t> free_bytes_before;
+  /// Every bot swapped or unchanged.
+  bool ok() const;
+};
+
+HostSwapResult swap_host(AgentContext& ctx, LoginProbe& probe, const HostSwapOptions& options);
+
+}  // namespace drover::agent

@@ -1,0 +1,99 @@
+#pragma once
+// An in-memory ContainerRuntime for unit tests. It models just enough of Docker (names,
+// images, container states, health, rename collisions) for the swap to be exercised, and
+// it can fail any call or "crash" before or after any call's effect. Every call is
+// recorded so tests can assert on what was asked.
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "docker/container_runtime.h"
+
+namespace drover::testing {
+
+/// Thrown to simulate the agent being killed: deliberately not a RuntimeError, so the
+/// code under test cannot catch and handle it the way it handles engine errors.
+struct SimulatedCrash {
+  int call = 0;
+};
+
+/// How containers started from an image behave.
+struct FakeImageBehavior {
+  bool exits_at_start = false;  // the container is "exited" right after start
+  int exit_code = 0;
+  bool unhealthy = false;  // health is "unhealthy" (only when the config has a Healthcheck)
+  std::vector<std::string> log_lines;
+};
+
+class InMemoryRuntime final : public docker::ContainerRuntime {
+ public:
+  /// Makes `ref` pullable (as if pushed to a registry). Returns the image id.
+  std::string publish_image(const std::string& ref, nlohmann::json config,
+                            FakeImageBehavior behavior = {});
+  /// Creates and starts a container directly, bypassing fault injection.
+  std::string add_running_container(const std::string& name, const std::string& image_ref,
+                                    nlohmann::json body = nlohmann::json::object());
+
+  // Fault injection. Calls are numbered from 1 in the order they arrive.
+  void fail_call(int n, int status = 500) { fail_calls_[n] = status; }
+  void crash_before_call(int n) { crash_before_ = n; }
+  void crash_after_call(int n) { crash_after_ = n; }
+  void clear_faults();
+  /// Makes every call of this operation (e.g. "pull_image") fail.
+  void fail_operation(const std::string& op, int status = 500) { fail_ops_[op] = status; }
+  /// Makes the engine appear down.
+  void set_unreachable(bool down) { unreachable_ = down; }
+
+  int call_count() const;
+  std::vector<std::string> calls() const;
+  std::vector<docker::ContainerInfo> containers() const;
+  std::set<std::string> local_images() const;
+  std::int64_t prunable_bytes() const;
+
+  // ContainerRuntime
+  void ping() override;
+  std::string data_root() override;
+  std::optional<docker::ContainerInfo> inspect_container(const std::string& name_or_id) override;
+  std::optional<docker::ImageInfo> inspect_image(const std::string& ref) override;
+  docker::ImageInfo pull_image(const std::string& ref) override;
+  std::string create_container(const std::string& name, const nlohmann::json& body) override;
+  void start_container(const std::string& id) override;
+  void stop_container(const std::string& id, std::chrono::seconds timeout) override;
+  void rename_container(const std::string& id, const std::string& new_name) override;
+  void remove_container(const std::string& id) override;
+  std::vector<std::string> container_logs(const std::string& id, int tail,
+                                          std::int64_t since_unix) override;
+  docker::PruneResult prune_images() override;
+
+ private:
+  struct Image {
+    docker::ImageInfo info;
+    FakeImageBehavior behavior;
+  };
+  struct Container {
+    docker::ContainerInfo info;
+  };
+
+  /// Records the call and applies any injected failure or crash-before. Returns the call
+  /// number so the effect can be followed by after_call().
+  int begin_call(const std::string& what);
+  void after_call(int n);
+  Container* find_container(const std::string& name_or_id);
+  const Image* find_image(const std::string& ref) const;
+  void start_locked(Container& c);
+
+  mutable std::recursive_mutex mutex_;
+  std::map<std::string, Image> registry_;        // ref -> image
+  std::map<std::string, Image> images_;          // id -> local image
+  std::map<std::string, std::string> tags_;      // local ref -> id
+  std::map<std::string, Container> containers_;  // id -> container
+  int next_id_ = 1;
+  std::vector<std::string> calls_;
+  std::map<int, int> fail_calls_;
+  std::map<std::string, int> fail_ops_;
+  int crash_before_ = 0;
+  int crash_after_ = 0;
+  bool unreachable_ = false;
+};
+
+}  // namespace drover::testing
