@@ -142,7 +142,7 @@ class BotSwap {
         if (ctx_.runtime.inspect_container(name_)) ctx_.runtime.remove_container(name_);
       } catch (const docker::RuntimeError&) {
       }
-      return fail("the new container did not stay up: " + why +
+      return fail("the new container was rejected: " + why +
                   " (there was no previous container to fall back to)");
     }
     ctx_.log.bot(req_.bot_id, "created from the template on " + req_.image_ref);
@@ -158,7 +158,7 @@ class BotSwap {
       ctx_.runtime.start_container(id);
       ctx_.on_step(req_.bot_id, SwapStep::Started);
     } catch (const docker::RuntimeError& e) {
-      return std::string("the new container could not be started: ") + e.what();
+      return std::string("it could not be started: ") + e.what();
     }
     result_.timings.start = ctx_.clock.now() - began;
     result_.timings.downtime = ctx_.clock.now() - stop_began_;
@@ -172,7 +172,7 @@ class BotSwap {
       verdict = {false, std::string("it could not be inspected: ") + e.what()};
     }
     result_.timings.settle = ctx_.clock.now() - settle_began;
-    if (!verdict.confirmed) return "it did not stay up: " + verdict.reason + log_tail(ctx_, name_);
+    if (!verdict.confirmed) return verdict.reason + log_tail(ctx_, name_);
     ctx_.on_step(req_.bot_id, SwapStep::Settled);
     return "";
   }
@@ -191,7 +191,7 @@ class BotSwap {
                   "; run `drover-agent recover --bots " + std::to_string(req_.bot_id) +
                   "` on this host");
     }
-    result_.reason = "new image rejected, old container restored: " + why;
+    result_.reason = "new container rejected, old container restored: " + why;
     return finish(SwapOutcome::RolledBack, old_image_id_, old_digest_);
   }
 

@@ -9,12 +9,14 @@ std::string why_not_up(const std::optional<docker::ContainerInfo>& info, int ini
   const auto& state = info->state;
   if (state.oom_killed) return "it was killed for running out of memory (OOM)";
   if (state.restarting || info->restart_count > initial_restarts) {
-    return fmt::format("it is crash-looping (restarted {} time(s), last exit code {})",
-                       info->restart_count - initial_restarts, state.exit_code);
+    // While Docker restarts a container its ExitCode often reads 0: say it only when known.
+    return fmt::format(
+        "it is crash-looping (restarted {} time(s){})", info->restart_count - initial_restarts,
+        state.exit_code != 0 ? fmt::format(", last exit code {}", state.exit_code) : "");
   }
   if (!state.running) {
-    auto why = fmt::format("it {} with exit code {}",
-                           state.status == "created" ? "never started" : "exited", state.exit_code);
+    auto why = state.status == "created" ? std::string("it never started")
+                                         : fmt::format("it exited with code {}", state.exit_code);
     if (!state.error.empty()) why += " (" + state.error + ")";
     return why;
   }

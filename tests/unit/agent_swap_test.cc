@@ -149,7 +149,7 @@ TEST_F(AgentSwapTest, ABrokenImageRollsBackToTheOldContainer) {
   EXPECT_FALSE(result.ok());
   for (const auto& bot : result.bots) {
     EXPECT_EQ(bot.outcome, SwapOutcome::RolledBack);
-    EXPECT_NE(bot.reason.find("exit code 3"), std::string::npos) << bot.reason;
+    EXPECT_NE(bot.reason.find("exited with code 3"), std::string::npos) << bot.reason;
     EXPECT_NE(bot.reason.find("fatal: no config"), std::string::npos) << bot.reason;
   }
   expect_every_bot_running();
