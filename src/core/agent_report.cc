@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_reader.h"
 #include "core/printable_text.h"
 
 namespace drover::core {
@@ -12,72 +13,7 @@ namespace {
 
 using nlohmann::json;
 
-// A cursor into the report that knows its own path ("bots[2].outcome"), so every error says
-// exactly where the agent's output went wrong.
-class Field {
- public:
-  Field(const json& value, std::string path) : value_(value), path_(std::move(path)) {}
-
-  [[noreturn]] void fail(const std::string& what) const {
-    throw AgentOutputError(fmt::format("agent report: {}: {}", path_, what));
-  }
-
-  bool has(const char* key) const { return value_.contains(key) && !value_.at(key).is_null(); }
-
-  Field at(const char* key) const {
-    if (!value_.is_object()) fail("expected an object");
-    if (!value_.contains(key)) {
-      throw AgentOutputError(fmt::format("agent report: {}.{}: missing", path_, key));
-    }
-    return Field(value_.at(key), path_ + "." + key);
-  }
-
-  std::optional<Field> maybe(const char* key) const {
-    if (!value_.is_object()) fail("expected an object");
-    if (!has(key)) return std::nullopt;
-    return at(key);
-  }
-
-  const json& raw() const { return value_; }
-
-  bool boolean() const {
-    if (!value_.is_boolean()) fail("expected true or false");
-    return value_.get<bool>();
-  }
-
-  std::string string() const {
-    if (!value_.is_string()) fail("expected a string");
-    return value_.get<std::string>();
-  }
-
-  std::int64_t integer() const {
-    if (value_.is_number_integer()) return value_.get<std::int64_t>();
-    if (value_.is_number_float()) return static_cast<std::int64_t>(value_.get<double>());
-    fail("expected a number");
-  }
-
-  BotId bot_id() const {
-    if (!value_.is_number_integer()) fail("expected a bot id (an integer)");
-    const auto id = value_.get<std::int64_t>();
-    if (id < kMinBotId || id > kMaxBotId) fail(fmt::format("bot id {} is out of range", id));
-    return static_cast<BotId>(id);
-  }
-
-  std::vector<Field> array() const {
-    if (!value_.is_array()) fail("expected a list");
-    std::vector<Field> items;
-    for (std::size_t i = 0; i < value_.size(); ++i) {
-      items.emplace_back(value_.at(i), fmt::format("{}[{}]", path_, i));
-    }
-    return items;
-  }
-
- private:
-  const json& value_;
-  std::string path_;
-};
-
-std::string optional_string(const Field& object, const char* key) {
+std::string optional_string(const JsonReader& object, const char* key) {
   auto field = object.maybe(key);
   return field ? field->string() : std::string();
 }
@@ -93,7 +29,7 @@ json parse_line(std::string_view line, std::string_view command) {
         fmt::format("agent report is not JSON ({}): {}", e.what(), printable(shown)));
   }
   if (!document.is_object()) throw AgentOutputError("agent report: expected a JSON object");
-  const Field root(document, "report");
+  const JsonReader root(document, "report");
   const auto actual = root.at("command").string();
   if (actual != command) {
     root.at("command").fail(fmt::format("expected \"{}\", got \"{}\"", command, printable(actual)));
@@ -101,7 +37,7 @@ json parse_line(std::string_view line, std::string_view command) {
   return document;
 }
 
-BotSwapOutcome parse_outcome(const Field& field) {
+BotSwapOutcome parse_outcome(const JsonReader& field) {
   const auto text = field.string();
   for (auto outcome : {BotSwapOutcome::swapped, BotSwapOutcome::unchanged,
                        BotSwapOutcome::rolled_back, BotSwapOutcome::failed}) {
@@ -111,12 +47,12 @@ BotSwapOutcome parse_outcome(const Field& field) {
       fmt::format("\"{}\" is not one of swapped, unchanged, rolled_back, failed", printable(text)));
 }
 
-LoginState login_of(const Field& object) {
+LoginState login_of(const JsonReader& object) {
   auto field = object.maybe("login");
   return field ? parse_login_state(field->string()) : LoginState::unknown;
 }
 
-std::optional<std::string> error_of(const Field& root) {
+std::optional<std::string> error_of(const JsonReader& root) {
   auto field = root.maybe("error");
   if (!field) return std::nullopt;
   if (field->raw().is_string()) return field->string();
@@ -174,9 +110,11 @@ std::string_view last_report_line(std::string_view stdout_text) {
   throw AgentOutputError("agent printed no report (its stdout is empty)");
 }
 
-SwapReport parse_swap_report(std::string_view line) {
+namespace {
+
+SwapReport read_swap_report(std::string_view line) {
   const json document = parse_line(line, "swap");
-  const Field root(document, "report");
+  const JsonReader root(document, "report");
   SwapReport report;
   report.host = optional_string(root, "host");
   report.ok = root.at("ok").boolean();
@@ -212,9 +150,9 @@ SwapReport parse_swap_report(std::string_view line) {
   return report;
 }
 
-StatusReport parse_status_report(std::string_view line) {
+StatusReport read_status_report(std::string_view line) {
   const json document = parse_line(line, "status");
-  const Field root(document, "report");
+  const JsonReader root(document, "report");
   StatusReport report;
   report.host = optional_string(root, "host");
   report.ok = root.at("ok").boolean();
@@ -240,6 +178,25 @@ StatusReport parse_status_report(std::string_view line) {
   }
   report.error = error_of(root);
   return report;
+}
+
+}  // namespace
+
+// Shape errors become AgentOutputError: for the scheduler it is all "bad output" from a host.
+SwapReport parse_swap_report(std::string_view line) {
+  try {
+    return read_swap_report(line);
+  } catch (const JsonShapeError& e) {
+    throw AgentOutputError(fmt::format("agent report: {}", e.what()));
+  }
+}
+
+StatusReport parse_status_report(std::string_view line) {
+  try {
+    return read_status_report(line);
+  } catch (const JsonShapeError& e) {
+    throw AgentOutputError(fmt::format("agent report: {}", e.what()));
+  }
 }
 
 }  // namespace drover::core

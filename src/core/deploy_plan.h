@@ -24,6 +24,8 @@ struct DeployPlan {
   std::string image;         // as given and completed: "127.0.0.1:5000/tradebot:v2"
   std::string pinned_image;  // "127.0.0.1:5000/tradebot@sha256:…", or "" before resolving
   std::string created_at;    // RFC 3339, from the CLI's wall clock (core reads no clock)
+
+  bool operator==(const DeployPlan&) const = default;
 };
 
 /// Checks the speed against the target, selects the hosts and takes the speed's settings.

@@ -49,6 +49,8 @@ struct Selection {
   std::vector<HostName> host_names() const;
   /// Every selected bot, in host order.
   std::vector<BotId> bots() const;
+
+  bool operator==(const Selection&) const = default;
 };
 
 /// The hosts and bots `target` means in `fleet`. Throws InputError when it selects nothing

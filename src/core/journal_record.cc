@@ -1,0 +1,300 @@
+#include "core/journal_record.h"
+
+#include <fmt/format.h>
+
+#include <limits>
+#include <type_traits>
+#include <utility>
+
+#include "core/input_error.h"
+#include "core/json_reader.h"
+
+namespace drover::core {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr auto kNever = std::numeric_limits<std::size_t>::max();
+
+std::int64_t ms(Duration d) {
+  return d.count();
+}
+Duration duration_at(const JsonReader& object, const char* key) {
+  return Duration(object.at(key).integer());
+}
+
+// --- plan ---
+
+json settings_to_json(const SpeedSettings& s) {
+  return {{"concurrency", s.concurrency.is_all() ? json("all") : json(s.concurrency.count())},
+          {"stop_timeout_ms", ms(s.stop_timeout)},
+          {"halt", s.halt.is_never() ? json("never") : json(s.halt.fraction())},
+          {"jitter_ms", ms(s.jitter)},
+          {"settle_ms", ms(s.settle)},
+          {"login_poll", s.login_poll},
+          {"login_wait_ms", ms(s.login_wait)}};
+}
+
+SpeedSettings settings_from(const JsonReader& j) {
+  SpeedSettings s;
+  const auto concurrency = j.at("concurrency");
+  if (concurrency.raw().is_string()) {
+    if (concurrency.string() != "all") concurrency.fail("expected a host count or \"all\"");
+    s.concurrency = Concurrency::all_hosts();
+  } else {
+    const auto count = concurrency.integer();
+    if (count < 1) concurrency.fail("expected at least 1");
+    s.concurrency = Concurrency::hosts(static_cast<std::size_t>(count));
+  }
+  s.stop_timeout = duration_at(j, "stop_timeout_ms");
+  const auto halt = j.at("halt");
+  if (halt.raw().is_string()) {
+    if (halt.string() != "never") halt.fail("expected a fraction or \"never\"");
+    s.halt = HaltThreshold::never();
+  } else {
+    const double fraction = halt.number();
+    if (!(fraction >= 0.0 && fraction <= 1.0)) halt.fail("expected a fraction between 0 and 1");
+    s.halt = HaltThreshold::over_fraction(fraction);
+  }
+  s.jitter = duration_at(j, "jitter_ms");
+  s.settle = duration_at(j, "settle_ms");
+  s.login_poll = j.at("login_poll").boolean();
+  s.login_wait = duration_at(j, "login_wait_ms");
+  return s;
+}
+
+template <typename Parse>
+auto parse_name(const JsonReader& field, Parse parse) {
+  try {
+    return parse(field.string());
+  } catch (const InputError& e) {
+    field.fail(e.problem());
+  }
+}
+
+DeployPlan plan_from(const JsonReader& j) {
+  DeployPlan plan;
+  plan.deploy_id = j.at("deploy_id").string();
+  plan.fleet = j.at("fleet").string();
+  plan.created_at = j.at("created_at").string();
+  const auto target = j.at("target");
+  plan.selection.target.kind = parse_name(target.at("kind"), parse_target_kind);
+  if (auto bot = target.maybe("bot")) plan.selection.target.bot = bot->bot_id();
+  for (const auto& host : j.at("hosts").array()) {
+    HostSelection selection;
+    selection.name = host.at("name").string();
+    if (auto address = host.maybe("address")) selection.address = address->string();
+    selection.bots = host.at("bots").bot_ids();
+    plan.selection.hosts.push_back(std::move(selection));
+  }
+  plan.speed = parse_name(j.at("speed"), parse_speed);
+  plan.settings = settings_from(j.at("settings"));
+  plan.image = j.at("image").string();
+  plan.pinned_image = j.at("pinned_image").string();
+  return plan;
+}
+
+// --- host ---
+
+HostRecord host_record_from(const JsonReader& j) {
+  HostRecord record;
+  record.host = j.at("host").string();
+  const auto status = j.at("status");
+  const auto status_text = status.string();
+  if (status_text != "succeeded" && status_text != "failed") {
+    status.fail("expected \"succeeded\" or \"failed\"");
+  }
+  record.outcome.status = status_text == "succeeded" ? HostStatus::succeeded : HostStatus::failed;
+  record.outcome.kind = parse_failure_kind(j.at("kind").string());
+  record.outcome.reason = j.at("reason").string();
+  record.took = duration_at(j, "took_ms");
+  return record;
+}
+
+// --- verification ---
+
+VerificationReport verification_from(const JsonReader& j) {
+  VerificationReport report;
+  report.total = static_cast<std::size_t>(j.at("total").integer());
+  report.on_version = j.at("on_version").bot_ids();
+  report.stale = j.at("stale").bot_ids();
+  report.down = j.at("down").bot_ids();
+  report.unanswered = j.at("unanswered").bot_ids();
+  report.logged_in = j.at("logged_in").bot_ids();
+  report.not_logged_in = j.at("not_logged_in").bot_ids();
+  return report;
+}
+
+StragglerRetryResult retry_from(const JsonReader& j) {
+  StragglerRetryResult retry;
+  retry.stragglers = static_cast<std::size_t>(j.at("stragglers").integer());
+  retry.logged_in_during_wait = j.at("logged_in_during_wait").bot_ids();
+  retry.still_not_logged_in = j.at("still_not_logged_in").bot_ids();
+  return retry;
+}
+
+// --- result ---
+
+RolloutResult result_from(const JsonReader& j) {
+  RolloutResult result;
+  const auto status = j.at("status");
+  const auto text = status.string();
+  if (text != "success" && text != "failed" && text != "halted" && text != "interrupted") {
+    status.fail("expected success, failed, halted or interrupted");
+  }
+  result.status = parse_rollout_status(text);
+  result.total = static_cast<std::size_t>(j.at("total").integer());
+  result.succeeded = static_cast<std::size_t>(j.at("succeeded").integer());
+  result.failed = static_cast<std::size_t>(j.at("failed").integer());
+  result.already_done = static_cast<std::size_t>(j.at("already_done").integer());
+  auto tolerated = j.maybe("tolerated_failures");
+  result.tolerated_failures = tolerated ? static_cast<std::size_t>(tolerated->integer()) : kNever;
+  for (const auto& failure : j.at("failures").array()) {
+    result.failures.push_back(host_record_from(failure));
+  }
+  result.not_started = j.at("not_started").strings();
+  result.elapsed = duration_at(j, "elapsed_ms");
+  return result;
+}
+
+json tagged(const char* type, json body) {
+  body["type"] = type;
+  body["v"] = kJournalVersion;
+  return body;
+}
+
+JournalRecord record_from(const JsonReader& root) {
+  const auto version = root.at("v").integer();
+  if (version != kJournalVersion) {
+    root.at("v").fail(
+        fmt::format("journal version {} is not {} (written by another drover "
+                    "version)",
+                    version, kJournalVersion));
+  }
+  const auto type = root.at("type").string();
+  if (type == "plan") return JournalPlan{plan_from(root)};
+  if (type == "host") return JournalHost{host_record_from(root)};
+  if (type == "verification") {
+    JournalVerification v{verification_from(root), std::nullopt};
+    if (auto retry = root.maybe("retry")) v.retry = retry_from(*retry);
+    return v;
+  }
+  if (type == "result") {
+    JournalResult r;
+    r.result = result_from(root);
+    r.exit_code = static_cast<ExitCode>(root.at("exit_code").integer());
+    r.finished_at = root.at("finished_at").string();
+    return r;
+  }
+  root.at("type").fail(fmt::format("unknown record type \"{}\"", type));
+}
+
+}  // namespace
+
+json plan_to_json(const DeployPlan& plan) {
+  json hosts = json::array();
+  for (const auto& host : plan.selection.hosts) {
+    hosts.push_back({{"name", host.name},
+                     {"address", host.address ? json(*host.address) : json(nullptr)},
+                     {"bots", host.bots}});
+  }
+  const auto& target = plan.selection.target;
+  return {
+      {"deploy_id", plan.deploy_id},
+      {"fleet", plan.fleet},
+      {"created_at", plan.created_at},
+      {"target",
+       {{"kind", to_string(target.kind)}, {"bot", target.bot ? json(*target.bot) : json(nullptr)}}},
+      {"hosts", hosts},
+      {"speed", to_string(plan.speed)},
+      {"settings", settings_to_json(plan.settings)},
+      {"image", plan.image},
+      {"pinned_image", plan.pinned_image}};
+}
+
+json host_record_to_json(const HostRecord& record) {
+  return {{"host", record.host},
+          {"status", record.outcome.ok() ? "succeeded" : "failed"},
+          {"kind", to_string(record.outcome.kind)},
+          {"reason", record.outcome.reason},
+          {"took_ms", ms(record.took)}};
+}
+
+json verification_to_json(const VerificationReport& report) {
+  return {{"total", report.total},
+          {"on_version", report.on_version},
+          {"stale", report.stale},
+          {"down", report.down},
+          {"unanswered", report.unanswered},
+          {"logged_in", report.logged_in},
+          {"not_logged_in", report.not_logged_in}};
+}
+
+json retry_to_json(const StragglerRetryResult& retry) {
+  return {{"stragglers", retry.stragglers},
+          {"logged_in_during_wait", retry.logged_in_during_wait},
+          {"still_not_logged_in", retry.still_not_logged_in}};
+}
+
+json result_to_json(const RolloutResult& result) {
+  json failures = json::array();
+  for (const auto& failure : result.failures) failures.push_back(host_record_to_json(failure));
+  return {{"status", to_string(result.status)},
+          {"total", result.total},
+          {"succeeded", result.succeeded},
+          {"failed", result.failed},
+          {"already_done", result.already_done},
+          {"tolerated_failures",
+           result.tolerated_failures == kNever ? json(nullptr) : json(result.tolerated_failures)},
+          {"failures", failures},
+          {"not_started", result.not_started},
+          {"elapsed_ms", ms(result.elapsed)}};
+}
+
+json to_json(const JournalRecord& record) {
+  return std::visit(
+      [](const auto& r) -> json {
+        using T = std::decay_t<decltype(r)>;
+        if constexpr (std::is_same_v<T, JournalPlan>) {
+          return tagged("plan", plan_to_json(r.plan));
+        } else if constexpr (std::is_same_v<T, JournalHost>) {
+          return tagged("host", host_record_to_json(r.record));
+        } else if constexpr (std::is_same_v<T, JournalVerification>) {
+          auto body = verification_to_json(r.report);
+          body["retry"] = r.retry ? retry_to_json(*r.retry) : json(nullptr);
+          return tagged("verification", std::move(body));
+        } else {
+          auto body = result_to_json(r.result);
+          body["exit_code"] = to_int(r.exit_code);
+          body["finished_at"] = r.finished_at;
+          return tagged("result", std::move(body));
+        }
+      },
+      record);
+}
+
+JournalRecord journal_record_from_json(const json& document) {
+  try {
+    return record_from(JsonReader(document, "record"));
+  } catch (const JsonShapeError& e) {
+    throw JournalError(fmt::format("journal: {}", e.what()));
+  }
+}
+
+std::string to_journal_line(const JournalRecord& record) {
+  // error_handler::replace: a reason quoting odd agent output must not make the write throw.
+  return to_json(record).dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+JournalRecord parse_journal_line(std::string_view line) {
+  json document;
+  try {
+    document = json::parse(line);
+  } catch (const json::parse_error& e) {
+    throw JournalError(fmt::format("journal: a line is not JSON ({})", e.what()));
+  }
+  return journal_record_from_json(document);
+}
+
+}  // namespace drover::core

@@ -1,0 +1,41 @@
+#pragma once
+// Reading a deploy's journal back: what `--resume`, `history` and `show` need.
+// A resumed deploy appends to the same journal, so a host may appear more than once and
+// there may be several results: the latest record of each kind wins.
+// A crash can leave the last line half-written; that one line is ignored (torn_tail) and
+// everything before it is trusted. Any other unreadable line is an error.
+#include <cstddef>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/journal_record.h"
+
+namespace drover::core {
+
+struct JournalReplay {
+  DeployPlan plan;
+  std::vector<HostRecord> hosts;                    // every host record, in journal order
+  std::set<HostName> succeeded_hosts;               // hosts whose latest record is a success
+  std::optional<JournalVerification> verification;  // the latest
+  std::optional<JournalResult> result;              // the latest
+  bool torn_tail = false;
+
+  /// True once a result was written: the deploy ended (in any way) rather than crashed.
+  bool ended() const { return result.has_value(); }
+  /// Plan hosts whose latest record is not a success: what `--resume` would deploy.
+  std::vector<HostName> hosts_to_resume() const;
+};
+
+/// Replays a journal's text. Throws JournalError "line N: …" when the first record is not
+/// the plan, or a line other than a torn last one cannot be read.
+JournalReplay replay_journal(std::string_view text);
+
+/// One line of `drover history`:
+/// "6ca32b16-… 2026-06-12T10:00:00Z all routine 127.0.0.1:5000/tradebot:v2 success 178/178 exit 0"
+/// ("… no result (crashed or still running) 12/178 hosts done" when it never ended).
+std::string render_history_line(const JournalReplay& replay);
+
+}  // namespace drover::core

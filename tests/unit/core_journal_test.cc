@@ -1,0 +1,196 @@
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+
+#include "core/journal_record.h"
+#include "core/journal_replay.h"
+#include "core_test_fleets.h"
+
+namespace drover::core {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+DeployPlan sample_plan(const Target& target = Target::all(), SpeedName speed = SpeedName::routine) {
+  auto plan = make_plan(testfleets::small_fleet(), target, speed, {},
+                        parse_image_reference("127.0.0.1:5000/tradebot:v2"),
+                        "6ca32b16-367e-4372-8a33-6dd9442ed2c3", "2026-06-12T10:00:00Z");
+  plan.pinned_image = "127.0.0.1:5000/tradebot@sha256:" + std::string(64, 'e');
+  return plan;
+}
+
+JournalRecord round_trip(const JournalRecord& record) {
+  const auto line = to_journal_line(record);
+  EXPECT_EQ(line.back(), '\n');
+  EXPECT_EQ(line.find('\n'), line.size() - 1) << "one record, one line";
+  return parse_journal_line(line);
+}
+
+TEST(CoreJournal, PlanRoundTrips) {
+  for (auto plan : {sample_plan(), sample_plan(Target::single_bot(540)),
+                    sample_plan(Target::all(), SpeedName::immediate),
+                    sample_plan(Target::staging(), SpeedName::fast)}) {
+    EXPECT_EQ(std::get<JournalPlan>(round_trip(JournalPlan{plan})).plan, plan);
+  }
+}
+
+TEST(CoreJournal, PlanJsonIsReadable) {
+  const auto json = to_json(JournalPlan{sample_plan(Target::all(), SpeedName::immediate)});
+  EXPECT_EQ(json["type"], "plan");
+  EXPECT_EQ(json["v"], 1);
+  EXPECT_EQ(json["speed"], "immediate");
+  EXPECT_EQ(json["settings"]["concurrency"], "all");
+  EXPECT_EQ(json["settings"]["halt"], "never");
+  EXPECT_EQ(json["settings"]["jitter_ms"], 60000);
+  EXPECT_EQ(json["hosts"][0]["bots"], nlohmann::json({539, 540, 541}));
+  EXPECT_EQ(json["target"]["bot"], nullptr);
+}
+
+TEST(CoreJournal, HostVerificationAndResultRoundTrip) {
+  const JournalHost ok{{"host-1", HostOutcome::success("3 bot(s) on the new image"), seconds(42)}};
+  const JournalHost bad{
+      {"host-2", HostOutcome::failure(FailureKind::bot_failed, "bot541 rolled back: \"x\"\n\xff"),
+       milliseconds(40123)}};
+  EXPECT_EQ(std::get<JournalHost>(round_trip(ok)), ok);
+  const auto bad_back = std::get<JournalHost>(round_trip(bad));
+  EXPECT_EQ(bad_back.record.outcome.kind, FailureKind::bot_failed);
+  EXPECT_EQ(bad_back.record.took, milliseconds(40123));
+
+  JournalVerification verification;
+  verification.report.total = 4;
+  verification.report.on_version = {1, 2, 3};
+  verification.report.down = {4};
+  verification.report.logged_in = {1, 2};
+  verification.report.not_logged_in = {3};
+  EXPECT_EQ(std::get<JournalVerification>(round_trip(verification)), verification);
+  verification.retry = StragglerRetryResult{1, {3}, {}};
+  EXPECT_EQ(std::get<JournalVerification>(round_trip(verification)), verification);
+
+  JournalResult result;
+  result.result.status = RolloutStatus::halted;
+  result.result.total = 178;
+  result.result.succeeded = 40;
+  result.result.failed = 18;
+  result.result.already_done = 5;
+  result.result.tolerated_failures = 17;
+  result.result.failures = {bad.record};
+  result.result.not_started = {"host-99", "host-100"};
+  result.result.elapsed = seconds(612);
+  result.exit_code = ExitCode::halted;
+  result.finished_at = "2026-06-12T10:10:12Z";
+  EXPECT_EQ(std::get<JournalResult>(round_trip(result)).result.failures.size(), 1u);
+  auto back = std::get<JournalResult>(round_trip(result));
+  back.result.failures = result.result.failures;  // the invalid UTF-8 byte was replaced
+  EXPECT_EQ(back, result);
+
+  result.result.tolerated_failures = SIZE_MAX;  // immediate: never halts
+  EXPECT_EQ(to_json(result)["tolerated_failures"], nullptr);
+  EXPECT_EQ(std::get<JournalResult>(round_trip(result)).result.tolerated_failures, SIZE_MAX);
+}
+
+TEST(CoreJournal, RefusesWhatItCannotRead) {
+  EXPECT_THROW(parse_journal_line("nope"), JournalError);
+  EXPECT_THROW(parse_journal_line(R"({"type":"plan"})"), JournalError);
+  EXPECT_THROW(parse_journal_line(R"({"type":"alien","v":1})"), JournalError);
+  try {
+    parse_journal_line(R"({"type":"host","v":2})");
+    FAIL();
+  } catch (const JournalError& e) {
+    EXPECT_NE(std::string(e.what()).find("journal version 2 is not 1"), std::string::npos);
+  }
+  try {
+    parse_journal_line(R"({"type":"host","v":1,"host":"h","status":"maybe","kind":"none",)"
+                       R"("reason":"","took_ms":1})");
+    FAIL();
+  } catch (const JournalError& e) {
+    EXPECT_NE(std::string(e.what()).find("record.status"), std::string::npos) << e.what();
+  }
+  auto plan = to_json(JournalPlan{sample_plan()});
+  plan["speed"] = "warp";
+  try {
+    journal_record_from_json(plan);
+    FAIL();
+  } catch (const JournalError& e) {
+    EXPECT_NE(std::string(e.what()).find("record.speed: 'warp' is not a speed"), std::string::npos)
+        << e.what();
+  }
+}
+
+std::string journal_of(std::initializer_list<JournalRecord> records) {
+  std::string text;
+  for (const auto& record : records) text += to_journal_line(record);
+  return text;
+}
+
+TEST(CoreJournalReplay, ResumeSkipsHostsWhoseLatestRecordSucceeded) {
+  const auto plan = sample_plan();
+  const auto text = journal_of(
+      {JournalPlan{plan}, JournalHost{{"host-1", HostOutcome::success(), seconds(30)}},
+       JournalHost{{"host-2", HostOutcome::failure(FailureKind::unreachable, "x"), seconds(3)}}});
+  const auto replay = replay_journal(text);
+  EXPECT_EQ(replay.plan, plan);
+  EXPECT_FALSE(replay.ended());
+  EXPECT_EQ(replay.succeeded_hosts, (std::set<HostName>{"host-1"}));
+  EXPECT_EQ(replay.hosts_to_resume(), (std::vector<HostName>{"host-2"}));
+  EXPECT_EQ(render_history_line(replay),
+            "6ca32b16-367e-4372-8a33-6dd9442ed2c3 2026-06-12T10:00:00Z all routine "
+            "127.0.0.1:5000/tradebot:v2 no result (crashed or still running) 1/2 hosts done");
+
+  // The resumed run appends; its later records win.
+  JournalResult result;
+  result.result.total = 2;
+  result.result.succeeded = 2;
+  result.result.already_done = 1;
+  const auto resumed =
+      text + journal_of({JournalHost{{"host-2", HostOutcome::success(), seconds(31)}},
+                         JournalResult{result}});
+  const auto replay2 = replay_journal(resumed);
+  EXPECT_TRUE(replay2.hosts_to_resume().empty());
+  EXPECT_EQ(replay2.hosts.size(), 3u);
+  EXPECT_TRUE(replay2.ended());
+  EXPECT_EQ(render_history_line(replay2),
+            "6ca32b16-367e-4372-8a33-6dd9442ed2c3 2026-06-12T10:00:00Z all routine "
+            "127.0.0.1:5000/tradebot:v2 success 2/2 exit 0");
+}
+
+TEST(CoreJournalReplay, ToleratesOnlyATornLastLine) {
+  const auto good = journal_of(
+      {JournalPlan{sample_plan()}, JournalHost{{"host-1", HostOutcome::success(), seconds(30)}}});
+  const auto torn = good + R"({"type":"host","v":1,"host":"host-2","sta)";
+  const auto replay = replay_journal(torn);
+  EXPECT_TRUE(replay.torn_tail);
+  EXPECT_EQ(replay.hosts.size(), 1u);
+
+  const auto corrupt_middle = journal_of({JournalPlan{sample_plan()}}) + "garbage\n" +
+                              journal_of({JournalHost{{"host-1", HostOutcome::success(), {}}}});
+  try {
+    replay_journal(corrupt_middle);
+    FAIL();
+  } catch (const JournalError& e) {
+    EXPECT_NE(std::string(e.what()).find("line 2:"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(replay_journal(good + "garbage\n"), JournalError) << "a complete bad line";
+  EXPECT_THROW(replay_journal(""), JournalError);
+  EXPECT_THROW(replay_journal(journal_of({JournalHost{{"h", HostOutcome::success(), {}}}})),
+               JournalError);
+  EXPECT_THROW(replay_journal(journal_of({JournalPlan{sample_plan()}, JournalPlan{sample_plan()}})),
+               JournalError);
+  EXPECT_FALSE(replay_journal(good + "\n\n").torn_tail);
+}
+
+TEST(CoreJournalReplay, HistoryOfABotDeploy) {
+  JournalResult result;
+  result.result.status = RolloutStatus::failed;
+  result.result.total = 1;
+  result.exit_code = ExitCode::stale_or_down;
+  const auto replay = replay_journal(
+      journal_of({JournalPlan{sample_plan(Target::single_bot(540))}, JournalResult{result}}));
+  EXPECT_EQ(render_history_line(replay),
+            "6ca32b16-367e-4372-8a33-6dd9442ed2c3 2026-06-12T10:00:00Z bot 540 routine "
+            "127.0.0.1:5000/tradebot:v2 failed 0/1 exit 5");
+}
+
+}  // namespace
+}  // namespace drover::core
