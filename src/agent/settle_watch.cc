@@ -10,9 +10,12 @@ std::string why_not_up(const std::optional<docker::ContainerInfo>& info, int ini
   if (state.oom_killed) return "it was killed for running out of memory (OOM)";
   if (state.restarting || info->restart_count > initial_restarts) {
     // While Docker restarts a container its ExitCode often reads 0: say it only when known.
+    auto restarts = info->restart_count - initial_restarts;
     return fmt::format(
-        "it is crash-looping (restarted {} time(s){})", info->restart_count - initial_restarts,
-        state.exit_code != 0 ? fmt::format(", last exit code {}", state.exit_code) : "");
+        "it is crash-looping ({}{})",
+        restarts > 0 ? fmt::format("restarted {} time(s)", restarts)
+                     : std::string("Docker is restarting it"),
+        state.exit_code != 0 ? fmt::format(", last exit code {}", state.exit_code) : std::string());
   }
   if (!state.running) {
     auto why = state.status == "created" ? std::string("it never started")
