@@ -1,0 +1,31 @@
+#pragma once
+// Everything the drover commands touch outside their own memory, built once in main.
+#include <atomic>
+#include <functional>
+#include <memory>
+
+#include "cli/config_file.h"
+#include "cli/rollout_view.h"
+#include "cli/state_dir.h"
+#include "cli/terminal.h"
+#include "core/transport.h"
+#include "util/clock.h"
+#include "util/random.h"
+
+namespace drover::cli {
+
+struct CliWorld {
+  Terminal& terminal;
+  Clock& clock;
+  Random& random;
+  EnvLookup env;
+  /// Set by the SIGINT handler: stop starting hosts.
+  const std::atomic<bool>& interrupt_requested;
+  /// The transport the configuration asks for.
+  std::function<std::unique_ptr<core::Transport>(const DroverConfig&)> make_transport;
+  /// The wall clock as RFC 3339 UTC, for plans and journals (core reads no clock).
+  std::function<std::string()> now_utc;
+  std::string command_line;  // for the lock and the journal: "drover deploy all routine -y"
+};
+
+}  // namespace drover::cli

@@ -1,0 +1,201 @@
+#include "cli/deploy_command.h"
+
+#include <fmt/format.h>
+
+#include "cli/deploy_args.h"
+#include "cli/deploy_journal.h"
+#include "cli/deploy_lock.h"
+#include "cli/operator_identity.h"
+#include "cli/registry_digest.h"
+#include "cli/rollout_driver.h"
+#include "cli/verify_driver.h"
+#include "core/confirmation.h"
+#include "core/deploy_exit_code.h"
+#include "core/deploy_id.h"
+#include "core/image_reference.h"
+#include "core/input_error.h"
+#include "core/speed_table.h"
+
+namespace drover::cli {
+namespace {
+
+using core::ExitCode;
+
+drover::Duration straggler_wait(const std::optional<int>& seconds) {
+  return seconds ? drover::Duration(std::chrono::seconds(*seconds)) : core::kDefaultStragglerWait;
+}
+
+std::string ask_or_fail(CliWorld& world, const std::string& prompt, const std::string& missing,
+                        const std::string& fix) {
+  if (!world.terminal.interactive()) {
+    throw core::InputError("deploy arguments",
+                           missing + " is missing and there is no terminal to ask", fix);
+  }
+  auto answer = world.terminal.ask(prompt);
+  if (!answer) throw core::InputError("deploy arguments", missing + " was not given", fix);
+  return *answer;
+}
+
+// Fills in what the operator did not type, in the guide's order: target, speed, bot, image.
+struct ChosenDeploy {
+  core::Target target;
+  core::SpeedName speed = core::kDefaultSpeed;
+  core::ImageReference image;
+};
+
+ChosenDeploy choose(const DeployWords& words, const DroverConfig& config, bool yes,
+                    CliWorld& world) {
+  ChosenDeploy chosen;
+  auto kind = words.target;
+  if (!kind) {
+    kind = core::parse_target_kind(ask_or_fail(
+        world, "Deploy target (staging | bot | all): ", "the target", "pass staging, bot or all"));
+  }
+  if (*kind == core::TargetKind::bot) {
+    auto id_text = words.bot_id ? *words.bot_id
+                                : ask_or_fail(world, "Bot id: ", "the bot id",
+                                              "pass it: drover deploy bot 539");
+    chosen.target = core::Target::single_bot(config.fleet.parse_fleet_bot_id(id_text));
+  } else {
+    if (words.bot_id) {
+      throw core::InputError("deploy arguments",
+                             "a bot id (" + *words.bot_id + ") only goes with target bot",
+                             "use: drover deploy bot " + *words.bot_id);
+    }
+    chosen.target = *kind == core::TargetKind::all ? core::Target::all() : core::Target::staging();
+  }
+  if (words.speed) {
+    chosen.speed = *words.speed;
+  } else if (world.terminal.interactive() && !yes) {
+    auto selection = core::select_hosts(config.fleet, chosen.target);
+    world.terminal.print(core::render_speed_table(config.speeds, selection));
+    auto answer = world.terminal.ask(core::speed_prompt(*kind));
+    if (!answer)
+      throw core::InputError("deploy arguments", "no speed was chosen",
+                             "pass routine, fast or immediate");
+    chosen.speed = core::parse_speed_choice(*answer, *kind);
+  }
+  core::check_speed_allowed(chosen.speed, *kind);
+  std::string typed;
+  if (words.image) {
+    typed = *words.image;
+  } else if (world.terminal.interactive() && !yes) {
+    auto fallback = config.image_repository + ":" + config.default_tag;
+    auto answer = world.terminal.ask("Image (a tag or a reference) [" + fallback + "]: ");
+    typed = answer && !answer->empty() ? *answer : fallback;
+  } else {
+    typed = config.image_repository + ":" + config.default_tag;
+  }
+  chosen.image = core::complete_image_reference(typed, config.image_repository, config.default_tag);
+  return chosen;
+}
+
+// The digest every host will run, whatever the tag does during the rollout.
+void pin_image(core::DeployPlan& plan) {
+  auto ref = core::parse_image_reference(plan.image);
+  plan.pinned_image = ref.pinned(resolve_digest(ref));
+}
+
+bool confirmed(const core::DeployPlan& plan, const DeployRequest& request, CliWorld& world) {
+  if (request.yes) return true;
+  if (!world.terminal.interactive()) {
+    world.terminal.error(
+        "drover: error: confirmation: there is no terminal to confirm the plan on (pass -y to "
+        "deploy without the prompt, e.g. from automation)\n");
+    return false;
+  }
+  auto answer = world.terminal.ask(core::confirmation_prompt(plan));
+  if (answer && core::confirmation_accepted(plan, *answer)) return true;
+  world.terminal.error(core::refusal_message(plan, answer.value_or("")) + "\n");
+  return false;
+}
+
+// The rollout, verification and journal of a planned (or resumed) deploy, under the lock.
+int execute(const core::DeployPlan& plan, const std::set<core::HostName>& done,
+            DeployJournal& journal, const DroverConfig& config, const DeployRequest& request,
+            RolloutView& view, CliWorld& world) {
+  auto transport = world.make_transport(config);
+  view.started(plan.deploy_id);
+  RolloutDriverContext ctx{
+      *transport, world.clock, view, world.interrupt_requested,
+      [&](const core::HostRecord& record) { journal.append(core::JournalHost{record}); }};
+  auto result = drive_rollout(plan, config, done, ctx);
+  world.terminal.end_status_line();
+  view.result(result);
+
+  auto verified =
+      verify_selection(plan.selection, plan.pinned_image, config, *transport, world.clock, view,
+                       straggler_wait(request.straggler_wait_seconds));
+  journal.append(core::JournalVerification{verified.report, verified.retry});
+  auto code =
+      core::deploy_exit_code(result, &verified.report, verified.retry ? &*verified.retry : nullptr);
+  journal.append(core::JournalResult{result, code, world.now_utc()});
+  return core::to_int(code);
+}
+
+DeployLock take_lock(const StateDir& state, const core::DeployPlan& plan, CliWorld& world) {
+  return DeployLock::acquire(state.lock_file(), plan.fleet, plan.deploy_id, world.command_line,
+                             LockEnvironment::real());
+}
+
+int resume(const DeployRequest& request, const DroverConfig& config, CliWorld& world) {
+  auto state = StateDir::open_for(world.env, config.fleet.name());
+  auto stored = load_deploy(state, *request.resume);
+  const auto& plan = stored.replay.plan;
+  auto to_do = stored.replay.hosts_to_resume();
+  auto view = make_view(request.output, world.terminal);
+  view->plan(plan);
+  view->notice(fmt::format("resuming deploy {}: {} of {} host(s) left to deploy", plan.deploy_id,
+                           to_do.size(), plan.selection.hosts.size()));
+  if (request.dry_run || !confirmed(plan, request, world)) {
+    return core::to_int(request.dry_run ? ExitCode::success : ExitCode::refused);
+  }
+  auto lock = take_lock(state, plan, world);
+  auto journal = DeployJournal::reopen(state, plan.deploy_id);
+  return execute(plan, stored.replay.succeeded_hosts, journal, config, request, *view, world);
+}
+
+}  // namespace
+
+int run_deploy(const DeployRequest& request, CliWorld& world) {
+  auto config = load_config(request.config);
+  if (request.resume) return resume(request, config, world);
+
+  auto words = parse_deploy_words(request.words);
+  auto chosen = choose(words, config, request.yes, world);
+  auto plan = core::make_plan(config.fleet, chosen.target, chosen.speed, config.speeds,
+                              chosen.image, core::make_deploy_id(world.random), world.now_utc());
+  pin_image(plan);
+  auto view = make_view(request.output, world.terminal);
+  view->plan(plan);
+  if (request.dry_run) return core::to_int(ExitCode::success);
+  if (!confirmed(plan, request, world)) return core::to_int(ExitCode::refused);
+
+  auto state = StateDir::open_for(world.env, config.fleet.name());
+  auto lock = take_lock(state, plan, world);
+  auto journal =
+      DeployJournal::create(state, plan, {current_operator().holder(), world.command_line});
+  return execute(plan, {}, journal, config, request, *view, world);
+}
+
+int run_verify(const VerifyRequest& request, CliWorld& world) {
+  auto config = load_config(request.config);
+  auto words = parse_deploy_words(request.words);
+  if (words.speed) {
+    throw core::InputError("verify arguments", "verify takes no speed",
+                           "drover verify [staging|bot|all] [BOT_ID] [IMAGE_REF]");
+  }
+  auto chosen = choose(words, config, true, world);
+  auto selection = core::select_hosts(config.fleet, chosen.target);
+  auto pinned = chosen.image.pinned(resolve_digest(chosen.image));
+  auto view = make_view(request.output, world.terminal);
+  view->notice(fmt::format("verifying {} bot(s) on {} host(s) against {}", selection.bot_count(),
+                           selection.hosts.size(), pinned));
+  auto transport = world.make_transport(config);
+  auto verified = verify_selection(selection, pinned, config, *transport, world.clock, *view,
+                                   straggler_wait(request.straggler_wait_seconds));
+  return core::to_int(
+      core::verification_exit_code(verified.report, verified.retry ? &*verified.retry : nullptr));
+}
+
+}  // namespace drover::cli

@@ -1,0 +1,158 @@
+#include "cli/drover_cli.h"
+
+#include <CLI/CLI.hpp>
+
+#include "cli/deploy_command.h"
+#include "cli/deploy_journal.h"
+#include "cli/deploy_lock.h"
+#include "cli/history_text.h"
+#include "core/exit_code.h"
+#include "core/input_error.h"
+
+namespace drover::cli {
+namespace {
+
+using core::ExitCode;
+
+struct Options {
+  std::vector<std::string> words;
+  bool yes = false;
+  std::string config;
+  bool json = false;
+  bool dry_run = false;
+  std::string resume;
+  int straggler_wait = -1;
+  std::string deploy_id;
+  std::size_t limit = 20;
+  bool force = false;
+};
+
+std::optional<std::string> optional_text(const std::string& text) {
+  return text.empty() ? std::nullopt : std::optional(text);
+}
+
+std::optional<int> optional_seconds(int seconds) {
+  return seconds < 0 ? std::nullopt : std::optional(seconds);
+}
+
+OutputMode output_mode(const Options& o, CliWorld& world) {
+  if (o.json) return OutputMode::json;
+  return world.terminal.interactive() ? OutputMode::terminal : OutputMode::plain;
+}
+
+int history(const Options& o, CliWorld& world) {
+  auto config = load_config(optional_text(o.config));
+  auto listing = list_deploys(StateDir::open_for(world.env, config.fleet.name()));
+  for (const auto& warning : listing.warnings)
+    world.terminal.error("drover: warning: " + warning + "\n");
+  if (listing.deploys.empty()) {
+    world.terminal.print("no deploys recorded yet for fleet " + config.fleet.name() + "\n");
+  } else {
+    world.terminal.print(render_history_table(listing.deploys, o.limit));
+  }
+  return core::to_int(ExitCode::success);
+}
+
+int show(const Options& o, CliWorld& world) {
+  auto config = load_config(optional_text(o.config));
+  auto deploy = load_deploy(StateDir::open_for(world.env, config.fleet.name()), o.deploy_id);
+  for (const auto& warning : deploy.warnings)
+    world.terminal.error("drover: warning: " + warning + "\n");
+  world.terminal.print(render_deploy_details(deploy));
+  return core::to_int(ExitCode::success);
+}
+
+int unlock(const Options& o, CliWorld& world) {
+  auto config = load_config(optional_text(o.config));
+  auto state = StateDir::open_for(world.env, config.fleet.name());
+  auto previous =
+      break_lock(state.lock_file(), config.fleet.name(), o.force, LockEnvironment::real());
+  if (!previous) {
+    world.terminal.print("fleet " + config.fleet.name() + " was not locked\n");
+  } else {
+    world.terminal.print("broke the lock of fleet " + config.fleet.name() + ", held by " +
+                         previous->holder + " (pid " + std::to_string(previous->pid) + ", deploy " +
+                         previous->deploy_id + ", since " + previous->started_at + ")\n");
+  }
+  return core::to_int(ExitCode::success);
+}
+
+void error_line(CliWorld& world, const std::string& where, const std::string& what,
+                const std::string& fix) {
+  world.terminal.error("drover: error: " + where + ": " + what +
+                       (fix.empty() ? "" : " (" + fix + ")") + "\n");
+}
+
+}  // namespace
+
+int run_drover_cli(int argc, char** argv, CliWorld& world) {
+  CLI::App app{"drover: roll a new image out to the bot fleet, safely, and prove what happened"};
+  app.require_subcommand(1);
+  Options o;
+  auto add_config = [&](CLI::App* cmd) {
+    cmd->add_option("--config", o.config,
+                    "drover.toml to use (else $DROVER_CONFIG, ./drover.toml)");
+  };
+  auto* deploy = app.add_subcommand("deploy", "plan, confirm, roll out, verify");
+  deploy->add_option("words", o.words,
+                     "[staging|bot|all] [routine|fast|immediate] [BOT_ID] [IMAGE_REF]");
+  deploy->add_flag("-y,--yes", o.yes, "skip the confirmation (automation)");
+  deploy->add_flag("--json", o.json, "one JSON event per line on stdout");
+  deploy->add_flag("--dry-run", o.dry_run, "show the plan and stop");
+  deploy->add_option("--resume", o.resume,
+                     "deploy only the hosts an earlier deploy did not finish");
+  deploy->add_option("--straggler-wait", o.straggler_wait,
+                     "seconds to wait for login stragglers (60)");
+  add_config(deploy);
+  auto* verify = app.add_subcommand("verify", "check which bots run the image and are logged in");
+  verify->add_option("words", o.words, "[staging|bot|all] [BOT_ID] [IMAGE_REF]");
+  verify->add_flag("--json", o.json, "one JSON event per line on stdout");
+  verify->add_option("--straggler-wait", o.straggler_wait,
+                     "seconds to wait for login stragglers (60)");
+  add_config(verify);
+  auto* history_cmd = app.add_subcommand("history", "list past deploys, newest first");
+  history_cmd->add_option("--limit", o.limit, "rows to show");
+  add_config(history_cmd);
+  auto* show_cmd = app.add_subcommand("show", "everything recorded about one deploy");
+  show_cmd->add_option("deploy_id", o.deploy_id, "the deploy's id (see drover history)")
+      ->required();
+  add_config(show_cmd);
+  auto* unlock_cmd = app.add_subcommand("unlock", "break a stale deploy lock (say whose it was)");
+  unlock_cmd->add_flag("--force", o.force, "break even a lock whose holder looks alive");
+  add_config(unlock_cmd);
+
+  try {
+    app.parse(argc, argv);
+    if (deploy->parsed()) {
+      return run_deploy({o.words, o.yes, optional_text(o.config), output_mode(o, world), o.dry_run,
+                         optional_text(o.resume), optional_seconds(o.straggler_wait)},
+                        world);
+    }
+    if (verify->parsed()) {
+      return run_verify({o.words, optional_text(o.config), output_mode(o, world),
+                         optional_seconds(o.straggler_wait)},
+                        world);
+    }
+    if (history_cmd->parsed()) return history(o, world);
+    if (show_cmd->parsed()) return show(o, world);
+    if (unlock_cmd->parsed()) return unlock(o, world);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    error_line(world, "arguments", e.what(), "see drover --help");
+    return core::to_int(ExitCode::usage_error);
+  } catch (const core::InputError& e) {
+    error_line(world, e.where(), e.problem(), e.fix());
+    return core::to_int(ExitCode::usage_error);
+  } catch (const LockHeld& e) {
+    error_line(world, e.where(), e.problem(), e.fix());
+    return core::to_int(ExitCode::lock_held);
+  } catch (const std::exception& e) {
+    error_line(world, "internal", e.what(),
+               "this is a bug or an environment problem; the journal keeps what was done");
+    return 1;
+  }
+  return core::to_int(ExitCode::usage_error);
+}
+
+}  // namespace drover::cli

@@ -1,0 +1,15 @@
+#pragma once
+// drover's command line: the subcommands in one table, and the one place where every failure
+// becomes a single line `drover: error: <where>: <what> (<how to fix>)` and an exit code.
+//
+// Exit codes (core/exit_code.h): 0 success; 2 usage or configuration error (nothing touched);
+// 3 refused at confirmation (nothing touched); 4 halted by the error threshold, or
+// interrupted; 5 verification found stale or down bots; 6 bots still not logged in after the
+// retry; 7 another deploy holds the fleet's lock; 1 an unexpected internal error.
+#include "cli/cli_world.h"
+
+namespace drover::cli {
+
+int run_drover_cli(int argc, char** argv, CliWorld& world);
+
+}  // namespace drover::cli

@@ -1,0 +1,68 @@
+// drover: builds the real world (terminal, clocks, the configured transport) and hands it to
+// the command line. See drover_cli.h for commands and exit codes.
+#include <signal.h>
+
+#include <atomic>
+#include <ctime>
+
+#include "cli/drover_cli.h"
+#include "transport/local/local_agent_path.h"
+#include "transport/local/local_transport.h"
+#include "util/subprocess.h"
+
+namespace {
+
+std::atomic<bool> interrupt_requested{false};
+
+// First Ctrl-C: no new host starts, in-flight ones finish. Later ones change nothing: the
+// agents run in their own process groups and finish their swaps either way.
+void on_interrupt(int) {
+  interrupt_requested = true;
+}
+
+std::string now_utc() {
+  std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+std::string command_line(int argc, char** argv) {
+  std::string out = "drover";
+  for (int i = 1; i < argc; ++i) out += std::string(" ") + argv[i];
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  bool json = false;
+  for (int i = 1; i < argc; ++i) json = json || std::string(argv[i]) == "--json";
+  drover::cli::StdTerminal terminal(json);
+  drover::SteadyClock clock;
+  drover::SystemRandom random;
+  drover::PosixProcessRunner runner;
+  drover::cli::CliWorld world{
+      terminal,
+      clock,
+      random,
+      drover::cli::process_env,
+      interrupt_requested,
+      [&runner](
+          const drover::cli::DroverConfig& config) -> std::unique_ptr<drover::core::Transport> {
+        auto agent =
+            config.agent_path ? *config.agent_path : drover::transport::agent_beside_this_program();
+        return std::make_unique<drover::transport::LocalTransport>(agent, runner);
+      },
+      now_utc,
+      command_line(argc, argv)};
+  return drover::cli::run_drover_cli(argc, argv, world);
+}

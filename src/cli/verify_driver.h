@@ -1,0 +1,26 @@
+#pragma once
+// After every deploy (and `drover verify`): ask every selected host what runs, classify each
+// bot (on version / stale / down, logged in or not), then give login stragglers one timed
+// retry with a live countdown, re-checking only them. Nothing is silent: every bad bot is
+// listed by id, and hosts that did not answer are named.
+#include <optional>
+
+#include "cli/config_file.h"
+#include "cli/rollout_view.h"
+#include "core/straggler_retry.h"
+#include "core/transport.h"
+#include "core/verification.h"
+#include "util/clock.h"
+
+namespace drover::cli {
+
+struct VerifyResult {
+  core::VerificationReport report;
+  std::optional<core::StragglerRetryResult> retry;
+};
+
+VerifyResult verify_selection(const core::Selection& selection, const std::string& expected_image,
+                              const DroverConfig& config, core::Transport& transport, Clock& clock,
+                              RolloutView& view, drover::Duration straggler_wait);
+
+}  // namespace drover::cli
