@@ -153,7 +153,7 @@ class BotSwap {
   std::string start_new(const nlohmann::json& body) {
     auto began = ctx_.clock.now();
     try {
-      auto id = ctx_.runtime.create_container(name_, body);
+      auto id = create_container(body);
       ctx_.on_step(req_.bot_id, SwapStep::Created);
       ctx_.runtime.start_container(id);
       ctx_.on_step(req_.bot_id, SwapStep::Started);
@@ -175,6 +175,20 @@ class BotSwap {
     if (!verdict.confirmed) return verdict.reason + log_tail(ctx_, name_);
     ctx_.on_step(req_.bot_id, SwapStep::Settled);
     return "";
+  }
+
+  // Something else on the host (another tool's prune) can delete the image between our pull
+  // and this create: pull it again once rather than fail the bot.
+  std::string create_container(const nlohmann::json& body) {
+    try {
+      return ctx_.runtime.create_container(name_, body);
+    } catch (const docker::RuntimeError& e) {
+      if (e.status() != 404) throw;
+      ctx_.log.bot(req_.bot_id, std::string("the image vanished before create (") + e.what() +
+                                    "); pulling it again");
+      ctx_.runtime.pull_image(req_.image_ref);
+      return ctx_.runtime.create_container(name_, body);
+    }
   }
 
   BotSwapResult roll_back(const std::string& why) {

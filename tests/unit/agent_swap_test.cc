@@ -200,6 +200,16 @@ TEST_F(AgentSwapTest, ABotWithoutContainerOrTemplateFailsWithAReason) {
   EXPECT_NE(result.bots[0].reason.find("--template"), std::string::npos);
 }
 
+TEST_F(AgentSwapTest, AnImagePrunedBetweenPullAndCreateIsPulledAgain) {
+  ctx.on_step = [&](int, SwapStep step) {
+    if (step == SwapStep::Pulled) runtime.prune_images();  // another tool's prune, mid-swap
+  };
+  auto result = swap(kV2);
+  ASSERT_TRUE(result.ok()) << log_text.str();
+  for (const auto& bot : result.bots) EXPECT_EQ(bot.outcome, SwapOutcome::Swapped);
+  expect_every_bot_running();
+}
+
 TEST_F(AgentSwapTest, JitterWaitsARandomDelayFirst) {
   auto o = options(kV2);
   o.jitter = Duration(60000);
