@@ -27,18 +27,6 @@ bool starts_with(const std::string& text, const std::string& prefix) {
 
 }  // namespace
 
-std::string to_string(LoginState state) {
-  switch (state) {
-    case LoginState::logged_in:
-      return "logged_in";
-    case LoginState::not_logged_in:
-      return "not_logged_in";
-    case LoginState::unknown:
-      break;
-  }
-  return "unknown";
-}
-
 std::string printable_spec(const std::string& spec) {
   constexpr std::size_t longest_shown = 200;
   std::string out;

@@ -9,19 +9,18 @@
 #include <memory>
 #include <string>
 
+#include "core/agent_report.h"
 #include "docker/container_runtime.h"
 
 namespace drover::agent {
 
-enum class LoginState { logged_in, not_logged_in, unknown };
+/// The same states the operator's drover parses from the agent's JSON (core/agent_report.h).
+using LoginState = core::LoginState;
 
 struct LoginReading {
   LoginState state = LoginState::unknown;
   std::string detail;  // why, for humans: "healthcheck says healthy", "key bot:7:login missing"
 };
-
-/// "logged_in" | "not_logged_in" | "unknown": the spelling used in the agent's JSON.
-std::string to_string(LoginState state);
 
 class LoginProbe {
  public:
