@@ -1,65 +1,52 @@
 #!/usr/bin/env bash
-# The main job on an embedded default: a demo fleet of bots on this machine's Docker,
-# rolled from v1 to v2 by drover-agent, the way drover drives it on every host.
-#   1. scripts/setup.sh (packages, dockerd), build, local registry + demo images;
-#   2. a demo fleet: 4 "hosts" x 3 bots (bot101..bot112) running drover-demo/bot:v1;
-#   3. each host swapped to v2 in turn (rollback-safe), then a broken image that rolls back;
-#   4. every bot's status: image, running, logged in.
-# Safe to re-run. env: DROVER_STATE_DIR (default <repo>/.state)
+# The main job on an embedded default: a demo fleet (demo/drover.toml: 4 production hosts x 3
+# bots and a staging host, all on this machine's Docker) rolled from v1 to v2 by a real
+#   drover deploy all routine -y
+# Steps: scripts/setup.sh (packages, dockerd); build drover, drover-agent and the demo bot; a
+# local registry with the demo images; the fleet seeded on v1 (bots created from the config's
+# container template); then the deploy, its verification, and where to look next.
+# Safe to re-run. env: DROVER_STATE_DIR (default <repo>/.state/drover)
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="$REPO/build"
 REGISTRY=127.0.0.1:5000
 IMAGE="$REGISTRY/drover-demo/bot"
-HOSTS=("101,102,103" "104,105,106" "107,108,109" "110,111,112")
+export DROVER_CONFIG="$REPO/demo/drover.toml"
+export DROVER_STATE_DIR="${DROVER_STATE_DIR:-$REPO/.state/drover}"
 
-say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+say() { printf '\n==> %s\n' "$*"; }
 
 say "setting up (packages, dockerd, build)"
 bash "$REPO/scripts/setup.sh"
 cmake -S "$REPO" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$BUILD" --target drover-agent drover-demo-bot -- -j2
-AGENT="$BUILD/drover-agent"
+cmake --build "$BUILD" --target drover drover-agent drover-demo-bot -- -j2
+DROVER="$BUILD/drover"
 
-say "starting the local registry and publishing the demo images"
+say "starting the local registry and publishing the demo images (v1, v2)"
 bash "$REPO/scripts/test-services.sh" "$BUILD" >/dev/null
-for tag in v1 v2 broken; do
+for tag in v1 v2; do
   docker pull -q "$REGISTRY/drover-test/bot:$tag" >/dev/null
   docker tag "$REGISTRY/drover-test/bot:$tag" "$IMAGE:$tag"
   docker push -q "$IMAGE:$tag" >/dev/null
 done
 
-# drover pins every deploy to a digest at plan time; the demo does the same.
-pinned() { docker image inspect --format '{{range .RepoDigests}}{{println .}}{{end}}' "$IMAGE:$1" | grep -m1 "^$IMAGE@"; }
-V1=$(pinned v1)
-V2=$(pinned v2)
-BROKEN=$(pinned broken)
+say "seeding the demo fleet on v1 (bots without a container are created from [container])"
+"$DROVER" deploy all routine v1 -y --json --straggler-wait 10 >/dev/null || true
+"$DROVER" deploy staging routine v1 -y --json --straggler-wait 10 >/dev/null || true
+"$DROVER" verify all v1 --straggler-wait 10 | tail -n 6
 
-# The container template for bots that have no container yet: drover.toml's [container].
-TEMPLATE='{"Env":["BOT_ID={id}"],"Labels":{"drover.demo":"true"},"HostConfig":{"RestartPolicy":{"Name":"unless-stopped"}}}'
+say "drover deploy all routine -y   (the fleet's default tag is v2)"
+status=0
+"$DROVER" deploy all routine -y --straggler-wait 20 || status=$?
 
-swap_host() { # swap_host BOTS IMAGE: one host's swap, the agent's JSON summarised
-  "$AGENT" swap --bots "$1" --image "$2" --stop-timeout 5 --settle 3 --login-wait 10 \
-    --template "$TEMPLATE" 2>/dev/null |
-    python3 "$REPO/demo/summarise_report.py" || true
-}
-
-say "demo fleet on v1 (bots with no container are created from the template)"
-for bots in "${HOSTS[@]}"; do swap_host "$bots" "$V1"; done
-
-say "rolling the fleet to v2 ($V2), one host at a time"
-for bots in "${HOSTS[@]}"; do
-  echo " host with bots $bots:"
-  swap_host "$bots" "$V2"
-done
-
-say "a broken image (exits at once) on the first host: rolled back, no bot down"
-swap_host "${HOSTS[0]}" "$BROKEN"
-
-say "status of every bot (expected image v2)"
-all=$(IFS=,; echo "${HOSTS[*]}")
-"$AGENT" status --bots "$all" --expect-image "$V2" 2>/dev/null |
-  python3 "$REPO/demo/summarise_report.py" || true
-
-say "done. Next: docker ps --filter label=drover.demo; $AGENT --help; README.md"
+say "done (exit $status). Where to look next:"
+cat <<NEXT
+  $DROVER history                      past deploys (journal: $DROVER_STATE_DIR)
+  $DROVER show <deploy id>             everything recorded about one deploy
+  $DROVER verify all v2                re-check every bot's image and Steam login
+  $DROVER deploy staging               the interactive flow (speed table, plan, confirmation)
+  docker ps --filter label=drover.demo the bots themselves
+  (all with DROVER_CONFIG=$DROVER_CONFIG DROVER_STATE_DIR=$DROVER_STATE_DIR)
+NEXT
+exit "$status"
