@@ -1,0 +1,56 @@
+#pragma once
+// Resolves an image tag to the digest the registry serves for it right now, so that drover can
+// pin the reference at plan time (ImageReference::pinned) and every host pulls the same bytes
+// even if someone moves the tag during the rollout.
+//
+// It asks the registry's HTTP API (distribution spec) with libcurl:
+//   HEAD <scheme>://<registry>/v2/<path>/manifests/<tag>    (GET when HEAD gives no digest)
+// accepting manifest lists, OCI indexes and single manifests, and reads Docker-Content-Digest.
+// Asking for the list/index first matters: it is what `docker pull` records in RepoDigests, so
+// the pinned digest is the one operators see in `docker image inspect`.
+//
+// Scheme: http for loopback registries (127.0.0.0/8, localhost, [::1]), which Docker itself
+// treats as insecure registries; https otherwise, verified against the system CA store.
+// Proxies come from the usual environment variables (HTTPS_PROXY, http_proxy, NO_PROXY),
+// except that loopback registries are always reached directly.
+//
+// Not implemented: registry authentication (bearer tokens). Docker Hub and ECR, for
+// instance, want a token even for public images; such registries answer 401 and the error
+// suggests passing the image by digest (repo@sha256:…), which needs no resolution at all.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/image_reference.h"
+
+namespace drover::cli {
+
+struct RegistryOptions {
+  /// The whole exchange (connect, TLS, answer) must end within this time.
+  std::chrono::milliseconds timeout = std::chrono::seconds(10);
+};
+
+/// "sha256:<64 hex>" for the reference's tag ("latest" when it has none, as Docker does).
+/// A reference that already carries a digest returns that digest without any network call.
+/// Throws core::InputError("image <ref>", what, fix) when the tag does not exist, the
+/// registry is unreachable or too slow, wants authentication, or answers anything else.
+std::string resolve_digest(const core::ImageReference& ref, const RegistryOptions& options = {});
+
+/// True when `domain` (host[:port]) names this machine: 127.0.0.0/8, localhost, [::1].
+bool is_loopback_registry(std::string_view domain);
+
+/// The manifest URL resolve_digest asks for `ref`'s tag. Docker Hub (an empty domain,
+/// docker.io, index.docker.io) becomes registry-1.docker.io, and a single-component path
+/// gets Hub's implicit "library/" namespace.
+std::string manifest_url(const core::ImageReference& ref);
+
+/// The value of a Docker-Content-Digest header line ("Name: value\r\n", name in any case),
+/// trimmed; nullopt for any other line.
+std::optional<std::string> content_digest_header(std::string_view header_line);
+
+/// `value` when it is "sha256:<64 lowercase hex>"; else throws core::InputError for `ref`
+/// saying the registry sent a digest drover cannot pin.
+std::string checked_digest(const core::ImageReference& ref, std::string_view value);
+
+}  // namespace drover::cli
