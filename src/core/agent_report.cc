@@ -28,7 +28,9 @@ json parse_line(std::string_view line, std::string_view command) {
     throw AgentOutputError(
         fmt::format("agent report is not JSON ({}): {}", e.what(), printable(shown)));
   }
-  if (!document.is_object()) throw AgentOutputError("agent report: expected a JSON object");
+  if (!document.is_object()) {
+    throw AgentOutputError("agent report: expected a JSON object");
+  }
   const JsonReader root(document, "report");
   const auto actual = root.at("command").string();
   if (actual != command) {
@@ -41,7 +43,9 @@ BotSwapOutcome parse_outcome(const JsonReader& field) {
   const auto text = field.string();
   for (auto outcome : {BotSwapOutcome::swapped, BotSwapOutcome::unchanged,
                        BotSwapOutcome::rolled_back, BotSwapOutcome::failed}) {
-    if (to_string(outcome) == text) return outcome;
+    if (to_string(outcome) == text) {
+      return outcome;
+    }
   }
   field.fail(
       fmt::format("\"{}\" is not one of swapped, unchanged, rolled_back, failed", printable(text)));
@@ -54,8 +58,12 @@ LoginState login_of(const JsonReader& object) {
 
 std::optional<std::string> error_of(const JsonReader& root) {
   auto field = root.maybe("error");
-  if (!field) return std::nullopt;
-  if (field->raw().is_string()) return field->string();
+  if (!field) {
+    return std::nullopt;
+  }
+  if (field->raw().is_string()) {
+    return field->string();
+  }
   // Some agents report {"error":{"message":…}}; keep its text rather than failing the parse.
   return field->raw().dump();
 }
@@ -75,8 +83,12 @@ std::string_view to_string(LoginState state) {
 }
 
 LoginState parse_login_state(std::string_view text) {
-  if (text == "logged_in") return LoginState::logged_in;
-  if (text == "not_logged_in") return LoginState::not_logged_in;
+  if (text == "logged_in") {
+    return LoginState::logged_in;
+  }
+  if (text == "not_logged_in") {
+    return LoginState::not_logged_in;
+  }
   return LoginState::unknown;
 }
 
@@ -101,10 +113,14 @@ std::string_view last_report_line(std::string_view stdout_text) {
     const std::size_t begin = start_of_line == std::string_view::npos ? 0 : start_of_line + 1;
     auto line = stdout_text.substr(begin, end - begin);
     if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
-      while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
+        line.remove_suffix(1);
+      }
       return line;
     }
-    if (start_of_line == std::string_view::npos) break;
+    if (start_of_line == std::string_view::npos) {
+      break;
+    }
     end = start_of_line;
   }
   throw AgentOutputError("agent printed no report (its stdout is empty)");
@@ -142,9 +158,12 @@ SwapReport read_swap_report(std::string_view line) {
     }
   }
   if (auto prune = root.maybe("prune")) {
-    if (auto reclaimed = prune->maybe("space_reclaimed"))
+    if (auto reclaimed = prune->maybe("space_reclaimed")) {
       report.space_reclaimed = reclaimed->integer();
-    if (auto deleted = prune->maybe("images_deleted")) report.images_deleted = deleted->integer();
+    }
+    if (auto deleted = prune->maybe("images_deleted")) {
+      report.images_deleted = deleted->integer();
+    }
   }
   report.error = error_of(root);
   return report;
@@ -167,7 +186,9 @@ StatusReport read_status_report(std::string_view line) {
       }
       bot.image_id = optional_string(item, "image_id");
       if (auto digests = item.maybe("repo_digests")) {
-        for (const auto& digest : digests->array()) bot.repo_digests.push_back(digest.string());
+        for (const auto& digest : digests->array()) {
+          bot.repo_digests.push_back(digest.string());
+        }
       }
       // Without a container there is nothing to compare; otherwise the agent must say.
       bot.matches_expected = bot.present && item.at("matches_expected").boolean();

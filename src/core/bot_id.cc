@@ -14,7 +14,9 @@ BotId parse_bot_id(std::string_view text) {
   constexpr std::string_view kWhere = "bot id";
   const std::string range =
       fmt::format("a bot id is a number from {} to {}, e.g. 539", kMinBotId, kMaxBotId);
-  if (text.empty()) throw InputError(std::string(kWhere), "is empty", range);
+  if (text.empty()) {
+    throw InputError(std::string(kWhere), "is empty", range);
+  }
   for (char c : text) {
     if (c < '0' || c > '9') {
       throw InputError(
@@ -31,7 +33,9 @@ BotId parse_bot_id(std::string_view text) {
   // Nine digits always fit in an int, so the length check comes before the conversion.
   long long value = 0;
   if (text.size() <= 9) {
-    for (char c : text) value = value * 10 + (c - '0');
+    for (char c : text) {
+      value = value * 10 + (c - '0');
+    }
   }
   if (text.size() > 9 || value < kMinBotId || value > kMaxBotId) {
     throw InputError(std::string(kWhere), fmt::format("{} is out of range", text), range);
@@ -43,10 +47,12 @@ std::string bot_name(BotId id) {
   return fmt::format("bot{}", id);
 }
 
-std::string bot_list(std::vector<BotId> ids) {
+std::string bot_list(const std::vector<BotId>& ids) {
   std::vector<std::string> names;
   names.reserve(ids.size());
-  for (BotId id : ids) names.push_back(bot_name(id));
+  for (BotId id : ids) {
+    names.push_back(bot_name(id));
+  }
   std::sort(names.begin(), names.end());
   return fmt::format("{}", fmt::join(names, " "));
 }

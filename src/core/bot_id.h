@@ -23,6 +23,6 @@ std::string bot_name(BotId id);
 
 /// "bot512 bot516 bot77": ids in the order the guide's reports list them, which is the
 /// text order of their names (what `sort` gives on "bot<ID>" lines), space separated.
-std::string bot_list(std::vector<BotId> ids);
+std::string bot_list(const std::vector<BotId>& ids);
 
 }  // namespace drover::core

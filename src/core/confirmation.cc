@@ -10,13 +10,17 @@ namespace {
 
 std::string_view trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
+  if (first == std::string_view::npos) {
+    return {};
+  }
   const auto last = text.find_last_not_of(" \t\r\n");
   return text.substr(first, last - first + 1);
 }
 
 std::string expected_answer(const DeployPlan& plan) {
-  if (plan.selection.target.kind == TargetKind::bot) return "yes";
+  if (plan.selection.target.kind == TargetKind::bot) {
+    return "yes";
+  }
   return std::to_string(plan.selection.hosts.size());
 }
 

@@ -4,7 +4,9 @@ namespace drover::core {
 
 ExitCode verification_exit_code(const VerificationReport& verification,
                                 const StragglerRetryResult* retry) {
-  if (!verification.all_on_version()) return ExitCode::stale_or_down;
+  if (!verification.all_on_version()) {
+    return ExitCode::stale_or_down;
+  }
   // After a retry only its result counts; without one, whoever was not logged in still isn't.
   const bool stragglers_left =
       retry ? !retry->all_logged_in() : !verification.not_logged_in.empty();
@@ -16,8 +18,12 @@ ExitCode deploy_exit_code(const RolloutResult& rollout, const VerificationReport
   if (rollout.status == RolloutStatus::halted || rollout.status == RolloutStatus::interrupted) {
     return ExitCode::halted;
   }
-  if (rollout.status == RolloutStatus::failed) return ExitCode::stale_or_down;
-  if (!verification) return ExitCode::success;
+  if (rollout.status == RolloutStatus::failed) {
+    return ExitCode::stale_or_down;
+  }
+  if (!verification) {
+    return ExitCode::success;
+  }
   return verification_exit_code(*verification, retry);
 }
 

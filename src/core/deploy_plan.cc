@@ -17,7 +17,9 @@ DeployPlan make_plan(const Fleet& fleet, const Target& target, SpeedName speed,
   plan.speed = speed;
   plan.settings = speeds[speed];
   plan.image = image.str();
-  if (!image.digest.empty()) plan.pinned_image = image.pinned(image.digest);
+  if (!image.digest.empty()) {
+    plan.pinned_image = image.pinned(image.digest);
+  }
   plan.created_at = std::move(created_at);
   return plan;
 }

@@ -17,7 +17,9 @@ long long ceil_minutes(Duration d) {
 
 DurationEstimate estimate_duration(const SpeedSettings& speed, std::size_t hosts) {
   DurationEstimate estimate;
-  if (hosts == 0) return estimate;
+  if (hosts == 0) {
+    return estimate;
+  }
   const std::size_t window = speed.concurrency.window(hosts);
   const auto windows = static_cast<long long>((hosts + window - 1) / window);
   const Duration per_host_low = kSwapOverhead + speed.settle;

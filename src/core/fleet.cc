@@ -71,15 +71,21 @@ std::string_view to_string(HostGroup group) {
 }
 
 HostGroup parse_host_group(std::string_view text) {
-  if (text == "production") return HostGroup::production;
-  if (text == "staging") return HostGroup::staging;
+  if (text == "production") {
+    return HostGroup::production;
+  }
+  if (text == "staging") {
+    return HostGroup::staging;
+  }
   throw InputError("host group", fmt::format("'{}' is not a group", printable(text)),
                    "use \"production\" or \"staging\"");
 }
 
 Fleet::Fleet(std::string name, std::vector<Host> hosts)
     : name_(std::move(name)), hosts_(std::move(hosts)) {
-  if (name_.empty()) throw InputError("fleet", "has no name", "set [fleet] name = \"…\"");
+  if (name_.empty()) {
+    throw InputError("fleet", "has no name", "set [fleet] name = \"…\"");
+  }
   if (hosts_.empty()) {
     throw InputError("fleet", "has no hosts", "add at least one [[hosts]] entry with its bots");
   }
@@ -112,7 +118,9 @@ const Host* Fleet::find_host_of(BotId bot) const {
 }
 
 const Host& Fleet::require_host_of(BotId bot) const {
-  if (const Host* host = find_host_of(bot)) return *host;
+  if (const Host* host = find_host_of(bot)) {
+    return *host;
+  }
   const auto lowest = host_of_bot_.begin()->first;
   const auto highest = host_of_bot_.rbegin()->first;
   throw InputError("bot id", fmt::format("bot {} is not in fleet {}", bot, name_),
@@ -129,7 +137,9 @@ BotId Fleet::parse_fleet_bot_id(std::string_view text) const {
 std::size_t Fleet::bot_count(HostGroup group) const {
   std::size_t count = 0;
   for (const Host& host : hosts_) {
-    if (host.group == group) count += host.bots.size();
+    if (host.group == group) {
+      count += host.bots.size();
+    }
   }
   return count;
 }
@@ -137,7 +147,9 @@ std::size_t Fleet::bot_count(HostGroup group) const {
 std::size_t Fleet::host_count(HostGroup group) const {
   std::size_t count = 0;
   for (const Host& host : hosts_) {
-    if (host.group == group) ++count;
+    if (host.group == group) {
+      ++count;
+    }
   }
   return count;
 }

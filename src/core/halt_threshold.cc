@@ -18,7 +18,9 @@ HaltThreshold HaltThreshold::over_fraction(double fraction) {
 }
 
 std::size_t HaltThreshold::tolerated_failures(std::size_t total) const {
-  if (!fraction_) return std::numeric_limits<std::size_t>::max();
+  if (!fraction_) {
+    return std::numeric_limits<std::size_t>::max();
+  }
   // 0.1 × 30 is 3.0000000000000004 and 0.29 × 100 is 28.999999999999996 in binary floating
   // point; the small epsilon makes a product that is an integer in decimal count as that
   // integer, so "exactly at the threshold" never halts by rounding accident.

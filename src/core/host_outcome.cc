@@ -25,7 +25,9 @@ std::string_view to_string(FailureKind kind) {
 FailureKind parse_failure_kind(std::string_view text) {
   for (auto kind : {FailureKind::none, FailureKind::bot_failed, FailureKind::unreachable,
                     FailureKind::timed_out, FailureKind::agent_error, FailureKind::bad_output}) {
-    if (to_string(kind) == text) return kind;
+    if (to_string(kind) == text) {
+      return kind;
+    }
   }
   return FailureKind::agent_error;
 }
@@ -35,8 +37,12 @@ HostOutcome HostOutcome::success(std::string summary) {
 }
 
 HostOutcome HostOutcome::failure(FailureKind kind, std::string reason) {
-  if (kind == FailureKind::none) kind = FailureKind::agent_error;
-  if (reason.empty()) reason = std::string(to_string(kind));
+  if (kind == FailureKind::none) {
+    kind = FailureKind::agent_error;
+  }
+  if (reason.empty()) {
+    reason = std::string(to_string(kind));
+  }
   return {HostStatus::failed, kind, std::move(reason)};
 }
 

@@ -96,12 +96,16 @@ std::vector<std::string_view> split(std::string_view text, char sep) {
 
 // path-component := [a-z0-9]+ (separator [a-z0-9]+)*,  separator := "." | "_" | "__" | "-"+
 std::optional<std::string> path_component_problem(std::string_view part) {
-  if (part.empty()) return "has an empty path component (a doubled, leading or trailing '/')";
+  if (part.empty()) {
+    return "has an empty path component (a doubled, leading or trailing '/')";
+  }
   for (char c : part) {
     if (is_upper(c)) {
       std::string lower(part);
       for (auto& ch : lower) {
-        if (is_upper(ch)) ch = static_cast<char>(ch - 'A' + 'a');
+        if (is_upper(ch)) {
+          ch = static_cast<char>(ch - 'A' + 'a');
+        }
       }
       return fmt::format("repository name {} has upper-case letters; write {}", quoted(part),
                          quoted(lower));
@@ -115,16 +119,24 @@ std::optional<std::string> path_component_problem(std::string_view part) {
           "single or double '_', or '-' between them",
           quoted(part));
     }
-    while (i < part.size() && is_lower_alnum(part[i])) ++i;
-    if (i == part.size()) break;
+    while (i < part.size() && is_lower_alnum(part[i])) {
+      ++i;
+    }
+    if (i == part.size()) {
+      break;
+    }
     const std::size_t sep_start = i;
     if (part[i] == '.') {
       ++i;
     } else if (part[i] == '_') {
       ++i;
-      if (i < part.size() && part[i] == '_') ++i;
+      if (i < part.size() && part[i] == '_') {
+        ++i;
+      }
     } else if (part[i] == '-') {
-      while (i < part.size() && part[i] == '-') ++i;
+      while (i < part.size() && part[i] == '-') {
+        ++i;
+      }
     } else {
       return fmt::format("path component {} contains {}, which a repository name cannot have",
                          quoted(part), quoted(part.substr(i, 1)));
@@ -141,9 +153,13 @@ std::optional<std::string> path_component_problem(std::string_view part) {
 
 // DNS label: [a-zA-Z0-9] | [a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]
 bool is_domain_label(std::string_view label) {
-  if (label.empty() || !is_alnum(label.front()) || !is_alnum(label.back())) return false;
+  if (label.empty() || !is_alnum(label.front()) || !is_alnum(label.back())) {
+    return false;
+  }
   for (char c : label) {
-    if (!is_alnum(c) && c != '-') return false;
+    if (!is_alnum(c) && c != '-') {
+      return false;
+    }
   }
   return true;
 }
@@ -153,9 +169,13 @@ std::optional<std::string> domain_problem(std::string_view domain) {
   std::string_view port;
   if (!host.empty() && host.front() == '[') {
     const auto close = host.find(']');
-    if (close == std::string_view::npos) return "IPv6 registry address has no closing ']'";
+    if (close == std::string_view::npos) {
+      return "IPv6 registry address has no closing ']'";
+    }
     const auto inner = host.substr(1, close - 1);
-    if (inner.empty()) return "IPv6 registry address is empty";
+    if (inner.empty()) {
+      return "IPv6 registry address is empty";
+    }
     for (char c : inner) {
       if (!is_digit(c) && !(c >= 'a' && c <= 'f') && !(c >= 'A' && c <= 'F') && c != ':') {
         return fmt::format("IPv6 registry address {} has {}", quoted(inner), quoted({&c, 1}));
@@ -163,16 +183,22 @@ std::optional<std::string> domain_problem(std::string_view domain) {
     }
     const auto rest = host.substr(close + 1);
     if (!rest.empty()) {
-      if (rest.front() != ':') return fmt::format("unexpected {} after ']'", quoted(rest));
+      if (rest.front() != ':') {
+        return fmt::format("unexpected {} after ']'", quoted(rest));
+      }
       port = rest.substr(1);
-      if (port.empty()) return "registry port after ':' is empty";
+      if (port.empty()) {
+        return "registry port after ':' is empty";
+      }
     }
   } else {
     const auto colon = host.find(':');
     if (colon != std::string_view::npos) {
       port = host.substr(colon + 1);
       host = host.substr(0, colon);
-      if (port.empty()) return "registry port after ':' is empty";
+      if (port.empty()) {
+        return "registry port after ':' is empty";
+      }
     }
     for (auto label : split(host, '.')) {
       if (!is_domain_label(label)) {
@@ -181,21 +207,29 @@ std::optional<std::string> domain_problem(std::string_view domain) {
     }
   }
   for (char c : port) {
-    if (!is_digit(c)) return fmt::format("registry port {} is not a number", quoted(port));
+    if (!is_digit(c)) {
+      return fmt::format("registry port {} is not a number", quoted(port));
+    }
   }
   return std::nullopt;
 }
 
 bool is_tag(std::string_view tag) {
-  if (tag.empty() || tag.size() > kMaxTagLength || !is_word(tag.front())) return false;
+  if (tag.empty() || tag.size() > kMaxTagLength || !is_word(tag.front())) {
+    return false;
+  }
   for (char c : tag) {
-    if (!is_word(c) && c != '.' && c != '-') return false;
+    if (!is_word(c) && c != '.' && c != '-') {
+      return false;
+    }
   }
   return true;
 }
 
 void check_tag(std::string_view tag) {
-  if (tag.empty()) refuse("has an empty tag after ':'", "write the tag, e.g. ':v2', or drop ':'");
+  if (tag.empty()) {
+    refuse("has an empty tag after ':'", "write the tag, e.g. ':v2', or drop ':'");
+  }
   if (tag.size() > kMaxTagLength) {
     refuse(fmt::format("tag is {} characters long; the limit is {}", tag.size(), kMaxTagLength),
            "use a shorter tag");
@@ -219,7 +253,9 @@ void check_digest(std::string_view digest) {
 // we do not, because "Tradebot/bot" is far more likely a mistyped repository than a
 // registry host, and the upper-case message says so.
 bool names_domain(std::string_view first, bool more_follow) {
-  if (!more_follow) return false;
+  if (!more_follow) {
+    return false;
+  }
   return first.find_first_of(".:") != std::string_view::npos || first == "localhost" ||
          (!first.empty() && first.front() == '[');
 }
@@ -232,7 +268,9 @@ bool is_sha256_digest(std::string_view digest) {
     return false;
   }
   for (char c : digest.substr(kPrefix.size())) {
-    if (!is_lower_hex(c)) return false;
+    if (!is_lower_hex(c)) {
+      return false;
+    }
   }
   return true;
 }
@@ -243,8 +281,12 @@ std::string ImageReference::repository() const {
 
 std::string ImageReference::str() const {
   std::string text = repository();
-  if (!tag.empty()) text += ":" + tag;
-  if (!digest.empty()) text += "@" + digest;
+  if (!tag.empty()) {
+    text += ":" + tag;
+  }
+  if (!digest.empty()) {
+    text += "@" + digest;
+  }
   return text;
 }
 
@@ -254,7 +296,9 @@ std::string ImageReference::pinned(std::string_view sha256_digest) const {
 }
 
 ImageReference parse_image_reference(std::string_view text) {
-  if (text.empty()) refuse("is empty", fmt::format("give the image to deploy, {}", kExample));
+  if (text.empty()) {
+    refuse("is empty", fmt::format("give the image to deploy, {}", kExample));
+  }
   refuse_unsafe_characters(text);
 
   ImageReference ref;
@@ -295,7 +339,9 @@ ImageReference parse_image_reference(std::string_view text) {
       refuse(*problem,
              fmt::format("repository names are lowercase letters and digits, {}", kExample));
     }
-    if (!ref.path.empty()) ref.path += "/";
+    if (!ref.path.empty()) {
+      ref.path += "/";
+    }
     ref.path += parts[i];
   }
   return ref;
@@ -316,10 +362,16 @@ ImageReference complete_image_reference(std::string_view typed, std::string_view
           fmt::format("{} is only a tag, and the fleet has no default image", quoted(typed)),
           "give the full reference, or set [fleet] image in drover.toml");
     }
+    // The default must name a repository only: "repo:latest" + ":v2" would otherwise fail
+    // with a message about the operator's input rather than the configuration.
+    const auto repository = parse_image_reference(default_repository);
+    if (!repository.tag.empty() || !repository.digest.empty()) {
+      throw InputError("fleet default image",
+                       fmt::format("{} has a tag or digest", quoted(default_repository)),
+                       "set [fleet] image to the repository alone and the tag in default_tag");
+    }
     const std::string separator = bare_word ? ":" : "";
-    auto ref =
-        parse_image_reference(std::string(default_repository) + separator + std::string(typed));
-    return ref;
+    return parse_image_reference(repository.repository() + separator + std::string(typed));
   }
   auto ref = parse_image_reference(typed);
   if (ref.tag.empty() && ref.digest.empty()) {

@@ -40,21 +40,29 @@ SpeedSettings settings_from(const JsonReader& j) {
   SpeedSettings s;
   const auto concurrency = j.at("concurrency");
   if (concurrency.raw().is_string()) {
-    if (concurrency.string() != "all") concurrency.fail("expected a host count or \"all\"");
+    if (concurrency.string() != "all") {
+      concurrency.fail("expected a host count or \"all\"");
+    }
     s.concurrency = Concurrency::all_hosts();
   } else {
     const auto count = concurrency.integer();
-    if (count < 1) concurrency.fail("expected at least 1");
+    if (count < 1) {
+      concurrency.fail("expected at least 1");
+    }
     s.concurrency = Concurrency::hosts(static_cast<std::size_t>(count));
   }
   s.stop_timeout = duration_at(j, "stop_timeout_ms");
   const auto halt = j.at("halt");
   if (halt.raw().is_string()) {
-    if (halt.string() != "never") halt.fail("expected a fraction or \"never\"");
+    if (halt.string() != "never") {
+      halt.fail("expected a fraction or \"never\"");
+    }
     s.halt = HaltThreshold::never();
   } else {
     const double fraction = halt.number();
-    if (!(fraction >= 0.0 && fraction <= 1.0)) halt.fail("expected a fraction between 0 and 1");
+    if (!(fraction >= 0.0 && fraction <= 1.0)) {
+      halt.fail("expected a fraction between 0 and 1");
+    }
     s.halt = HaltThreshold::over_fraction(fraction);
   }
   s.jitter = duration_at(j, "jitter_ms");
@@ -80,11 +88,15 @@ DeployPlan plan_from(const JsonReader& j) {
   plan.created_at = j.at("created_at").string();
   const auto target = j.at("target");
   plan.selection.target.kind = parse_name(target.at("kind"), parse_target_kind);
-  if (auto bot = target.maybe("bot")) plan.selection.target.bot = bot->bot_id();
+  if (auto bot = target.maybe("bot")) {
+    plan.selection.target.bot = bot->bot_id();
+  }
   for (const auto& host : j.at("hosts").array()) {
     HostSelection selection;
     selection.name = host.at("name").string();
-    if (auto address = host.maybe("address")) selection.address = address->string();
+    if (auto address = host.maybe("address")) {
+      selection.address = address->string();
+    }
     selection.bots = host.at("bots").bot_ids();
     plan.selection.hosts.push_back(std::move(selection));
   }
@@ -173,11 +185,17 @@ JournalRecord record_from(const JsonReader& root) {
                     version, kJournalVersion));
   }
   const auto type = root.at("type").string();
-  if (type == "plan") return JournalPlan{plan_from(root)};
-  if (type == "host") return JournalHost{host_record_from(root)};
+  if (type == "plan") {
+    return JournalPlan{plan_from(root)};
+  }
+  if (type == "host") {
+    return JournalHost{host_record_from(root)};
+  }
   if (type == "verification") {
     JournalVerification v{verification_from(root), std::nullopt};
-    if (auto retry = root.maybe("retry")) v.retry = retry_from(*retry);
+    if (auto retry = root.maybe("retry")) {
+      v.retry = retry_from(*retry);
+    }
     return v;
   }
   if (type == "result") {
@@ -239,7 +257,9 @@ json retry_to_json(const StragglerRetryResult& retry) {
 
 json result_to_json(const RolloutResult& result) {
   json failures = json::array();
-  for (const auto& failure : result.failures) failures.push_back(host_record_to_json(failure));
+  for (const auto& failure : result.failures) {
+    failures.push_back(host_record_to_json(failure));
+  }
   return {{"status", to_string(result.status)},
           {"total", result.total},
           {"succeeded", result.succeeded},

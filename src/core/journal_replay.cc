@@ -11,7 +11,9 @@ namespace drover::core {
 std::vector<HostName> JournalReplay::hosts_to_resume() const {
   std::vector<HostName> remaining;
   for (const auto& host : plan.selection.hosts) {
-    if (succeeded_hosts.count(host.name) == 0) remaining.push_back(host.name);
+    if (succeeded_hosts.count(host.name) == 0) {
+      remaining.push_back(host.name);
+    }
   }
   return remaining;
 }
@@ -22,8 +24,12 @@ JournalReplay replay_journal(std::string_view text) {
   while (start < text.size()) {
     const auto end = text.find('\n', start);
     const auto line = text.substr(start, end == std::string_view::npos ? end : end - start);
-    if (line.find_first_not_of(" \t\r") != std::string_view::npos) lines.push_back(line);
-    if (end == std::string_view::npos) break;
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
+      lines.push_back(line);
+    }
+    if (end == std::string_view::npos) {
+      break;
+    }
     start = end + 1;
   }
   // A line without its '\n' at the very end is one the writer may not have finished.
@@ -69,14 +75,18 @@ JournalReplay replay_journal(std::string_view text) {
         },
         record);
   }
-  if (!have_plan) throw JournalError("journal: empty (no plan record)");
+  if (!have_plan) {
+    throw JournalError("journal: empty (no plan record)");
+  }
   return replay;
 }
 
 std::string render_history_line(const JournalReplay& replay) {
   const auto& plan = replay.plan;
   std::string target(to_string(plan.selection.target.kind));
-  if (plan.selection.target.bot) target += fmt::format(" {}", *plan.selection.target.bot);
+  if (plan.selection.target.bot) {
+    target += fmt::format(" {}", *plan.selection.target.bot);
+  }
   const auto head = fmt::format("{} {} {} {} {}", plan.deploy_id, plan.created_at, target,
                                 to_string(plan.speed), plan.image);
   if (!replay.result) {

@@ -9,7 +9,9 @@ void JsonReader::fail(const std::string& problem) const {
 }
 
 JsonReader JsonReader::at(const char* key) const {
-  if (!value_.is_object()) fail("expected an object");
+  if (!value_.is_object()) {
+    fail("expected an object");
+  }
   if (!value_.contains(key)) {
     throw JsonShapeError(fmt::format("{}.{}: missing", path_, key));
   }
@@ -17,41 +19,61 @@ JsonReader JsonReader::at(const char* key) const {
 }
 
 std::optional<JsonReader> JsonReader::maybe(const char* key) const {
-  if (!value_.is_object()) fail("expected an object");
-  if (!value_.contains(key) || value_.at(key).is_null()) return std::nullopt;
+  if (!value_.is_object()) {
+    fail("expected an object");
+  }
+  if (!value_.contains(key) || value_.at(key).is_null()) {
+    return std::nullopt;
+  }
   return at(key);
 }
 
 bool JsonReader::boolean() const {
-  if (!value_.is_boolean()) fail("expected true or false");
+  if (!value_.is_boolean()) {
+    fail("expected true or false");
+  }
   return value_.get<bool>();
 }
 
 std::string JsonReader::string() const {
-  if (!value_.is_string()) fail("expected a string");
+  if (!value_.is_string()) {
+    fail("expected a string");
+  }
   return value_.get<std::string>();
 }
 
 std::int64_t JsonReader::integer() const {
-  if (value_.is_number_integer()) return value_.get<std::int64_t>();
-  if (value_.is_number_float()) return static_cast<std::int64_t>(value_.get<double>());
+  if (value_.is_number_integer()) {
+    return value_.get<std::int64_t>();
+  }
+  if (value_.is_number_float()) {
+    return static_cast<std::int64_t>(value_.get<double>());
+  }
   fail("expected a number");
 }
 
 double JsonReader::number() const {
-  if (!value_.is_number()) fail("expected a number");
+  if (!value_.is_number()) {
+    fail("expected a number");
+  }
   return value_.get<double>();
 }
 
 BotId JsonReader::bot_id() const {
-  if (!value_.is_number_integer()) fail("expected a bot id (an integer)");
+  if (!value_.is_number_integer()) {
+    fail("expected a bot id (an integer)");
+  }
   const auto id = value_.get<std::int64_t>();
-  if (id < kMinBotId || id > kMaxBotId) fail(fmt::format("bot id {} is out of range", id));
+  if (id < kMinBotId || id > kMaxBotId) {
+    fail(fmt::format("bot id {} is out of range", id));
+  }
   return static_cast<BotId>(id);
 }
 
 std::vector<JsonReader> JsonReader::array() const {
-  if (!value_.is_array()) fail("expected a list");
+  if (!value_.is_array()) {
+    fail("expected a list");
+  }
   std::vector<JsonReader> items;
   items.reserve(value_.size());
   for (std::size_t i = 0; i < value_.size(); ++i) {
@@ -62,13 +84,17 @@ std::vector<JsonReader> JsonReader::array() const {
 
 std::vector<BotId> JsonReader::bot_ids() const {
   std::vector<BotId> ids;
-  for (const auto& item : array()) ids.push_back(item.bot_id());
+  for (const auto& item : array()) {
+    ids.push_back(item.bot_id());
+  }
   return ids;
 }
 
 std::vector<std::string> JsonReader::strings() const {
   std::vector<std::string> texts;
-  for (const auto& item : array()) texts.push_back(item.string());
+  for (const auto& item : array()) {
+    texts.push_back(item.string());
+  }
   return texts;
 }
 

@@ -17,9 +17,15 @@ std::string_view to_string(RolloutStatus status) {
 }
 
 RolloutStatus parse_rollout_status(std::string_view text) {
-  if (text == "success") return RolloutStatus::success;
-  if (text == "halted") return RolloutStatus::halted;
-  if (text == "interrupted") return RolloutStatus::interrupted;
+  if (text == "success") {
+    return RolloutStatus::success;
+  }
+  if (text == "halted") {
+    return RolloutStatus::halted;
+  }
+  if (text == "interrupted") {
+    return RolloutStatus::interrupted;
+  }
   return RolloutStatus::failed;
 }
 

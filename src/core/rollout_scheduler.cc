@@ -17,7 +17,9 @@ RolloutScheduler::RolloutScheduler(RolloutOptions options, Clock& clock)
     if (!seen.insert(host).second) {
       throw std::invalid_argument(fmt::format("host {} is listed twice in the rollout", host));
     }
-    if (options_.already_done.count(host) != 0) ++already_done_;
+    if (options_.already_done.count(host) != 0) {
+      ++already_done_;
+    }
   }
 }
 
@@ -26,7 +28,9 @@ std::vector<HostName> RolloutScheduler::next_to_start() {
   const TimePoint now = clock_.now();
   while (!stopped() && in_flight_.size() < window_ && next_index_ < options_.hosts.size()) {
     const HostName& host = options_.hosts[next_index_++];
-    if (options_.already_done.count(host) != 0) continue;
+    if (options_.already_done.count(host) != 0) {
+      continue;
+    }
     in_flight_.emplace(host, now);
     starting.push_back(host);
   }
@@ -48,7 +52,9 @@ void RolloutScheduler::on_finished(const HostName& host, HostOutcome outcome) {
   failures_.push_back({host, std::move(outcome), took});
   // The threshold is measured against the whole plan, resumed hosts included, so a resumed
   // deploy halts at the same count of failures as the original would have.
-  if (options_.halt.halts(failed_, options_.hosts.size())) halted_ = true;
+  if (options_.halt.halts(failed_, options_.hosts.size())) {
+    halted_ = true;
+  }
 }
 
 void RolloutScheduler::interrupt() {
@@ -56,11 +62,17 @@ void RolloutScheduler::interrupt() {
 }
 
 bool RolloutScheduler::done() const {
-  if (!in_flight_.empty()) return false;
-  if (stopped()) return true;
+  if (!in_flight_.empty()) {
+    return false;
+  }
+  if (stopped()) {
+    return true;
+  }
   // Everything left may be already-done hosts, which next_to_start would skip.
   for (std::size_t i = next_index_; i < options_.hosts.size(); ++i) {
-    if (options_.already_done.count(options_.hosts[i]) == 0) return false;
+    if (options_.already_done.count(options_.hosts[i]) == 0) {
+      return false;
+    }
   }
   return true;
 }

@@ -25,7 +25,9 @@ std::string render_progress_bar(const RolloutProgress& progress) {
   if (progress.total > 0 && progress.finished < progress.total) {
     filled = (kProgressCells * progress.finished * 2 + progress.total) / (2 * progress.total);
     // A full bar must mean "all done"; 177/178 rounds to 20 but shows 19.
-    if (filled >= kProgressCells) filled = kProgressCells - 1;
+    if (filled >= kProgressCells) {
+      filled = kProgressCells - 1;
+    }
   }
   return fmt::format("[{}{}] {}/{} hosts · {} · {}s", std::string(filled, '#'),
                      std::string(kProgressCells - filled, '.'), progress.finished, progress.total,

@@ -20,15 +20,23 @@ std::string_view to_string(SpeedName speed) {
 }
 
 SpeedName parse_speed(std::string_view text) {
-  if (text == "routine") return SpeedName::routine;
-  if (text == "fast") return SpeedName::fast;
-  if (text == "immediate") return SpeedName::immediate;
+  if (text == "routine") {
+    return SpeedName::routine;
+  }
+  if (text == "fast") {
+    return SpeedName::fast;
+  }
+  if (text == "immediate") {
+    return SpeedName::immediate;
+  }
   throw InputError("speed", fmt::format("'{}' is not a speed", printable(text)),
                    "use routine (the default), fast, or immediate (all only)");
 }
 
 void check_speed_allowed(SpeedName speed, TargetKind target) {
-  if (speed != SpeedName::immediate || target == TargetKind::all) return;
+  if (speed != SpeedName::immediate || target == TargetKind::all) {
+    return;
+  }
   throw InputError(
       "speed",
       fmt::format("immediate is only for 'all': it restarts every bot at once, a fleet-wide "

@@ -48,19 +48,27 @@ SpeedSettings apply_overrides(SpeedName speed, SpeedSettings base,
                               const SpeedOverrides& overrides) {
   const auto where = fmt::format("speeds.{}", to_string(speed));
   auto duration = [&](const std::optional<Duration>& value, const char* key, Duration& field) {
-    if (!value) return;
+    if (!value) {
+      return;
+    }
     if (value->count() < 0) {
       throw InputError(where, fmt::format("{} is negative", key),
                        "give a duration of zero or more seconds");
     }
     field = *value;
   };
-  if (overrides.concurrency) base.concurrency = *overrides.concurrency;
+  if (overrides.concurrency) {
+    base.concurrency = *overrides.concurrency;
+  }
   duration(overrides.stop_timeout, "stop", base.stop_timeout);
-  if (overrides.halt) base.halt = *overrides.halt;
+  if (overrides.halt) {
+    base.halt = *overrides.halt;
+  }
   duration(overrides.jitter, "jitter", base.jitter);
   duration(overrides.settle, "settle", base.settle);
-  if (overrides.login_poll) base.login_poll = *overrides.login_poll;
+  if (overrides.login_poll) {
+    base.login_poll = *overrides.login_poll;
+  }
   duration(overrides.login_wait, "login_wait", base.login_wait);
   return base;
 }

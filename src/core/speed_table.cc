@@ -17,7 +17,9 @@ namespace {
 
 std::string trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return "";
+  if (first == std::string_view::npos) {
+    return "";
+  }
   const auto last = text.find_last_not_of(" \t\r\n");
   return std::string(text.substr(first, last - first + 1));
 }
@@ -40,14 +42,20 @@ std::string header(const Selection& selection) {
 }  // namespace
 
 std::string format_halt(const HaltThreshold& halt) {
-  if (halt.is_never()) return "never";
+  if (halt.is_never()) {
+    return "never";
+  }
   return fmt::format("{:g}%", halt.fraction() * 100.0);
 }
 
 std::size_t simultaneous_logins(const SpeedSettings& speed, std::size_t hosts, std::size_t bots) {
-  if (hosts == 0) return 0;
+  if (hosts == 0) {
+    return 0;
+  }
   const auto window = speed.concurrency.window(hosts);
-  if (window >= hosts) return bots;
+  if (window >= hosts) {
+    return bots;
+  }
   const double per_host = static_cast<double>(bots) / static_cast<double>(hosts);
   return static_cast<std::size_t>(std::llround(per_host * static_cast<double>(window)));
 }
@@ -58,7 +66,9 @@ std::string render_speed_table(const SpeedTable& speeds, const Selection& select
   std::vector<std::vector<std::string>> rows = {
       {"speed", "hosts/at", "~logins", "stop", "halt-errs", "est. time"}};
   std::vector<SpeedName> offered = {SpeedName::routine, SpeedName::fast};
-  if (selection.target.kind == TargetKind::all) offered.push_back(SpeedName::immediate);
+  if (selection.target.kind == TargetKind::all) {
+    offered.push_back(SpeedName::immediate);
+  }
   for (SpeedName name : offered) {
     const SpeedSettings& speed = speeds[name];
     rows.push_back({std::string(to_string(name)),

@@ -10,7 +10,9 @@ namespace drover::core {
 
 std::size_t StragglerRetryPlan::bot_count() const {
   std::size_t count = 0;
-  for (const auto& host : hosts) count += host.bots.size();
+  for (const auto& host : hosts) {
+    count += host.bots.size();
+  }
   return count;
 }
 
@@ -22,9 +24,13 @@ StragglerRetryPlan plan_straggler_retry(const VerificationReport& report,
   for (const auto& host : selection.hosts) {
     HostSelection recheck{host.name, host.address, {}};
     for (BotId bot : host.bots) {
-      if (stragglers.count(bot) != 0) recheck.bots.push_back(bot);
+      if (stragglers.count(bot) != 0) {
+        recheck.bots.push_back(bot);
+      }
     }
-    if (!recheck.bots.empty()) plan.hosts.push_back(std::move(recheck));
+    if (!recheck.bots.empty()) {
+      plan.hosts.push_back(std::move(recheck));
+    }
   }
   return plan;
 }
@@ -32,7 +38,9 @@ StragglerRetryPlan plan_straggler_retry(const VerificationReport& report,
 StragglerRetryResult evaluate_straggler_retry(const StragglerRetryPlan& plan,
                                               const std::vector<BotStatus>& rechecked) {
   std::map<BotId, const BotStatus*> by_bot;
-  for (const auto& status : rechecked) by_bot.emplace(status.bot, &status);
+  for (const auto& status : rechecked) {
+    by_bot.emplace(status.bot, &status);
+  }
   StragglerRetryResult result;
   for (const auto& host : plan.hosts) {
     for (BotId bot : host.bots) {

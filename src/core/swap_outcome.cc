@@ -10,7 +10,9 @@ namespace drover::core {
 
 HostOutcome swap_outcome(const SwapReport& report, const std::vector<BotId>& expected) {
   std::map<BotId, const BotSwapResult*> by_bot;
-  for (const auto& bot : report.bots) by_bot[bot.bot] = &bot;
+  for (const auto& bot : report.bots) {
+    by_bot[bot.bot] = &bot;
+  }
 
   std::vector<std::string> problems;
   bool bot_problem = false;
@@ -29,10 +31,12 @@ HostOutcome swap_outcome(const SwapReport& report, const std::vector<BotId>& exp
                              : fmt::format("{} {}: {}", bot_name(id), what, bot.reason));
     }
   }
-  if (report.error)
+  if (report.error) {
     problems.insert(problems.begin(), fmt::format("agent error: {}", *report.error));
-  if (!report.ok && problems.empty())
+  }
+  if (!report.ok && problems.empty()) {
     problems.push_back("agent reported ok=false without a reason");
+  }
 
   if (problems.empty()) {
     return HostOutcome::success(fmt::format("{} bot(s) on the new image", expected.size()));

@@ -21,29 +21,41 @@ std::string_view to_string(TargetKind kind) {
 }
 
 TargetKind parse_target_kind(std::string_view text) {
-  if (text == "staging") return TargetKind::staging;
-  if (text == "bot") return TargetKind::bot;
-  if (text == "all") return TargetKind::all;
+  if (text == "staging") {
+    return TargetKind::staging;
+  }
+  if (text == "bot") {
+    return TargetKind::bot;
+  }
+  if (text == "all") {
+    return TargetKind::all;
+  }
   throw InputError("target", fmt::format("'{}' is not a target", printable(text)),
                    "use staging, bot <ID> or all");
 }
 
 std::size_t Selection::bot_count() const {
   std::size_t count = 0;
-  for (const auto& host : hosts) count += host.bots.size();
+  for (const auto& host : hosts) {
+    count += host.bots.size();
+  }
   return count;
 }
 
 std::vector<HostName> Selection::host_names() const {
   std::vector<HostName> names;
   names.reserve(hosts.size());
-  for (const auto& host : hosts) names.push_back(host.name);
+  for (const auto& host : hosts) {
+    names.push_back(host.name);
+  }
   return names;
 }
 
 std::vector<BotId> Selection::bots() const {
   std::vector<BotId> all;
-  for (const auto& host : hosts) all.insert(all.end(), host.bots.begin(), host.bots.end());
+  for (const auto& host : hosts) {
+    all.insert(all.end(), host.bots.begin(), host.bots.end());
+  }
   return all;
 }
 
@@ -60,7 +72,9 @@ Selection select_hosts(const Fleet& fleet, const Target& target) {
   const HostGroup group =
       target.kind == TargetKind::staging ? HostGroup::staging : HostGroup::production;
   for (const Host& host : fleet.hosts()) {
-    if (host.group == group) selection.hosts.push_back({host.name, host.address, host.bots});
+    if (host.group == group) {
+      selection.hosts.push_back({host.name, host.address, host.bots});
+    }
   }
   if (selection.hosts.empty()) {
     throw InputError(

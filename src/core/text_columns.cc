@@ -15,7 +15,9 @@ std::string render_columns(const std::vector<std::vector<std::string>>& rows,
                            const std::string& indent, std::size_t gap) {
   std::vector<std::size_t> widths;
   for (const auto& row : rows) {
-    if (widths.size() < row.size()) widths.resize(row.size(), 0);
+    if (widths.size() < row.size()) {
+      widths.resize(row.size(), 0);
+    }
     for (std::size_t i = 0; i < row.size(); ++i) {
       widths[i] = std::max(widths[i], display_width(row[i]));
     }
@@ -25,7 +27,9 @@ std::string render_columns(const std::vector<std::vector<std::string>>& rows,
     std::string line = indent;
     for (std::size_t i = 0; i < row.size(); ++i) {
       line += row[i];
-      if (i + 1 < row.size()) line.append(widths[i] - display_width(row[i]) + gap, ' ');
+      if (i + 1 < row.size()) {
+        line.append(widths[i] - display_width(row[i]) + gap, ' ');
+      }
     }
     out += line + "\n";
   }

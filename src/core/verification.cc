@@ -8,7 +8,9 @@ namespace drover::core {
 VerificationReport classify_bots(const std::vector<BotId>& expected,
                                  const std::vector<BotStatus>& observed) {
   std::map<BotId, const BotStatus*> by_bot;
-  for (const auto& status : observed) by_bot.emplace(status.bot, &status);
+  for (const auto& status : observed) {
+    by_bot.emplace(status.bot, &status);
+  }
 
   VerificationReport report;
   report.total = expected.size();

@@ -16,7 +16,9 @@ std::string row(std::string_view label, const std::string& value) {
 }
 
 std::string listed(const std::vector<BotId>& bots) {
-  if (bots.empty()) return "0";
+  if (bots.empty()) {
+    return "0";
+  }
   return fmt::format("{} -> {}", bots.size(), bot_list(bots));
 }
 
@@ -28,7 +30,9 @@ std::string render_verification_report(const VerificationReport& report) {
   out += row("logged into Steam", fmt::format("{}/{}", report.logged_in.size(), report.total));
   out += row("stale (old image)", listed(report.stale));
   out += row("down (no container)", listed(report.down));
-  if (!report.unanswered.empty()) out += row("no answer (host)", listed(report.unanswered));
+  if (!report.unanswered.empty()) {
+    out += row("no answer (host)", listed(report.unanswered));
+  }
   out += row("not logged in yet", listed(report.not_logged_in));
   return out;
 }

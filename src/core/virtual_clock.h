@@ -16,11 +16,15 @@ class VirtualClock final : public Clock {
 
   /// Moves time forward by `d`; a negative `d` is ignored.
   void advance(Duration d) {
-    if (d.count() > 0) now_ += d;
+    if (d.count() > 0) {
+      now_ += d;
+    }
   }
   /// Moves time forward to `t`, if it is later than now.
   void advance_to(TimePoint t) {
-    if (t > now_) now_ = t;
+    if (t > now_) {
+      now_ = t;
+    }
   }
 
  private:

@@ -179,6 +179,16 @@ TEST(CoreImageReference, CompletionRefusesWhatItCannotComplete) {
   EXPECT_THROW(complete_image_reference("reg.io/Bot", "x.io/y", "latest"), InputError);
 }
 
+TEST(CoreImageReference, DefaultImageMustBeARepositoryAlone) {
+  try {
+    complete_image_reference("v2", "127.0.0.1:5000/tradebot:latest", "latest");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where(), "fleet default image");
+  }
+  EXPECT_THROW(complete_image_reference("v2", "127.0.0.1:5000/Trade", "latest"), InputError);
+}
+
 TEST(CoreImageReference, PinnedRefusesAMalformedDigest) {
   const auto ref = parse_image_reference("reg.io/bot:v2");
   EXPECT_THROW(ref.pinned("sha256:xyz"), InputError);

@@ -29,9 +29,9 @@ JournalRecord round_trip(const JournalRecord& record) {
 }
 
 TEST(CoreJournal, PlanRoundTrips) {
-  for (auto plan : {sample_plan(), sample_plan(Target::single_bot(540)),
-                    sample_plan(Target::all(), SpeedName::immediate),
-                    sample_plan(Target::staging(), SpeedName::fast)}) {
+  for (const auto& plan : {sample_plan(), sample_plan(Target::single_bot(540)),
+                           sample_plan(Target::all(), SpeedName::immediate),
+                           sample_plan(Target::staging(), SpeedName::fast)}) {
     EXPECT_EQ(std::get<JournalPlan>(round_trip(JournalPlan{plan})).plan, plan);
   }
 }
@@ -120,7 +120,9 @@ TEST(CoreJournal, RefusesWhatItCannotRead) {
 
 std::string journal_of(std::initializer_list<JournalRecord> records) {
   std::string text;
-  for (const auto& record : records) text += to_journal_line(record);
+  for (const auto& record : records) {
+    text += to_journal_line(record);
+  }
   return text;
 }
 

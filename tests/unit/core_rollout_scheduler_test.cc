@@ -20,7 +20,9 @@ using std::chrono::seconds;
 
 std::vector<HostName> hosts(std::size_t n) {
   std::vector<HostName> names;
-  for (std::size_t i = 1; i <= n; ++i) names.push_back("host-" + std::to_string(i));
+  for (std::size_t i = 1; i <= n; ++i) {
+    names.push_back("host-" + std::to_string(i));
+  }
   return names;
 }
 
@@ -42,12 +44,12 @@ struct Drive {
   std::vector<HostName> start_order;
   std::vector<HostName> finish_order;
   std::size_t max_in_flight = 0;
+  std::uniform_int_distribution<int> took_s{1, 120};  // how long one host takes
 
   explicit Drive(unsigned seed) : rng(seed) {}
 
   void run(RolloutScheduler& scheduler, VirtualClock& clock) {
     std::multimap<TimePoint, HostName> due;
-    std::uniform_int_distribution<int> took_s(1, 120);
     while (!scheduler.done()) {
       for (auto& host : scheduler.next_to_start()) {
         start_order.push_back(host);
@@ -261,7 +263,9 @@ TEST(CoreRolloutScheduler, ResumeWithEverythingDoneIsDoneAtOnce) {
 TEST(CoreRolloutScheduler, ResumedRunMeasuresTheThresholdAgainstThePlan) {
   VirtualClock clock;
   auto opts = options(20, 1);  // 10 % of 20 = 2 tolerated
-  for (int i = 1; i <= 15; ++i) opts.already_done.insert("host-" + std::to_string(i));
+  for (int i = 1; i <= 15; ++i) {
+    opts.already_done.insert("host-" + std::to_string(i));
+  }
   RolloutScheduler scheduler(opts, clock);
   for (int i = 0; i < 2; ++i) {
     const auto started = scheduler.next_to_start();
@@ -306,6 +310,21 @@ TEST(CoreRolloutScheduler, EmptyPlanIsDone) {
   RolloutScheduler scheduler({{}, Concurrency::hosts(5), HaltThreshold::never(), {}}, clock);
   EXPECT_TRUE(scheduler.done());
   EXPECT_EQ(scheduler.result().status, RolloutStatus::success);
+}
+
+TEST(CoreRolloutScheduler, GuideFleetAtRoutineTakesWhatThePlanEstimates) {
+  // Hosts taking 25-50 s each (the estimate's per-host range), five at a time: the guide's
+  // 178 hosts must land inside the plan's "~15-30 min".
+  for (unsigned seed = 1; seed <= 20; ++seed) {
+    VirtualClock clock;
+    RolloutScheduler scheduler(options(178, 5), clock);
+    Drive drive(seed);
+    drive.took_s = std::uniform_int_distribution<int>(25, 50);
+    drive.run(scheduler, clock);
+    const auto elapsed = scheduler.result().elapsed;
+    EXPECT_GE(elapsed, std::chrono::minutes(15)) << seed;
+    EXPECT_LE(elapsed, std::chrono::minutes(30)) << seed;
+  }
 }
 
 TEST(CoreRolloutScheduler, RandomHaltsStopStartingAndFinishEverythingInFlight) {
