@@ -34,6 +34,16 @@ std::string render_progress_bar(const RolloutProgress& progress) {
                      errors(progress.failed), whole_seconds(progress.elapsed));
 }
 
+// Names the hosts a halt or an interrupt kept back, so the operator knows what to resume;
+// a whole fleet's worth is cut after kMaxNamed names (`drover show` lists them all).
+static std::string render_not_started(const std::vector<HostName>& hosts) {
+  constexpr std::size_t kMaxNamed = 20;
+  std::string names;
+  for (std::size_t i = 0; i < hosts.size() && i < kMaxNamed; ++i) names += " " + hosts[i];
+  if (hosts.size() > kMaxNamed) names += fmt::format(" … and {} more", hosts.size() - kMaxNamed);
+  return "  not started:" + names + "\n";
+}
+
 std::string render_result(const RolloutResult& result) {
   std::string out;
   const auto counts =
@@ -62,6 +72,7 @@ std::string render_result(const RolloutResult& result) {
   for (const auto& failure : result.failures) {
     out += fmt::format("  failed {}: {}\n", failure.host, failure.outcome.reason);
   }
+  if (!result.not_started.empty()) out += render_not_started(result.not_started);
   return out;
 }
 

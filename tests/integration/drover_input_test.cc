@@ -92,10 +92,9 @@ TEST_F(DroverInputIT, UnknownBotsTargetsAndSpeedsAreRefusedWithTheReason) {
   expect_nothing_touched();
 }
 
-// KNOWN BUG (reported): a bot id that is not a number, or a speed word drover does not know,
-// is taken for the image reference, so the message is about "a second image" ("'v2' is a
-// second image") or "the bot id is missing" instead of naming the bad word.
-TEST_F(DroverInputIT, DISABLED_ANonNumericBotIdOrUnknownSpeedIsNamedInTheMessage) {
+// A bot id that is not a number, or a speed word drover does not know, is named as such
+// (not mistaken for the image reference).
+TEST_F(DroverInputIT, ANonNumericBotIdOrUnknownSpeedIsNamedInTheMessage) {
   for (const auto& input : std::vector<BadInput>{
            {{"deploy", "bot", "12a", "v2", "-y"}, {"12a", "bot id"}},
            {{"deploy", "bot", "12a", "-y"}, {"12a", "bot id"}},

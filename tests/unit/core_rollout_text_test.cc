@@ -50,7 +50,7 @@ TEST(CoreRolloutText, HaltedNamesTheFailedHosts) {
   result.succeeded = 40;
   result.failed = 18;
   result.tolerated_failures = 17;
-  result.not_started.assign(120, "h");
+  for (int i = 59; i < 179; ++i) result.not_started.push_back("host-" + std::to_string(i));
   result.failures = {
       {"host-7", HostOutcome::failure(FailureKind::bot_failed, "bot541 rolled back: exited (1)"),
        seconds(40)},
@@ -60,7 +60,10 @@ TEST(CoreRolloutText, HaltedNamesTheFailedHosts) {
             "--- result: Halted (40/178, 18 errors) — error halt: more than 17 of 178 hosts "
             "failed; 120 host(s) not started\n"
             "  failed host-7: bot541 rolled back: exited (1)\n"
-            "  failed host-9: ssh: connection refused\n");
+            "  failed host-9: ssh: connection refused\n"
+            "  not started: host-59 host-60 host-61 host-62 host-63 host-64 host-65 host-66 "
+            "host-67 host-68 host-69 host-70 host-71 host-72 host-73 host-74 host-75 host-76 "
+            "host-77 host-78 … and 100 more\n");
 }
 
 TEST(CoreRolloutText, FailedAndInterrupted) {
@@ -79,10 +82,11 @@ TEST(CoreRolloutText, FailedAndInterrupted) {
   interrupted.status = RolloutStatus::interrupted;
   interrupted.total = 178;
   interrupted.succeeded = 60;
-  interrupted.not_started.assign(118, "h");
+  interrupted.not_started = {"host-3"};
   EXPECT_EQ(render_result(interrupted),
-            "--- result: Interrupted (60/178, 0 errors) — stopped by the operator; 118 host(s) "
-            "not started\n");
+            "--- result: Interrupted (60/178, 0 errors) — stopped by the operator; 1 host(s) "
+            "not started\n"
+            "  not started: host-3\n");
 }
 
 TEST(CoreRolloutText, PlainHostLines) {
