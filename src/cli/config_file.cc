@@ -1,0 +1,214 @@
+#include "cli/config_file.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "cli/config_container.h"
+#include "cli/config_hosts.h"
+#include "cli/config_login_probe.h"
+#include "cli/config_lookup.h"
+#include "cli/config_speeds.h"
+#include "cli/config_table.h"
+#include "core/image_reference.h"
+#include "core/input_error.h"
+#include "core/printable_text.h"
+
+namespace drover::cli {
+namespace {
+
+constexpr std::int64_t kMaxDiskFloorMb = std::int64_t{1} << 30;  // the agent's own limit
+
+const Expected kFleetTable{"a [fleet] table", "[fleet]  then  name = \"tradebot\""};
+const Expected kFleetName{"the fleet's name in quotes", "name = \"tradebot\""};
+const Expected kTransport{"\"local\"", "transport = \"local\""};
+const Expected kImage{"the image repository in quotes", "image = \"127.0.0.1:5000/tradebot\""};
+const Expected kDefaultTag{"a tag in quotes", "default_tag = \"latest\""};
+const Expected kAgentPath{"an absolute path in quotes",
+                          "agent_path = \"/usr/local/bin/drover-agent\""};
+const Expected kLoginProbe{"a probe spec in quotes", "login_probe = \"health\""};
+const Expected kDiskFloor{"a number of MiB", "disk_floor_mb = 1024"};
+const Expected kSpeeds{"a table per speed", "[speeds.routine]  then  concurrency = 5"};
+const Expected kContainer{"a table (a Docker create body)",
+                          "[container]  then  env = [\"BOT_ID={id}\"]"};
+
+bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == '-';
+}
+
+std::string read_fleet_name(const ConfigTable& fleet) {
+  auto name = fleet.required_string("name", kFleetName);
+  // The fleet name names the deploy lock and the journal directory: keep it path-safe.
+  bool ok = !name.empty() && name.size() <= 64;
+  for (char c : name) ok = ok && is_name_char(c);
+  if (!ok) {
+    fleet.fail("name", fmt::format("'{}' is not a fleet name", core::printable(name)),
+               "use 1 to 64 letters, digits, '.', '_' or '-', e.g. name = \"tradebot\"");
+  }
+  return name;
+}
+
+TransportKind read_transport(const ConfigTable& fleet) {
+  auto text = fleet.string("transport", kTransport).value_or("local");
+  if (text == "local") return TransportKind::local;
+  if (text == "ssh") {
+    fleet.fail("transport", "ssh is not implemented yet (issue 5: SSH transport)",
+               "use transport = \"local\" until it lands");
+  }
+  if (text == "ssm") {
+    fleet.fail("transport", "ssm is not implemented yet (issue 4: AWS SSM transport)",
+               "use transport = \"local\" until it lands");
+  }
+  fleet.fail("transport", fmt::format("'{}' is not a transport", core::printable(text)),
+             "use transport = \"local\" (ssh and ssm are coming)");
+}
+
+std::string read_repository(const ConfigTable& fleet) {
+  auto text = fleet.required_string("image", kImage);
+  core::ImageReference ref;
+  try {
+    ref = core::parse_image_reference(text);
+  } catch (const core::InputError& e) {
+    fleet.fail("image", e.problem(), e.fix());
+  }
+  if (!ref.tag.empty() || !ref.digest.empty()) {
+    fleet.fail(
+        "image",
+        fmt::format("'{}' has a {}; image is the repository alone", core::printable(text),
+                    ref.digest.empty() ? "tag" : "digest"),
+        fmt::format("write image = \"{}\" and put the tag in default_tag", ref.repository()));
+  }
+  return ref.repository();
+}
+
+std::string read_default_tag(const ConfigTable& fleet, const std::string& repository) {
+  auto tag = fleet.string("default_tag", kDefaultTag).value_or("latest");
+  core::ImageReference ref;
+  try {
+    ref = core::parse_image_reference(repository + ":" + tag);
+  } catch (const core::InputError& e) {
+    fleet.fail("default_tag", e.problem(), e.fix());
+  }
+  if (ref.tag != tag) {
+    fleet.fail("default_tag", fmt::format("'{}' is not a tag", core::printable(tag)),
+               "a tag is letters, digits, '_', '.' and '-' (up to 128), e.g. default_tag = \"v2\"");
+  }
+  return tag;
+}
+
+std::optional<std::string> read_agent_path(const ConfigTable& fleet) {
+  auto path = fleet.string("agent_path", kAgentPath);
+  if (!path) return std::nullopt;
+  bool ok = path->starts_with('/');
+  for (char c : *path) ok = ok && static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
+  if (!ok) {
+    fleet.fail("agent_path", fmt::format("'{}' is not an absolute path", core::printable(*path)),
+               "write it like: agent_path = \"/usr/local/bin/drover-agent\", or remove it to use "
+               "the drover-agent installed next to drover");
+  }
+  return path;
+}
+
+std::string read_login_probe(const ConfigTable& fleet) {
+  auto spec = fleet.string("login_probe", kLoginProbe).value_or("health");
+  if (auto problem = login_probe_problem(spec)) {
+    fleet.fail("login_probe", *problem, std::string(login_probe_forms()));
+  }
+  return spec;
+}
+
+std::int64_t read_disk_floor(const ConfigTable& fleet) {
+  auto mb = fleet.integer("disk_floor_mb", kDiskFloor).value_or(1024);
+  if (mb < 0 || mb > kMaxDiskFloorMb) {
+    fleet.fail("disk_floor_mb", fmt::format("{} MiB is out of range", mb),
+               "give 0 (no floor) up to 1073741824 MiB, e.g. disk_floor_mb = 1024");
+  }
+  return mb;
+}
+
+DroverConfig read_config(const ConfigTable& root) {
+  root.allow_only({"fleet", "speeds", "container", "hosts"});
+  auto fleet = root.table("fleet", kFleetTable);
+  if (!fleet) {
+    root.fail("fleet", "is missing: [fleet] with name and image is required",
+              "start the file with [fleet], name = \"tradebot\" and image = \"repo/name\"");
+  }
+  fleet->allow_only(
+      {"name", "transport", "image", "default_tag", "agent_path", "login_probe", "disk_floor_mb"});
+  auto name = read_fleet_name(*fleet);
+  auto transport = read_transport(*fleet);
+  auto repository = read_repository(*fleet);
+  auto default_tag = read_default_tag(*fleet, repository);
+  auto agent_path = read_agent_path(*fleet);
+  auto login_probe = read_login_probe(*fleet);
+  auto disk_floor = read_disk_floor(*fleet);
+  auto speeds = read_speed_table(root.table("speeds", kSpeeds));
+  auto container = read_container_template(root.table("container", kContainer));
+  auto hosts = read_hosts(root);
+  try {
+    return DroverConfig{
+        .source = root.file(),
+        .fleet = core::Fleet(std::move(name), std::move(hosts)),
+        .transport = transport,
+        .image_repository = std::move(repository),
+        .default_tag = std::move(default_tag),
+        .agent_path = std::move(agent_path),
+        .login_probe = std::move(login_probe),
+        .disk_floor_mb = disk_floor,
+        .speeds = speeds,
+        .container_template = std::move(container),
+    };
+  } catch (const core::InputError& e) {
+    // read_hosts has already applied every rule the fleet checks, each at its own line; this
+    // keeps the file's name on the message should the fleet ever learn a new one.
+    throw core::InputError(root.file() + ": " + e.where(), e.problem(), e.fix());
+  }
+}
+
+}  // namespace
+
+std::string_view to_string(TransportKind kind) {
+  switch (kind) {
+    case TransportKind::local:
+      break;
+  }
+  return "local";
+}
+
+DroverConfig parse_config(std::string_view text, const std::string& source) {
+  toml::table document;
+  try {
+    document = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    config_error({source, e.source().begin.line, ""},
+                 fmt::format("not valid TOML: {}", e.description()),
+                 "fix the syntax on that line (strings in double quotes, lists in [ ], one "
+                 "key = value per line; see https://toml.io)");
+  }
+  return read_config(ConfigTable(document, source, ""));
+}
+
+DroverConfig load_config_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw core::InputError(core::printable(path),
+                           fmt::format("cannot be read: {}", std::strerror(errno)),
+                           "check the path and its permissions");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    throw core::InputError(core::printable(path), "cannot be read", "check the file");
+  }
+  return parse_config(text.str(), path);
+}
+
+DroverConfig load_config(const std::optional<std::string>& config_flag) {
+  return load_config_file(locate_config(config_flag).path);
+}
+
+}  // namespace drover::cli

@@ -1,0 +1,70 @@
+#pragma once
+// drover.toml: the fleet and how to deploy to it, read into core's types. Found by
+// locate_config (--config, $DROVER_CONFIG, ./drover.toml). The schema:
+//
+//   [fleet]
+//   name = "tradebot"                      # required: letters, digits, '.', '_', '-'
+//   transport = "local"                    # local (default); ssh and ssm: not implemented yet
+//   image = "127.0.0.1:5000/tradebot"      # required: the repository (no tag, no digest) used
+//                                          # when the operator gives only a tag
+//   default_tag = "latest"                 # the tag when the operator gives only a repository
+//   agent_path = "/usr/local/bin/drover-agent"  # absolute; default: the transport's choice
+//                                          # (local: drover-agent next to the drover binary)
+//   login_probe = "health"                 # health | log:REGEX | redis:IP:PORT/KEY={id}=VALUE
+//   disk_floor_mb = 1024                   # the agent refuses to swap below this free disk
+//
+//   [speeds.routine]                       # optional overrides: see config_speeds.h
+//   [container]                            # optional create template: see config_container.h
+//
+//   [[hosts]]                              # one per host, in rollout order; at least one
+//   name = "host-1"                        # required, unique
+//   address = "10.0.0.5"                   # optional: how ssh/ssm reach it (default: name)
+//   bots = [539, 540, 541]                 # required, non-empty; an id on one host only
+//   group = "production"                   # production (default) | staging
+//
+// Every key at every level is checked: an unknown key is an error (with "did you mean" when one
+// is close), never silently ignored. Errors are core::InputError whose `where` names the file,
+// the line and the key: "drover.toml:12: hosts[3].bots".
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/fleet.h"
+#include "core/speed_settings.h"
+
+namespace drover::cli {
+
+/// How drover reaches the hosts. ssh (issue 5) and ssm (issue 4) join when implemented.
+enum class TransportKind { local };
+
+/// "local".
+std::string_view to_string(TransportKind kind);
+
+/// A loaded drover.toml. Invariants: every field has passed the checks above; image_repository
+/// is a valid repository without tag or digest, and image_repository:default_tag is a valid
+/// reference; container_template, when set, is a JSON object in Docker's key spelling.
+struct DroverConfig {
+  std::string source;  // the file it was read from, as shown in messages
+  core::Fleet fleet;
+  TransportKind transport = TransportKind::local;
+  std::string image_repository;
+  std::string default_tag = "latest";
+  std::optional<std::string> agent_path;  // unset: the transport's default
+  std::string login_probe = "health";
+  std::int64_t disk_floor_mb = 1024;
+  core::SpeedTable speeds;
+  std::optional<nlohmann::json> container_template;
+};
+
+/// Parses the text of a drover.toml; `source` names it in errors ("drover.toml").
+DroverConfig parse_config(std::string_view text, const std::string& source);
+
+/// Reads and parses one file. Throws core::InputError when it cannot be read or is wrong.
+DroverConfig load_config_file(const std::string& path);
+
+/// locate_config(config_flag), then load_config_file.
+DroverConfig load_config(const std::optional<std::string>& config_flag);
+
+}  // namespace drover::cli

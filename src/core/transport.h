@@ -1,0 +1,106 @@
+#pragma once
+// How drover reaches a host: run drover-agent there with these arguments and bring back what
+// it said. Real sides live in src/transport/<name>/ (local today; ssh and ssm later); the
+// simulator and the unit tests provide fakes. Everything that can go wrong on the way collapses
+// into the few TransportStatus values below, so retry and timeout policy can live once, in core.
+//
+// What each status means (every transport must map its failures onto exactly these):
+//   ok            the agent ran to the end and its last stdout line is a JSON object. Exit 0
+//                 (every bot reached the requested state) AND exit 1 (some bot did not, e.g. it
+//                 rolled back) are both `ok` here: the report says what happened to each bot,
+//                 and judging that is the caller's job, not the transport's.
+//   unreachable   the agent could not be started on the host at all (no such binary, no route,
+//                 connection refused, authentication failed). Nothing ran on the host.
+//   timed_out     the agent was started but did not finish within the call's timeout; it was
+//                 killed. The bots may be anywhere mid-swap (the agent's `recover` repairs that).
+//   agent_failed  the agent ended with something other than 0 or 1: bad arguments (exit 2),
+//                 could not run (exit 3, e.g. Docker unreachable), or it was killed by a signal.
+//                 When it still printed a report, `report` holds it and `detail` its error.
+//   bad_output    the agent exited 0 or 1 but its last stdout line is missing or is not a JSON
+//                 object: a broken or foreign binary. Nothing it said can be trusted.
+//
+// Labels: the agent's report names the machine it ran on ("host": gethostname()), which need
+// not be the fleet's name for the host (for the local transport every logical host is this
+// machine). drover therefore labels every result by the Host it asked, never by report["host"].
+//
+// Thread safety: implementations must allow concurrent run_agent calls from several threads
+// (the rollout runs a window of hosts at once); each call is independent.
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/fleet.h"
+#include "core/host_outcome.h"
+
+namespace drover::core {
+
+enum class TransportStatus { ok, unreachable, timed_out, agent_failed, bad_output };
+
+/// "ok", "unreachable", "timed_out", "agent_failed", "bad_output".
+inline std::string_view to_string(TransportStatus status) {
+  switch (status) {
+    case TransportStatus::ok:
+      return "ok";
+    case TransportStatus::unreachable:
+      return "unreachable";
+    case TransportStatus::timed_out:
+      return "timed_out";
+    case TransportStatus::agent_failed:
+      return "agent_failed";
+    case TransportStatus::bad_output:
+      return "bad_output";
+  }
+  return "agent_failed";
+}
+
+/// The host outcome's failure kind for a transport failure; FailureKind::none for ok (whether
+/// an ok call succeeded is for the report to say).
+inline FailureKind failure_kind(TransportStatus status) {
+  switch (status) {
+    case TransportStatus::ok:
+      return FailureKind::none;
+    case TransportStatus::unreachable:
+      return FailureKind::unreachable;
+    case TransportStatus::timed_out:
+      return FailureKind::timed_out;
+    case TransportStatus::agent_failed:
+      return FailureKind::agent_error;
+    case TransportStatus::bad_output:
+      return FailureKind::bad_output;
+  }
+  return FailureKind::agent_error;
+}
+
+/// One agent invocation: the agent's arguments (its command first: "swap", "--bots", "539", …)
+/// and how long it may take. Arguments travel as argv end to end; no transport ever pastes them
+/// into a shell string. Invariant: timeout is positive.
+struct AgentCall {
+  std::vector<std::string> args;
+  std::chrono::seconds timeout{std::chrono::minutes(10)};
+};
+
+/// What came back. `report` is the agent's last stdout line parsed (a JSON object) whenever
+/// there was one, whatever the status; otherwise null. `exit_code` is the agent's exit status,
+/// or -1 when it did not exit normally (never started, killed, timed out).
+/// Invariant: status != ok ⇒ `detail` says what went wrong in one line an operator can act on.
+struct AgentResult {
+  TransportStatus status = TransportStatus::agent_failed;
+  int exit_code = -1;
+  nlohmann::json report;    // null when the agent printed no JSON object last
+  std::string stderr_tail;  // the last lines of the agent's stderr (its progress log), for humans
+  std::string detail;       // the failure in one line; empty or a summary when ok
+
+  bool ok() const { return status == TransportStatus::ok; }
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  /// Runs drover-agent with `call.args` on `host` and waits for it (at most `call.timeout`).
+  /// Never throws for anything the host or the agent did: that is the result's status.
+  virtual AgentResult run_agent(const Host& host, const AgentCall& call) = 0;
+};
+
+}  // namespace drover::core

@@ -1,0 +1,37 @@
+#pragma once
+// What a finished drover-agent process said, as a transport result. Every transport ends up
+// holding the same three things (exit status, stdout, stderr) however it ran the agent (a local
+// subprocess, `ssh host agent …`, an SSM command invocation), so this mapping onto
+// core::TransportStatus is written once and shared. Only "the agent could not be started at
+// all" (unreachable) is the transport's own to decide; it never reaches this function.
+//
+// The rules (core/transport.h states what each status means):
+//   killed by our timeout              → timed_out
+//   killed by a signal                 → agent_failed
+//   exit 0 or 1 with a JSON object     → ok (exit 1 = some bot did not make it; the report says)
+//   exit 0 or 1 without one            → bad_output
+//   any other exit (2 usage, 3 cannot run, …) → agent_failed, detail = the report's error
+// The report, when the last stdout line is a JSON object, is kept whatever the status.
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "core/transport.h"
+#include "util/subprocess.h"
+
+namespace drover::transport {
+
+/// How many lines of the agent's stderr a result keeps, and at most how many bytes of them.
+inline constexpr std::size_t kStderrTailLines = 20;
+inline constexpr std::size_t kStderrTailBytes = 4096;
+
+/// The result of one finished agent process that ran with `timeout`.
+core::AgentResult interpret_agent_process(const ProcessResult& process,
+                                          std::chrono::seconds timeout);
+
+/// The last `max_lines` lines of `text` (no trailing newline), cut to the last `max_bytes`.
+std::string tail_lines(std::string_view text, std::size_t max_lines = kStderrTailLines,
+                       std::size_t max_bytes = kStderrTailBytes);
+
+}  // namespace drover::transport

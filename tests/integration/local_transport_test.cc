@@ -1,0 +1,92 @@
+// The local transport running the real drover-agent binary (and a few stand-ins for a broken
+// agent) through the real PosixProcessRunner: what an operator's `transport = "local"` does.
+#include "transport/local/local_transport.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/transport.h"
+#include "support/bot_fleet.h"
+#include "support/test_env.h"
+
+namespace drover::testing {
+namespace {
+
+using std::chrono::seconds;
+
+const core::Host kHost{"host-1", std::nullopt, {7601}, core::HostGroup::production};
+
+class LocalTransportIT : public ::testing::Test {
+ protected:
+  PosixProcessRunner runner;
+  transport::LocalTransport agent{DROVER_AGENT_BIN, runner};
+};
+
+TEST_F(LocalTransportIT, VersionComesBackAsAReport) {
+  auto result = agent.run_agent(kHost, {{"version"}, seconds(30)});
+  ASSERT_EQ(result.status, core::TransportStatus::ok) << result.detail << result.stderr_tail;
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.report["command"], "version");
+  EXPECT_EQ(result.report["ok"], true);
+  EXPECT_EQ(result.report["sha256"].get<std::string>().size(), 64u);
+}
+
+TEST_F(LocalTransportIT, StatusOfABotWithNoContainerIsAReportNotAFailure) {
+  auto result = agent.run_agent(kHost, {{"status", "--bots", "1"}, seconds(60)});
+  ASSERT_EQ(result.status, core::TransportStatus::ok) << result.detail << result.stderr_tail;
+  EXPECT_TRUE(result.exit_code == 0 || result.exit_code == 1) << result.exit_code;
+  EXPECT_EQ(result.report["command"], "status");
+  ASSERT_EQ(result.report["bots"].size(), 1u);
+  EXPECT_EQ(result.report["bots"][0]["bot"], 1);
+  EXPECT_EQ(result.report["bots"][0]["present"], false);
+}
+
+TEST_F(LocalTransportIT, StatusOfARunningBotSaysWhatRuns) {
+  BotFleet fleet{{7601}};
+  fleet.run_all(image("bot", "v1"));
+  auto result = agent.run_agent(
+      kHost, {{"status", "--bots", "7601", "--expect-image", image("bot", "v1")}, seconds(60)});
+  ASSERT_EQ(result.status, core::TransportStatus::ok) << result.detail << result.stderr_tail;
+  EXPECT_EQ(result.exit_code, 0);
+  const auto& bot = result.report["bots"][0];
+  EXPECT_EQ(bot["bot"], 7601);
+  EXPECT_EQ(bot["present"], true);
+  EXPECT_EQ(bot["running"], true);
+  EXPECT_EQ(bot["matches_expected"], true);
+}
+
+TEST_F(LocalTransportIT, BadArgumentsAreAgentFailedWithTheAgentsReason) {
+  auto result = agent.run_agent(kHost, {{"status", "--bots", "7601;reboot"}, seconds(30)});
+  EXPECT_EQ(result.status, core::TransportStatus::agent_failed);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.report["ok"], false);
+  EXPECT_NE(result.detail.find("the agent refused its arguments (exit 2): "), std::string::npos)
+      << result.detail;
+  EXPECT_NE(result.detail.find("7601;reboot"), std::string::npos) << result.detail;
+}
+
+TEST_F(LocalTransportIT, AMissingAgentIsUnreachable) {
+  transport::LocalTransport missing("/nonexistent/drover-agent", runner);
+  auto result = missing.run_agent(kHost, {{"version"}, seconds(30)});
+  EXPECT_EQ(result.status, core::TransportStatus::unreachable);
+  EXPECT_NE(result.detail.find("/nonexistent/drover-agent"), std::string::npos) << result.detail;
+}
+
+TEST_F(LocalTransportIT, AnAgentThatHangsIsKilledAtTheTimeout) {
+  transport::LocalTransport hanging("sleep", runner);
+  auto started = std::chrono::steady_clock::now();
+  auto result = hanging.run_agent(kHost, {{"30"}, seconds(1)});
+  EXPECT_EQ(result.status, core::TransportStatus::timed_out);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, seconds(10));
+}
+
+TEST_F(LocalTransportIT, AForeignBinaryIsBadOutput) {
+  transport::LocalTransport echo("echo", runner);
+  auto result = echo.run_agent(kHost, {{"status", "--bots", "1"}, seconds(5)});
+  EXPECT_EQ(result.status, core::TransportStatus::bad_output);
+  EXPECT_NE(result.detail.find("'status --bots 1'"), std::string::npos) << result.detail;
+}
+
+}  // namespace
+}  // namespace drover::testing

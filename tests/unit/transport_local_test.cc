@@ -1,0 +1,214 @@
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/transport.h"
+#include "transport/local/local_agent_path.h"
+#include "transport/local/local_transport.h"
+
+namespace drover::transport {
+namespace {
+
+using std::chrono::seconds;
+
+// Records every command it is asked to run, and answers with a scripted result (or refuses to
+// start the program, like PosixProcessRunner for a missing binary).
+class RecordingRunner final : public ProcessRunner {
+ public:
+  struct Call {
+    std::vector<std::string> argv;
+    ProcessOptions options;
+  };
+
+  ProcessResult answer;
+  bool cannot_start = false;
+
+  ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& options) override {
+    std::lock_guard lock(mutex_);
+    calls_.push_back({argv, options});
+    if (cannot_start) throw std::runtime_error("cannot run " + argv[0] + ": No such file");
+    return answer;
+  }
+
+  std::vector<Call> calls() const {
+    std::lock_guard lock(mutex_);
+    return calls_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<Call> calls_;
+};
+
+const core::Host kHost{"host-1", std::nullopt, {539, 540}, core::HostGroup::production};
+
+ProcessResult exited(int code, std::string out, std::string err = {}) {
+  ProcessResult p;
+  p.exit_code = code;
+  p.out = std::move(out);
+  p.err = std::move(err);
+  return p;
+}
+
+TEST(TransportLocal, RunsTheAgentWithItsArgumentsAsArgvAndTheCallsTimeout) {
+  RecordingRunner runner;
+  runner.answer = exited(0, R"({"command":"status","ok":true,"bots":[]})"
+                            "\n");
+  LocalTransport transport("/opt/drover/drover-agent", runner);
+  core::AgentCall call{{"status", "--bots", "539,540", "--expect-image", "r/x@sha256:ab; rm -rf /"},
+                       seconds(42)};
+  auto result = transport.run_agent(kHost, call);
+
+  const auto calls = runner.calls();
+  ASSERT_EQ(calls.size(), 1u);
+  const auto& ran = calls[0];
+  EXPECT_EQ(ran.argv,
+            (std::vector<std::string>{"/opt/drover/drover-agent", "status", "--bots", "539,540",
+                                      "--expect-image", "r/x@sha256:ab; rm -rf /"}));
+  ASSERT_TRUE(ran.options.timeout.has_value());
+  EXPECT_EQ(*ran.options.timeout, std::chrono::milliseconds(42'000));
+  EXPECT_TRUE(ran.options.extra_env.empty());
+  EXPECT_TRUE(ran.options.stdin_data.empty());
+
+  EXPECT_EQ(result.status, core::TransportStatus::ok);
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.report["command"], "status");
+  EXPECT_TRUE(result.detail.empty());
+}
+
+TEST(TransportLocal, DoesNotTellTheAgentWhichLogicalHostItIs) {
+  RecordingRunner runner;
+  runner.answer = exited(0, R"({"ok":true})");
+  LocalTransport transport("drover-agent", runner);
+  transport.run_agent(kHost, {{"version"}, seconds(5)});
+  EXPECT_EQ(runner.calls()[0].argv, (std::vector<std::string>{"drover-agent", "version"}));
+}
+
+TEST(TransportLocal, ExitOneWithAReportIsOkBecauseTheReportSaysWhichBotsRolledBack) {
+  RecordingRunner runner;
+  runner.answer = exited(1,
+                         "progress\n"
+                         R"({"command":"swap","ok":false,"bots":[]})"
+                         "\n",
+                         "bot539: rolled back\n");
+  LocalTransport transport("drover-agent", runner);
+  auto result = transport.run_agent(kHost, {{"swap"}, seconds(60)});
+  EXPECT_EQ(result.status, core::TransportStatus::ok);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.report["ok"], false);
+  EXPECT_EQ(result.stderr_tail, "bot539: rolled back");
+}
+
+TEST(TransportLocal, AnAgentThatCannotBeStartedIsUnreachable) {
+  RecordingRunner runner;
+  runner.cannot_start = true;
+  LocalTransport transport("/nowhere/drover-agent", runner);
+  auto result = transport.run_agent(kHost, {{"version"}, seconds(5)});
+  EXPECT_EQ(result.status, core::TransportStatus::unreachable);
+  EXPECT_EQ(result.exit_code, -1);
+  EXPECT_TRUE(result.report.is_null());
+  EXPECT_NE(result.detail.find("/nowhere/drover-agent"), std::string::npos) << result.detail;
+  EXPECT_NE(result.detail.find("host-1"), std::string::npos) << result.detail;
+  EXPECT_NE(result.detail.find("agent_path"), std::string::npos) << result.detail;
+  EXPECT_EQ(core::failure_kind(result.status), core::FailureKind::unreachable);
+}
+
+TEST(TransportLocal, AKilledByTimeoutAgentIsTimedOut) {
+  RecordingRunner runner;
+  runner.answer.timed_out = true;
+  runner.answer.signal = 9;
+  runner.answer.err = "bot539: stopping\n";
+  LocalTransport transport("drover-agent", runner);
+  auto result = transport.run_agent(kHost, {{"swap"}, seconds(7)});
+  EXPECT_EQ(result.status, core::TransportStatus::timed_out);
+  EXPECT_EQ(result.exit_code, -1);
+  EXPECT_NE(result.detail.find("7s"), std::string::npos) << result.detail;
+  EXPECT_EQ(result.stderr_tail, "bot539: stopping");
+  EXPECT_EQ(core::failure_kind(result.status), core::FailureKind::timed_out);
+}
+
+TEST(TransportLocal, ExitTwoOrThreeIsAgentFailedWithTheReportsError) {
+  RecordingRunner runner;
+  runner.answer =
+      exited(3, R"({"command":"swap","ok":false,"bots":[],"error":"docker engine unreachable"})");
+  LocalTransport transport("drover-agent", runner);
+  auto result = transport.run_agent(kHost, {{"swap"}, seconds(7)});
+  EXPECT_EQ(result.status, core::TransportStatus::agent_failed);
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_EQ(result.report["error"], "docker engine unreachable");
+  EXPECT_EQ(result.detail, "the agent could not run (exit 3): docker engine unreachable");
+  EXPECT_EQ(core::failure_kind(result.status), core::FailureKind::agent_error);
+
+  runner.answer = exited(2, R"({"ok":false,"error":"--bots: 'x' is not a number"})");
+  result = transport.run_agent(kHost, {{"swap"}, seconds(7)});
+  EXPECT_EQ(result.status, core::TransportStatus::agent_failed);
+  EXPECT_EQ(result.detail, "the agent refused its arguments (exit 2): --bots: 'x' is not a number");
+}
+
+TEST(TransportLocal, AMissingOrUnparseableLastLineIsBadOutput) {
+  RecordingRunner runner;
+  LocalTransport transport("drover-agent", runner);
+  runner.answer = exited(0, "");
+  auto result = transport.run_agent(kHost, {{"status"}, seconds(7)});
+  EXPECT_EQ(result.status, core::TransportStatus::bad_output);
+  EXPECT_NE(result.detail.find("printed nothing on stdout"), std::string::npos) << result.detail;
+  EXPECT_EQ(core::failure_kind(result.status), core::FailureKind::bad_output);
+
+  runner.answer = exited(0, "{\"ok\":true}\nSegmentation fault?\n");
+  result = transport.run_agent(kHost, {{"status"}, seconds(7)});
+  EXPECT_EQ(result.status, core::TransportStatus::bad_output);
+  EXPECT_TRUE(result.report.is_null());
+  EXPECT_NE(result.detail.find("'Segmentation fault?'"), std::string::npos) << result.detail;
+}
+
+TEST(TransportLocal, ANonPositiveTimeoutIsTheCallersBug) {
+  RecordingRunner runner;
+  LocalTransport transport("drover-agent", runner);
+  EXPECT_THROW(transport.run_agent(kHost, {{"status"}, seconds(0)}), std::invalid_argument);
+  EXPECT_TRUE(runner.calls().empty());
+}
+
+TEST(TransportLocal, ManyThreadsMayRunAgentsAtOnce) {
+  RecordingRunner runner;
+  runner.answer = exited(0, R"({"ok":true})");
+  LocalTransport transport("drover-agent", runner);
+  std::vector<std::thread> threads;
+  std::vector<core::TransportStatus> statuses(16);
+  for (std::size_t i = 0; i < statuses.size(); ++i) {
+    threads.emplace_back([&, i] {
+      core::Host host{"host-" + std::to_string(i),
+                      std::nullopt,
+                      {static_cast<int>(i) + 1},
+                      core::HostGroup::production};
+      statuses[i] =
+          transport.run_agent(host, {{"status", "--bots", std::to_string(i + 1)}, seconds(5)})
+              .status;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(runner.calls().size(), statuses.size());
+  for (auto s : statuses) EXPECT_EQ(s, core::TransportStatus::ok);
+}
+
+TEST(TransportLocal, TheDefaultAgentLivesNextToDrover) {
+  EXPECT_EQ(agent_beside("/usr/local/bin/drover"), "/usr/local/bin/drover-agent");
+  EXPECT_EQ(agent_beside("/work/build/drover"), "/work/build/drover-agent");
+  auto here = agent_beside_this_program();
+  EXPECT_TRUE(here.ends_with("/drover-agent")) << here;
+}
+
+TEST(TransportStatusNames, AreTheJournalsSpelling) {
+  EXPECT_EQ(core::to_string(core::TransportStatus::ok), "ok");
+  EXPECT_EQ(core::to_string(core::TransportStatus::unreachable), "unreachable");
+  EXPECT_EQ(core::to_string(core::TransportStatus::timed_out), "timed_out");
+  EXPECT_EQ(core::to_string(core::TransportStatus::agent_failed), "agent_failed");
+  EXPECT_EQ(core::to_string(core::TransportStatus::bad_output), "bad_output");
+  EXPECT_EQ(core::failure_kind(core::TransportStatus::ok), core::FailureKind::none);
+}
+
+}  // namespace
+}  // namespace drover::transport
