@@ -112,7 +112,7 @@ TEST(ConfigFile, TheDemoFleetLoads) {
   }
   for (int id : {898, 899, 900}) EXPECT_EQ(config.fleet.require_host_of(id).name, "staging-1");
   EXPECT_EQ(config.image_repository, "127.0.0.1:5000/drover-demo/bot");
-  EXPECT_EQ(config.default_tag, "v1");
+  EXPECT_EQ(config.default_tag, "v2");
   EXPECT_EQ(config.login_probe, "health");
   EXPECT_EQ(config.speeds.routine.settle, std::chrono::seconds(3));
   EXPECT_EQ(config.speeds.routine.login_wait, std::chrono::seconds(20));
