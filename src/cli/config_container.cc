@@ -27,18 +27,32 @@ std::string join(const std::string& path, std::string_view key) {
 }
 
 std::string json_type(const json& value) {
-  if (value.is_string()) return "a string";
-  if (value.is_number_integer()) return "a whole number";
-  if (value.is_number()) return "a decimal number";
-  if (value.is_boolean()) return "true/false";
-  if (value.is_array()) return "a list";
-  if (value.is_object()) return "a table";
+  if (value.is_string()) {
+    return "a string";
+  }
+  if (value.is_number_integer()) {
+    return "a whole number";
+  }
+  if (value.is_number()) {
+    return "a decimal number";
+  }
+  if (value.is_boolean()) {
+    return "true/false";
+  }
+  if (value.is_array()) {
+    return "a list";
+  }
+  if (value.is_object()) {
+    return "a table";
+  }
   return "null";
 }
 
 bool all_strings(const json& value) {
   for (const auto& item : value) {
-    if (!item.is_string()) return false;
+    if (!item.is_string()) {
+      return false;
+    }
   }
   return true;
 }
@@ -92,7 +106,9 @@ bool has_shape(DockerValueKind kind, const json& value) {
 std::string field_list(std::span<const DockerField> fields) {
   std::string list;
   for (const auto& f : fields) {
-    if (f.kind == DockerValueKind::refused) continue;
+    if (f.kind == DockerValueKind::refused) {
+      continue;
+    }
     list += (list.empty() ? "" : ", ") + std::string(f.name);
   }
   return list;
@@ -103,15 +119,17 @@ json canonical_object(const json& in, std::span<const DockerField> fields, const
 
 json canonical_value(const json& value, const DockerField& field, const std::string& path,
                      const Report& report) {
-  if (field.kind == DockerValueKind::refused)
+  if (field.kind == DockerValueKind::refused) {
     throw report(path, "cannot be set here", std::string(field.note));
+  }
   if (!has_shape(field.kind, value)) {
     throw report(path,
                  fmt::format("expected {}, got {}", expected_for(field.kind), json_type(value)),
                  fmt::format("Docker's {} is {}", field.name, expected_for(field.kind)));
   }
-  if (field.kind == DockerValueKind::object)
+  if (field.kind == DockerValueKind::object) {
     return canonical_object(value, field.fields, path, report);
+  }
   if (!field.allowed.empty()) {
     bool known = false;
     std::string list;
@@ -134,7 +152,9 @@ json canonical_object(const json& in, std::span<const DockerField> fields, const
   json out = json::object();
   std::map<std::string_view, std::string> written_as;  // Docker name → the key as written
   std::vector<std::string_view> names;
-  for (const auto& f : fields) names.push_back(f.name);
+  for (const auto& f : fields) {
+    names.push_back(f.name);
+  }
   for (const auto& [key, value] : in.items()) {
     const std::string key_path = join(path, core::printable(key));
     const DockerField* field = find_docker_field(fields, key);
@@ -177,10 +197,18 @@ json to_json(const toml::node& node, const std::string& path, const ConfigTable&
     }
     return out;
   }
-  if (auto* s = node.as_string()) return s->get();
-  if (auto* i = node.as_integer()) return i->get();
-  if (auto* f = node.as_floating_point()) return f->get();
-  if (auto* b = node.as_boolean()) return b->get();
+  if (auto* s = node.as_string()) {
+    return s->get();
+  }
+  if (auto* i = node.as_integer()) {
+    return i->get();
+  }
+  if (auto* f = node.as_floating_point()) {
+    return f->get();
+  }
+  if (auto* b = node.as_boolean()) {
+    return b->get();
+  }
   config_error(section.place_of(node, section.key_path(path)),
                "a date or time has no meaning in a Docker create body",
                "write it as a string, or as nanoseconds for Healthcheck durations");
@@ -206,7 +234,9 @@ json from_template_json(const ConfigTable& section) {
 }  // namespace
 
 std::optional<json> read_container_template(const std::optional<ConfigTable>& section) {
-  if (!section) return std::nullopt;
+  if (!section) {
+    return std::nullopt;
+  }
   if (section->find("template_json")) {
     if (section->toml_table().size() > 1) {
       section->fail("template_json", "cannot be combined with other keys in [container]",

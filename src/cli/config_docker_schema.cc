@@ -151,7 +151,9 @@ std::span<const DockerField> docker_create_body_fields() {
 const DockerField* find_docker_field(std::span<const DockerField> fields, std::string_view key) {
   const std::string folded = folded_word(key);
   for (const auto& field : fields) {
-    if (folded_word(field.name) == folded) return &field;
+    if (folded_word(field.name) == folded) {
+      return &field;
+    }
   }
   return nullptr;
 }

@@ -44,7 +44,9 @@ std::string read_fleet_name(const ConfigTable& fleet) {
   auto name = fleet.required_string("name", kFleetName);
   // The fleet name names the deploy lock and the journal directory: keep it path-safe.
   bool ok = !name.empty() && name.size() <= 64;
-  for (char c : name) ok = ok && is_name_char(c);
+  for (char c : name) {
+    ok = ok && is_name_char(c);
+  }
   if (!ok) {
     fleet.fail("name", fmt::format("'{}' is not a fleet name", core::printable(name)),
                "use 1 to 64 letters, digits, '.', '_' or '-', e.g. name = \"tradebot\"");
@@ -54,7 +56,9 @@ std::string read_fleet_name(const ConfigTable& fleet) {
 
 TransportKind read_transport(const ConfigTable& fleet) {
   auto text = fleet.string("transport", kTransport).value_or("local");
-  if (text == "local") return TransportKind::local;
+  if (text == "local") {
+    return TransportKind::local;
+  }
   if (text == "ssh") {
     fleet.fail("transport", "ssh is not implemented yet (issue 5: SSH transport)",
                "use transport = \"local\" until it lands");
@@ -102,9 +106,13 @@ std::string read_default_tag(const ConfigTable& fleet, const std::string& reposi
 
 std::optional<std::string> read_agent_path(const ConfigTable& fleet) {
   auto path = fleet.string("agent_path", kAgentPath);
-  if (!path) return std::nullopt;
+  if (!path) {
+    return std::nullopt;
+  }
   bool ok = path->starts_with('/');
-  for (char c : *path) ok = ok && static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
+  for (char c : *path) {
+    ok = ok && static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
+  }
   if (!ok) {
     fleet.fail("agent_path", fmt::format("'{}' is not an absolute path", core::printable(*path)),
                "write it like: agent_path = \"/usr/local/bin/drover-agent\", or remove it to use "

@@ -47,8 +47,12 @@ core::Host read_host(const ConfigTable& t) {
   host.name = t.required_string("name", kName);
   host.address = t.string("address", kAddress);
   const toml::array* bots = t.array("bots", kBots);
-  if (!bots) t.missing("bots", kBots);
-  for (std::size_t i = 0; i < bots->size(); ++i) host.bots.push_back(read_bot(t, *bots->get(i), i));
+  if (!bots) {
+    t.missing("bots", kBots);
+  }
+  for (std::size_t i = 0; i < bots->size(); ++i) {
+    host.bots.push_back(read_bot(t, *bots->get(i), i));
+  }
   if (auto group = t.string("group", kGroup)) {
     if (*group == "production") {
       host.group = core::HostGroup::production;

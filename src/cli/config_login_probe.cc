@@ -18,13 +18,17 @@ constexpr std::size_t kMaxKeyOrValueLength = 512;
 bool has_control_character(std::string_view text) {
   for (char c : text) {
     auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) return true;
+    if (byte < 0x20 || byte == 0x7f) {
+      return true;
+    }
   }
   return false;
 }
 
 std::optional<std::string> log_problem(std::string_view pattern) {
-  if (pattern.empty()) return "log: needs a regular expression after the colon";
+  if (pattern.empty()) {
+    return "log: needs a regular expression after the colon";
+  }
   if (pattern.size() > kMaxPatternLength) {
     return "log: the regular expression is longer than 1024 characters";
   }
@@ -49,7 +53,9 @@ std::optional<std::string> redis_host_problem(std::string_view host, bool bracke
                : std::optional<std::string>("redis: '" + core::printable(host) +
                                             "' in brackets is not an IPv6 address");
   }
-  if (text == "localhost" || is_ip(text, AF_INET)) return std::nullopt;
+  if (text == "localhost" || is_ip(text, AF_INET)) {
+    return std::nullopt;
+  }
   return "redis: '" + core::printable(host) +
          "' is not an IP address (the agent cannot look host names up; give an IPv4 address, a "
          "bracketed IPv6 address or localhost)";
@@ -60,12 +66,15 @@ std::optional<std::string> redis_problem(std::string_view rest) {
   bool bracketed = false;
   if (!rest.empty() && rest.front() == '[') {
     auto close = rest.find(']');
-    if (close == std::string_view::npos)
+    if (close == std::string_view::npos) {
       return "redis: '[' opens an IPv6 address but no ']' closes it";
+    }
     host = rest.substr(1, close - 1);
     bracketed = true;
     rest.remove_prefix(close + 1);
-    if (rest.empty() || rest.front() != ':') return "redis: expected ':PORT' after the address";
+    if (rest.empty() || rest.front() != ':') {
+      return "redis: expected ':PORT' after the address";
+    }
     rest.remove_prefix(1);
   } else {
     auto colon = rest.find(':');
@@ -76,23 +85,33 @@ std::optional<std::string> redis_problem(std::string_view rest) {
     host = rest.substr(0, colon);
     rest.remove_prefix(colon + 1);
   }
-  if (auto problem = redis_host_problem(host, bracketed)) return problem;
+  if (auto problem = redis_host_problem(host, bracketed)) {
+    return problem;
+  }
 
   auto slash = rest.find('/');
-  if (slash == std::string_view::npos) return "redis: expected '/KEY=VALUE' after the port";
+  if (slash == std::string_view::npos) {
+    return "redis: expected '/KEY=VALUE' after the port";
+  }
   auto port_text = rest.substr(0, slash);
   bool digits_only = !port_text.empty() && port_text.size() <= 5;
-  for (char c : port_text) digits_only = digits_only && c >= '0' && c <= '9';
+  for (char c : port_text) {
+    digits_only = digits_only && c >= '0' && c <= '9';
+  }
   const int port = digits_only ? std::stoi(std::string(port_text)) : 0;
   if (port < 1 || port > 65535) {
     return "redis: the port '" + core::printable(port_text) + "' is not a number from 1 to 65535";
   }
   auto key_value = rest.substr(slash + 1);
   auto equals = key_value.find('=');
-  if (equals == std::string_view::npos) return "redis: expected KEY=VALUE after the '/'";
+  if (equals == std::string_view::npos) {
+    return "redis: expected KEY=VALUE after the '/'";
+  }
   auto key = key_value.substr(0, equals);
   auto value = key_value.substr(equals + 1);
-  if (key.empty()) return "redis: the key before '=' is empty";
+  if (key.empty()) {
+    return "redis: the key before '=' is empty";
+  }
   if (key.size() > kMaxKeyOrValueLength || value.size() > kMaxKeyOrValueLength) {
     return "redis: the key or the value is longer than 512 characters";
   }
@@ -119,11 +138,21 @@ std::string_view login_probe_forms() {
 }
 
 std::optional<std::string> login_probe_problem(std::string_view spec) {
-  if (spec.empty()) return "the spec is empty";
-  if (has_control_character(spec)) return "the spec contains a control character";
-  if (spec == "health") return std::nullopt;
-  if (spec.starts_with("log:")) return log_problem(spec.substr(4));
-  if (spec.starts_with("redis:")) return redis_problem(spec.substr(6));
+  if (spec.empty()) {
+    return "the spec is empty";
+  }
+  if (has_control_character(spec)) {
+    return "the spec contains a control character";
+  }
+  if (spec == "health") {
+    return std::nullopt;
+  }
+  if (spec.starts_with("log:")) {
+    return log_problem(spec.substr(4));
+  }
+  if (spec.starts_with("redis:")) {
+    return redis_problem(spec.substr(6));
+  }
   return "'" + core::printable(spec) + "' is not a kind of login probe drover-agent knows";
 }
 

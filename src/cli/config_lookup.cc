@@ -23,9 +23,15 @@ constexpr const char* kHowToCreate =
 std::string why_not_a_file(const std::string& path) {
   std::error_code error;
   auto status = fs::status(path, error);
-  if (error || !fs::exists(status)) return "no such file";
-  if (fs::is_directory(status)) return "is a directory, not a file";
-  if (!fs::is_regular_file(status)) return "is not a regular file";
+  if (error || !fs::exists(status)) {
+    return "no such file";
+  }
+  if (fs::is_directory(status)) {
+    return "is a directory, not a file";
+  }
+  if (!fs::is_regular_file(status)) {
+    return "is not a regular file";
+  }
   return "";
 }
 

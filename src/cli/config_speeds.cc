@@ -27,7 +27,9 @@ Duration from_seconds(double seconds) {
 std::optional<Duration> seconds(const ConfigTable& t, std::string_view key, const Expected& e,
                                 double min) {
   auto value = t.number(key, e);
-  if (!value) return std::nullopt;
+  if (!value) {
+    return std::nullopt;
+  }
   if (!std::isfinite(*value) || *value < min || *value > kMaxSeconds) {
     t.fail(key, fmt::format("expected {}, got {}", e.what, *value),
            fmt::format("write it like: {}", e.example));
@@ -37,7 +39,9 @@ std::optional<Duration> seconds(const ConfigTable& t, std::string_view key, cons
 
 std::optional<core::Concurrency> concurrency(const ConfigTable& t, core::SpeedName speed) {
   const toml::node* node = t.find("concurrency");
-  if (!node) return std::nullopt;
+  if (!node) {
+    return std::nullopt;
+  }
   const bool immediate = speed == core::SpeedName::immediate;
   if (node->is_string() && node->as_string()->get() == "all") {
     if (!immediate) {
@@ -49,7 +53,9 @@ std::optional<core::Concurrency> concurrency(const ConfigTable& t, core::SpeedNa
     }
     return core::Concurrency::all_hosts();
   }
-  if (!node->is_integer()) t.wrong_type("concurrency", kConcurrency);
+  if (!node->is_integer()) {
+    t.wrong_type("concurrency", kConcurrency);
+  }
   if (node->as_integer()->get() < 1) {
     t.fail("concurrency",
            fmt::format("expected {}, got {}", kConcurrency.what, node->as_integer()->get()),
@@ -66,7 +72,9 @@ std::optional<core::Concurrency> concurrency(const ConfigTable& t, core::SpeedNa
 
 std::optional<core::HaltThreshold> halt(const ConfigTable& t, core::SpeedName speed) {
   const toml::node* node = t.find("halt_percent");
-  if (!node) return std::nullopt;
+  if (!node) {
+    return std::nullopt;
+  }
   const bool immediate = speed == core::SpeedName::immediate;
   if (node->is_string() && node->as_string()->get() == "never") {
     if (!immediate) {
@@ -129,11 +137,15 @@ core::SpeedOverrides read_overrides(const ConfigTable& t, core::SpeedName speed)
 
 core::SpeedTable read_speed_table(const std::optional<ConfigTable>& speeds) {
   core::SpeedTable table;
-  if (!speeds) return table;
+  if (!speeds) {
+    return table;
+  }
   speeds->allow_only({"routine", "fast", "immediate"});
   for (auto speed : {core::SpeedName::routine, core::SpeedName::fast, core::SpeedName::immediate}) {
     auto section = speeds->table(core::to_string(speed), kSpeedTable);
-    if (!section) continue;
+    if (!section) {
+      continue;
+    }
     table[speed] = core::apply_overrides(speed, table[speed], read_overrides(*section, speed));
   }
   return table;

@@ -10,7 +10,9 @@ namespace {
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   // Levenshtein with one rolling row: keys are short, so this is cheap and simple.
   std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t j = 0; j <= b.size(); ++j) {
+    row[j] = j;
+  }
   for (std::size_t i = 1; i <= a.size(); ++i) {
     std::size_t diagonal = row[0];
     row[0] = i;
@@ -29,7 +31,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 std::string folded_word(std::string_view word) {
   std::string folded;
   for (char c : word) {
-    if (c == '_' || c == '-') continue;
+    if (c == '_' || c == '-') {
+      continue;
+    }
     folded += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   return folded;
@@ -47,12 +51,16 @@ std::string closest_word(std::string_view word, std::span<const std::string_view
       best = std::string(candidate);
     }
   }
-  if (!best.empty() || folded.size() < 3) return best;
+  if (!best.empty() || folded.size() < 3) {
+    return best;
+  }
   // A shortened key ("stop" for stop_timeout, "restart" for restart_policy) is too far by edit
   // distance but plainly meant: take the one candidate it begins.
   for (auto candidate : candidates) {
     if (folded_word(candidate).starts_with(folded)) {
-      if (!best.empty()) return "";  // two candidates fit: guessing would mislead
+      if (!best.empty()) {
+        return "";  // two candidates fit: guessing would mislead
+      }
       best = std::string(candidate);
     }
   }

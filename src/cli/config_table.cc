@@ -12,8 +12,12 @@ namespace drover::cli {
 
 std::string ConfigPlace::str() const {
   std::string out = file;
-  if (line > 0) out += fmt::format(":{}", line);
-  if (!key.empty()) out += ": " + key;
+  if (line > 0) {
+    out += fmt::format(":{}", line);
+  }
+  if (!key.empty()) {
+    out += ": " + key;
+  }
   return out;
 }
 
@@ -75,12 +79,18 @@ void ConfigTable::allow_only(std::initializer_list<std::string_view> known) cons
   for (auto&& [key, node] : *table_) {
     const std::string_view name = key.str();
     bool is_known = false;
-    for (auto k : known) is_known = is_known || k == name;
-    if (is_known) continue;
+    for (auto k : known) {
+      is_known = is_known || k == name;
+    }
+    if (is_known) {
+      continue;
+    }
     std::vector<std::string_view> candidates(known);
     auto close = closest_word(name, candidates);
     std::string list;
-    for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+    for (auto k : known) {
+      list += (list.empty() ? "" : ", ") + std::string(k);
+    }
     const std::string where = path_.empty() ? "the top level" : "[" + path_ + "]";
     std::string fix = close.empty()
                           ? fmt::format("{} takes only: {}", where, list)
@@ -109,52 +119,80 @@ void ConfigTable::missing(std::string_view key, const Expected& expected) const 
 std::optional<std::string> ConfigTable::string(std::string_view key,
                                                const Expected& expected) const {
   const toml::node* node = find(key);
-  if (!node) return std::nullopt;
-  if (!node->is_string()) wrong_type(key, expected);
+  if (!node) {
+    return std::nullopt;
+  }
+  if (!node->is_string()) {
+    wrong_type(key, expected);
+  }
   return node->as_string()->get();
 }
 
 std::string ConfigTable::required_string(std::string_view key, const Expected& expected) const {
   auto value = string(key, expected);
-  if (!value) missing(key, expected);
+  if (!value) {
+    missing(key, expected);
+  }
   return *value;
 }
 
 std::optional<std::int64_t> ConfigTable::integer(std::string_view key,
                                                  const Expected& expected) const {
   const toml::node* node = find(key);
-  if (!node) return std::nullopt;
-  if (!node->is_integer()) wrong_type(key, expected);
+  if (!node) {
+    return std::nullopt;
+  }
+  if (!node->is_integer()) {
+    wrong_type(key, expected);
+  }
   return node->as_integer()->get();
 }
 
 std::optional<double> ConfigTable::number(std::string_view key, const Expected& expected) const {
   const toml::node* node = find(key);
-  if (!node) return std::nullopt;
-  if (node->is_integer()) return static_cast<double>(node->as_integer()->get());
-  if (node->is_floating_point()) return node->as_floating_point()->get();
+  if (!node) {
+    return std::nullopt;
+  }
+  if (node->is_integer()) {
+    return static_cast<double>(node->as_integer()->get());
+  }
+  if (node->is_floating_point()) {
+    return node->as_floating_point()->get();
+  }
   wrong_type(key, expected);
 }
 
 std::optional<bool> ConfigTable::boolean(std::string_view key, const Expected& expected) const {
   const toml::node* node = find(key);
-  if (!node) return std::nullopt;
-  if (!node->is_boolean()) wrong_type(key, expected);
+  if (!node) {
+    return std::nullopt;
+  }
+  if (!node->is_boolean()) {
+    wrong_type(key, expected);
+  }
   return node->as_boolean()->get();
 }
 
 std::optional<ConfigTable> ConfigTable::table(std::string_view key,
                                               const Expected& expected) const {
   const toml::node* node = find(key);
-  if (!node) return std::nullopt;
-  if (!node->is_table()) wrong_type(key, expected);
+  if (!node) {
+    return std::nullopt;
+  }
+  if (!node->is_table()) {
+    wrong_type(key, expected);
+  }
   return ConfigTable(*node->as_table(), file_, key_path(key));
 }
 
 const toml::array* ConfigTable::array(std::string_view key, const Expected& expected) const {
   const toml::node* node = find(key);
-  if (!node) return nullptr;
-  if (!node->is_array()) wrong_type(key, expected);
+  if (!node) {
+    return nullptr;
+  }
+  if (!node->is_array()) {
+    wrong_type(key, expected);
+  }
   return node->as_array();
 }
 

@@ -110,7 +110,9 @@ TEST(ConfigFile, TheDemoFleetLoads) {
     ASSERT_NE(config.fleet.find_host_of(id), nullptr) << id;
     EXPECT_EQ(config.fleet.find_host_of(id)->group, core::HostGroup::production);
   }
-  for (int id : {898, 899, 900}) EXPECT_EQ(config.fleet.require_host_of(id).name, "staging-1");
+  for (int id : {898, 899, 900}) {
+    EXPECT_EQ(config.fleet.require_host_of(id).name, "staging-1");
+  }
   EXPECT_EQ(config.image_repository, "127.0.0.1:5000/drover-demo/bot");
   EXPECT_EQ(config.default_tag, "v2");
   EXPECT_EQ(config.login_probe, "health");

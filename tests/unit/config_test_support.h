@@ -33,7 +33,9 @@ inline std::string refusal(const std::string& text) {
 
 /// Passes when `part` occurs in `text`; on failure shows both.
 inline ::testing::AssertionResult contains(const std::string& text, const std::string& part) {
-  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
+  if (text.find(part) != std::string::npos) {
+    return ::testing::AssertionSuccess();
+  }
   return ::testing::AssertionFailure() << "'" << part << "' is not in:\n  " << text;
 }
 

@@ -65,7 +65,9 @@ TEST(TransportAgentOutput, AFailureWithoutAReportUsesTheLastStderrLine) {
 
 TEST(TransportAgentOutput, TheStderrTailKeepsTheLastTwentyLines) {
   std::string err;
-  for (int i = 1; i <= 30; ++i) err += "line " + std::to_string(i) + "\n";
+  for (int i = 1; i <= 30; ++i) {
+    err += "line " + std::to_string(i) + "\n";
+  }
   auto result = interpret_agent_process(process(0, "{}", err), seconds(5));
   EXPECT_EQ(result.stderr_tail.substr(0, 8), "line 11\n");
   EXPECT_TRUE(result.stderr_tail.ends_with("line 30"));

@@ -30,7 +30,9 @@ class RecordingRunner final : public ProcessRunner {
   ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& options) override {
     std::lock_guard lock(mutex_);
     calls_.push_back({argv, options});
-    if (cannot_start) throw std::runtime_error("cannot run " + argv[0] + ": No such file");
+    if (cannot_start) {
+      throw std::runtime_error("cannot run " + argv[0] + ": No such file");
+    }
     return answer;
   }
 
@@ -189,9 +191,13 @@ TEST(TransportLocal, ManyThreadsMayRunAgentsAtOnce) {
               .status;
     });
   }
-  for (auto& t : threads) t.join();
+  for (auto& t : threads) {
+    t.join();
+  }
   EXPECT_EQ(runner.calls().size(), statuses.size());
-  for (auto s : statuses) EXPECT_EQ(s, core::TransportStatus::ok);
+  for (auto s : statuses) {
+    EXPECT_EQ(s, core::TransportStatus::ok);
+  }
 }
 
 TEST(TransportLocal, TheDefaultAgentLivesNextToDrover) {

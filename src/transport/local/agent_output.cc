@@ -27,23 +27,33 @@ nlohmann::json parse_report(std::string_view out, std::string& why) {
     return nullptr;
   }
   auto parsed = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (!parsed.is_discarded() && parsed.is_object()) return parsed;
+  if (!parsed.is_discarded() && parsed.is_object()) {
+    return parsed;
+  }
   std::string shown = core::printable(line.substr(0, kQuotedOutputBytes));
-  if (line.size() > kQuotedOutputBytes) shown += "...";
+  if (line.size() > kQuotedOutputBytes) {
+    shown += "...";
+  }
   why = fmt::format("printed '{}' last, which is not a JSON report", shown);
   return nullptr;
 }
 
 std::string report_error(const nlohmann::json& report) {
-  if (!report.is_object()) return {};
+  if (!report.is_object()) {
+    return {};
+  }
   auto it = report.find("error");
-  if (it == report.end() || !it->is_string()) return {};
+  if (it == report.end() || !it->is_string()) {
+    return {};
+  }
   return core::printable(it->get<std::string>());
 }
 
 std::string last_line(const std::string& text) {
   auto end = text.find_last_not_of("\r\n");
-  if (end == std::string::npos) return {};
+  if (end == std::string::npos) {
+    return {};
+  }
   auto begin = text.rfind('\n', end);
   begin = begin == std::string::npos ? 0 : begin + 1;
   return core::printable(std::string_view(text).substr(begin, end + 1 - begin));
@@ -59,7 +69,9 @@ std::string signal_name(int signal) {
 // the report's own error first (the agent knows best), then its last log line.
 std::string failure_detail(int code, const nlohmann::json& report, const std::string& tail) {
   std::string what = report_error(report);
-  if (what.empty()) what = last_line(tail);
+  if (what.empty()) {
+    what = last_line(tail);
+  }
   std::string head;
   switch (code) {
     case kAgentExitUsage:
@@ -77,14 +89,20 @@ std::string failure_detail(int code, const nlohmann::json& report, const std::st
 }  // namespace
 
 std::string tail_lines(std::string_view text, std::size_t max_lines, std::size_t max_bytes) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
-  if (max_lines == 0) return {};
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
+    text.remove_suffix(1);
+  }
+  if (max_lines == 0) {
+    return {};
+  }
   // Walk back over newlines: the n-th one from the end starts the n-th last line.
   std::size_t begin = 0;
   std::size_t lines = 0;
   for (std::size_t end = text.size(); end > 0;) {
     auto newline = text.rfind('\n', end - 1);
-    if (newline == std::string_view::npos) break;
+    if (newline == std::string_view::npos) {
+      break;
+    }
     if (++lines == max_lines) {
       begin = newline + 1;
       break;
@@ -92,7 +110,9 @@ std::string tail_lines(std::string_view text, std::size_t max_lines, std::size_t
     end = newline;
   }
   auto tail = text.substr(begin);
-  if (tail.size() > max_bytes) tail = tail.substr(tail.size() - max_bytes);
+  if (tail.size() > max_bytes) {
+    tail = tail.substr(tail.size() - max_bytes);
+  }
   return std::string(tail);
 }
 
