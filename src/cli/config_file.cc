@@ -12,6 +12,7 @@
 #include "cli/config_login_probe.h"
 #include "cli/config_lookup.h"
 #include "cli/config_speeds.h"
+#include "cli/config_ssh.h"
 #include "cli/config_table.h"
 #include "core/image_reference.h"
 #include "core/input_error.h"
@@ -24,7 +25,7 @@ constexpr std::int64_t kMaxDiskFloorMb = std::int64_t{1} << 30;  // the agent's 
 
 const Expected kFleetTable{"a [fleet] table", "[fleet]  then  name = \"tradebot\""};
 const Expected kFleetName{"the fleet's name in quotes", "name = \"tradebot\""};
-const Expected kTransport{"\"local\"", "transport = \"local\""};
+const Expected kTransport{"\"local\" or \"ssh\"", "transport = \"ssh\""};
 const Expected kImage{"the image repository in quotes", "image = \"127.0.0.1:5000/tradebot\""};
 const Expected kDefaultTag{"a tag in quotes", "default_tag = \"latest\""};
 const Expected kAgentPath{"an absolute path in quotes",
@@ -32,6 +33,7 @@ const Expected kAgentPath{"an absolute path in quotes",
 const Expected kLoginProbe{"a probe spec in quotes", "login_probe = \"health\""};
 const Expected kDiskFloor{"a number of MiB", "disk_floor_mb = 1024"};
 const Expected kSpeeds{"a table per speed", "[speeds.routine]  then  concurrency = 5"};
+const Expected kSsh{"a table", "[ssh]  then  connect_timeout = 10"};
 const Expected kContainer{"a table (a Docker create body)",
                           "[container]  then  env = [\"BOT_ID={id}\"]"};
 
@@ -60,15 +62,14 @@ TransportKind read_transport(const ConfigTable& fleet) {
     return TransportKind::local;
   }
   if (text == "ssh") {
-    fleet.fail("transport", "ssh is not implemented yet (issue 5: SSH transport)",
-               "use transport = \"local\" until it lands");
+    return TransportKind::ssh;
   }
   if (text == "ssm") {
     fleet.fail("transport", "ssm is not implemented yet (issue 4: AWS SSM transport)",
                "use transport = \"local\" until it lands");
   }
   fleet.fail("transport", fmt::format("'{}' is not a transport", core::printable(text)),
-             "use transport = \"local\" (ssh and ssm are coming)");
+             "use transport = \"local\" or transport = \"ssh\" (ssm is coming)");
 }
 
 std::string read_repository(const ConfigTable& fleet) {
@@ -139,7 +140,7 @@ std::int64_t read_disk_floor(const ConfigTable& fleet) {
 }
 
 DroverConfig read_config(const ConfigTable& root) {
-  root.allow_only({"fleet", "speeds", "container", "hosts"});
+  root.allow_only({"fleet", "speeds", "container", "hosts", "ssh"});
   auto fleet = root.table("fleet", kFleetTable);
   if (!fleet) {
     root.fail("fleet", "is missing: [fleet] with name and image is required",
@@ -156,7 +157,11 @@ DroverConfig read_config(const ConfigTable& root) {
   auto disk_floor = read_disk_floor(*fleet);
   auto speeds = read_speed_table(root.table("speeds", kSpeeds));
   auto container = read_container_template(root.table("container", kContainer));
+  auto ssh = read_ssh_settings(root.table("ssh", kSsh), transport == TransportKind::ssh);
   auto hosts = read_hosts(root);
+  if (transport == TransportKind::ssh) {
+    check_ssh_addresses(root, hosts);
+  }
   try {
     return DroverConfig{
         .source = root.file(),
@@ -169,6 +174,7 @@ DroverConfig read_config(const ConfigTable& root) {
         .disk_floor_mb = disk_floor,
         .speeds = speeds,
         .container_template = std::move(container),
+        .ssh = std::move(ssh),
     };
   } catch (const core::InputError& e) {
     // read_hosts has already applied every rule the fleet checks, each at its own line; this

@@ -4,7 +4,7 @@
 //
 //   [fleet]
 //   name = "tradebot"                      # required: letters, digits, '.', '_', '-'
-//   transport = "local"                    # local (default); ssh and ssm: not implemented yet
+//   transport = "local"                    # local (default) | ssh; ssm: not implemented yet
 //   image = "127.0.0.1:5000/tradebot"      # required: the repository (no tag, no digest) used
 //                                          # when the operator gives only a tag
 //   default_tag = "latest"                 # the tag when the operator gives only a repository
@@ -15,10 +15,12 @@
 //
 //   [speeds.routine]                       # optional overrides: see config_speeds.h
 //   [container]                            # optional create template: see config_container.h
+//   [ssh]                                  # optional, transport = "ssh" only: see config_ssh.h
 //
 //   [[hosts]]                              # one per host, in rollout order; at least one
 //   name = "host-1"                        # required, unique
-//   address = "10.0.0.5"                   # optional: how ssh/ssm reach it (default: name)
+//   address = "10.0.0.5"                   # optional: how ssh/ssm reach it (default: name);
+//                                          # ssh: host, user@host, host:port, [v6addr]:port
 //   bots = [539, 540, 541]                 # required, non-empty; an id on one host only
 //   group = "production"                   # production (default) | staging
 //
@@ -33,11 +35,11 @@
 
 #include "core/fleet.h"
 #include "core/speed_settings.h"
+#include "transport/ssh/ssh_settings.h"
 
 namespace drover::cli {
 
-/// How drover reaches the hosts. The config refuses ssh (issue 5) and ssm (issue 4) until
-/// their transports land.
+/// How drover reaches the hosts. The config refuses ssm (issue 4) until its transport lands.
 enum class TransportKind { local, ssh, ssm };
 
 /// "local", "ssh", "ssm".
@@ -57,6 +59,7 @@ struct DroverConfig {
   std::int64_t disk_floor_mb = 1024;
   core::SpeedTable speeds;
   std::optional<nlohmann::json> container_template;
+  transport::SshSettings ssh;  // transport = "ssh" only; the defaults otherwise
 };
 
 /// Parses the text of a drover.toml; `source` names it in errors ("drover.toml").

@@ -10,6 +10,7 @@
 #include "cli/drover_cli.h"
 #include "transport/local/local_agent_path.h"
 #include "transport/local/local_transport.h"
+#include "transport/ssh/ssh_transport.h"
 #include "util/subprocess.h"
 
 namespace {
@@ -64,6 +65,9 @@ int main(int argc, char** argv) {
           case drover::cli::TransportKind::local:
             break;
           case drover::cli::TransportKind::ssh:
+            return std::make_unique<drover::transport::SshTransport>(
+                config.ssh, config.agent_path.value_or(drover::transport::kDefaultSshAgentPath),
+                runner);
           case drover::cli::TransportKind::ssm:
             throw std::logic_error("transport " + std::string(to_string(config.transport)) +
                                    " is not built into this drover");
