@@ -17,7 +17,7 @@ PACKAGES=(
   libfmt-dev libgtest-dev libgmock-dev libcurl4-openssl-dev
   # services and tools the integration tests drive
   docker.io docker-registry redis-server openssh-server openssh-client busybox-static
-  iproute2 procps
+  iproute2 procps systemd
 )
 
 log() { echo "setup: $*"; }

@@ -31,6 +31,7 @@ struct Arguments {
   std::string login_probe = "health";
   std::int64_t disk_floor_mb = 1024;
   bool fix = false;
+  std::string root;  // baseline: empty means world.default_root
 };
 
 Duration seconds(double s) {
@@ -100,11 +101,20 @@ int baseline_command(AgentWorld& world, const Arguments& args) {
   BaselineOptions options;
   options.fix = args.fix;
   options.disk_floor_bytes = args.disk_floor_mb << 20;
-  auto report = run_baseline(world.host, world.ctx.runtime, options);
+  const std::string root = args.root.empty() ? world.default_root : args.root;
+  if (root.empty() || root.front() != '/') {
+    throw core::InputError("--root", "'" + root + "' is not an absolute directory",
+                           "pass the directory the host's / is at, e.g. --root /mnt/host");
+  }
+  auto host = world.host_at(root);
+  auto report = run_baseline(*host, world.ctx.runtime, options);
   auto json = to_json(report);
   json["command"] = "baseline";
   json["host"] = world.host_name;
+  json["root"] = host->root();
+  // Who answered, so drover's fleet table can show drift without a second call per host.
   json["agent_version"] = kVersion;
+  json["agent_sha256"] = sha256_file_hex(world.self_path);
   emit(world, json);
   return exit_for(report.ok());
 }
@@ -177,6 +187,9 @@ int run_agent_cli(int argc, char** argv, AgentWorld& world) {
   baseline->add_flag("--fix", args.fix, "repair what can be repaired");
   baseline->add_option("--disk-floor-mb", args.disk_floor_mb, "minimum free disk")
       ->check(CLI::Range(0, 1 << 30));
+  baseline->add_option("--root", args.root,
+                       "check the host whose / is at this directory (default "
+                       "$DROVER_AGENT_ROOT, else /)");
   auto* version = app.add_subcommand("version", "print the version and the binary's sha256");
 
   std::string command = "agent";

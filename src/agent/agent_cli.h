@@ -7,7 +7,9 @@
 //   1  some bot did not (the JSON says which and why)
 //   2  bad arguments: nothing was done
 //   3  the command could not run (Docker engine unreachable, host check impossible)
+#include <functional>
 #include <iosfwd>
+#include <memory>
 #include <string>
 
 #include "agent/agent_context.h"
@@ -23,7 +25,10 @@ inline constexpr int kExitCannotRun = 3;
 /// The real world the commands run against; built once in main.
 struct AgentWorld {
   AgentContext& ctx;
-  HostSystem& host;
+  /// The host's files and programs with its paths resolved under `root` ("/" on a host).
+  std::function<std::unique_ptr<HostSystem>(const std::string& root)> host_at;
+  /// baseline's root when --root is not given: $DROVER_AGENT_ROOT (a test hook), else "/".
+  std::string default_root;
   std::string host_name;
   std::string self_path;  // the agent binary, for `version`
   std::ostream& out;      // the JSON document

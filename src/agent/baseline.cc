@@ -21,11 +21,8 @@ BaselineReport run_baseline(HostSystem& host, docker::ContainerRuntime& runtime,
 }
 
 nlohmann::json to_json(const BaselineCheck& check) {
-  return {{"check", check.check},
-          {"ok", check.ok},
-          {"detail", check.detail},
-          {"fixable", check.fixable},
-          {"fixed", check.fixed}};
+  return {{"check", check.check}, {"ok", check.ok},           {"detail", check.detail},
+          {"found", check.found}, {"fixable", check.fixable}, {"fixed", check.fixed}};
 }
 
 nlohmann::json to_json(const BaselineReport& report) {

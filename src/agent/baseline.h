@@ -1,6 +1,7 @@
 #pragma once
-// `drover-agent baseline [--fix]`: the host-level safeguards of the operator guide, checked and
-// optionally repaired on one host. Each check says whether the host is fine, why not, whether
+// `drover-agent baseline [--fix] [--root DIR]`: the host-level safeguards of the operator guide,
+// checked and optionally repaired on one host. Each check says whether the host is fine, why not,
+// whether
 // --fix can repair it and whether it did:
 //   docker_on_boot       dockerd is enabled at boot, so a reboot brings the bots back
 //   resolv_conf_mode     /etc/resolv.conf is 0644, so the non-root bots can read the mounted copy
@@ -23,9 +24,17 @@ struct BaselineOptions {
 };
 
 struct BaselineCheck {
-  std::string check;     // docker_on_boot | resolv_conf_mode | docker_log_rotation | disk_free
-  bool ok = false;       // the host is fine now (after the fix, when one was made)
-  std::string detail;    // what was found and, when not ok, what to do
+  std::string check;   // docker_on_boot | resolv_conf_mode | docker_log_rotation | disk_free
+  bool ok = false;     // the host is fine now (after the fix, when one was made)
+  std::string detail;  // what was found and, when not ok, what to do
+  // What the check found before any fix, in a word or two, for drover's fleet table:
+  //   docker_on_boot       systemctl's state ("enabled", "disabled", "masked", …), "no systemd"
+  //   resolv_conf_mode     the mode ("0644", "0640"), "missing"
+  //   docker_log_rotation  "local", "journald", "max-size 10m", "unbounded", "invalid", or
+  //                        another driver's name
+  //   disk_free            the free space ("12.3 GiB")
+  // "unknown" when the check could not even look.
+  std::string found;
   bool fixable = false;  // the problem found is one --fix repairs (false when there was none)
   bool fixed = false;    // --fix repaired it: ok now because of a change made by this run
 };
@@ -40,7 +49,7 @@ struct BaselineReport {
 BaselineReport run_baseline(HostSystem& host, docker::ContainerRuntime& runtime,
                             const BaselineOptions& options);
 
-/// {"ok": bool, "checks": [{"check","ok","detail","fixable","fixed"}, ...]}
+/// {"ok": bool, "checks": [{"check","ok","detail","found","fixable","fixed"}, ...]}
 nlohmann::json to_json(const BaselineReport& report);
 nlohmann::json to_json(const BaselineCheck& check);
 

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <string>
+#include <vector>
 
 namespace drover::agent {
 namespace {
@@ -38,8 +40,18 @@ struct BootState {
   std::string complaint;  // stderr, for the detail when state is empty
 };
 
+// `systemctl <verb> docker`, pointed at the host's root when it is not "/": systemctl then
+// reads and changes the unit files under that directory, offline, without asking PID 1.
+std::vector<std::string> systemctl_docker(HostSystem& host, const std::string& verb) {
+  std::vector<std::string> argv{"systemctl"};
+  if (host.root() != "/") argv.push_back("--root=" + host.root());
+  argv.push_back(verb);
+  argv.push_back("docker");
+  return argv;
+}
+
 BootState docker_boot_state(HostSystem& host) {
-  auto result = host.run({"systemctl", "is-enabled", "docker"}, systemctl_options());
+  auto result = host.run(systemctl_docker(host, "is-enabled"), systemctl_options());
   if (result.timed_out) return {"", "systemctl is-enabled docker timed out"};
   return {trimmed(result.out), trimmed(result.err)};
 }
@@ -63,14 +75,17 @@ std::string human_bytes(std::int64_t bytes) {
 BaselineCheck check_docker_on_boot(HostSystem& host, bool fix) {
   BaselineCheck check;
   check.check = "docker_on_boot";
+  check.found = "unknown";
   try {
     if (!host.exists(systemd_marker)) {
+      check.found = "no systemd";
       check.detail = std::string("systemd was not found (no ") + systemd_marker +
                      "): drover can only enable docker at boot through systemd; enable it in "
                      "this host's init system by hand, or a reboot leaves every bot down";
       return check;
     }
     auto before = docker_boot_state(host);
+    if (!before.state.empty()) check.found = before.state;
     if (before.state == "enabled") {
       check.ok = true;
       check.detail = "docker is enabled at boot";
@@ -97,7 +112,7 @@ BaselineCheck check_docker_on_boot(HostSystem& host, bool fix) {
       check.detail = problem + "; --fix runs `systemctl enable docker`";
       return check;
     }
-    auto enabled = host.run({"systemctl", "enable", "docker"}, systemctl_options());
+    auto enabled = host.run(systemctl_docker(host, "enable"), systemctl_options());
     auto after = docker_boot_state(host);
     if (after.state == "enabled") {
       check.ok = check.fixed = true;
@@ -118,14 +133,17 @@ BaselineCheck check_docker_on_boot(HostSystem& host, bool fix) {
 BaselineCheck check_resolv_conf_mode(HostSystem& host, bool fix) {
   BaselineCheck check;
   check.check = "resolv_conf_mode";
+  check.found = "unknown";
   try {
     auto mode = host.file_mode(resolv_conf);
     if (!mode) {
+      check.found = "missing";
       check.detail = std::string(resolv_conf) +
                      " does not exist: the bots mount it read-only for DNS, so their containers "
                      "cannot be created; restore the host's DNS configuration";
       return check;
     }
+    check.found = octal(*mode);
     if (*mode == resolv_conf_wanted_mode) {
       check.ok = true;
       check.detail = std::string(resolv_conf) + " is mode 0644";
@@ -158,6 +176,7 @@ BaselineCheck check_disk_free(HostSystem& host, docker::ContainerRuntime& runtim
                               const BaselineOptions& options) {
   BaselineCheck check;
   check.check = "disk_free";
+  check.found = "unknown";
   const std::string floor = human_bytes(options.disk_floor_bytes);
   std::string data_root;
   std::string assumed;
@@ -171,6 +190,7 @@ BaselineCheck check_disk_free(HostSystem& host, docker::ContainerRuntime& runtim
   }
   try {
     auto free = host.free_bytes(data_root);
+    check.found = human_bytes(free);
     if (free >= options.disk_floor_bytes) {
       check.ok = true;
       check.detail = human_bytes(free) + " free on " + data_root + ", floor " + floor + assumed;

@@ -11,7 +11,8 @@
 namespace drover::agent {
 
 /// systemd present (/run/systemd/system) and `systemctl is-enabled docker` says "enabled";
-/// fix: `systemctl enable docker`. Without systemd it fails, not fixable.
+/// fix: `systemctl enable docker`. Without systemd it fails, not fixable. Under a host root
+/// other than "/" both the marker and systemctl (`systemctl --root=<root> …`) look there.
 BaselineCheck check_docker_on_boot(HostSystem& host, bool fix);
 
 /// /etc/resolv.conf has mode 0644; fix: chmod 0644.

@@ -25,6 +25,7 @@ bool rotates_by_itself(const std::string& driver) {
 BaselineCheck check_docker_log_rotation(HostSystem& host, bool fix) {
   BaselineCheck check;
   check.check = "docker_log_rotation";
+  check.found = "unknown";
   const std::string path = daemon_json;
   try {
     auto text = host.read_file(path);
@@ -33,6 +34,7 @@ BaselineCheck check_docker_log_rotation(HostSystem& host, bool fix) {
       try {
         config = Json::parse(*text);
       } catch (const Json::parse_error& e) {
+        check.found = "invalid";
         // dockerd refuses to start on it too; guessing what was meant could make it worse.
         check.detail = path + " is not valid JSON (" + e.what() +
                        "); dockerd will not start with it. drover leaves it untouched: fix it "
@@ -40,19 +42,23 @@ BaselineCheck check_docker_log_rotation(HostSystem& host, bool fix) {
         return check;
       }
       if (!config.is_object()) {
+        check.found = "invalid";
         check.detail = path + " is not a JSON object; drover leaves it untouched: fix it by hand";
         return check;
       }
     }
     if (config.contains("log-driver") && !config["log-driver"].is_string()) {
+      check.found = "invalid";
       check.detail = path + ": \"log-driver\" is not a string; fix it by hand";
       return check;
     }
     if (config.contains("log-opts") && !config["log-opts"].is_object()) {
+      check.found = "invalid";
       check.detail = path + ": \"log-opts\" is not an object; fix it by hand";
       return check;
     }
     const std::string driver = config.value("log-driver", std::string("json-file"));
+    check.found = driver;
     if (rotates_by_itself(driver)) {
       check.ok = true;
       check.detail = "log-driver is '" + driver + "', which bounds container logs by itself";
@@ -68,11 +74,15 @@ BaselineCheck check_docker_log_rotation(HostSystem& host, bool fix) {
     }
     const bool driver_is_default = !config.contains("log-driver");
     if (config.contains("log-opts") && config["log-opts"].contains("max-size")) {
+      const auto& max_size = config["log-opts"]["max-size"];
+      check.found =
+          "max-size " + (max_size.is_string() ? max_size.get<std::string>() : max_size.dump());
       check.ok = true;
       check.detail =
           "log-driver json-file with log-opts max-size " + config["log-opts"]["max-size"].dump();
       return check;
     }
+    check.found = "unbounded";
     check.fixable = true;
     const std::string problem =
         std::string("container logs use json-file") + (driver_is_default ? " (the default)" : "") +

@@ -70,6 +70,10 @@ PosixHostSystem::PosixHostSystem(std::string root, ProcessRunner& runner)
   while (!root_.empty() && root_.back() == '/') root_.pop_back();
 }
 
+std::string PosixHostSystem::root() const {
+  return root_.empty() ? "/" : root_;
+}
+
 std::string PosixHostSystem::real_path(const std::string& path) const {
   if (path.empty() || path.front() != '/') {
     throw std::invalid_argument("host path '" + path + "' is not absolute");

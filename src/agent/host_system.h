@@ -1,9 +1,10 @@
 #pragma once
 // The host's file system and programs, as `drover-agent baseline` needs them. Paths are the
 // host's absolute paths ("/etc/resolv.conf"); the real side resolves them under a root prefix,
-// "/" on a host and a temporary directory in tests, so the checks run unchanged against a fake
-// /etc. Programs (systemctl) always run on the real host, through the given ProcessRunner, so
-// tests substitute a recording runner.
+// "/" on a host and a temporary directory in tests (`drover-agent baseline --root DIR`), so the
+// checks run unchanged against a fake /etc. Programs (systemctl) run on the real machine through
+// the given ProcessRunner (tests substitute a recording runner); a check that runs a program on
+// the host's files points it at root() (systemctl --root=DIR).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,6 +17,9 @@ namespace drover::agent {
 class HostSystem {
  public:
   virtual ~HostSystem() = default;
+
+  /// The directory the host's paths resolve under: "/" on a real host.
+  virtual std::string root() const = 0;
 
   /// Permission bits (07777) of the file `path` refers to, following symlinks;
   /// nullopt when it does not exist. Other failures throw std::system_error.
@@ -43,6 +47,8 @@ class HostSystem {
 class PosixHostSystem : public HostSystem {
  public:
   PosixHostSystem(std::string root, ProcessRunner& runner);
+
+  std::string root() const override;
 
   std::optional<unsigned> file_mode(const std::string& path) override;
   void set_file_mode(const std::string& path, unsigned mode) override;

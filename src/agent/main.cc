@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string_view>
 
 #include "agent/agent_cli.h"
@@ -29,6 +30,14 @@ drover::agent::SwapStepObserver crash_switch() {
   };
 }
 
+// Test-only: DROVER_AGENT_ROOT=<dir> makes `baseline` check the host whose / is at <dir>
+// (as --root does), so tests, and the SSH test hosts, check a directory tree instead of this
+// machine's /etc. An explicit --root wins.
+std::string baseline_root() {
+  const char* root = std::getenv("DROVER_AGENT_ROOT");
+  return root && *root ? root : "/";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -42,7 +51,7 @@ int main(int argc, char** argv) {
   drover::SteadyClock clock;
   drover::SystemRandom random;
   drover::PosixProcessRunner runner;
-  drover::agent::PosixHostSystem host("/", runner);
+  drover::agent::PosixHostSystem host("/", runner);  // where swap measures free disk
   try {
     drover::docker::EngineRuntime runtime;
     drover::agent::AgentContext ctx{
@@ -58,7 +67,15 @@ int main(int argc, char** argv) {
           }
         },
         crash_switch()};
-    drover::agent::AgentWorld world{ctx, host, host_name(), "/proc/self/exe", std::cout};
+    drover::agent::AgentWorld world{ctx,
+                                    [&runner](const std::string& root) {
+                                      return std::make_unique<drover::agent::PosixHostSystem>(
+                                          root, runner);
+                                    },
+                                    baseline_root(),
+                                    host_name(),
+                                    "/proc/self/exe",
+                                    std::cout};
     return drover::agent::run_agent_cli(argc, argv, world);
   } catch (const std::exception& e) {
     std::cerr << "drover-agent: error: " << e.what() << '\n';

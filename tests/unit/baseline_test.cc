@@ -18,14 +18,17 @@ namespace {
 namespace fs = std::filesystem;
 
 // Plays systemctl for docker.service: remembers whether it is enabled and records every argv.
+// A leading --root=DIR (offline systemctl on a directory tree) is accepted and recorded as is.
 class RecordingSystemctl final : public ProcessRunner {
  public:
   std::string state = "disabled";  // what `systemctl is-enabled docker` prints
   bool enable_works = true;
   std::vector<std::vector<std::string>> commands_ran;
 
-  ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions&) override {
-    commands_ran.push_back(argv);
+  ProcessResult run(const std::vector<std::string>& full_argv, const ProcessOptions&) override {
+    commands_ran.push_back(full_argv);
+    auto argv = full_argv;
+    if (argv.size() > 1 && argv[1].rfind("--root=", 0) == 0) argv.erase(argv.begin() + 1);
     ProcessResult result;
     if (argv == std::vector<std::string>{"systemctl", "is-enabled", "docker"}) {
       result.out = state + "\n";
@@ -137,6 +140,10 @@ class Baseline : public ::testing::Test {
     options.fix = fix;
     return run_baseline(*host_, *runtime_, options);
   }
+  // systemctl as the checks run it against this fixture's root.
+  std::vector<std::string> systemctl(const std::string& verb) const {
+    return {"systemctl", "--root=" + root_.string(), verb, "docker"};
+  }
   static const BaselineCheck& find(const BaselineReport& report, const std::string& name) {
     for (const auto& check : report.checks) {
       if (check.check == name) return check;
@@ -165,7 +172,7 @@ TEST_F(Baseline, HealthyHostPassesEveryCheckAndChangesNothing) {
     EXPECT_FALSE(check.fixable) << check.check;
     EXPECT_FALSE(check.fixed) << check.check;
   }
-  EXPECT_EQ(systemctl_.commands_ran, (std::vector<Argv>{{"systemctl", "is-enabled", "docker"}}));
+  EXPECT_EQ(systemctl_.commands_ran, (std::vector<Argv>{systemctl("is-enabled")}));
   EXPECT_EQ(runtime_->prunes, 0);
   EXPECT_EQ(host_->free_asked, std::vector<std::string>{"/var/lib/docker"});
 }
@@ -181,7 +188,56 @@ TEST_F(Baseline, ReportJsonHasTheDocumentedShape) {
   EXPECT_EQ(first["fixable"], true);
   EXPECT_EQ(first["fixed"], false);
   EXPECT_TRUE(first["detail"].is_string());
-  EXPECT_EQ(first.size(), 5u);
+  EXPECT_EQ(first["found"], "disabled");
+  EXPECT_EQ(first.size(), 6u);
+}
+
+TEST_F(Baseline, FoundSaysWhatEachCheckSawBeforeTheFix) {
+  systemctl_.state = "disabled";
+  write("etc/resolv.conf", "nameserver 10.0.0.2\n", 0640);
+  write("etc/docker/daemon.json", "{}", 0644);
+  host_->free = std::int64_t{12} << 30;
+  auto report = run(true);
+  EXPECT_EQ(find(report, "docker_on_boot").found, "disabled");
+  EXPECT_EQ(find(report, "resolv_conf_mode").found, "0640");
+  EXPECT_EQ(find(report, "docker_log_rotation").found, "unbounded");
+  EXPECT_EQ(find(report, "disk_free").found, "12.0 GiB");
+  for (const auto& check : report.checks) EXPECT_TRUE(check.ok) << check.check;
+
+  auto again = run(false);
+  EXPECT_EQ(find(again, "docker_on_boot").found, "enabled");
+  EXPECT_EQ(find(again, "resolv_conf_mode").found, "0644");
+  EXPECT_EQ(find(again, "docker_log_rotation").found, "max-size 10m");
+}
+
+TEST_F(Baseline, FoundNamesMissingAndBrokenThings) {
+  fs::remove_all(root_ / "run/systemd");
+  fs::remove(root_ / "etc/resolv.conf");
+  write("etc/docker/daemon.json", "{", 0644);
+  auto report = run(false);
+  EXPECT_EQ(find(report, "docker_on_boot").found, "no systemd");
+  EXPECT_EQ(find(report, "resolv_conf_mode").found, "missing");
+  EXPECT_EQ(find(report, "docker_log_rotation").found, "invalid");
+  write("etc/docker/daemon.json", R"({"log-driver": "journald"})", 0644);
+  EXPECT_EQ(find(run(false), "docker_log_rotation").found, "journald");
+}
+
+// The host itself ("/"), pretending systemd runs (this test machine may have none).
+class SystemdHost final : public PosixHostSystem {
+ public:
+  using PosixHostSystem::PosixHostSystem;
+  bool exists(const std::string&) override { return true; }
+};
+
+TEST(BaselineOnTheHostItself, SystemctlIsNotGivenARoot) {
+  RecordingSystemctl systemctl;
+  systemctl.state = "enabled";
+  SystemdHost host("/", systemctl);
+  EXPECT_EQ(host.root(), "/");
+  auto check = check_docker_on_boot(host, false);
+  EXPECT_TRUE(check.ok) << check.detail;
+  EXPECT_EQ(systemctl.commands_ran,
+            (std::vector<std::vector<std::string>>{{"systemctl", "is-enabled", "docker"}}));
 }
 
 // ---- docker_on_boot ----------------------------------------------------------------------
@@ -192,21 +248,21 @@ TEST_F(Baseline, DockerDisabledAtBootIsReportedThenEnabledByFix) {
   EXPECT_FALSE(checked.ok);
   EXPECT_TRUE(checked.fixable);
   EXPECT_NE(checked.detail.find("'disabled'"), std::string::npos) << checked.detail;
-  EXPECT_EQ(systemctl_.commands_ran, (std::vector<Argv>{{"systemctl", "is-enabled", "docker"}}));
+  EXPECT_EQ(systemctl_.commands_ran, (std::vector<Argv>{systemctl("is-enabled")}));
 
   systemctl_.commands_ran.clear();
   auto fixed = find(run(true), "docker_on_boot");
   EXPECT_TRUE(fixed.ok);
   EXPECT_TRUE(fixed.fixed);
-  EXPECT_EQ(systemctl_.commands_ran, (std::vector<Argv>{{"systemctl", "is-enabled", "docker"},
-                                                        {"systemctl", "enable", "docker"},
-                                                        {"systemctl", "is-enabled", "docker"}}));
+  EXPECT_EQ(
+      systemctl_.commands_ran,
+      (std::vector<Argv>{systemctl("is-enabled"), systemctl("enable"), systemctl("is-enabled")}));
 
   systemctl_.commands_ran.clear();
   auto again = find(run(true), "docker_on_boot");
   EXPECT_TRUE(again.ok);
   EXPECT_FALSE(again.fixed);
-  EXPECT_EQ(systemctl_.commands_ran, (std::vector<Argv>{{"systemctl", "is-enabled", "docker"}}));
+  EXPECT_EQ(systemctl_.commands_ran, (std::vector<Argv>{systemctl("is-enabled")}));
 }
 
 TEST_F(Baseline, FailedEnableIsReportedWithSystemctlsReason) {
@@ -224,7 +280,7 @@ TEST_F(Baseline, MaskedDockerIsLeftToAHuman) {
   EXPECT_FALSE(check.ok);
   EXPECT_FALSE(check.fixable);
   EXPECT_NE(check.detail.find("systemctl unmask docker"), std::string::npos);
-  EXPECT_EQ(systemctl_.commands_ran, (std::vector<Argv>{{"systemctl", "is-enabled", "docker"}}));
+  EXPECT_EQ(systemctl_.commands_ran, (std::vector<Argv>{systemctl("is-enabled")}));
 }
 
 TEST_F(Baseline, NoSystemdIsReportedClearlyAndNothingIsRun) {
@@ -423,6 +479,7 @@ TEST(PosixHostSystem, RefusesRelativePaths) {
   EXPECT_THROW(host.real_path("etc/resolv.conf"), std::invalid_argument);
   PosixHostSystem rooted("/tmp/x/", runner);
   EXPECT_EQ(rooted.real_path("/etc/resolv.conf"), "/tmp/x/etc/resolv.conf");
+  EXPECT_EQ(rooted.root(), "/tmp/x");
 }
 
 }  // namespace
