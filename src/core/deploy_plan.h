@@ -5,8 +5,10 @@
 // Invariants: `selection` is non-empty; `speed` is allowed for the target (immediate only
 // for all); `image` is a complete, validated reference; `pinned_image` is empty until the
 // digest is resolved, then "repository@sha256:…" and never changes again.
+#include <optional>
 #include <string>
 
+#include "core/agent_preflight.h"
 #include "core/fleet.h"
 #include "core/image_reference.h"
 #include "core/speed.h"
@@ -24,6 +26,8 @@ struct DeployPlan {
   std::string image;         // as given and completed: "127.0.0.1:5000/tradebot:v2"
   std::string pinned_image;  // "127.0.0.1:5000/tradebot@sha256:…", or "" before resolving
   std::string created_at;    // RFC 3339, from the CLI's wall clock (core reads no clock)
+  // The drift preflight's findings; nullopt when none ran (plans journaled before it existed).
+  std::optional<AgentPreflight> agent_preflight;
 
   bool operator==(const DeployPlan&) const = default;
 };

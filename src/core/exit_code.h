@@ -12,6 +12,10 @@ enum class ExitCode : int {
   stale_or_down = 5,        // verification found bots on the old image or without a container
   still_not_logged_in = 6,  // every bot is on-version but some never logged into Steam
   lock_held = 7,            // another deploy holds this fleet's lock
+  // A fleet check found hosts needing attention: `drover baseline` (a safeguard is off, an
+  // agent is drifted or missing, a host did not answer), `drover drift`, or the drift preflight
+  // of `drover deploy` (which then touched nothing).
+  needs_attention = 8,
 };
 
 /// An interrupted deploy ends like a halted one: some hosts were deliberately not started.

@@ -81,6 +81,26 @@ auto parse_name(const JsonReader& field, Parse parse) {
   }
 }
 
+AgentPreflight preflight_from(const JsonReader& j) {
+  AgentPreflight p;
+  p.expected_sha256 = j.at("expected_sha256").string();
+  p.hosts = static_cast<std::size_t>(j.at("hosts").integer());
+  p.drifted = j.at("drifted").strings();
+  p.missing = j.at("missing").strings();
+  p.unreachable = j.at("unreachable").strings();
+  p.drift_allowed = j.at("drift_allowed").boolean();
+  return p;
+}
+
+json preflight_to_json(const AgentPreflight& p) {
+  return {{"expected_sha256", p.expected_sha256},
+          {"hosts", p.hosts},
+          {"drifted", p.drifted},
+          {"missing", p.missing},
+          {"unreachable", p.unreachable},
+          {"drift_allowed", p.drift_allowed}};
+}
+
 DeployPlan plan_from(const JsonReader& j) {
   DeployPlan plan;
   plan.deploy_id = j.at("deploy_id").string();
@@ -104,6 +124,9 @@ DeployPlan plan_from(const JsonReader& j) {
   plan.settings = settings_from(j.at("settings"));
   plan.image = j.at("image").string();
   plan.pinned_image = j.at("pinned_image").string();
+  // Absent from plans journaled before the drift preflight existed: those still resume.
+  if (auto preflight = j.maybe("agent_preflight"))
+    plan.agent_preflight = preflight_from(*preflight);
   return plan;
 }
 
@@ -228,7 +251,9 @@ json plan_to_json(const DeployPlan& plan) {
       {"speed", to_string(plan.speed)},
       {"settings", settings_to_json(plan.settings)},
       {"image", plan.image},
-      {"pinned_image", plan.pinned_image}};
+      {"pinned_image", plan.pinned_image},
+      {"agent_preflight",
+       plan.agent_preflight ? preflight_to_json(*plan.agent_preflight) : json(nullptr)}};
 }
 
 json host_record_to_json(const HostRecord& record) {

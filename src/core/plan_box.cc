@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "core/agent_drift.h"
 #include "core/duration_estimate.h"
 #include "core/speed_table.h"
 #include "core/text_columns.h"
@@ -28,6 +29,33 @@ std::string concurrency_row(const SpeedSettings& speed, const Selection& selecti
   }
   return fmt::format("{} host(s) at a time (~{} simultaneous Steam logins)",
                      speed.concurrency.count(), logins);
+}
+
+std::string hosts_phrase(const std::vector<HostName>& hosts) {
+  return fmt::format("{} host{} ({})", hosts.size(), hosts.size() == 1 ? "" : "s",
+                     host_list(hosts));
+}
+
+// The drift preflight's rows: how many hosts run this drover's agent, then every exception.
+void add_preflight_rows(const AgentPreflight& p, std::vector<std::vector<std::string>>& rows) {
+  const auto current = p.hosts - p.drifted.size() - p.missing.size() - p.unreachable.size();
+  rows.push_back({"Agents", fmt::format("{}/{} host(s) run this drover's build (sha256 {})",
+                                        current, p.hosts, short_sha256(p.expected_sha256))});
+  const char* verdict = p.drift_allowed ? "allowed for " : "";
+  const char* refused = p.drift_allowed ? "" : ": deploy refused";
+  if (!p.drifted.empty()) {
+    rows.push_back(
+        {"Agent drift", fmt::format("{}{}{}", verdict, hosts_phrase(p.drifted), refused)});
+  }
+  if (!p.missing.empty()) {
+    rows.push_back({"No agent", fmt::format("{}{}{}", verdict, hosts_phrase(p.missing),
+                                            p.drift_allowed ? ": they will fail" : refused)});
+  }
+  if (!p.unreachable.empty()) {
+    rows.push_back({"Unreachable", fmt::format("{} did not answer: they will fail and count "
+                                               "against the error halt",
+                                               hosts_phrase(p.unreachable))});
+  }
 }
 
 }  // namespace
@@ -55,6 +83,7 @@ std::string render_plan_box(const DeployPlan& plan) {
   rows.push_back({"Image", plan.image});
   rows.push_back({"Digest", plan.pinned_image.empty() ? "(resolved before the first host starts)"
                                                       : plan.pinned_image});
+  if (plan.agent_preflight) add_preflight_rows(*plan.agent_preflight, rows);
 
   std::string out = "================ deploy plan ================\n";
   out += render_columns(rows, "", 1);

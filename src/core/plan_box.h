@@ -14,7 +14,9 @@
 //   =============================================
 //
 // An immediate plan adds "Storm jitter" and "Login poll" rows and a warning after the box,
-// because that speed restarts the whole fleet at once.
+// because that speed restarts the whole fleet at once. After the drift preflight, an "Agents"
+// row counts the hosts running this drover's agent build, and "Agent drift", "No agent" and
+// "Unreachable" rows name the others (`Agent drift   allowed for 1 host (bot-host-2)`).
 #include <string>
 
 #include "core/deploy_plan.h"
