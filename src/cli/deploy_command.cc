@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "cli/agent_versions.h"
 #include "cli/deploy_args.h"
 #include "cli/deploy_journal.h"
 #include "cli/deploy_lock.h"
@@ -9,6 +12,7 @@
 #include "cli/registry_digest.h"
 #include "cli/rollout_driver.h"
 #include "cli/verify_driver.h"
+#include "core/agent_drift.h"
 #include "core/confirmation.h"
 #include "core/deploy_exit_code.h"
 #include "core/deploy_id.h"
@@ -96,6 +100,21 @@ void pin_image(core::DeployPlan& plan) {
   plan.pinned_image = ref.pinned(resolve_digest(ref));
 }
 
+// The drift guard, before anything is touched: which agent build each host to deploy runs.
+// The findings go into the plan (its box shows them); false when they refuse the deploy.
+bool preflight_passes(core::DeployPlan& plan, const std::vector<core::HostSelection>& hosts,
+                      const DroverConfig& config, const DeployRequest& request, CliWorld& world) {
+  auto transport = world.make_transport(config);
+  plan.agent_preflight =
+      core::make_preflight(check_agent_versions(hosts, *transport), request.allow_drift);
+  return !plan.agent_preflight->blocks();
+}
+
+int refuse_drift(const core::DeployPlan& plan, CliWorld& world) {
+  world.terminal.error("drover: error: " + core::preflight_refusal(*plan.agent_preflight) + "\n");
+  return core::to_int(ExitCode::needs_attention);
+}
+
 bool confirmed(const core::DeployPlan& plan, const DeployRequest& request, CliWorld& world) {
   if (request.yes) return true;
   if (!world.terminal.interactive()) {
@@ -141,12 +160,20 @@ DeployLock take_lock(const StateDir& state, const core::DeployPlan& plan, CliWor
 int resume(const DeployRequest& request, const DroverConfig& config, CliWorld& world) {
   auto state = StateDir::open_for(world.env, config.fleet.name());
   auto stored = load_deploy(state, *request.resume);
-  const auto& plan = stored.replay.plan;
+  auto plan = stored.replay.plan;
   auto to_do = stored.replay.hosts_to_resume();
+  std::vector<core::HostSelection> resumed_hosts;
+  for (const auto& host : plan.selection.hosts) {
+    if (std::find(to_do.begin(), to_do.end(), host.name) != to_do.end()) {
+      resumed_hosts.push_back(host);
+    }
+  }
+  const bool clear = preflight_passes(plan, resumed_hosts, config, request, world);
   auto view = make_view(request.output, world.terminal);
   view->plan(plan);
   view->notice(fmt::format("resuming deploy {}: {} of {} host(s) left to deploy", plan.deploy_id,
                            to_do.size(), plan.selection.hosts.size()));
+  if (!clear) return refuse_drift(plan, world);
   if (request.dry_run || !confirmed(plan, request, world)) {
     return core::to_int(request.dry_run ? ExitCode::success : ExitCode::refused);
   }
@@ -166,8 +193,10 @@ int run_deploy(const DeployRequest& request, CliWorld& world) {
   auto plan = core::make_plan(config.fleet, chosen.target, chosen.speed, config.speeds,
                               chosen.image, core::make_deploy_id(world.random), world.now_utc());
   pin_image(plan);
+  const bool clear = preflight_passes(plan, plan.selection.hosts, config, request, world);
   auto view = make_view(request.output, world.terminal);
   view->plan(plan);
+  if (!clear) return refuse_drift(plan, world);
   if (request.dry_run) return core::to_int(ExitCode::success);
   if (!confirmed(plan, request, world)) return core::to_int(ExitCode::refused);
 

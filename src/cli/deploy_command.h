@@ -18,10 +18,13 @@ struct DeployRequest {
   bool dry_run = false;
   std::optional<std::string> resume;
   std::optional<int> straggler_wait_seconds;
+  bool allow_drift = false;  // deploy even where the preflight finds another agent build or none
 };
 
-/// Returns the process exit code (core::ExitCode). Throws core::InputError, LockHeld and
-/// std::exception subclasses for the CLI edge to print as one line.
+/// Returns the process exit code (core::ExitCode). Before the plan is shown, the drift
+/// preflight asks every host to deploy which agent it runs; a host running another build or
+/// none refuses the deploy (ExitCode::needs_attention, nothing touched) unless allow_drift. Throws
+/// core::InputError, LockHeld and std::exception subclasses for the CLI edge to print as one line.
 int run_deploy(const DeployRequest& request, CliWorld& world);
 
 struct VerifyRequest {

@@ -5,6 +5,7 @@
 #include "cli/deploy_command.h"
 #include "cli/deploy_journal.h"
 #include "cli/deploy_lock.h"
+#include "cli/fleet_check_commands.h"
 #include "cli/history_text.h"
 #include "core/exit_code.h"
 #include "core/input_error.h"
@@ -25,7 +26,17 @@ struct Options {
   std::string deploy_id;
   std::size_t limit = 20;
   bool force = false;
+  bool allow_drift = false;
+  bool fix = false;
+  bool install_agent = false;
 };
+
+constexpr const char* kExitCodes =
+    "Exit codes: 0 success; 1 internal error; 2 usage or configuration error (nothing touched); "
+    "3 refused at confirmation (nothing touched); 4 halted by the error threshold or "
+    "interrupted; 5 verification found stale or down bots; 6 bots still not logged in after "
+    "the retry; 7 another deploy holds the fleet's lock; 8 a fleet check (baseline, drift, the "
+    "deploy's drift preflight) found hosts needing attention.";
 
 std::optional<std::string> optional_text(const std::string& text) {
   return text.empty() ? std::nullopt : std::optional(text);
@@ -88,6 +99,7 @@ void error_line(CliWorld& world, const std::string& where, const std::string& wh
 int run_drover_cli(int argc, char** argv, CliWorld& world) {
   CLI::App app{"drover: roll a new image out to the bot fleet, safely, and prove what happened"};
   app.require_subcommand(1);
+  app.footer(kExitCodes);
   Options o;
   auto add_config = [&](CLI::App* cmd) {
     cmd->add_option("--config", o.config,
@@ -103,6 +115,8 @@ int run_drover_cli(int argc, char** argv, CliWorld& world) {
                      "deploy only the hosts an earlier deploy did not finish");
   deploy->add_option("--straggler-wait", o.straggler_wait,
                      "seconds to wait for login stragglers (60)");
+  deploy->add_flag("--allow-drift", o.allow_drift,
+                   "deploy even to hosts running another drover-agent build, or none");
   add_config(deploy);
   auto* verify = app.add_subcommand("verify", "check which bots run the image and are logged in");
   verify->add_option("words", o.words, "[staging|bot|all] [BOT_ID] [IMAGE_REF]");
@@ -110,6 +124,18 @@ int run_drover_cli(int argc, char** argv, CliWorld& world) {
   verify->add_option("--straggler-wait", o.straggler_wait,
                      "seconds to wait for login stragglers (60)");
   add_config(verify);
+  auto* baseline = app.add_subcommand(
+      "baseline", "check (and --fix) the host safeguards and agent build on every host");
+  baseline->add_option("words", o.words, "[staging|bot|all] [BOT_ID] (default all)");
+  baseline->add_flag("--fix", o.fix, "repair what can be repaired (idempotent)");
+  baseline->add_flag("--install-agent", o.install_agent,
+                     "first install this drover's agent where it is missing or another build");
+  baseline->add_flag("--json", o.json, "one JSON document on stdout");
+  add_config(baseline);
+  auto* drift = app.add_subcommand("drift", "list hosts not running this drover's agent build");
+  drift->add_option("words", o.words, "[staging|bot|all] [BOT_ID] (default all)");
+  drift->add_flag("--json", o.json, "one JSON document on stdout");
+  add_config(drift);
   auto* history_cmd = app.add_subcommand("history", "list past deploys, newest first");
   history_cmd->add_option("--limit", o.limit, "rows to show");
   add_config(history_cmd);
@@ -125,7 +151,8 @@ int run_drover_cli(int argc, char** argv, CliWorld& world) {
     app.parse(argc, argv);
     if (deploy->parsed()) {
       return run_deploy({o.words, o.yes, optional_text(o.config), output_mode(o, world), o.dry_run,
-                         optional_text(o.resume), optional_seconds(o.straggler_wait)},
+                         optional_text(o.resume), optional_seconds(o.straggler_wait),
+                         o.allow_drift},
                         world);
     }
     if (verify->parsed()) {
@@ -133,6 +160,11 @@ int run_drover_cli(int argc, char** argv, CliWorld& world) {
                          optional_seconds(o.straggler_wait)},
                         world);
     }
+    if (baseline->parsed()) {
+      return run_fleet_baseline(
+          {o.words, optional_text(o.config), o.fix, o.install_agent, o.json}, world);
+    }
+    if (drift->parsed()) return run_drift({o.words, optional_text(o.config), o.json}, world);
     if (history_cmd->parsed()) return history(o, world);
     if (show_cmd->parsed()) return show(o, world);
     if (unlock_cmd->parsed()) return unlock(o, world);

@@ -5,7 +5,8 @@
 // Exit codes (core/exit_code.h): 0 success; 2 usage or configuration error (nothing touched);
 // 3 refused at confirmation (nothing touched); 4 halted by the error threshold, or
 // interrupted; 5 verification found stale or down bots; 6 bots still not logged in after the
-// retry; 7 another deploy holds the fleet's lock; 1 an unexpected internal error.
+// retry; 7 another deploy holds the fleet's lock; 8 a fleet check (baseline, drift, or the
+// deploy's drift preflight) found hosts needing attention; 1 an unexpected internal error.
 #include "cli/cli_world.h"
 
 namespace drover::cli {

@@ -1,0 +1,123 @@
+#include "cli/fleet_check_commands.h"
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "cli/agent_build.h"
+#include "cli/agent_calls.h"
+#include "cli/agent_install.h"
+#include "cli/agent_versions.h"
+#include "cli/fleet_calls.h"
+#include "cli/fleet_check_target.h"
+#include "core/exit_code.h"
+#include "core/fleet_baseline.h"
+
+namespace drover::cli {
+namespace {
+
+using core::ExitCode;
+
+int exit_for(bool all_fine) {
+  return core::to_int(all_fine ? ExitCode::success : ExitCode::needs_attention);
+}
+
+// On a terminal, say what is happening while up to a few hundred hosts answer.
+void announce(CliWorld& world, const std::string& text) {
+  if (world.terminal.interactive()) world.terminal.error(text + "\n");
+}
+
+core::AgentCall baseline_call(const DroverConfig& config, bool fix) {
+  core::AgentCall call;
+  call.args = {"baseline", "--disk-floor-mb", std::to_string(config.disk_floor_mb)};
+  if (fix) call.args.push_back("--fix");
+  // --fix may prune every unused image on a nearly full disk.
+  call.timeout = std::chrono::minutes(10);
+  return call;
+}
+
+// The hosts the drift check found without this drover's agent, given it.
+std::map<core::HostName, core::AgentResult> install_where_needed(
+    const std::vector<core::HostSelection>& hosts, core::Transport& transport, CliWorld& world) {
+  auto binary = verified_agent_beside_this_program();
+  announce(world, fmt::format("checking which agent {} host(s) run…", hosts.size()));
+  auto drift = check_agent_versions(hosts, transport);
+  std::vector<core::HostSelection> to_install;
+  for (std::size_t i = 0; i < hosts.size(); ++i) {
+    auto state = drift.hosts[i].state;
+    if (state == core::AgentState::drifted || state == core::AgentState::missing) {
+      to_install.push_back(hosts[i]);
+    }
+  }
+  if (!to_install.empty()) {
+    announce(world, fmt::format("installing drover-agent (sha256 {}) on {} host(s)…",
+                                core::short_sha256(binary.sha256), to_install.size()));
+  }
+  return install_agents(to_install, transport, binary);
+}
+
+// What an install's result says about the host's row.
+void note_install(core::HostBaseline& row, const core::AgentResult& installed,
+                  const std::string& expected_sha256) {
+  auto agent = core::classify_agent_version(row.host, installed, expected_sha256);
+  if (agent.state == core::AgentState::current) {
+    row.installed = true;
+  } else {
+    row.install_error = agent.detail.empty() ? std::string(to_string(agent.state)) : agent.detail;
+  }
+}
+
+}  // namespace
+
+int run_drift(const DriftRequest& request, CliWorld& world) {
+  auto config = load_config(request.config);
+  auto selection = fleet_check_selection(request.words, config.fleet, "drift");
+  auto transport = world.make_transport(config);
+  announce(world, fmt::format("checking which agent {} host(s) run…", selection.hosts.size()));
+  auto report = check_agent_versions(selection.hosts, *transport);
+  if (request.json) {
+    auto json = core::drift_to_json(report);
+    json["command"] = "drift";
+    world.terminal.print(json.dump() + "\n");
+  } else {
+    world.terminal.print(core::render_drift_report(report));
+  }
+  return exit_for(report.clean());
+}
+
+int run_fleet_baseline(const BaselineRequest& request, CliWorld& world) {
+  auto config = load_config(request.config);
+  auto selection = fleet_check_selection(request.words, config.fleet, "baseline");
+  auto transport = world.make_transport(config);
+  const std::string expected(built_agent_sha256());
+  std::map<core::HostName, core::AgentResult> installed;
+  if (request.install_agent) installed = install_where_needed(selection.hosts, *transport, world);
+
+  announce(world,
+           fmt::format("{} the baseline of {} host(s)…",
+                       request.fix ? "checking and fixing" : "checking", selection.hosts.size()));
+  const auto call = baseline_call(config, request.fix);
+  auto results = on_each_host(selection.hosts, [&](const core::HostSelection& host) {
+    return transport->run_agent(host_of(host), call);
+  });
+  core::FleetBaseline baseline;
+  baseline.fix = request.fix;
+  baseline.expected_sha256 = expected;
+  for (std::size_t i = 0; i < selection.hosts.size(); ++i) {
+    auto row = core::host_baseline_from(selection.hosts[i].name, results[i], expected);
+    if (auto it = installed.find(row.host); it != installed.end()) {
+      note_install(row, it->second, expected);
+    }
+    baseline.hosts.push_back(std::move(row));
+  }
+  if (request.json) {
+    auto json = core::fleet_baseline_to_json(baseline);
+    json["command"] = "baseline";
+    world.terminal.print(json.dump() + "\n");
+  } else {
+    world.terminal.print(core::render_fleet_baseline(baseline));
+  }
+  return exit_for(baseline.needing_attention() == 0);
+}
+
+}  // namespace drover::cli
