@@ -16,15 +16,33 @@ TEST(TransportSshAddress, AcceptsEveryDocumentedForm) {
   EXPECT_EQ(parse_ssh_address("ops@[fd00::17]:2222"), (SshAddress{"ops", "fd00::17", 2222}));
   EXPECT_EQ(parse_ssh_address("[::1]"), (SshAddress{"", "::1", std::nullopt}));
   EXPECT_EQ(parse_ssh_address("fd00::17"), (SshAddress{"", "fd00::17", std::nullopt}));
+  EXPECT_EQ(parse_ssh_address("[fe80::1%eth0]:22"), (SshAddress{"", "fe80::1%eth0", 22}));
   EXPECT_EQ(parse_ssh_address("host.example.com"),
             (SshAddress{"", "host.example.com", std::nullopt}));
 }
 
 TEST(TransportSshAddress, RefusesWhatSshWouldMisread) {
-  for (const char* bad :
-       {"", "@host", "user@", "host:", "host:0", "host:65536", "host:22x", "host:-1", "-oProxy",
-        "user@-host", "-l@host", "[fd00::1", "[fd00::1]2222", "[]:22", "a@b@c", "host:22:33x",
-        "ho st", "ho;st", "[fd00::1]:x"}) {
+  for (const char* bad : {"",
+                          "@host",
+                          "user@",
+                          "host:",
+                          "host:0",
+                          "host:65536",
+                          "host:22x",
+                          "host:-1",
+                          "-oProxy",
+                          "user@-host",
+                          "-l@host",
+                          "[fd00::1",
+                          "[fd00::1]2222",
+                          "[]:22",
+                          "a@b@c",
+                          "host:22:33x",
+                          "ho st",
+                          "ho;st",
+                          "[fd00::1]:x",
+                          "[host]:22",
+                          "fe80::1%"}) {
     EXPECT_THROW(parse_ssh_address(bad), std::invalid_argument) << "'" << bad << "'";
   }
 }

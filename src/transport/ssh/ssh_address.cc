@@ -15,7 +15,7 @@ bool is_name_char(char c) {
 
 // A leading '-' would read as an ssh option if it ever reached ssh's argv unguarded; drover
 // always puts `--` first, but a name like that is a typo either way.
-void check_word(std::string_view word, std::string_view what, bool allow_colon) {
+void check_word(std::string_view word, std::string_view what) {
   if (word.empty()) {
     throw std::invalid_argument(fmt::format("the {} is empty", what));
   }
@@ -23,9 +23,23 @@ void check_word(std::string_view word, std::string_view what, bool allow_colon) 
     throw std::invalid_argument(fmt::format("the {} '{}' starts with '-'", what, word));
   }
   for (char c : word) {
-    if (!is_name_char(c) && !(allow_colon && (c == ':' || c == '%'))) {
+    if (!is_name_char(c)) {
       throw std::invalid_argument(fmt::format("the {} '{}' has '{}'", what, word, c));
     }
+  }
+}
+
+// An IPv6 address: hex digits, ':' and '.' (an embedded IPv4), then an optional %zone.
+void check_v6(std::string_view word) {
+  const auto zone = word.find('%');
+  const auto address = word.substr(0, zone);
+  const bool ok = address.find(':') != std::string_view::npos &&
+                  address.find_first_not_of("0123456789abcdefABCDEF:.") == std::string_view::npos;
+  if (!ok) {
+    throw std::invalid_argument(fmt::format("'{}' is not an IPv6 address", word));
+  }
+  if (zone != std::string_view::npos) {
+    check_word(word.substr(zone + 1), "IPv6 zone");
   }
 }
 
@@ -46,7 +60,7 @@ SshAddress parse_ssh_address(std::string_view text) {
   std::string_view rest = text;
   if (auto at = rest.find('@'); at != std::string_view::npos) {
     address.user = std::string(rest.substr(0, at));
-    check_word(address.user, "user", false);
+    check_word(address.user, "user");
     rest = rest.substr(at + 1);
   }
   if (rest.starts_with('[')) {
@@ -55,7 +69,7 @@ SshAddress parse_ssh_address(std::string_view text) {
       throw std::invalid_argument(fmt::format("'[{}' has no closing ']'", rest.substr(1)));
     }
     address.host = std::string(rest.substr(1, close - 1));
-    check_word(address.host, "IPv6 address", true);
+    check_v6(address.host);
     auto after = rest.substr(close + 1);
     if (!after.empty()) {
       if (!after.starts_with(':')) {
@@ -69,11 +83,11 @@ SshAddress parse_ssh_address(std::string_view text) {
   if (first_colon != std::string_view::npos && rest.find(':', first_colon + 1) != rest.npos) {
     // Two or more colons: an IPv6 address, which can only carry a port inside brackets.
     address.host = std::string(rest);
-    check_word(address.host, "IPv6 address", true);
+    check_v6(address.host);
     return address;
   }
   address.host = std::string(rest.substr(0, first_colon));
-  check_word(address.host, "host", false);
+  check_word(address.host, "host");
   if (first_colon != std::string_view::npos) {
     address.port = parse_port(rest.substr(first_colon + 1));
   }
