@@ -41,9 +41,12 @@ TEST(ConfigSsh, ReadsTheSshTable) {
 }
 
 TEST(ConfigSsh, TheConfigPathExpandsHomeAndIsRelativeToTheTomlFile) {
+  const char* saved = std::getenv("HOME");
+  const std::string old_home = saved ? saved : "";
   setenv("HOME", "/home/ops", 1);
   auto home = parse_config(kSshFleet + testing::kOneHost + "\n[ssh]\nconfig = \"~/.ssh/drover\"\n",
                            "drover.toml");
+  saved ? setenv("HOME", old_home.c_str(), 1) : unsetenv("HOME");
   EXPECT_EQ(home.ssh.config_file, "/home/ops/.ssh/drover");
   auto relative = parse_config(kSshFleet + testing::kOneHost + "\n[ssh]\nconfig = \"ssh/config\"\n",
                                "/srv/fleet/drover.toml");
