@@ -182,7 +182,11 @@ DroverConfig read_config(const ConfigTable& root) {
 std::string_view to_string(TransportKind kind) {
   switch (kind) {
     case TransportKind::local:
-      break;
+      return "local";
+    case TransportKind::ssh:
+      return "ssh";
+    case TransportKind::ssm:
+      return "ssm";
   }
   return "local";
 }

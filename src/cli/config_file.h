@@ -36,10 +36,11 @@
 
 namespace drover::cli {
 
-/// How drover reaches the hosts. ssh (issue 5) and ssm (issue 4) join when implemented.
-enum class TransportKind { local };
+/// How drover reaches the hosts. The config refuses ssh (issue 5) and ssm (issue 4) until
+/// their transports land.
+enum class TransportKind { local, ssh, ssm };
 
-/// "local".
+/// "local", "ssh", "ssm".
 std::string_view to_string(TransportKind kind);
 
 /// A loaded drover.toml. Invariants: every field has passed the checks above; image_repository

@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <ctime>
+#include <stdexcept>
+#include <string>
 
 #include "cli/drover_cli.h"
 #include "transport/local/local_agent_path.h"
@@ -58,6 +60,14 @@ int main(int argc, char** argv) {
       interrupt_requested,
       [&runner](
           const drover::cli::DroverConfig& config) -> std::unique_ptr<drover::core::Transport> {
+        switch (config.transport) {
+          case drover::cli::TransportKind::local:
+            break;
+          case drover::cli::TransportKind::ssh:
+          case drover::cli::TransportKind::ssm:
+            throw std::logic_error("transport " + std::string(to_string(config.transport)) +
+                                   " is not built into this drover");
+        }
         auto agent =
             config.agent_path ? *config.agent_path : drover::transport::agent_beside_this_program();
         return std::make_unique<drover::transport::LocalTransport>(agent, runner);

@@ -9,8 +9,11 @@
 //                 (every bot reached the requested state) AND exit 1 (some bot did not, e.g. it
 //                 rolled back) are both `ok` here: the report says what happened to each bot,
 //                 and judging that is the caller's job, not the transport's.
-//   unreachable   the agent could not be started on the host at all (no such binary, no route,
-//                 connection refused, authentication failed). Nothing ran on the host.
+//   unreachable   the host could not be reached at all (no route, connection refused,
+//                 authentication failed, host key refused). Nothing ran on the host.
+//   agent_missing the host was reached but has no runnable agent at the agent path (not
+//                 installed, not executable). Nothing ran; `drover baseline --install-agent`
+//                 fixes it.
 //   timed_out     the agent was started but did not finish within the call's timeout; it was
 //                 killed. The bots may be anywhere mid-swap (the agent's `recover` repairs that).
 //   agent_failed  the agent ended with something other than 0 or 1: bad arguments (exit 2),
@@ -36,15 +39,17 @@
 
 namespace drover::core {
 
-enum class TransportStatus { ok, unreachable, timed_out, agent_failed, bad_output };
+enum class TransportStatus { ok, unreachable, agent_missing, timed_out, agent_failed, bad_output };
 
-/// "ok", "unreachable", "timed_out", "agent_failed", "bad_output".
+/// "ok", "unreachable", "agent_missing", "timed_out", "agent_failed", "bad_output".
 inline std::string_view to_string(TransportStatus status) {
   switch (status) {
     case TransportStatus::ok:
       return "ok";
     case TransportStatus::unreachable:
       return "unreachable";
+    case TransportStatus::agent_missing:
+      return "agent_missing";
     case TransportStatus::timed_out:
       return "timed_out";
     case TransportStatus::agent_failed:
@@ -62,6 +67,7 @@ inline FailureKind failure_kind(TransportStatus status) {
     case TransportStatus::ok:
       return FailureKind::none;
     case TransportStatus::unreachable:
+    case TransportStatus::agent_missing:
       return FailureKind::unreachable;
     case TransportStatus::timed_out:
       return FailureKind::timed_out;
@@ -95,12 +101,27 @@ struct AgentResult {
   bool ok() const { return status == TransportStatus::ok; }
 };
 
+/// The drover-agent build this drover was made with, as it is to be put on hosts: the file
+/// on this machine, its sha256 (lower-case hex), and, for transports whose hosts download it
+/// themselves (ssm), the URL it is published at.
+struct AgentBinary {
+  std::string local_path;
+  std::string sha256;
+  std::string url;  // empty: the transport copies local_path over its own connection
+};
+
 class Transport {
  public:
   virtual ~Transport() = default;
   /// Runs drover-agent with `call.args` on `host` and waits for it (at most `call.timeout`).
   /// Never throws for anything the host or the agent did: that is the result's status.
   virtual AgentResult run_agent(const Host& host, const AgentCall& call) = 0;
+
+  /// Installs `binary` as the host's agent, replacing any other build all at once (a host
+  /// never has half an agent), checks the sha256 of what landed, and returns the result of
+  /// running the new agent's `version` (ok with its report when it is installed and runs).
+  /// Never throws for anything the host did.
+  virtual AgentResult install_agent(const Host& host, const AgentBinary& binary) = 0;
 };
 
 }  // namespace drover::core

@@ -66,10 +66,10 @@ TEST_F(LocalTransportIT, BadArgumentsAreAgentFailedWithTheAgentsReason) {
   EXPECT_NE(result.detail.find("7601;reboot"), std::string::npos) << result.detail;
 }
 
-TEST_F(LocalTransportIT, AMissingAgentIsUnreachable) {
+TEST_F(LocalTransportIT, AMissingAgentIsReportedMissing) {
   transport::LocalTransport missing("/nonexistent/drover-agent", runner);
   auto result = missing.run_agent(kHost, {{"version"}, seconds(30)});
-  EXPECT_EQ(result.status, core::TransportStatus::unreachable);
+  EXPECT_EQ(result.status, core::TransportStatus::agent_missing);
   EXPECT_NE(result.detail.find("/nonexistent/drover-agent"), std::string::npos) << result.detail;
 }
 

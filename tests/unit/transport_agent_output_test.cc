@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "transport/local/agent_output.h"
+#include "transport/agent_output.h"
 
 namespace drover::transport {
 namespace {

@@ -105,12 +105,12 @@ TEST(TransportLocal, ExitOneWithAReportIsOkBecauseTheReportSaysWhichBotsRolledBa
   EXPECT_EQ(result.stderr_tail, "bot539: rolled back");
 }
 
-TEST(TransportLocal, AnAgentThatCannotBeStartedIsUnreachable) {
+TEST(TransportLocal, AnAgentThatCannotBeStartedIsMissing) {
   RecordingRunner runner;
   runner.cannot_start = true;
   LocalTransport transport("/nowhere/drover-agent", runner);
   auto result = transport.run_agent(kHost, {{"version"}, seconds(5)});
-  EXPECT_EQ(result.status, core::TransportStatus::unreachable);
+  EXPECT_EQ(result.status, core::TransportStatus::agent_missing);
   EXPECT_EQ(result.exit_code, -1);
   EXPECT_TRUE(result.report.is_null());
   EXPECT_NE(result.detail.find("/nowhere/drover-agent"), std::string::npos) << result.detail;
@@ -210,6 +210,7 @@ TEST(TransportLocal, TheDefaultAgentLivesNextToDrover) {
 TEST(TransportStatusNames, AreTheJournalsSpelling) {
   EXPECT_EQ(core::to_string(core::TransportStatus::ok), "ok");
   EXPECT_EQ(core::to_string(core::TransportStatus::unreachable), "unreachable");
+  EXPECT_EQ(core::to_string(core::TransportStatus::agent_missing), "agent_missing");
   EXPECT_EQ(core::to_string(core::TransportStatus::timed_out), "timed_out");
   EXPECT_EQ(core::to_string(core::TransportStatus::agent_failed), "agent_failed");
   EXPECT_EQ(core::to_string(core::TransportStatus::bad_output), "bad_output");

@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <stdexcept>
 #include <utility>
 
-#include "transport/local/agent_output.h"
+#include "transport/agent_output.h"
+#include "util/sha256.h"
 
 namespace drover::transport {
 
@@ -30,10 +32,10 @@ core::AgentResult LocalTransport::run_agent(const core::Host& host, const core::
   try {
     process = runner_.run(argv, options);
   } catch (const std::exception& e) {
-    // The runner throws only when the program cannot be started at all: locally that is what
-    // "the host cannot be reached" means, and nothing has touched a bot.
+    // The runner throws only when the program cannot be started at all: the host (this
+    // machine) is there, its agent is not, and nothing has touched a bot.
     core::AgentResult result;
-    result.status = core::TransportStatus::unreachable;
+    result.status = core::TransportStatus::agent_missing;
     result.detail = fmt::format(
         "cannot start the agent {} for {}: {} (set fleet.agent_path in "
         "drover.toml to the drover-agent binary)",
@@ -41,6 +43,43 @@ core::AgentResult LocalTransport::run_agent(const core::Host& host, const core::
     return result;
   }
   return interpret_agent_process(process, call.timeout);
+}
+
+core::AgentResult LocalTransport::install_agent(const core::Host& host,
+                                                const core::AgentBinary& binary) {
+  namespace fs = std::filesystem;
+  core::AgentResult failed;
+  failed.status = core::TransportStatus::agent_failed;
+  std::error_code error;
+  const fs::path target(agent_path_);
+  if (!fs::equivalent(binary.local_path, target, error)) {
+    // Beside the target and renamed over it: the agent path always holds a whole binary.
+    const fs::path staged = target.string() + ".drover-new";
+    fs::create_directories(target.parent_path(), error);
+    fs::copy_file(binary.local_path, staged, fs::copy_options::overwrite_existing, error);
+    if (!error) {
+      fs::permissions(staged, fs::perms(0755), error);
+    }
+    if (!error && sha256_file_hex(staged.string()) != binary.sha256) {
+      failed.detail = fmt::format(
+          "the agent copied to {} for {} is not the build drover carries "
+          "(sha256 differs); nothing was replaced",
+          staged.string(), host.name);
+      fs::remove(staged, error);
+      return failed;
+    }
+    if (!error) {
+      fs::rename(staged, target, error);
+    }
+    if (error) {
+      failed.detail = fmt::format(
+          "cannot install the agent at {} for {}: {} (check the "
+          "directory exists and is writable)",
+          agent_path_, host.name, error.message());
+      return failed;
+    }
+  }
+  return run_agent(host, {{"version"}, std::chrono::seconds(30)});
 }
 
 }  // namespace drover::transport

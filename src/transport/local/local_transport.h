@@ -7,8 +7,9 @@
 // drover labels results by the Host it asked (see core/transport.h). What distinguishes one
 // logical host from another is only which bots the arguments name.
 //
-// Failures: an agent that cannot be started (missing, not executable) is `unreachable`, the
-// local equivalent of a host that cannot be reached; everything else is interpret_agent_process.
+// Failures: an agent that cannot be started (missing, not executable) is `agent_missing`;
+// everything else is interpret_agent_process. install_agent copies the binary to agent_path
+// (a no-op when it is that file already, as with the default agent beside drover).
 // Thread safety: run_agent keeps no state between calls; it is as thread-safe as the
 // ProcessRunner (PosixProcessRunner is).
 #include <string>
@@ -25,6 +26,7 @@ class LocalTransport final : public core::Transport {
   LocalTransport(std::string agent_path, ProcessRunner& runner);
 
   core::AgentResult run_agent(const core::Host& host, const core::AgentCall& call) override;
+  core::AgentResult install_agent(const core::Host& host, const core::AgentBinary& binary) override;
 
   const std::string& agent_path() const { return agent_path_; }
 

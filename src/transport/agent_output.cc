@@ -1,4 +1,4 @@
-#include "transport/local/agent_output.h"
+#include "transport/agent_output.h"
 
 #include <fmt/format.h>
 
