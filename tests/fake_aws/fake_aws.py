@@ -1379,6 +1379,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
 def apply_config(st, cfg):
     if not isinstance(cfg, dict):
         raise ValueError("config must be a JSON object")
+    unknown = set(cfg) - {"throttle_every", "clock_skew_seconds", "delivery_timeout_seconds",
+                          "invocation_visibility_delay_ms", "credential_ttl_seconds",
+                          "cancel_grace_seconds", "ping_status", "instance_state",
+                          "add_instances", "expire_temporary_credentials"}
+    if unknown:
+        raise ValueError(f"unknown config keys: {sorted(unknown)}")
+    for iid in list((cfg.get("ping_status") or {})) + list((cfg.get("instance_state") or {})):
+        if iid not in st.instances:
+            raise ValueError(f"no instance {iid} in the fleet")
     with st.lock:
         for key in ("throttle_every", "clock_skew_seconds", "delivery_timeout_seconds",
                     "invocation_visibility_delay_ms", "credential_ttl_seconds",
@@ -1403,12 +1412,6 @@ def apply_config(st, cfg):
                 if cred.token is not None:
                     cred.expiration = time.time() - 1
             st.imds_credential = st.container_credential = None
-        unknown = set(cfg) - {"throttle_every", "clock_skew_seconds", "delivery_timeout_seconds",
-                              "invocation_visibility_delay_ms", "credential_ttl_seconds",
-                              "cancel_grace_seconds", "ping_status", "instance_state",
-                              "add_instances", "expire_temporary_credentials"}
-        if unknown:
-            raise ValueError(f"unknown config keys: {sorted(unknown)}")
 
 
 class Server(http.server.ThreadingHTTPServer):
