@@ -182,12 +182,13 @@ TEST(ConfigFile, TheFleetSectionIsChecked) {
                        "fleet.agent_path: 'bin/drover-agent' is not an absolute path"));
 }
 
-TEST(ConfigFile, SshAndSsmAreNotImplementedYetAndSaySo) {
+TEST(ConfigFile, SshIsNotImplementedYetAndSaysSo) {
   EXPECT_EQ(refusal(kFleet + "transport = \"ssh\"\n" + kOneHost),
             "drover.toml:4: fleet.transport: ssh is not implemented yet (issue 5: SSH transport) "
             "(use transport = \"local\" until it lands)");
+  // ssm is accepted; its hosts need instance ids (config_aws_test.cc).
   EXPECT_TRUE(contains(refusal(kFleet + "transport = \"ssm\"\n" + kOneHost),
-                       "ssm is not implemented yet (issue 4: AWS SSM transport)"));
+                       "hosts[0].address: 'host-1' is not an EC2 instance id"));
   EXPECT_TRUE(contains(refusal(kFleet + "transport = \"carrier-pigeon\"\n" + kOneHost),
                        "fleet.transport: 'carrier-pigeon' is not a transport"));
 }
