@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/cli_world.h"
+#include "cli/fleet_services.h"
 
 namespace drover::cli {
 
@@ -18,6 +19,7 @@ struct DeployRequest {
   bool dry_run = false;
   std::optional<std::string> resume;
   std::optional<int> straggler_wait_seconds;
+  AwsFlags aws;
 };
 
 /// Returns the process exit code (core::ExitCode). Throws core::InputError, LockHeld and
@@ -29,6 +31,7 @@ struct VerifyRequest {
   std::optional<std::string> config;
   OutputMode output = OutputMode::plain;
   std::optional<int> straggler_wait_seconds;
+  AwsFlags aws;
 };
 
 int run_verify(const VerifyRequest& request, CliWorld& world);

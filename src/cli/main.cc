@@ -7,7 +7,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "cli/aws_connect.h"
 #include "cli/drover_cli.h"
+#include "cli/fleet_services.h"
 #include "transport/local/local_agent_path.h"
 #include "transport/local/local_transport.h"
 #include "util/subprocess.h"
@@ -52,19 +54,22 @@ int main(int argc, char** argv) {
   drover::SteadyClock clock;
   drover::SystemRandom random;
   drover::PosixProcessRunner runner;
+  auto aws = drover::cli::real_aws_connect(drover::cli::process_env, clock, random, runner);
   drover::cli::CliWorld world{
       terminal,
       clock,
       random,
       drover::cli::process_env,
       interrupt_requested,
-      [&runner](
+      [&runner, &aws, &clock](
           const drover::cli::DroverConfig& config) -> std::unique_ptr<drover::core::Transport> {
         switch (config.transport) {
           case drover::cli::TransportKind::local:
             break;
-          case drover::cli::TransportKind::ssh:
           case drover::cli::TransportKind::ssm:
+            return drover::cli::make_ssm_transport(config, aws(config.aws), clock,
+                                                   interrupt_requested);
+          case drover::cli::TransportKind::ssh:
             throw std::logic_error("transport " + std::string(to_string(config.transport)) +
                                    " is not built into this drover");
         }
@@ -73,6 +78,7 @@ int main(int argc, char** argv) {
         return std::make_unique<drover::transport::LocalTransport>(agent, runner);
       },
       now_utc,
-      command_line(argc, argv)};
+      command_line(argc, argv),
+      aws};
   return drover::cli::run_drover_cli(argc, argv, world);
 }
