@@ -62,7 +62,8 @@ class InstallScript : public ::testing::Test {
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
     dir_ = pattern;
     // A stand-in agent: `version` prints a one-line JSON report.
-    source_ = dir_ / "published agent";
+    // URLs carry no raw spaces; the target path below does, and must survive the shell.
+    source_ = dir_ / "published-agent";
     std::ofstream(source_) << "#!/bin/sh\necho '{\"command\":\"version\",\"new\":true}'\n";
     target_ = dir_ / "bin dir" / "drover-agent";
     fs::create_directories(target_.parent_path());
