@@ -7,11 +7,11 @@
 #include "aws/curl_http_client.h"
 #include "aws/json_protocol_client.h"
 #include "aws/query_protocol_client.h"
+#include "aws/region.h"
 
 namespace drover::cli {
 namespace {
 
-constexpr const char* kDefaultRegion = "eu-west-1";
 constexpr const char* kEc2ApiVersion = "2016-11-15";
 
 std::optional<std::string> non_empty(const std::optional<std::string>& value) {
@@ -33,7 +33,11 @@ class Connector {
       : env_(std::move(env)), clock_(clock), random_(random), runner_(runner) {}
 
   AwsApis connect(const AwsSettings& settings) {
-    const auto region = resolve_region(settings, env_, std::nullopt);
+    const auto region = aws::resolve_region({.explicit_region = settings.region_flag,
+                                             .profile = settings.profile,
+                                             .fleet_region = settings.region,
+                                             .env = env_})
+                            .name;
     const auto key =
         region + "\n" + settings.profile.value_or("") + "\n" + settings.endpoint_url.value_or("");
     std::lock_guard lock(mutex_);
@@ -85,16 +89,6 @@ class Connector {
 };
 
 }  // namespace
-
-std::string resolve_region(const AwsSettings& settings, const EnvLookup& env,
-                           const std::optional<std::string>& profile_region) {
-  for (const auto& candidate : {non_empty(settings.region_flag), non_empty(env("AWS_REGION")),
-                                non_empty(env("AWS_DEFAULT_REGION")), non_empty(profile_region),
-                                non_empty(settings.region)}) {
-    if (candidate) return *candidate;
-  }
-  return kDefaultRegion;
-}
 
 AwsConnect real_aws_connect(EnvLookup env, Clock& clock, Random& random, ProcessRunner& runner) {
   auto connector = std::make_shared<Connector>(std::move(env), clock, random, runner);

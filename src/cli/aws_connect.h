@@ -1,7 +1,7 @@
 #pragma once
 // The real AwsConnect: libcurl (CurlHttpClient), the AWS CLI's credential chain, the region
-// (--region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region, [fleet] region,
-// eu-west-1) and the endpoint ([aws] endpoint_url, else AWS_ENDPOINT_URL_<SERVICE>,
+// (aws/region.h: --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region, [fleet]
+// region, eu-west-1) and the endpoint ([aws] endpoint_url, else AWS_ENDPOINT_URL_<SERVICE>,
 // AWS_ENDPOINT_URL, else the public endpoint). One session per distinct setting, kept for the
 // process: discovery, the lock and the transport share credentials and connections.
 #include <memory>
@@ -13,11 +13,6 @@
 #include "util/subprocess.h"
 
 namespace drover::cli {
-
-/// The region drover talks to for `settings` (see above). `profile_region` is the region the
-/// credentials profile names, when any.
-std::string resolve_region(const AwsSettings& settings, const EnvLookup& env,
-                           const std::optional<std::string>& profile_region);
 
 /// An AwsConnect over the real network. The references must outlive every AwsApis it returns.
 AwsConnect real_aws_connect(EnvLookup env, Clock& clock, Random& random, ProcessRunner& runner);
