@@ -3,6 +3,8 @@
 // does (environment, profile files, credential_process, assume-role, container, IMDSv2) lives
 // in credential_chain.h; everything that signs requests only sees a CredentialsProvider.
 #include <chrono>
+#include <cstdlib>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -26,5 +28,20 @@ class CredentialsProvider {
   /// has any) with a message that names what was tried and how to fix it.
   virtual Credentials get() = 0;
 };
+
+/// Reads one environment variable; nullopt when it is unset. Tests pass a map's lookup, so
+/// nothing in src/aws reads the process environment behind the caller's back.
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+/// The process environment (getenv), for production callers.
+inline std::optional<std::string> process_env(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  return value ? std::optional<std::string>(value) : std::nullopt;
+}
+
+/// Wall-clock time: credential expiry is a calendar time (drover::Clock is steady time), and
+/// tests move it forward to exercise refresh. The same alias as json_protocol_client.h's, so
+/// one fake serves signing and expiry. Must be safe to call from several threads.
+using WallClock = std::function<std::chrono::system_clock::time_point()>;
 
 }  // namespace drover::aws

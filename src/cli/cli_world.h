@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 
+#include "cli/aws_apis.h"
 #include "cli/config_file.h"
 #include "cli/rollout_view.h"
 #include "cli/state_dir.h"
@@ -26,6 +27,8 @@ struct CliWorld {
   /// The wall clock as RFC 3339 UTC, for plans and journals (core reads no clock).
   std::function<std::string()> now_utc;
   std::string command_line;  // for the lock and the journal: "drover deploy all routine -y"
+  /// AWS for the ssm transport, fleet discovery, the Parameter Store lock and inventory.
+  AwsConnect aws;
 };
 
 }  // namespace drover::cli

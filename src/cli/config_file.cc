@@ -17,6 +17,8 @@
 #include "core/image_reference.h"
 #include "core/input_error.h"
 #include "core/printable_text.h"
+#include "transport/ssm/instance_id.h"
+#include "transport/ssm/ssm_transport.h"
 
 namespace drover::cli {
 namespace {
@@ -25,7 +27,8 @@ constexpr std::int64_t kMaxDiskFloorMb = std::int64_t{1} << 30;  // the agent's 
 
 const Expected kFleetTable{"a [fleet] table", "[fleet]  then  name = \"tradebot\""};
 const Expected kFleetName{"the fleet's name in quotes", "name = \"tradebot\""};
-const Expected kTransport{"\"local\" or \"ssh\"", "transport = \"ssh\""};
+const Expected kTransport{"\"local\", \"ssh\" or \"ssm\"", "transport = \"ssh\""};
+const Expected kAws{"an [aws] table", "[aws]  then  profile = \"prod\""};
 const Expected kImage{"the image repository in quotes", "image = \"127.0.0.1:5000/tradebot\""};
 const Expected kDefaultTag{"a tag in quotes", "default_tag = \"latest\""};
 const Expected kAgentPath{"an absolute path in quotes",
@@ -65,11 +68,10 @@ TransportKind read_transport(const ConfigTable& fleet) {
     return TransportKind::ssh;
   }
   if (text == "ssm") {
-    fleet.fail("transport", "ssm is not implemented yet (issue 4: AWS SSM transport)",
-               "use transport = \"local\" until it lands");
+    return TransportKind::ssm;
   }
   fleet.fail("transport", fmt::format("'{}' is not a transport", core::printable(text)),
-             "use transport = \"local\" or transport = \"ssh\" (ssm is coming)");
+             "use transport = \"local\", \"ssh\" or \"ssm\"");
 }
 
 std::string read_repository(const ConfigTable& fleet) {
@@ -139,17 +141,68 @@ std::int64_t read_disk_floor(const ConfigTable& fleet) {
   return mb;
 }
 
-DroverConfig read_config(const ConfigTable& root) {
-  root.allow_only({"fleet", "speeds", "container", "hosts", "ssh"});
+// The ssm transport reaches a host by its instance id: a static host must carry one.
+void check_instance_ids(const ConfigTable& root, const std::vector<core::Host>& hosts) {
+  for (std::size_t i = 0; i < hosts.size(); ++i) {
+    const auto id = transport::instance_id_of(hosts[i]);
+    if (transport::is_instance_id(id)) continue;
+    const auto* entry = root.toml_table().get("hosts")->as_array()->get(i)->as_table();
+    ConfigTable table(*entry, root.file(), fmt::format("hosts[{}]", i));
+    table.fail("address", fmt::format("'{}' is not an EC2 instance id", core::printable(id)),
+               "with transport = \"ssm\" give each host its instance id: address = "
+               "\"i-0123456789abcdef0\"");
+  }
+}
+
+std::vector<core::Host> read_fleet_hosts(const ConfigTable& root, const std::string& fleet_name,
+                                         const AwsSettings& aws, TransportKind transport,
+                                         const ConfigOverrides& overrides) {
+  std::vector<core::Host> hosts;
+  // With discovery the [[hosts]] list is optional; without it read_hosts says it is missing.
+  if (aws.discover == Discovery::none || root.find("hosts")) hosts = read_hosts(root);
+  if (transport == TransportKind::ssm) check_instance_ids(root, hosts);
+  if (aws.discover == Discovery::ssm) {
+    if (!overrides.discover) {
+      throw core::InputError(root.file() + ": fleet.discover", "this command cannot discover hosts",
+                             "list the hosts as [[hosts]] instead");
+    }
+    auto found = overrides.discover(aws, fleet_name);
+    hosts.insert(hosts.end(), std::make_move_iterator(found.begin()),
+                 std::make_move_iterator(found.end()));
+    if (hosts.empty()) {
+      throw core::InputError(
+          root.file() + ": aws.tag",
+          fmt::format("no running instance carries the tag {}={}", core::printable(aws.tag.key),
+                      core::printable(aws.tag.value)),
+          "tag the fleet's instances with it, or set [aws] tag to the tag they carry");
+    }
+  }
+  return hosts;
+}
+
+DroverConfig read_config(const ConfigTable& root, const ConfigOverrides& overrides) {
+  root.allow_only({"fleet", "speeds", "container", "hosts", "ssh", "aws"});
   auto fleet = root.table("fleet", kFleetTable);
   if (!fleet) {
     root.fail("fleet", "is missing: [fleet] with name and image is required",
               "start the file with [fleet], name = \"tradebot\" and image = \"repo/name\"");
   }
-  fleet->allow_only(
-      {"name", "transport", "image", "default_tag", "agent_path", "login_probe", "disk_floor_mb"});
+  fleet->allow_only({"name", "transport", "image", "default_tag", "agent_path", "login_probe",
+                     "disk_floor_mb", "region", "discover"});
   auto name = read_fleet_name(*fleet);
-  auto transport = read_transport(*fleet);
+  auto aws = read_aws_settings(*fleet, root.table("aws", kAws), name);
+  if (overrides.region) aws.region_flag = overrides.region;
+  if (overrides.profile) aws.profile = overrides.profile;
+  // Discovered hosts are reached by instance id: discovery implies the ssm transport.
+  auto transport = aws.discover == Discovery::ssm && !fleet->find("transport")
+                       ? TransportKind::ssm
+                       : read_transport(*fleet);
+  if (aws.discover == Discovery::ssm && transport != TransportKind::ssm) {
+    fleet->fail("discover",
+                "discover = \"ssm\" finds EC2 instances, which only the ssm transport "
+                "reaches",
+                "set transport = \"ssm\" or remove discover");
+  }
   auto repository = read_repository(*fleet);
   auto default_tag = read_default_tag(*fleet, repository);
   auto agent_path = read_agent_path(*fleet);
@@ -158,7 +211,7 @@ DroverConfig read_config(const ConfigTable& root) {
   auto speeds = read_speed_table(root.table("speeds", kSpeeds));
   auto container = read_container_template(root.table("container", kContainer));
   auto ssh = read_ssh_settings(root.table("ssh", kSsh), transport == TransportKind::ssh);
-  auto hosts = read_hosts(root);
+  auto hosts = read_fleet_hosts(root, name, aws, transport, overrides);
   if (transport == TransportKind::ssh) {
     check_ssh_addresses(root, hosts);
   }
@@ -175,6 +228,7 @@ DroverConfig read_config(const ConfigTable& root) {
         .speeds = speeds,
         .container_template = std::move(container),
         .ssh = std::move(ssh),
+        .aws = std::move(aws),
     };
   } catch (const core::InputError& e) {
     // read_hosts has already applied every rule the fleet checks, each at its own line; this
@@ -197,7 +251,8 @@ std::string_view to_string(TransportKind kind) {
   return "local";
 }
 
-DroverConfig parse_config(std::string_view text, const std::string& source) {
+DroverConfig parse_config(std::string_view text, const std::string& source,
+                          const ConfigOverrides& overrides) {
   toml::table document;
   try {
     document = toml::parse(text, source);
@@ -207,10 +262,10 @@ DroverConfig parse_config(std::string_view text, const std::string& source) {
                  "fix the syntax on that line (strings in double quotes, lists in [ ], one "
                  "key = value per line; see https://toml.io)");
   }
-  return read_config(ConfigTable(document, source, ""));
+  return read_config(ConfigTable(document, source, ""), overrides);
 }
 
-DroverConfig load_config_file(const std::string& path) {
+DroverConfig load_config_file(const std::string& path, const ConfigOverrides& overrides) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw core::InputError(core::printable(path),
@@ -222,11 +277,12 @@ DroverConfig load_config_file(const std::string& path) {
   if (in.bad()) {
     throw core::InputError(core::printable(path), "cannot be read", "check the file");
   }
-  return parse_config(text.str(), path);
+  return parse_config(text.str(), path, overrides);
 }
 
-DroverConfig load_config(const std::optional<std::string>& config_flag) {
-  return load_config_file(locate_config(config_flag).path);
+DroverConfig load_config(const std::optional<std::string>& config_flag,
+                         const ConfigOverrides& overrides) {
+  return load_config_file(locate_config(config_flag).path, overrides);
 }
 
 }  // namespace drover::cli

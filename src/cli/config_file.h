@@ -4,7 +4,8 @@
 //
 //   [fleet]
 //   name = "tradebot"                      # required: letters, digits, '.', '_', '-'
-//   transport = "local"                    # local (default) | ssh; ssm: not implemented yet
+//   transport = "local"                    # local (default) | ssh | ssm
+//   region = "eu-west-1"                   # ssm: see config_aws.h (also discover, [aws])
 //   image = "127.0.0.1:5000/tradebot"      # required: the repository (no tag, no digest) used
 //                                          # when the operator gives only a tag
 //   default_tag = "latest"                 # the tag when the operator gives only a repository
@@ -18,9 +19,11 @@
 //   [ssh]                                  # optional, transport = "ssh" only: see config_ssh.h
 //
 //   [[hosts]]                              # one per host, in rollout order; at least one
+//                                          # (optional with discover = "ssm": found by tag)
 //   name = "host-1"                        # required, unique
 //   address = "10.0.0.5"                   # optional: how ssh/ssm reach it (default: name);
 //                                          # ssh: host, user@host, host:port, [v6addr]:port
+//                                          # for ssm the EC2 instance id "i-0123456789abcdef0"
 //   bots = [539, 540, 541]                 # required, non-empty; an id on one host only
 //   group = "production"                   # production (default) | staging
 //
@@ -28,18 +31,20 @@
 // is close), never silently ignored. Errors are core::InputError whose `where` names the file,
 // the line and the key: "drover.toml:12: hosts[3].bots".
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "cli/config_aws.h"
 #include "core/fleet.h"
 #include "core/speed_settings.h"
 #include "transport/ssh/ssh_settings.h"
 
 namespace drover::cli {
 
-/// How drover reaches the hosts. The config refuses ssm (issue 4) until its transport lands.
+/// How drover reaches the hosts.
 enum class TransportKind { local, ssh, ssm };
 
 /// "local", "ssh", "ssm".
@@ -60,15 +65,32 @@ struct DroverConfig {
   core::SpeedTable speeds;
   std::optional<nlohmann::json> container_template;
   transport::SshSettings ssh;  // transport = "ssh" only; the defaults otherwise
+  AwsSettings aws;
+};
+
+/// Finds the hosts of a fleet whose drover.toml says discover = "ssm" (EC2 instances by tag).
+/// The real side is cli/fleet_discovery.h over AWS; tests pass their own. Throws
+/// core::InputError for bad tags, aws::AwsError when AWS refuses.
+using HostDiscovery =
+    std::function<std::vector<core::Host>(const AwsSettings& aws, const std::string& fleet_name)>;
+
+/// What the command line adds to the file: --region, --profile, and how to discover hosts.
+struct ConfigOverrides {
+  std::optional<std::string> region;
+  std::optional<std::string> profile;
+  HostDiscovery discover;  // empty: a config with discover = "ssm" is refused
 };
 
 /// Parses the text of a drover.toml; `source` names it in errors ("drover.toml").
-DroverConfig parse_config(std::string_view text, const std::string& source);
+/// With discover = "ssm", `overrides.discover` finds the hosts (added after any [[hosts]]).
+DroverConfig parse_config(std::string_view text, const std::string& source,
+                          const ConfigOverrides& overrides = {});
 
 /// Reads and parses one file. Throws core::InputError when it cannot be read or is wrong.
-DroverConfig load_config_file(const std::string& path);
+DroverConfig load_config_file(const std::string& path, const ConfigOverrides& overrides = {});
 
 /// locate_config(config_flag), then load_config_file.
-DroverConfig load_config(const std::optional<std::string>& config_flag);
+DroverConfig load_config(const std::optional<std::string>& config_flag,
+                         const ConfigOverrides& overrides = {});
 
 }  // namespace drover::cli

@@ -152,9 +152,10 @@ int execute(const core::DeployPlan& plan, const std::set<core::HostName>& done,
   return core::to_int(code);
 }
 
-DeployLock take_lock(const StateDir& state, const core::DeployPlan& plan, CliWorld& world) {
-  return DeployLock::acquire(state.lock_file(), plan.fleet, plan.deploy_id, world.command_line,
-                             LockEnvironment::real());
+// The file lock for local/ssh, the Parameter Store lock for ssm (fleet_lock.h).
+std::unique_ptr<HeldFleetLock> take_lock(const DroverConfig& config, const core::DeployPlan& plan,
+                                         CliWorld& world) {
+  return make_fleet_lock(config, world)->acquire(plan.deploy_id, world.command_line);
 }
 
 int resume(const DeployRequest& request, const DroverConfig& config, CliWorld& world) {
@@ -177,7 +178,7 @@ int resume(const DeployRequest& request, const DroverConfig& config, CliWorld& w
   if (request.dry_run || !confirmed(plan, request, world)) {
     return core::to_int(request.dry_run ? ExitCode::success : ExitCode::refused);
   }
-  auto lock = take_lock(state, plan, world);
+  auto lock = take_lock(config, plan, world);
   auto journal = DeployJournal::reopen(state, plan.deploy_id);
   return execute(plan, stored.replay.succeeded_hosts, journal, config, request, *view, world);
 }
@@ -185,7 +186,7 @@ int resume(const DeployRequest& request, const DroverConfig& config, CliWorld& w
 }  // namespace
 
 int run_deploy(const DeployRequest& request, CliWorld& world) {
-  auto config = load_config(request.config);
+  auto config = load_fleet_config(request.config, request.aws, world);
   if (request.resume) return resume(request, config, world);
 
   auto words = parse_deploy_words(request.words);
@@ -201,14 +202,14 @@ int run_deploy(const DeployRequest& request, CliWorld& world) {
   if (!confirmed(plan, request, world)) return core::to_int(ExitCode::refused);
 
   auto state = StateDir::open_for(world.env, config.fleet.name());
-  auto lock = take_lock(state, plan, world);
+  auto lock = take_lock(config, plan, world);
   auto journal =
       DeployJournal::create(state, plan, {current_operator().holder(), world.command_line});
   return execute(plan, {}, journal, config, request, *view, world);
 }
 
 int run_verify(const VerifyRequest& request, CliWorld& world) {
-  auto config = load_config(request.config);
+  auto config = load_fleet_config(request.config, request.aws, world);
   auto words = parse_deploy_words(request.words);
   if (words.speed) {
     throw core::InputError("verify arguments", "verify takes no speed",

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/cli_world.h"
+#include "cli/fleet_services.h"
 
 namespace drover::cli {
 
@@ -19,6 +20,7 @@ struct DeployRequest {
   std::optional<std::string> resume;
   std::optional<int> straggler_wait_seconds;
   bool allow_drift = false;  // deploy even where the preflight finds another agent build or none
+  AwsFlags aws;
 };
 
 /// Returns the process exit code (core::ExitCode). Before the plan is shown, the drift
@@ -32,6 +34,7 @@ struct VerifyRequest {
   std::optional<std::string> config;
   OutputMode output = OutputMode::plain;
   std::optional<int> straggler_wait_seconds;
+  AwsFlags aws;
 };
 
 int run_verify(const VerifyRequest& request, CliWorld& world);

@@ -25,7 +25,7 @@ namespace {
 
 constexpr int kLockVersion = 1;
 
-std::string lock_text(const LockHolder& h) {
+std::string lock_json(const LockHolder& h) {
   const json j = {{"v", kLockVersion},          {"holder", h.holder},       {"pid", h.pid},
                   {"started_at", h.started_at}, {"deploy_id", h.deploy_id}, {"command", h.command}};
   return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
@@ -37,7 +37,7 @@ LockHolder unreadable(std::string why) {
   return h;
 }
 
-LockHolder parse_lock(const std::string& text) {
+LockHolder parse_lock_json(const std::string& text) {
   if (text.empty()) return unreadable("the lock file is empty");
   const auto j = json::parse(text, nullptr, false);
   if (!j.is_object()) return unreadable("the lock file is not JSON");
@@ -138,6 +138,14 @@ bool process_exists(pid_t pid) {
 
 }  // namespace
 
+std::string lock_text(const LockHolder& holder) {
+  return lock_json(holder);
+}
+
+LockHolder parse_lock_text(const std::string& text) {
+  return parse_lock_json(text);
+}
+
 LockEnvironment LockEnvironment::real() {
   return {current_operator(), ::getpid(), utc_now, process_exists};
 }
@@ -160,7 +168,7 @@ LockHeld::LockHeld(std::string fleet, LockHolder holder, LockState state, bool b
 std::optional<LockHolder> read_lock(const fs::path& lock_file) {
   const auto text = read_text_file(lock_file);
   if (!text) return std::nullopt;
-  return parse_lock(*text);
+  return parse_lock_json(*text);
 }
 
 DeployLock DeployLock::acquire(const fs::path& lock_file, std::string fleet, std::string deploy_id,
@@ -183,7 +191,7 @@ DeployLock DeployLock::acquire(const fs::path& lock_file, std::string fleet, std
     }
     const UniqueFd owner(fd);
     try {
-      write_and_sync(fd, lock_text(mine), lock_file);
+      write_and_sync(fd, lock_json(mine), lock_file);
       sync_directory(lock_file.parent_path());
     } catch (...) {
       // A half-written lock would block the next operator with an unreadable file.

@@ -104,6 +104,12 @@ class DeployLock {
   bool held_ = false;
 };
 
+/// The lock's JSON line for `holder` (the file's content; the Parameter Store lock's value).
+std::string lock_text(const LockHolder& holder);
+
+/// Reads a lock's JSON text; `unreadable` says why when it is not a lock drover wrote.
+LockHolder parse_lock_text(const std::string& text);
+
 /// The lock's content, or nullopt when there is no lock.
 std::optional<LockHolder> read_lock(const std::filesystem::path& lock_file);
 

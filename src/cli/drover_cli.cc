@@ -2,13 +2,17 @@
 
 #include <CLI/CLI.hpp>
 
+#include "aws/aws_error.h"
 #include "cli/deploy_command.h"
 #include "cli/deploy_journal.h"
 #include "cli/deploy_lock.h"
 #include "cli/fleet_check_commands.h"
+#include "cli/fleet_services.h"
 #include "cli/history_text.h"
+#include "cli/inventory_command.h"
 #include "core/exit_code.h"
 #include "core/input_error.h"
+#include "core/printable_text.h"
 
 namespace drover::cli {
 namespace {
@@ -29,6 +33,13 @@ struct Options {
   bool allow_drift = false;
   bool fix = false;
   bool install_agent = false;
+  std::string region;
+  std::string profile;
+
+  AwsFlags aws() const {
+    return {region.empty() ? std::nullopt : std::optional(region),
+            profile.empty() ? std::nullopt : std::optional(profile)};
+  }
 };
 
 constexpr const char* kExitCodes =
@@ -52,7 +63,7 @@ OutputMode output_mode(const Options& o, CliWorld& world) {
 }
 
 int history(const Options& o, CliWorld& world) {
-  auto config = load_config(optional_text(o.config));
+  auto config = load_fleet_config(optional_text(o.config), o.aws(), world);
   auto listing = list_deploys(StateDir::open_for(world.env, config.fleet.name()));
   for (const auto& warning : listing.warnings)
     world.terminal.error("drover: warning: " + warning + "\n");
@@ -65,7 +76,7 @@ int history(const Options& o, CliWorld& world) {
 }
 
 int show(const Options& o, CliWorld& world) {
-  auto config = load_config(optional_text(o.config));
+  auto config = load_fleet_config(optional_text(o.config), o.aws(), world);
   auto deploy = load_deploy(StateDir::open_for(world.env, config.fleet.name()), o.deploy_id);
   for (const auto& warning : deploy.warnings)
     world.terminal.error("drover: warning: " + warning + "\n");
@@ -74,10 +85,8 @@ int show(const Options& o, CliWorld& world) {
 }
 
 int unlock(const Options& o, CliWorld& world) {
-  auto config = load_config(optional_text(o.config));
-  auto state = StateDir::open_for(world.env, config.fleet.name());
-  auto previous =
-      break_lock(state.lock_file(), config.fleet.name(), o.force, LockEnvironment::real());
+  auto config = load_fleet_config(optional_text(o.config), o.aws(), world);
+  auto previous = make_fleet_lock(config, world)->break_lock(o.force);
   if (!previous) {
     world.terminal.print("fleet " + config.fleet.name() + " was not locked\n");
   } else {
@@ -94,6 +103,42 @@ void error_line(CliWorld& world, const std::string& where, const std::string& wh
                        (fix.empty() ? "" : " (" + fix + ")") + "\n");
 }
 
+bool is_credential_problem(const std::string& code) {
+  for (const char* known :
+       {"UnrecognizedClientException", "InvalidSignatureException", "SignatureDoesNotMatch",
+        "AuthFailure", "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException",
+        "NoCredentials", "PartialCredentials", "IncompleteSignature", "MissingAuthenticationToken",
+        "InvalidAccessKeyId"}) {
+    if (code == known) return true;
+  }
+  return false;
+}
+
+// An AWS refusal as the operator's one line, and the exit code: a credential, permission or
+// endpoint problem is configuration (2, nothing was touched); anything else is 1.
+int aws_error(CliWorld& world, const aws::AwsError& e) {
+  const auto& code = e.code();
+  std::string fix;
+  int exit_code = core::to_int(ExitCode::usage_error);
+  if (is_credential_problem(code)) {
+    fix =
+        "AWS refused drover's credentials: check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
+        "AWS_PROFILE or --profile, and that the key is active and its secret is right";
+  } else if (code.starts_with("AccessDenied") || code == "UnauthorizedOperation") {
+    fix =
+        "the credentials lack a permission: allow ssm:SendCommand, ssm:GetCommandInvocation, "
+        "ssm:CancelCommand, ssm:DescribeInstanceInformation, ssm:*Parameter and "
+        "ec2:DescribeInstances for them";
+  } else if (code == "EndpointUnreachable") {
+    fix = "check the network, --region, and [aws] endpoint_url or AWS_ENDPOINT_URL";
+  } else {
+    exit_code = 1;
+    fix = "nothing was deployed after this error; run the command again once AWS answers";
+  }
+  error_line(world, "AWS", core::printable(code + ": " + e.message()), fix);
+  return exit_code;
+}
+
 }  // namespace
 
 int run_drover_cli(int argc, char** argv, CliWorld& world) {
@@ -104,6 +149,8 @@ int run_drover_cli(int argc, char** argv, CliWorld& world) {
   auto add_config = [&](CLI::App* cmd) {
     cmd->add_option("--config", o.config,
                     "drover.toml to use (else $DROVER_CONFIG, ./drover.toml)");
+    cmd->add_option("--region", o.region, "AWS region (ssm transport, discovery)");
+    cmd->add_option("--profile", o.profile, "AWS credentials profile (ssm transport, discovery)");
   };
   auto* deploy = app.add_subcommand("deploy", "plan, confirm, roll out, verify");
   deploy->add_option("words", o.words,
@@ -146,28 +193,37 @@ int run_drover_cli(int argc, char** argv, CliWorld& world) {
   auto* unlock_cmd = app.add_subcommand("unlock", "break a stale deploy lock (say whose it was)");
   unlock_cmd->add_flag("--force", o.force, "break even a lock whose holder looks alive");
   add_config(unlock_cmd);
+  auto* inventory_cmd =
+      app.add_subcommand("inventory", "list the fleet: hosts, instances, bots, SSM state");
+  inventory_cmd->add_flag("--json", o.json, "one JSON document on stdout");
+  add_config(inventory_cmd);
 
   try {
     app.parse(argc, argv);
     if (deploy->parsed()) {
-      return run_deploy({o.words, o.yes, optional_text(o.config), output_mode(o, world), o.dry_run,
-                         optional_text(o.resume), optional_seconds(o.straggler_wait),
-                         o.allow_drift},
-                        world);
+      return run_deploy(
+          {o.words, o.yes, optional_text(o.config), output_mode(o, world), o.dry_run,
+           optional_text(o.resume), optional_seconds(o.straggler_wait), o.allow_drift, o.aws()},
+          world);
     }
     if (verify->parsed()) {
       return run_verify({o.words, optional_text(o.config), output_mode(o, world),
-                         optional_seconds(o.straggler_wait)},
+                         optional_seconds(o.straggler_wait), o.aws()},
                         world);
     }
     if (baseline->parsed()) {
       return run_fleet_baseline(
-          {o.words, optional_text(o.config), o.fix, o.install_agent, o.json}, world);
+          {o.words, optional_text(o.config), o.fix, o.install_agent, o.json, o.aws()}, world);
     }
-    if (drift->parsed()) return run_drift({o.words, optional_text(o.config), o.json}, world);
+    if (drift->parsed()) {
+      return run_drift({o.words, optional_text(o.config), o.json, o.aws()}, world);
+    }
     if (history_cmd->parsed()) return history(o, world);
     if (show_cmd->parsed()) return show(o, world);
     if (unlock_cmd->parsed()) return unlock(o, world);
+    if (inventory_cmd->parsed()) {
+      return run_inventory({optional_text(o.config), o.aws(), o.json}, world);
+    }
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
@@ -179,6 +235,8 @@ int run_drover_cli(int argc, char** argv, CliWorld& world) {
   } catch (const LockHeld& e) {
     error_line(world, e.where(), e.problem(), e.fix());
     return core::to_int(ExitCode::lock_held);
+  } catch (const aws::AwsError& e) {
+    return aws_error(world, e);
   } catch (const std::exception& e) {
     error_line(world, "internal", e.what(),
                "this is a bug or an environment problem; the journal keeps what was done");

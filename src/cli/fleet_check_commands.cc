@@ -70,7 +70,7 @@ void note_install(core::HostBaseline& row, const core::AgentResult& installed,
 }  // namespace
 
 int run_drift(const DriftRequest& request, CliWorld& world) {
-  auto config = load_config(request.config);
+  auto config = load_fleet_config(request.config, request.aws, world);
   auto selection = fleet_check_selection(request.words, config.fleet, "drift");
   auto transport = world.make_transport(config);
   announce(world, fmt::format("checking which agent {} host(s) run…", selection.hosts.size()));
@@ -86,7 +86,7 @@ int run_drift(const DriftRequest& request, CliWorld& world) {
 }
 
 int run_fleet_baseline(const BaselineRequest& request, CliWorld& world) {
-  auto config = load_config(request.config);
+  auto config = load_fleet_config(request.config, request.aws, world);
   auto selection = fleet_check_selection(request.words, config.fleet, "baseline");
   auto transport = world.make_transport(config);
   const std::string expected(built_agent_sha256());

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli/cli_world.h"
+#include "cli/fleet_services.h"
 
 namespace drover::cli {
 
@@ -21,6 +22,7 @@ struct DriftRequest {
   std::vector<std::string> words;  // [staging|bot|all] [BOT_ID]
   std::optional<std::string> config;
   bool json = false;
+  AwsFlags aws;
 };
 
 int run_drift(const DriftRequest& request, CliWorld& world);
@@ -31,6 +33,7 @@ struct BaselineRequest {
   bool fix = false;
   bool install_agent = false;
   bool json = false;
+  AwsFlags aws;
 };
 
 int run_fleet_baseline(const BaselineRequest& request, CliWorld& world);

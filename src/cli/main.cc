@@ -4,10 +4,11 @@
 
 #include <atomic>
 #include <ctime>
-#include <stdexcept>
 #include <string>
 
+#include "cli/aws_connect.h"
 #include "cli/drover_cli.h"
+#include "cli/fleet_services.h"
 #include "transport/local/local_agent_path.h"
 #include "transport/local/local_transport.h"
 #include "transport/ssh/ssh_transport.h"
@@ -53,13 +54,14 @@ int main(int argc, char** argv) {
   drover::SteadyClock clock;
   drover::SystemRandom random;
   drover::PosixProcessRunner runner;
+  auto aws = drover::cli::real_aws_connect(drover::cli::process_env, clock, random, runner);
   drover::cli::CliWorld world{
       terminal,
       clock,
       random,
       drover::cli::process_env,
       interrupt_requested,
-      [&runner](
+      [&runner, &aws, &clock](
           const drover::cli::DroverConfig& config) -> std::unique_ptr<drover::core::Transport> {
         switch (config.transport) {
           case drover::cli::TransportKind::local:
@@ -69,14 +71,15 @@ int main(int argc, char** argv) {
                 config.ssh, config.agent_path.value_or(drover::transport::kDefaultSshAgentPath),
                 runner);
           case drover::cli::TransportKind::ssm:
-            throw std::logic_error("transport " + std::string(to_string(config.transport)) +
-                                   " is not built into this drover");
+            return drover::cli::make_ssm_transport(config, aws(config.aws), clock,
+                                                   interrupt_requested);
         }
         auto agent =
             config.agent_path ? *config.agent_path : drover::transport::agent_beside_this_program();
         return std::make_unique<drover::transport::LocalTransport>(agent, runner);
       },
       now_utc,
-      command_line(argc, argv)};
+      command_line(argc, argv),
+      aws};
   return drover::cli::run_drover_cli(argc, argv, world);
 }

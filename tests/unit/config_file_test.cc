@@ -155,12 +155,13 @@ TEST(ConfigFile, BadTomlSaysWhereTheSyntaxBreaks) {
 TEST(ConfigFile, UnknownKeysAreErrorsWithASuggestion) {
   EXPECT_EQ(refusal(kFleet + "nmae = \"x\"\n" + kOneHost),
             "drover.toml:4: fleet.nmae: unknown key (did you mean 'name'? [fleet] takes only: "
-            "name, transport, image, default_tag, agent_path, login_probe, disk_floor_mb)");
+            "name, transport, image, default_tag, agent_path, login_probe, disk_floor_mb, region, "
+            "discover)");
   EXPECT_TRUE(contains(refusal(kFleet + kOneHost + "grop = \"staging\"\n"),
                        "drover.toml:8: hosts[0].grop: unknown key (did you mean 'group'?"));
   EXPECT_TRUE(contains(refusal(kFleet + kOneHost + "[speed.routine]\nsettle = 3\n"),
                        "speed: unknown key (did you mean 'speeds'? the top level takes only: "
-                       "fleet, speeds, container, hosts, ssh)"));
+                       "fleet, speeds, container, hosts, ssh, aws)"));
   EXPECT_TRUE(contains(refusal(kFleet + "[speeds.slow]\nsettle = 3\n" + kOneHost),
                        "speeds.slow: unknown key ([speeds] takes only: routine, fast, immediate)"));
   EXPECT_TRUE(contains(refusal(kFleet + "colour = \"blue\"\n" + kOneHost),
@@ -182,10 +183,11 @@ TEST(ConfigFile, TheFleetSectionIsChecked) {
                        "fleet.agent_path: 'bin/drover-agent' is not an absolute path"));
 }
 
-TEST(ConfigFile, SsmIsNotImplementedYetAndSaysSo) {
+TEST(ConfigFile, TransportsAreLocalSshOrSsm) {
   EXPECT_EQ(refusal(kFleet + "transport = \"ssh\"\n" + kOneHost), "");  // config_ssh_test.cc
+  // ssm is accepted; its hosts need instance ids (config_aws_test.cc).
   EXPECT_TRUE(contains(refusal(kFleet + "transport = \"ssm\"\n" + kOneHost),
-                       "ssm is not implemented yet (issue 4: AWS SSM transport)"));
+                       "hosts[0].address: 'host-1' is not an EC2 instance id"));
   EXPECT_TRUE(contains(refusal(kFleet + "transport = \"carrier-pigeon\"\n" + kOneHost),
                        "fleet.transport: 'carrier-pigeon' is not a transport"));
 }

@@ -1,0 +1,174 @@
+#include "aws/curl_http_client.h"
+
+#include <curl/curl.h>
+#include <strings.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace drover::aws {
+namespace {
+
+// curl_global_init is not thread-safe in libcurl 7.x, and an easy handle created without it
+// initializes implicitly (also unsafely): run it exactly once, before the first transfer.
+CURLcode global_init_result() {
+  static std::once_flag once;
+  static CURLcode result = CURLE_OK;
+  std::call_once(once, [] { result = curl_global_init(CURL_GLOBAL_DEFAULT); });
+  return result;
+}
+
+struct EasyDeleter {
+  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+};
+struct ListDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+
+std::string trim(std::string_view text) {
+  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  std::size_t begin = 0;
+  std::size_t end = text.size();
+  while (begin < end && is_space(text[begin])) ++begin;
+  while (end > begin && is_space(text[end - 1])) --end;
+  return std::string(text.substr(begin, end - begin));
+}
+
+// What the callbacks fill in while libcurl runs the transfer.
+struct Transfer {
+  std::size_t max_body = 0;
+  bool body_too_large = false;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const size_t bytes = size * count;
+  if (transfer->body.size() + bytes > transfer->max_body) {
+    transfer->body_too_large = true;
+    return 0;  // anything short of `bytes` makes libcurl abort with CURLE_WRITE_ERROR
+  }
+  transfer->body.append(data, bytes);
+  return bytes;
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const size_t bytes = size * count;
+  const std::string_view line(data, bytes);
+  if (line.rfind("HTTP/", 0) == 0) {
+    // A new status line: the headers of an interim answer (100 Continue, a proxy's CONNECT
+    // reply) are not the final response's.
+    transfer->headers.clear();
+  } else if (!line.empty() && (line[0] == ' ' || line[0] == '\t')) {
+    if (!transfer->headers.empty()) transfer->headers.back().second += ' ' + trim(line);
+  } else if (const auto colon = line.find(':'); colon != std::string_view::npos) {
+    std::string name(line.substr(0, colon));
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    transfer->headers.emplace_back(std::move(name), trim(line.substr(colon + 1)));
+  }
+  return bytes;
+}
+
+HttpResponse failure(std::string message) {
+  HttpResponse response;
+  response.transport_error = std::move(message);
+  return response;
+}
+
+}  // namespace
+
+CurlHttpClient::CurlHttpClient(CurlHttpClientOptions options) : options_(options) {
+  global_init_result();
+}
+
+HttpResponse CurlHttpClient::send(const HttpRequest& request) {
+  const std::string what = request.method + " " + request.url;
+  if (const CURLcode init = global_init_result(); init != CURLE_OK) {
+    return failure(what + ": libcurl could not initialize: " + curl_easy_strerror(init));
+  }
+  std::unique_ptr<CURL, EasyDeleter> handle(curl_easy_init());
+  if (!handle) return failure(what + ": libcurl could not create a transfer handle");
+  CURL* curl = handle.get();
+
+  std::unique_ptr<curl_slist, ListDeleter> header_list;
+  const auto add_header = [&header_list](const std::string& line) {
+    curl_slist* grown = curl_slist_append(header_list.get(), line.c_str());
+    if (grown != nullptr) {
+      (void)header_list.release();
+      header_list.reset(grown);
+    }
+  };
+  bool has_expect = false;
+  for (const auto& [name, value] : request.headers) {
+    // "Name;" is libcurl's spelling of a header sent with an empty value.
+    add_header(value.empty() ? name + ";" : name + ": " + value);
+    has_expect = has_expect || (name.size() == 6 && strncasecmp(name.c_str(), "expect", 6) == 0);
+  }
+  // libcurl would send "Expect: 100-continue" for larger bodies and wait for the interim answer.
+  if (!has_expect) add_header("Expect:");
+
+  Transfer transfer;
+  transfer.max_body = options_.max_response_bytes;
+  char error_buffer[CURL_ERROR_SIZE] = {0};
+  const auto timeout_ms = static_cast<long>(std::max<std::int64_t>(request.timeout.count(), 1));
+  const auto connect_ms =
+      static_cast<long>(std::min<std::int64_t>(options_.connect_timeout.count(), timeout_ms));
+
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  // Timeouts must not use signals: other threads are sending at the same time.
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list.get());
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
+  // No CURLOPT_PROXY and no CURLOPT_CAINFO: libcurl then takes the proxy from the environment
+  // (see the header) and verifies TLS peers and host names against the system CA store.
+
+  if (request.method == "GET") {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  } else if (request.method == "HEAD") {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  } else {
+    if (request.method == "POST") {
+      curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    } else {
+      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+    if (request.method == "POST" || !request.body.empty()) {
+      // The body outlives the transfer (it is the caller's), so libcurl need not copy it.
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
+    }
+  }
+
+  const CURLcode result = curl_easy_perform(curl);
+  if (transfer.body_too_large) {
+    return failure(what + ": the response body exceeds the " +
+                   std::to_string(options_.max_response_bytes) + "-byte limit");
+  }
+  if (result != CURLE_OK) {
+    std::string message = what + ": " + curl_easy_strerror(result);
+    if (error_buffer[0] != '\0') message += std::string(" (") + error_buffer + ")";
+    return failure(std::move(message));
+  }
+  HttpResponse response;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  response.headers = std::move(transfer.headers);
+  response.body = std::move(transfer.body);
+  return response;
+}
+
+}  // namespace drover::aws

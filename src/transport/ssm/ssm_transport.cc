@@ -1,0 +1,215 @@
+#include "transport/ssm/ssm_transport.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "aws/aws_error.h"
+#include "core/printable_text.h"
+#include "transport/ssm/instance_id.h"
+#include "transport/ssm/ssm_command.h"
+
+namespace drover::transport {
+namespace {
+
+core::AgentResult result(core::TransportStatus status, std::string detail) {
+  core::AgentResult r;
+  r.status = status;
+  r.detail = std::move(detail);
+  return r;
+}
+
+std::string aws_text(const aws::AwsError& e) {
+  return core::printable(e.message().empty() ? e.code() : e.code() + ": " + e.message());
+}
+
+std::string install_failure(int code) {
+  switch (code) {
+    case kInstallNoDownloader:
+      return "neither curl nor wget is installed on the host (install one of them)";
+    case kInstallDownloadFailed:
+      return "the host could not download the agent (check [aws] agent_url is reachable from "
+             "the host)";
+    case kInstallChecksumMismatch:
+      return "the downloaded agent's sha256 is not the build drover carries; nothing was "
+             "replaced (publish this drover's drover-agent at the URL)";
+    case kInstallCannotReplace:
+      return "the agent could not be put at its path (check the directory is writable by root)";
+    default:
+      return {};
+  }
+}
+
+}  // namespace
+
+std::string instance_id_of(const core::Host& host) {
+  return host.address ? *host.address : host.name;
+}
+
+SsmTransport::SsmTransport(AwsJsonCall ssm, Clock& clock, const std::atomic<bool>& interrupted,
+                           SsmTransportOptions options)
+    : ssm_(ssm),
+      clock_(clock),
+      interrupted_(interrupted),
+      options_(std::move(options)),
+      instances_(std::move(ssm)) {
+  if (options_.poll_interval.count() <= 0) {
+    throw std::invalid_argument("the SSM poll interval must be positive");
+  }
+}
+
+void SsmTransport::preflight(const std::vector<core::Host>& hosts) {
+  std::vector<std::string> ids;
+  for (const auto& host : hosts) {
+    auto id = instance_id_of(host);
+    if (is_instance_id(id)) ids.push_back(std::move(id));
+  }
+  instances_.load(ids);
+}
+
+std::optional<SsmInstanceInfo> SsmTransport::instance_info(const core::Host& host) {
+  return instances_.get(instance_id_of(host));
+}
+
+core::AgentResult SsmTransport::run_agent(const core::Host& host, const core::AgentCall& call) {
+  if (call.timeout.count() <= 0) {
+    throw std::invalid_argument(
+        fmt::format("agent call for {} has a non-positive timeout", host.name));
+  }
+  return run_script(host, {agent_command_line(options_.agent_path, call.args)}, call.timeout);
+}
+
+core::AgentResult SsmTransport::install_agent(const core::Host& host,
+                                              const core::AgentBinary& binary) {
+  const auto& url = binary.url.empty() ? options_.agent_url : binary.url;
+  if (url.empty()) {
+    return result(core::TransportStatus::agent_failed,
+                  fmt::format("{}: no URL to download the agent from (set [aws] agent_url in "
+                              "drover.toml to where this drover's drover-agent is published)",
+                              host.name));
+  }
+  auto installed = run_script(host, install_agent_script(url, binary.sha256, options_.agent_path),
+                              std::chrono::minutes(5));
+  auto why = install_failure(installed.exit_code);
+  if (!why.empty()) {
+    installed.status = core::TransportStatus::agent_failed;
+    installed.detail = fmt::format("{}: installing the agent from {} failed: {}", host.name,
+                                   core::printable(url), why);
+  }
+  return installed;
+}
+
+core::AgentResult SsmTransport::run_script(const core::Host& host,
+                                           const std::vector<std::string>& lines,
+                                           std::chrono::seconds timeout) {
+  InvocationContext context{host.name, instance_id_of(host), "", timeout, CancelReason::none};
+  if (!is_instance_id(context.instance_id)) {
+    return result(core::TransportStatus::unreachable,
+                  fmt::format("{}: '{}' is not an EC2 instance id (i-…); set the host's address "
+                              "to its instance id",
+                              host.name, core::printable(context.instance_id)));
+  }
+  std::optional<SsmInstanceInfo> info;
+  try {
+    info = instances_.get(context.instance_id);
+  } catch (const aws::AwsError& e) {
+    return result(core::TransportStatus::unreachable,
+                  fmt::format("{} ({}): SSM DescribeInstanceInformation failed: {}", host.name,
+                              context.instance_id, aws_text(e)));
+  }
+  if (!info) {
+    return result(core::TransportStatus::unreachable,
+                  fmt::format("{} ({}): not an SSM managed node (no SSM agent registered, or "
+                              "the instance lacks an instance profile with SSM permissions); "
+                              "no command was sent",
+                              host.name, context.instance_id));
+  }
+  if (info->ping_status != "Online") {
+    return result(core::TransportStatus::unreachable,
+                  fmt::format("{} ({}): its SSM agent is {}, not Online; no command was sent "
+                              "(check the instance is running: drover inventory)",
+                              host.name, context.instance_id, core::printable(info->ping_status)));
+  }
+  try {
+    auto sent = ssm_("SendCommand", send_command_input(context.instance_id, lines, timeout,
+                                                       options_.comment + " " + host.name));
+    context.command_id = sent.at("Command").at("CommandId").get<std::string>();
+  } catch (const aws::AwsError& e) {
+    return result(core::TransportStatus::unreachable,
+                  fmt::format("{} ({}): SSM refused the command, nothing ran: {}", host.name,
+                              context.instance_id, aws_text(e)));
+  } catch (const nlohmann::json::exception&) {
+    return result(core::TransportStatus::agent_failed,
+                  fmt::format("{} ({}): SendCommand answered without a command id; whether the "
+                              "agent runs is unknown (see the SSM console's Run Command history)",
+                              host.name, context.instance_id));
+  }
+  return watch(host, std::move(context));
+}
+
+core::AgentResult SsmTransport::watch(const core::Host& host, InvocationContext context) {
+  const auto started = clock_.now();
+  const auto give_up = started + Duration(context.timeout) + options_.cancel_grace;
+  bool cancel_sent = false;
+  // When the cancel was sent (a plain pair: GCC 12 misreports an optional<TimePoint>).
+  bool awaiting_cancel = false;
+  TimePoint cancelled_at{};
+  SsmInvocation last;
+  for (;;) {
+    clock_.sleep_for(options_.poll_interval);
+    try {
+      last = parse_invocation(ssm_("GetCommandInvocation", {{"CommandId", context.command_id},
+                                                            {"InstanceId", context.instance_id}}));
+      if (is_terminal(last)) return agent_result_for(last, context);
+    } catch (const aws::AwsError& e) {
+      // Right after SendCommand the invocation may not exist yet: that is normal, ask again.
+      if (e.code() != "InvocationDoesNotExist") {
+        // A command that has not started is withdrawn; one that runs is left to finish.
+        const bool waiting = last.status.empty() || not_started(last);
+        if (waiting) cancel(context);
+        return result(core::TransportStatus::agent_failed,
+                      fmt::format("{} ({}): lost track of SSM command {} ({}); {}; check it with "
+                                  "`aws ssm get-command-invocation`",
+                                  host.name, context.instance_id, context.command_id, aws_text(e),
+                                  waiting ? "it was cancelled before it started"
+                                          : "the agent may still be running"));
+      }
+    }
+    const auto now = clock_.now();
+    if (!cancel_sent && interrupted_.load() && (last.status.empty() || not_started(last))) {
+      context.cancelled_by = CancelReason::operator_interrupt;
+      cancel(context);
+      cancel_sent = true;
+      awaiting_cancel = true;
+      cancelled_at = now;
+    } else if (!cancel_sent && now >= give_up) {
+      context.cancelled_by = CancelReason::call_timeout;
+      cancel(context);
+      cancel_sent = true;
+      awaiting_cancel = true;
+      cancelled_at = now;
+    } else if (awaiting_cancel && now >= cancelled_at + options_.cancel_grace) {
+      // SSM never confirmed the cancel: report what drover knows rather than wait forever.
+      if (context.cancelled_by == CancelReason::operator_interrupt && !last.status.empty() &&
+          !not_started(last)) {
+        // It started after all, and was not killed: keep following it to its end.
+        awaiting_cancel = false;
+        continue;
+      }
+      last.status = "Cancelled";
+      return agent_result_for(last, context);
+    }
+  }
+}
+
+void SsmTransport::cancel(const InvocationContext& context) {
+  try {
+    ssm_("CancelCommand",
+         {{"CommandId", context.command_id}, {"InstanceIds", {context.instance_id}}});
+  } catch (const aws::AwsError&) {
+    // Best effort: the caller reports the outcome it saw; a command that cannot be cancelled
+    // has usually just ended, and the next poll shows how.
+  }
+}
+
+}  // namespace drover::transport

@@ -1,0 +1,80 @@
+#pragma once
+// The ssm transport: drover-agent runs on each host as an SSM Run Command
+// (AWS-RunShellScript) whose one command line is shell_command({agent_path, args...}).
+//
+//   preflight   DescribeInstanceInformation once for the fleet (SsmInstanceCache): a host whose
+//               SSM agent is not Online is `unreachable` at once, and no command is sent.
+//   run         SendCommand, then GetCommandInvocation every poll interval (the Clock's
+//               sleep) until the invocation is terminal. InvocationDoesNotExist just after
+//               SendCommand is normal (the invocation is created asynchronously): polled again.
+//   cancel      CancelCommand when the call's timeout has passed (plus a grace for SSM's own
+//               executionTimeout to act first), and when the operator interrupted drover while
+//               the invocation was still Pending/Delayed. One that already runs is left to
+//               finish: an agent killed half-way leaves bots mid-swap.
+//   outcome     ssm_outcome.h maps the terminal invocation onto core::TransportStatus.
+//
+// AWS errors on the way (after the client's own retries) become results, never exceptions:
+// SendCommand refused → unreachable (nothing ran); losing track of a sent command → agent_failed
+// naming the command id. preflight() is the exception: it throws aws::AwsError, so a refused
+// credential stops drover before any host is touched.
+// Thread safety: run_agent and install_agent may be called from many threads at once.
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "core/transport.h"
+#include "transport/ssm/ssm_api.h"
+#include "transport/ssm/ssm_instances.h"
+#include "transport/ssm/ssm_outcome.h"
+#include "util/clock.h"
+
+namespace drover::transport {
+
+inline constexpr const char* kSsmDefaultAgentPath = "/usr/local/bin/drover-agent";
+
+struct SsmTransportOptions {
+  std::string agent_path = kSsmDefaultAgentPath;
+  std::string agent_url;  // [aws] agent_url: where hosts download the agent from
+  Duration poll_interval{std::chrono::seconds(2)};
+  // How long after the call's timeout drover still waits for SSM to report the end itself
+  // before it cancels the command.
+  Duration cancel_grace{std::chrono::seconds(30)};
+  std::string comment = "drover";
+};
+
+class SsmTransport final : public core::Transport {
+ public:
+  /// `clock` and `interrupted` must outlive the transport.
+  SsmTransport(AwsJsonCall ssm, Clock& clock, const std::atomic<bool>& interrupted,
+               SsmTransportOptions options);
+
+  /// Learns the SSM state of every host's instance in one paginated call. Throws
+  /// aws::AwsError when SSM refuses (credentials, permissions, endpoint).
+  void preflight(const std::vector<core::Host>& hosts);
+
+  /// The SSM state of one host's instance (cached); nullopt: not a managed node.
+  std::optional<SsmInstanceInfo> instance_info(const core::Host& host);
+
+  core::AgentResult run_agent(const core::Host& host, const core::AgentCall& call) override;
+  core::AgentResult install_agent(const core::Host& host, const core::AgentBinary& binary) override;
+
+  const SsmTransportOptions& options() const { return options_; }
+
+ private:
+  core::AgentResult run_script(const core::Host& host, const std::vector<std::string>& lines,
+                               std::chrono::seconds timeout);
+  core::AgentResult watch(const core::Host& host, InvocationContext context);
+  void cancel(const InvocationContext& context);
+
+  AwsJsonCall ssm_;
+  Clock& clock_;
+  const std::atomic<bool>& interrupted_;
+  SsmTransportOptions options_;
+  SsmInstanceCache instances_;
+};
+
+/// The instance id a host is reached by: its address, else its name.
+std::string instance_id_of(const core::Host& host);
+
+}  // namespace drover::transport

@@ -1,0 +1,137 @@
+// drover end to end over the ssm transport: the real drover binary talks SigV4 to the fake AWS
+// endpoint, which runs each SendCommand script with /bin/sh here, so the real agent swaps real
+// bots on the local engine. Static [[hosts]] and discover = "ssm", inventory, throttling.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/ssm_world.h"
+
+namespace drover::testing {
+namespace {
+
+std::vector<SsmHostSpec> two_plus_staging(int base) {
+  return {{{"host-1", {base + 1, base + 2}}},
+          {{"host-2", {base + 3}}},
+          {{"staging-1", {base + 4}, "staging"}}};
+}
+
+int count_calls(const nlohmann::json& calls, const std::string& operation,
+                const std::string& error = "") {
+  int n = 0;
+  for (const auto& call : calls) {
+    if (call.value("operation", "") != operation) continue;
+    if (error.empty() ? !call.contains("error") : call.value("error", "") == error) ++n;
+  }
+  return n;
+}
+
+// The deploy, verify and inventory every ssm fleet gets, and no secret anywhere.
+void deploy_verify_inventory(SsmWorld& world) {
+  auto& fleet = world.fleet();
+  fleet.run_all("v1");
+
+  auto run = world.drover({"deploy", "all", "routine", "v2", "-y", "--straggler-wait", "3"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  for (int id : fleet.bots_in_group("production")) {
+    EXPECT_EQ(fleet.version(id), "v2") << "bot" << id;
+    EXPECT_TRUE(fleet.bot(id).state.running) << "bot" << id;
+  }
+  for (int id : fleet.bots_in_group("staging")) EXPECT_EQ(fleet.version(id), "v1");
+  EXPECT_EQ(
+      first_missing(run.out, {"host-1: ok", "host-2: ok", "--- result: Success (2/2, 0 errors)",
+                              "on deployed version : 3/3"}),
+      "")
+      << run.out;
+
+  // Every host's agent ran as an SSM command whose one line is the quoted argv.
+  auto invocations = world.aws().invocations();
+  int swaps = 0;
+  for (const auto& inv : invocations) {
+    ASSERT_EQ(inv["commands"].size(), 1u) << inv.dump();
+    const auto line = inv["commands"][0].get<std::string>();
+    EXPECT_EQ(line.rfind(std::string(DROVER_AGENT_BIN) + " ", 0), 0u) << line;
+    if (line.find(" swap ") != std::string::npos) ++swaps;
+  }
+  EXPECT_EQ(swaps, 2) << invocations.dump(1);
+  // The Parameter Store lock was taken and released.
+  auto calls = world.aws().calls();
+  EXPECT_EQ(count_calls(calls, "PutParameter"), 1) << calls.dump(1);
+  EXPECT_EQ(count_calls(calls, "DeleteParameter"), 1) << calls.dump(1);
+  EXPECT_TRUE(world.aws().parameters().empty());
+
+  auto verify = world.drover({"verify", "all", "v2", "--straggler-wait", "3"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  EXPECT_NE(verify.out.find("on deployed version : 3/3"), std::string::npos) << verify.out;
+
+  auto table = world.drover({"inventory"});
+  ASSERT_EQ(table.exit_code, 0) << table.out << table.err;
+  EXPECT_EQ(first_missing(table.out, {"fleet " + fleet.fleet_name() +
+                                          ": 3 host(s), 4 bot(s), 3 of 3 SSM agent(s) Online",
+                                      "HOST", "INSTANCE", "GROUP", "SSM", "BOTS",
+                                      SsmWorld::instance_id(0), "staging", "Online"}),
+            "")
+      << table.out;
+  auto json_run = world.drover({"inventory", "--json"});
+  ASSERT_EQ(json_run.exit_code, 0) << json_run.err;
+  auto doc = nlohmann::json::parse(json_run.out);
+  ASSERT_EQ(doc["hosts"].size(), 3u) << doc.dump(1);
+  EXPECT_EQ(doc["fleet"], fleet.fleet_name());
+  EXPECT_EQ(doc["transport"], "ssm");
+  bool found_host1 = false;
+  for (const auto& host : doc["hosts"]) {
+    EXPECT_EQ(host["ssm"]["ping_status"], "Online") << host.dump();
+    if (host["name"] == "host-1") {
+      found_host1 = true;
+      EXPECT_EQ(host["instance_id"], SsmWorld::instance_id(0));
+      EXPECT_EQ(host["group"], "production");
+      EXPECT_EQ(host["bots"].size(), 2u);
+    }
+  }
+  EXPECT_TRUE(found_host1) << doc.dump(1);
+
+  // No secret in anything drover printed or kept, nor in the endpoint's log.
+  EXPECT_EQ(where_is(FakeAws::kSecretKey, {{"deploy stdout", run.out},
+                                           {"deploy stderr", run.err},
+                                           {"verify", verify.all()},
+                                           {"inventory", table.all() + json_run.all()},
+                                           {"state directory", world.state_text()},
+                                           {"fake log", world.aws().log()}}),
+            "");
+}
+
+TEST(SsmDeployIT, StaticHostsDeployVerifyAndInventory) {
+  SsmWorld world(DROVER_BIN, DROVER_AGENT_BIN, "ssm-static", two_plus_staging(8700));
+  deploy_verify_inventory(world);
+}
+
+TEST(SsmDeployIT, DiscoveredFleetDeploysVerifiesAndListsItself) {
+  SsmWorldOptions options;
+  options.discover = true;
+  SsmWorld world(DROVER_BIN, DROVER_AGENT_BIN, "ssm-discover", two_plus_staging(8710), options);
+  deploy_verify_inventory(world);
+  auto calls = world.aws().calls();
+  EXPECT_GE(count_calls(calls, "DescribeInstances"), 3) << "every command discovers the fleet";
+  EXPECT_EQ(world.config_text().find("[[hosts]]"), std::string::npos);
+}
+
+TEST(SsmDeployIT, ThrottlingOnEveryThirdCallStillSucceeds) {
+  SsmWorld world(DROVER_BIN, DROVER_AGENT_BIN, "ssm-throttle", two_plus_staging(8720));
+  world.fleet().run_all("v1");
+  world.aws().set_config({{"throttle_every", 3}});
+
+  auto run = world.drover({"deploy", "all", "routine", "v2", "-y", "--straggler-wait", "3"});
+
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  for (int id : world.fleet().bots_in_group("production")) {
+    EXPECT_EQ(world.fleet().version(id), "v2") << "bot" << id;
+  }
+  int throttled = 0;
+  for (const auto& call : world.aws().calls()) {
+    if (call.value("error", "") == "ThrottlingException") ++throttled;
+  }
+  EXPECT_GE(throttled, 3) << world.aws().calls().dump(1);
+}
+
+}  // namespace
+}  // namespace drover::testing

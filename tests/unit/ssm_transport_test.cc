@@ -1,0 +1,217 @@
+// The ssm transport's conversation with SSM (transport/ssm/ssm_transport.h), against scripted
+// answers on a virtual clock: offline hosts get no command, InvocationDoesNotExist is waited
+// out, an interrupt cancels only what has not started, a timeout cancels.
+#include "transport/ssm/ssm_transport.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <mutex>
+
+#include "aws/aws_error.h"
+#include "support/fake_clock.h"
+
+namespace drover::transport {
+namespace {
+
+using nlohmann::json;
+
+const core::Host kHost{"host-1", "i-0123456789abcdef0", {539}, core::HostGroup::production};
+const core::Host kOffline{"host-2", "i-0223456789abcdef0", {540}, core::HostGroup::production};
+constexpr const char* kCommandId = "11111111-2222-3333-4444-555555555555";
+
+// A scripted SSM: instance states, then GetCommandInvocation answers in order (the last one
+// repeats). Records every call.
+class ScriptedSsm {
+ public:
+  std::vector<std::string> calls;
+  std::vector<json> inputs;
+  std::deque<json> invocations;  // a json with "error" throws that AwsError code
+  std::atomic<bool>* interrupt_on_first_poll = nullptr;
+
+  AwsJsonCall call() {
+    return [this](std::string_view op, const json& input) -> json {
+      std::lock_guard lock(mutex_);
+      calls.emplace_back(op);
+      inputs.push_back(input);
+      if (op == "DescribeInstanceInformation") {
+        return {{"InstanceInformationList",
+                 {{{"InstanceId", kHost.address.value()}, {"PingStatus", "Online"}},
+                  {{"InstanceId", kOffline.address.value()}, {"PingStatus", "ConnectionLost"}}}}};
+      }
+      if (op == "SendCommand") return {{"Command", {{"CommandId", kCommandId}}}};
+      if (op == "CancelCommand") {
+        cancelled = true;
+        return json::object();
+      }
+      if (op == "GetCommandInvocation") {
+        if (interrupt_on_first_poll) interrupt_on_first_poll->store(true);
+        auto next = invocations.front();
+        if (invocations.size() > 1) invocations.pop_front();
+        if (cancelled && next.value("Status", "") == "Pending") {
+          next = {{"Status", "Cancelled"}, {"StatusDetails", "Cancelled"}};
+        }
+        if (next.contains("error")) throw aws::AwsError(next["error"].get<std::string>(), "");
+        return next;
+      }
+      throw aws::AwsError("UnknownOperationException", std::string(op));
+    };
+  }
+  int count(const std::string& op) const {
+    return static_cast<int>(std::count(calls.begin(), calls.end(), op));
+  }
+  bool cancelled = false;
+
+ private:
+  std::mutex mutex_;
+};
+
+json success(const std::string& out) {
+  return {{"Status", "Success"},
+          {"StatusDetails", "Success"},
+          {"ResponseCode", 0},
+          {"ExecutionStartDateTime", "2026-01-01T00:00:00.000Z"},
+          {"StandardOutputContent", out},
+          {"StandardErrorContent", "swapping\n"}};
+}
+
+struct World {
+  ScriptedSsm ssm;
+  testing::FakeClock clock;
+  std::atomic<bool> interrupted{false};
+  SsmTransportOptions options;
+  std::unique_ptr<SsmTransport> transport;
+  void start() {
+    options.agent_path = "/opt/drover agent";
+    options.poll_interval = std::chrono::seconds(1);
+    transport = std::make_unique<SsmTransport>(ssm.call(), clock, interrupted, options);
+    transport->preflight({kHost, kOffline});
+  }
+};
+
+TEST(SsmTransport, RunsTheAgentAndWaitsOutInvocationDoesNotExist) {
+  World w;
+  w.ssm.invocations = {{{"error", "InvocationDoesNotExist"}},
+                       {{"Status", "InProgress"}, {"ExecutionStartDateTime", "x"}},
+                       success("{\"ok\":1}\n")};
+  w.start();
+  auto r = w.transport->run_agent(kHost, {{"swap", "--bots", "539"}, std::chrono::seconds(60)});
+  EXPECT_EQ(r.status, core::TransportStatus::ok) << r.detail;
+  EXPECT_EQ(r.report["ok"], 1);
+  EXPECT_EQ(w.ssm.count("DescribeInstanceInformation"), 1) << "preflight is cached";
+  EXPECT_EQ(w.ssm.count("GetCommandInvocation"), 3);
+  EXPECT_EQ(w.ssm.count("CancelCommand"), 0);
+  const auto& sent = w.ssm.inputs[1];
+  EXPECT_EQ(sent["Parameters"]["commands"], json::array({"'/opt/drover agent' swap --bots 539"}));
+  EXPECT_EQ(sent["TimeoutSeconds"], 60);
+  EXPECT_EQ(w.clock.slept(), std::chrono::seconds(3)) << "polled once a second";
+}
+
+TEST(SsmTransport, AnOfflineInstanceIsUnreachableWithoutACommand) {
+  World w;
+  w.ssm.invocations = {success("{}\n")};
+  w.start();
+  auto r = w.transport->run_agent(kOffline, {{"version"}, std::chrono::seconds(30)});
+  EXPECT_EQ(r.status, core::TransportStatus::unreachable);
+  EXPECT_NE(r.detail.find("ConnectionLost"), std::string::npos) << r.detail;
+  EXPECT_EQ(w.ssm.count("SendCommand"), 0);
+}
+
+TEST(SsmTransport, AnUnmanagedOrMisaddressedHostIsUnreachable) {
+  World w;
+  w.start();
+  core::Host unknown{"host-9", "i-0999999999abcdef0", {541}, core::HostGroup::production};
+  auto r = w.transport->run_agent(unknown, {{"version"}, std::chrono::seconds(30)});
+  EXPECT_EQ(r.status, core::TransportStatus::unreachable);
+  EXPECT_NE(r.detail.find("not an SSM managed node"), std::string::npos) << r.detail;
+  core::Host named{"web-1", std::nullopt, {542}, core::HostGroup::production};
+  r = w.transport->run_agent(named, {{"version"}, std::chrono::seconds(30)});
+  EXPECT_EQ(r.status, core::TransportStatus::unreachable);
+  EXPECT_NE(r.detail.find("not an EC2 instance id"), std::string::npos) << r.detail;
+  EXPECT_EQ(w.ssm.count("SendCommand"), 0);
+}
+
+TEST(SsmTransport, AnInterruptCancelsACommandThatHasNotStarted) {
+  World w;
+  w.ssm.invocations = {{{"Status", "Pending"}}};
+  w.ssm.interrupt_on_first_poll = &w.interrupted;
+  w.start();
+  auto r = w.transport->run_agent(kHost, {{"swap"}, std::chrono::seconds(60)});
+  EXPECT_EQ(w.ssm.count("CancelCommand"), 1);
+  EXPECT_EQ(r.status, core::TransportStatus::unreachable);
+  EXPECT_NE(r.detail.find("interrupt"), std::string::npos) << r.detail;
+}
+
+TEST(SsmTransport, AnInterruptLetsARunningAgentFinish) {
+  World w;
+  w.ssm.invocations = {{{"Status", "InProgress"}, {"ExecutionStartDateTime", "x"}},
+                       {{"Status", "InProgress"}, {"ExecutionStartDateTime", "x"}},
+                       success("{\"done\":true}\n")};
+  w.ssm.interrupt_on_first_poll = &w.interrupted;
+  w.start();
+  auto r = w.transport->run_agent(kHost, {{"swap"}, std::chrono::seconds(60)});
+  EXPECT_EQ(w.ssm.count("CancelCommand"), 0);
+  EXPECT_EQ(r.status, core::TransportStatus::ok) << r.detail;
+}
+
+TEST(SsmTransport, ACommandStillPendingAfterTheTimeoutIsCancelled) {
+  World w;
+  w.ssm.invocations = {{{"Status", "Pending"}}};
+  w.start();
+  auto r = w.transport->run_agent(kHost, {{"swap"}, std::chrono::seconds(60)});
+  EXPECT_EQ(w.ssm.count("CancelCommand"), 1);
+  EXPECT_EQ(r.status, core::TransportStatus::unreachable) << r.detail;
+  EXPECT_GE(w.clock.slept(), std::chrono::seconds(60));
+}
+
+TEST(SsmTransport, ARefusedSendCommandIsUnreachableWithTheAwsCode) {
+  World w;
+  w.start();
+  AwsJsonCall refusing = [&](std::string_view op, const json& input) -> json {
+    if (op == "SendCommand")
+      throw aws::AwsError("InvalidInstanceId", "Instances not in a valid state");
+    return w.ssm.call()(op, input);
+  };
+  SsmTransport transport(refusing, w.clock, w.interrupted, w.options);
+  auto r = transport.run_agent(kHost, {{"version"}, std::chrono::seconds(30)});
+  EXPECT_EQ(r.status, core::TransportStatus::unreachable);
+  EXPECT_NE(r.detail.find("InvalidInstanceId: Instances not in a valid state"), std::string::npos)
+      << r.detail;
+}
+
+TEST(SsmTransport, PreflightRefusedByAwsThrows) {
+  testing::FakeClock clock;
+  std::atomic<bool> interrupted{false};
+  SsmTransport transport(
+      [](std::string_view, const json&) -> json {
+        throw aws::AwsError("UnrecognizedClientException", "The security token is invalid");
+      },
+      clock, interrupted, {});
+  EXPECT_THROW(transport.preflight({kHost}), aws::AwsError);
+}
+
+TEST(SsmTransport, InstallAgentWithoutAUrlSaysWhereToSetIt) {
+  World w;
+  w.start();
+  auto r = w.transport->install_agent(kHost, {"/bin/agent", std::string(64, 'a'), ""});
+  EXPECT_EQ(r.status, core::TransportStatus::agent_failed);
+  EXPECT_NE(r.detail.find("agent_url"), std::string::npos) << r.detail;
+  EXPECT_EQ(w.ssm.count("SendCommand"), 0);
+}
+
+TEST(SsmTransport, InstallAgentMapsAChecksumMismatch) {
+  World w;
+  w.ssm.invocations = {{{"Status", "Failed"},
+                        {"StatusDetails", "Failed"},
+                        {"ResponseCode", 92},
+                        {"ExecutionStartDateTime", "x"}}};
+  w.start();
+  auto r = w.transport->install_agent(
+      kHost, {"/bin/agent", std::string(64, 'a'), "https://example.com/drover-agent"});
+  EXPECT_EQ(r.status, core::TransportStatus::agent_failed);
+  EXPECT_NE(r.detail.find("sha256"), std::string::npos) << r.detail;
+  EXPECT_NE(r.detail.find("nothing was replaced"), std::string::npos) << r.detail;
+}
+
+}  // namespace
+}  // namespace drover::transport
