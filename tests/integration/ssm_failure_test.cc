@@ -73,6 +73,11 @@ TEST(SsmFailureIT, AnOfflineInstanceIsUnreachableAndNeverSentACommand) {
   EXPECT_NE(run.out.find("host-2: FAILED"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("ConnectionLost, not Online; no command was sent"), std::string::npos)
       << run.out;
+  // The deploy's preflight already met it: the plan box names it before anything started.
+  const auto plan_row = run.out.find("Unreachable");
+  ASSERT_NE(plan_row, std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("1 host (host-2)", plan_row), std::string::npos) << run.out;
+  EXPECT_LT(plan_row, run.out.find("host-2: FAILED")) << run.out;
   for (const auto& inv : world.aws().invocations()) {
     EXPECT_NE(inv["instance_id"], SsmWorld::instance_id(1)) << "a command reached the offline host";
   }
