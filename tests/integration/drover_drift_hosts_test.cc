@@ -96,5 +96,36 @@ TEST(BaselinePerHostIT, OneBrokenHostIsReportedAndRepairedByFix) {
   EXPECT_NE(again.out.find("3 hosts: all ok\n"), std::string::npos) << again.out;
 }
 
+TEST(InstallAgentPerHostIT, InstallAgentPutsThisBuildOnMissingAndDriftedHostsOverSsh) {
+  DroverFleet fleet(DROVER_BIN, "e2e-install-ssh", three_hosts(8670));
+  SshdFleet sshd(kHosts);
+  healthy_hosts(sshd);
+  fs::remove(sshd.host_dir("bot-host-1") / "bin" / "drover-agent");
+  const auto tampered = fleet.dir() / "tampered-agent";
+  fs::copy_file(DROVER_AGENT_BIN, tampered);
+  std::ofstream(tampered, std::ios::app | std::ios::binary) << '\n';
+  sshd.install_agent("bot-host-2", tampered.string());
+  const auto config = fleet.write_file("ssh.toml", ssh_toml(fleet.config_text(), sshd));
+
+  auto before = fleet.drover({"drift"}, config);
+  EXPECT_EQ(before.exit_code, 8) << before.all();
+  EXPECT_NE(before.out.find("bot-host-1"), std::string::npos) << before.out;
+  EXPECT_NE(before.out.find("bot-host-2"), std::string::npos) << before.out;
+  EXPECT_EQ(before.out.find("bot-host-3"), std::string::npos) << before.out;
+
+  auto installed = fleet.drover({"baseline", "--install-agent"}, config);
+  EXPECT_EQ(installed.exit_code, 0) << installed.all();
+  const auto built = sha256_file_hex(DROVER_AGENT_BIN);
+  for (const auto& host : kHosts) {
+    const auto agent = sshd.host_dir(host) / "bin" / "drover-agent";
+    ASSERT_TRUE(fs::exists(agent)) << host;
+    EXPECT_EQ(sha256_file_hex(agent.string()), built) << host;
+    EXPECT_FALSE(fs::exists(agent.string() + ".drover-new")) << host << ": a staged file was left";
+  }
+
+  auto after = fleet.drover({"drift"}, config);
+  EXPECT_EQ(after.exit_code, 0) << after.all();
+}
+
 }  // namespace
 }  // namespace drover::testing
