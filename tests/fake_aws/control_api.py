@@ -1,0 +1,88 @@
+"""The test-only control API under /_fake/: fault-injection config (and fleet changes)
+through /_fake/config, and read-outs of calls, invocations, instances and parameters.
+"""
+import json
+import time
+
+from model import INSTANCE_STATE_CODES, PING_STATUSES, Instance
+
+
+def serve_control(h, path):
+    st = h.st
+    if path == "/_fake/config":
+        if h.command == "POST":
+            try:
+                cfg = json.loads(h._body() or b"{}")
+                apply_config(st, cfg)
+            except (ValueError, KeyError, TypeError) as e:
+                return h._json(400, {"error": str(e)})
+        with st.lock:
+            return h._json(200, st.config)
+    if path == "/_fake/calls":
+        with st.lock:
+            if h.command == "DELETE":
+                st.calls.clear()
+            return h._json(200, st.calls)
+    if path == "/_fake/invocations":
+        with st.lock:
+            rows = []
+            for cmd in st.commands.values():
+                for inv in cmd.invocations.values():
+                    rows.append({
+                        "command_id": cmd.id, "instance_id": inv.instance_id,
+                        "status": inv.status, "status_details": inv.status_details,
+                        "response_code": inv.response_code, "pid": inv.pid,
+                        "commands": cmd.parameters.get("commands", []),
+                        "comment": cmd.comment, "stdout": inv.stdout, "stderr": inv.stderr,
+                        "requested": cmd.requested, "start": inv.start, "end": inv.end,
+                        "region": cmd.region,
+                    })
+            return h._json(200, rows)
+    if path == "/_fake/instances":
+        with st.lock:
+            return h._json(200, [{"id": i.id, "ping_status": i.ping_status,
+                                  "state": i.state, "tags": i.tags}
+                                 for i in st.instances.values()])
+    if path == "/_fake/parameters":
+        with st.lock:
+            return h._json(200, {k: {"Value": v["Value"], "Version": v["Version"]}
+                                 for k, v in st.parameters.items()})
+    return h._json(404, {"error": "unknown control path"})
+
+
+def apply_config(st, cfg):
+    if not isinstance(cfg, dict):
+        raise ValueError("config must be a JSON object")
+    unknown = set(cfg) - {"throttle_every", "clock_skew_seconds", "delivery_timeout_seconds",
+                          "invocation_visibility_delay_ms", "credential_ttl_seconds",
+                          "cancel_grace_seconds", "ping_status", "instance_state",
+                          "add_instances", "expire_temporary_credentials"}
+    if unknown:
+        raise ValueError(f"unknown config keys: {sorted(unknown)}")
+    for iid in list((cfg.get("ping_status") or {})) + list((cfg.get("instance_state") or {})):
+        if iid not in st.instances:
+            raise ValueError(f"no instance {iid} in the fleet")
+    with st.lock:
+        for key in ("throttle_every", "clock_skew_seconds", "delivery_timeout_seconds",
+                    "invocation_visibility_delay_ms", "credential_ttl_seconds",
+                    "cancel_grace_seconds"):
+            if key in cfg:
+                st.config[key] = cfg[key]
+        if "throttle_every" in cfg:
+            st.api_calls = 0
+        for iid, status in (cfg.get("ping_status") or {}).items():
+            if status not in PING_STATUSES:
+                raise ValueError(f"ping status {status!r} is not one of {PING_STATUSES}")
+            st.instances[iid].ping_status = status
+        for iid, state in (cfg.get("instance_state") or {}).items():
+            if state not in INSTANCE_STATE_CODES:
+                raise ValueError(f"instance state {state!r} is not valid")
+            st.instances[iid].state = state
+        for spec in cfg.get("add_instances") or []:
+            inst = Instance(spec)
+            st.instances[inst.id] = inst
+        if cfg.get("expire_temporary_credentials"):
+            for cred in st.credentials.values():
+                if cred.token is not None:
+                    cred.expiration = time.time() - 1
+            st.imds_credential = st.container_credential = None

@@ -1,0 +1,161 @@
+"""Running SendCommand scripts for real: delivery (waiting for the instance's agent to be
+Online), /bin/sh in its own process group, execution timeout and cancellation (SIGTERM,
+then SIGKILL after the grace period), and stopping every running script at shutdown.
+"""
+import os
+import signal
+import subprocess
+import threading
+import time
+
+from wire import log
+
+STOPPED_EXIT_CODE = 137  # what the Linux SSM agent reports for a timed-out or cancelled script
+
+
+class Runner:
+    def __init__(self, state):
+        self.state = state
+
+    def start(self, inv):
+        threading.Thread(target=self._run, args=(inv,), daemon=True).start()
+
+    def _delivery_deadline(self, inv):
+        override = self.state.config.get("delivery_timeout_seconds")
+        cmd = inv.command
+        if override is not None:
+            return cmd.requested + float(override)
+        return cmd.expires_after()
+
+    def _run(self, inv):
+        st = self.state
+        # Delivery: wait until the instance's agent is Online, as the service does.
+        while True:
+            with st.lock:
+                if st.stopping:
+                    return
+                inst = st.instances.get(inv.instance_id)
+                if inv.cancel_requested:
+                    self._finish(inv, "Cancelled", "Cancelled", -1)
+                    return
+                if inst is None or inst.ping_status == "Inactive":
+                    self._finish(inv, "Failed", "Undeliverable", -1)
+                    return
+                if inst.ping_status == "Online" and inst.state == "running":
+                    break
+                if time.time() >= self._delivery_deadline(inv):
+                    self._finish(inv, "TimedOut", "DeliveryTimedOut", -1)
+                    return
+            time.sleep(0.05)
+        self._execute(inv, inst)
+
+    def _execute(self, inv, inst):
+        st = self.state
+        cmd = inv.command
+        lines = cmd.parameters.get("commands", [])
+        script = "\n".join(lines)
+        env = dict(os.environ)
+        env.update({"AWS_SSM_INSTANCE_ID": inst.id, "AWS_SSM_REGION_NAME": cmd.region})
+        env.update(inst.env)
+        workdir = (cmd.parameters.get("workingDirectory", [""]) or [""])[0] or inst.cwd
+        if not workdir:
+            workdir = os.path.join(st.work_root, inst.id, cmd.id)
+            os.makedirs(workdir, exist_ok=True)
+        outdir = os.path.join(st.work_root, "output", cmd.id, inst.id)
+        os.makedirs(outdir, exist_ok=True)
+        out_path, err_path = os.path.join(outdir, "stdout"), os.path.join(outdir, "stderr")
+        with st.lock:
+            if inv.cancel_requested or st.stopping:
+                self._finish(inv, "Cancelled", "Cancelled", -1)
+                return
+            inv.status = inv.status_details = "InProgress"
+            inv.start = time.time()
+            try:
+                with open(out_path, "wb") as out, open(err_path, "wb") as err:
+                    inv.proc = subprocess.Popen(["/bin/sh", "-c", script], stdin=subprocess.DEVNULL,
+                                                stdout=out, stderr=err, env=env, cwd=workdir,
+                                                start_new_session=True)
+            except OSError as e:
+                inv.stderr = f"failed to run commands: {e}"
+                self._finish(inv, "Failed", "Failed", 1)
+                return
+            inv.pid = inv.proc.pid
+        log(f"invocation {cmd.id}/{inst.id} started pid {inv.pid}")
+        deadline = inv.start + cmd.execution_timeout
+        stop_reason = None
+        while True:
+            try:
+                rc = inv.proc.wait(timeout=0.05)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            if stop_reason is None:
+                if inv.cancel_requested or st.stopping:
+                    stop_reason = "cancel"
+                elif time.time() >= deadline:
+                    stop_reason = "timeout"
+                if stop_reason:
+                    self._kill_group(inv)
+        with open(out_path, "rb") as f:
+            stdout = f.read().decode("utf-8", "replace")
+        with open(err_path, "rb") as f:
+            stderr = f.read().decode("utf-8", "replace")
+        with st.lock:
+            inv.stdout, inv.stderr = stdout, stderr
+            code = rc if rc >= 0 else -1
+            if stop_reason and rc < 0:
+                code = STOPPED_EXIT_CODE
+            if stop_reason == "cancel":
+                self._finish(inv, "Cancelled", "Cancelled", code)
+            elif stop_reason == "timeout":
+                self._finish(inv, "TimedOut", "ExecutionTimedOut", code)
+            elif rc == 0:
+                self._finish(inv, "Success", "Success", 0)
+            else:
+                self._finish(inv, "Failed", "Failed", code)
+        log(f"invocation {cmd.id}/{inst.id} {inv.status_details} rc={inv.response_code}")
+
+    def _kill_group(self, inv):
+        """SIGTERM to the invocation's process group, SIGKILL after the grace period."""
+        pid = inv.pid
+        try:
+            os.killpg(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        grace = float(self.state.config.get("cancel_grace_seconds", 2.0))
+
+        def later():
+            time.sleep(grace)
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        threading.Thread(target=later, daemon=True).start()
+
+    def _finish(self, inv, status, details, code):
+        inv.status = status
+        inv.status_details = details
+        inv.response_code = code
+        inv.end = time.time()
+
+
+def shutdown_invocations(state):
+    with state.lock:
+        state.stopping = True
+        running = [inv for cmd in state.commands.values() for inv in cmd.invocations.values()
+                   if inv.proc is not None and inv.proc.poll() is None]
+    for inv in running:
+        try:
+            os.killpg(inv.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    deadline = time.time() + 2
+    for inv in running:
+        try:
+            inv.proc.wait(timeout=max(0.0, deadline - time.time()))
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            os.killpg(inv.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
