@@ -1,6 +1,8 @@
 // SshTransport against a recording ProcessRunner: what it asks ssh to run, and how it reads
 // what ssh and the remote agent answered (scripted results, no ssh involved).
 #include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -233,7 +235,13 @@ TEST(TransportSshResult, OnlyTheAgentsOwnLogLinesMeanItStarted) {
 class TransportSshInstall : public ::testing::Test {
  protected:
   TransportSshInstall() {
-    binary_path = (std::filesystem::temp_directory_path() / "drover-ssh-install-test.bin");
+    // A file of its own: ctest runs the tests of this fixture in parallel processes.
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "drover-ssh-install-test-XXXXXX").string();
+    const int fd = mkstemp(pattern.data());
+    if (fd < 0) throw std::runtime_error("mkstemp failed");
+    close(fd);
+    binary_path = pattern;
     std::ofstream(binary_path) << "#!/bin/sh\necho agent\n";
     binary = {binary_path.string(), sha256_file_hex(binary_path.string()), ""};
   }
