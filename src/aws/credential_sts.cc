@@ -1,90 +1,28 @@
 #include "aws/credential_sts.h"
 
-#include <cctype>
+#include <pugixml.hpp>
 
 #include "aws/aws_error.h"
 #include "aws/credential_json.h"
 #include "aws/credential_profiles.h"
 #include "aws/json_protocol_client.h"
+#include "aws/query_protocol_client.h"
 
 namespace drover::aws {
 namespace {
 
 constexpr std::chrono::seconds kTimeout{30};
 
-std::string percent_encode(const std::string& raw) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : raw) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
-
-std::string decode_entities(const std::string& text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '&') {
-      out += text[i];
-      continue;
-    }
-    const auto semicolon = text.find(';', i);
-    if (semicolon == std::string::npos) {
-      out += text[i];
-      continue;
-    }
-    const std::string entity = text.substr(i + 1, semicolon - i - 1);
-    if (entity == "amp") {
-      out += '&';
-    } else if (entity == "lt") {
-      out += '<';
-    } else if (entity == "gt") {
-      out += '>';
-    } else if (entity == "quot") {
-      out += '"';
-    } else if (entity == "apos") {
-      out += '\'';
-    } else if (entity.size() > 1 && entity[0] == '#') {
-      const bool hex = entity[1] == 'x' || entity[1] == 'X';
-      const unsigned long code = std::stoul(entity.substr(hex ? 2 : 1), nullptr, hex ? 16 : 10);
-      if (code < 0x80) {
-        out += static_cast<char>(code);
-      } else {
-        out += '?';  // STS values are ASCII; anything else is only for messages
-      }
-    } else {
-      out += text[i];
-      continue;
-    }
-    i = semicolon;
-  }
-  return out;
-}
-
 }  // namespace
 
 std::optional<std::string> xml_element_text(const std::string& xml, const std::string& name) {
-  const std::string open = "<" + name + ">";
-  const std::string close = "</" + name + ">";
-  const auto start = xml.find(open);
-  if (start == std::string::npos) {
-    return std::nullopt;
-  }
-  const auto end = xml.find(close, start + open.size());
-  if (end == std::string::npos) {
-    return std::nullopt;
-  }
-  try {
-    return decode_entities(xml.substr(start + open.size(), end - start - open.size()));
-  } catch (const std::exception&) {
-    return std::nullopt;  // a malformed &#...; reference
-  }
+  pugi::xml_document document;
+  if (!document.load_buffer(xml.data(), xml.size())) return std::nullopt;
+  const auto node = document.find_node([&name](const pugi::xml_node& candidate) {
+    return candidate.type() == pugi::node_element && name == candidate.name();
+  });
+  if (!node) return std::nullopt;
+  return std::string(node.text().get());
 }
 
 std::string sts_endpoint(const EnvLookup& env, const std::string& region) {
@@ -93,16 +31,15 @@ std::string sts_endpoint(const EnvLookup& env, const std::string& region) {
 }
 
 std::string assume_role_body(const AssumeRoleRequest& request) {
-  std::string body =
-      "Action=AssumeRole&Version=2011-06-15&RoleArn=" + percent_encode(request.role_arn) +
-      "&RoleSessionName=" + percent_encode(request.session_name);
-  if (request.external_id) {
-    body += "&ExternalId=" + percent_encode(*request.external_id);
-  }
+  QueryParameters parameters{{"Action", "AssumeRole"},
+                             {"Version", "2011-06-15"},
+                             {"RoleArn", request.role_arn},
+                             {"RoleSessionName", request.session_name}};
+  if (request.external_id) parameters.emplace_back("ExternalId", *request.external_id);
   if (request.duration_seconds) {
-    body += "&DurationSeconds=" + std::to_string(*request.duration_seconds);
+    parameters.emplace_back("DurationSeconds", std::to_string(*request.duration_seconds));
   }
-  return body;
+  return form_encode(parameters);
 }
 
 Credentials sts_assume_role(HttpClient& http, const RequestSigner& sign,

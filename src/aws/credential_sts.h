@@ -46,8 +46,8 @@ std::string assume_role_body(const AssumeRoleRequest& request);
 Credentials sts_assume_role(HttpClient& http, const RequestSigner& sign,
                             const AssumeRoleRequest& request, const Credentials& source);
 
-/// The text of the first <name>...</name> element in `xml`, entities decoded; nullopt when
-/// absent. STS answers are small and flat enough that this is all the XML reading needed.
+/// The text of the first <name>...</name> element in `xml` (parsed with pugixml); nullopt when
+/// absent or when `xml` is not XML.
 std::optional<std::string> xml_element_text(const std::string& xml, const std::string& name);
 
 }  // namespace drover::aws
