@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/transport.h"
+#include "support/recording_runner.h"
 #include "transport/local/local_agent_path.h"
 #include "transport/local/local_transport.h"
 
@@ -15,36 +16,7 @@ namespace {
 
 using std::chrono::seconds;
 
-// Records every command it is asked to run, and answers with a scripted result (or refuses to
-// start the program, like PosixProcessRunner for a missing binary).
-class RecordingRunner final : public ProcessRunner {
- public:
-  struct Call {
-    std::vector<std::string> argv;
-    ProcessOptions options;
-  };
-
-  ProcessResult answer;
-  bool cannot_start = false;
-
-  ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& options) override {
-    std::lock_guard lock(mutex_);
-    calls_.push_back({argv, options});
-    if (cannot_start) {
-      throw std::runtime_error("cannot run " + argv[0] + ": No such file");
-    }
-    return answer;
-  }
-
-  std::vector<Call> calls() const {
-    std::lock_guard lock(mutex_);
-    return calls_;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<Call> calls_;
-};
+using testing::RecordingRunner;
 
 const core::Host kHost{"host-1", std::nullopt, {539, 540}, core::HostGroup::production};
 
@@ -58,8 +30,8 @@ ProcessResult exited(int code, std::string out, std::string err = {}) {
 
 TEST(TransportLocal, RunsTheAgentWithItsArgumentsAsArgvAndTheCallsTimeout) {
   RecordingRunner runner;
-  runner.answer = exited(0, R"({"command":"status","ok":true,"bots":[]})"
-                            "\n");
+  runner.answers[0] = exited(0, R"({"command":"status","ok":true,"bots":[]})"
+                                "\n");
   LocalTransport transport("/opt/drover/drover-agent", runner);
   core::AgentCall call{{"status", "--bots", "539,540", "--expect-image", "r/x@sha256:ab; rm -rf /"},
                        seconds(42)};
@@ -84,7 +56,7 @@ TEST(TransportLocal, RunsTheAgentWithItsArgumentsAsArgvAndTheCallsTimeout) {
 
 TEST(TransportLocal, DoesNotTellTheAgentWhichLogicalHostItIs) {
   RecordingRunner runner;
-  runner.answer = exited(0, R"({"ok":true})");
+  runner.answers[0] = exited(0, R"({"ok":true})");
   LocalTransport transport("drover-agent", runner);
   transport.run_agent(kHost, {{"version"}, seconds(5)});
   EXPECT_EQ(runner.calls()[0].argv, (std::vector<std::string>{"drover-agent", "version"}));
@@ -92,11 +64,11 @@ TEST(TransportLocal, DoesNotTellTheAgentWhichLogicalHostItIs) {
 
 TEST(TransportLocal, ExitOneWithAReportIsOkBecauseTheReportSaysWhichBotsRolledBack) {
   RecordingRunner runner;
-  runner.answer = exited(1,
-                         "progress\n"
-                         R"({"command":"swap","ok":false,"bots":[]})"
-                         "\n",
-                         "bot539: rolled back\n");
+  runner.answers[0] = exited(1,
+                             "progress\n"
+                             R"({"command":"swap","ok":false,"bots":[]})"
+                             "\n",
+                             "bot539: rolled back\n");
   LocalTransport transport("drover-agent", runner);
   auto result = transport.run_agent(kHost, {{"swap"}, seconds(60)});
   EXPECT_EQ(result.status, core::TransportStatus::ok);
@@ -121,9 +93,9 @@ TEST(TransportLocal, AnAgentThatCannotBeStartedIsMissing) {
 
 TEST(TransportLocal, AKilledByTimeoutAgentIsTimedOut) {
   RecordingRunner runner;
-  runner.answer.timed_out = true;
-  runner.answer.signal = 9;
-  runner.answer.err = "bot539: stopping\n";
+  runner.answers[0].timed_out = true;
+  runner.answers[0].signal = 9;
+  runner.answers[0].err = "bot539: stopping\n";
   LocalTransport transport("drover-agent", runner);
   auto result = transport.run_agent(kHost, {{"swap"}, seconds(7)});
   EXPECT_EQ(result.status, core::TransportStatus::timed_out);
@@ -135,7 +107,7 @@ TEST(TransportLocal, AKilledByTimeoutAgentIsTimedOut) {
 
 TEST(TransportLocal, ExitTwoOrThreeIsAgentFailedWithTheReportsError) {
   RecordingRunner runner;
-  runner.answer =
+  runner.answers[0] =
       exited(3, R"({"command":"swap","ok":false,"bots":[],"error":"docker engine unreachable"})");
   LocalTransport transport("drover-agent", runner);
   auto result = transport.run_agent(kHost, {{"swap"}, seconds(7)});
@@ -145,7 +117,7 @@ TEST(TransportLocal, ExitTwoOrThreeIsAgentFailedWithTheReportsError) {
   EXPECT_EQ(result.detail, "the agent could not run (exit 3): docker engine unreachable");
   EXPECT_EQ(core::failure_kind(result.status), core::FailureKind::agent_error);
 
-  runner.answer = exited(2, R"({"ok":false,"error":"--bots: 'x' is not a number"})");
+  runner.answers[0] = exited(2, R"({"ok":false,"error":"--bots: 'x' is not a number"})");
   result = transport.run_agent(kHost, {{"swap"}, seconds(7)});
   EXPECT_EQ(result.status, core::TransportStatus::agent_failed);
   EXPECT_EQ(result.detail, "the agent refused its arguments (exit 2): --bots: 'x' is not a number");
@@ -154,13 +126,13 @@ TEST(TransportLocal, ExitTwoOrThreeIsAgentFailedWithTheReportsError) {
 TEST(TransportLocal, AMissingOrUnparseableLastLineIsBadOutput) {
   RecordingRunner runner;
   LocalTransport transport("drover-agent", runner);
-  runner.answer = exited(0, "");
+  runner.answers[0] = exited(0, "");
   auto result = transport.run_agent(kHost, {{"status"}, seconds(7)});
   EXPECT_EQ(result.status, core::TransportStatus::bad_output);
   EXPECT_NE(result.detail.find("printed nothing on stdout"), std::string::npos) << result.detail;
   EXPECT_EQ(core::failure_kind(result.status), core::FailureKind::bad_output);
 
-  runner.answer = exited(0, "{\"ok\":true}\nSegmentation fault?\n");
+  runner.answers[0] = exited(0, "{\"ok\":true}\nSegmentation fault?\n");
   result = transport.run_agent(kHost, {{"status"}, seconds(7)});
   EXPECT_EQ(result.status, core::TransportStatus::bad_output);
   EXPECT_TRUE(result.report.is_null());
@@ -176,7 +148,7 @@ TEST(TransportLocal, ANonPositiveTimeoutIsTheCallersBug) {
 
 TEST(TransportLocal, ManyThreadsMayRunAgentsAtOnce) {
   RecordingRunner runner;
-  runner.answer = exited(0, R"({"ok":true})");
+  runner.answers[0] = exited(0, R"({"ok":true})");
   LocalTransport transport("drover-agent", runner);
   std::vector<std::thread> threads;
   std::vector<core::TransportStatus> statuses(16);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "support/recording_runner.h"
 #include "transport/ssh/ssh_result.h"
 #include "transport/ssh/ssh_transport.h"
 #include "util/sha256.h"
@@ -21,37 +22,7 @@ namespace {
 
 using std::chrono::seconds;
 
-// Records every command; answers each with the next scripted result (the last one repeats).
-class RecordingRunner final : public ProcessRunner {
- public:
-  struct Call {
-    std::vector<std::string> argv;
-    ProcessOptions options;
-  };
-
-  std::vector<ProcessResult> answers{ProcessResult{}};
-  bool cannot_start = false;
-
-  ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& options) override {
-    std::lock_guard lock(mutex_);
-    calls_.push_back({argv, options});
-    if (cannot_start) {
-      throw std::runtime_error("cannot run " + argv[0] + ": No such file or directory");
-    }
-    const auto index = std::min(next_++, answers.size() - 1);
-    return answers[index];
-  }
-
-  std::vector<Call> calls() const {
-    std::lock_guard lock(mutex_);
-    return calls_;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<Call> calls_;
-  std::size_t next_ = 0;
-};
+using testing::RecordingRunner;
 
 const core::Host kHost{
     "bot-host-17", "deploy@10.0.0.5:2222", {539, 540}, core::HostGroup::production};
