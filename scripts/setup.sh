@@ -12,7 +12,7 @@ DOCKERD_WAIT_SECONDS=60
 
 PACKAGES=(
   # toolchain and libraries
-  build-essential cmake ninja-build pkg-config g++ git ca-certificates clang-format python3
+  build-essential cmake ninja-build pkg-config g++ git ca-certificates clang-format python3 ccache
   libboost-dev libhiredis-dev libssl-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
   libfmt-dev libgtest-dev libgmock-dev libcurl4-openssl-dev libpugixml-dev
   # services and tools the integration tests drive

@@ -7,7 +7,8 @@
 # Exits non-zero when anything failed; the last line is the summary `N passed, N failed`
 # (ctest totals of both runs, plus one failure for each build that failed).
 #
-# env: JOBS (default 2), DROVER_STATE_DIR (default <repo>/.state)
+# env: JOBS (default 2), DROVER_STATE_DIR (default <repo>/.state), CCACHE_DIR (default
+# ~/.cache/ccache: repeated runs and other checkouts under the same parent reuse objects)
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -86,13 +87,21 @@ run_ctest() {
   fi
 }
 
+# ccache (Debian's) makes a repeated run rebuild only what changed; CCACHE_BASEDIR lets work
+# trees beside this one share its objects.
+launcher=()
+if command -v ccache >/dev/null; then
+  export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$(dirname "$REPO")}"
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+
 main_built=true
 # Release at -O2 (the optimization of the default RelWithDebInfo, so the same warnings) without
 # debug info, which makes the Boost.Beast-heavy sources markedly cheaper to build.
-build main "$REPO/build" -- -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" ||
+build main "$REPO/build" -- "${launcher[@]}" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" ||
   main_built=false
 asan_built=true
-build asan "$REPO/build-asan" unit_tests -- -DCMAKE_BUILD_TYPE=Debug -DDROVER_SANITIZE=ON ||
+build asan "$REPO/build-asan" unit_tests -- "${launcher[@]}" -DCMAKE_BUILD_TYPE=Debug -DDROVER_SANITIZE=ON ||
   asan_built=false
 
 if [[ -f "$REPO/build/CTestTestfile.cmake" ]]; then
