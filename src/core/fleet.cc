@@ -144,14 +144,4 @@ std::size_t Fleet::bot_count(HostGroup group) const {
   return count;
 }
 
-std::size_t Fleet::host_count(HostGroup group) const {
-  std::size_t count = 0;
-  for (const Host& host : hosts_) {
-    if (host.group == group) {
-      ++count;
-    }
-  }
-  return count;
-}
-
 }  // namespace drover::core

@@ -1,8 +1,8 @@
 #pragma once
 // How drover reaches a host: run drover-agent there with these arguments and bring back what
-// it said. Real sides live in src/transport/<name>/ (local today; ssh and ssm later); the
-// simulator and the unit tests provide fakes. Everything that can go wrong on the way collapses
-// into the few TransportStatus values below, so retry and timeout policy can live once, in core.
+// it said. Real sides live in src/transport/<name>/ (local, ssh, ssm); tests provide fakes.
+// Everything that can go wrong on the way collapses into the few TransportStatus values below,
+// so retry and timeout policy can live once, in core.
 //
 // What each status means (every transport must map its failures onto exactly these):
 //   ok            the agent ran to the end and its last stdout line is a JSON object. Exit 0

@@ -6,14 +6,15 @@
 
 #include "agent/bot_names.h"
 #include "agent/host_swap.h"
-#include "support/fake_clock.h"
+#include "core/virtual_clock.h"
+#include "support/fixed_random.h"
 #include "support/in_memory_runtime.h"
 
 namespace drover::agent {
 namespace {
 
+using core::VirtualClock;
 using nlohmann::json;
-using testing::FakeClock;
 using testing::FixedRandom;
 using testing::InMemoryRuntime;
 using testing::SimulatedCrash;
@@ -92,7 +93,7 @@ class AgentSwapTest : public ::testing::Test {
   }
 
   InMemoryRuntime runtime;
-  FakeClock clock;
+  VirtualClock clock;
   FixedRandom random{12345};
   std::ostringstream log_text;
   ProgressLog log{log_text};

@@ -165,13 +165,5 @@ TEST(CoreSwapOutcome, AgentErrorsAndOkFalseFail) {
   EXPECT_EQ(swap_outcome(failed, {1}).reason, "agent error: x; bot1 failed");
 }
 
-TEST(CoreSwapOutcome, UnparseableOutputIsABadOutputFailure) {
-  const auto outcome = swap_outcome_from_output("Segmentation fault\n", {1});
-  EXPECT_EQ(outcome.kind, FailureKind::bad_output);
-  EXPECT_NE(outcome.reason.find("not JSON"), std::string::npos);
-  EXPECT_EQ(swap_outcome_from_output("", {1}).kind, FailureKind::bad_output);
-  EXPECT_TRUE(swap_outcome_from_output("log line\n" + kSwap + "\n", {539}).ok());
-}
-
 }  // namespace
 }  // namespace drover::core
