@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/name_table.h"
 #include "core/text_columns.h"
 
 namespace drover::core {
@@ -23,6 +24,14 @@ std::string plural(std::size_t n, const char* one, const char* many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
+constexpr NameTable<AgentState, 4> kAgentStateNames{{
+    {AgentState::current, "current"},
+    {AgentState::drifted, "drifted"},
+    {AgentState::missing, "missing"},
+    {AgentState::unreachable, "unreachable"},
+}};
+static_assert(covers_every_value(kAgentStateNames));
+
 std::string what_it_runs(const HostAgent& agent) {
   if (agent.sha256.empty()) return agent.detail;
   return fmt::format("runs {}sha256 {}", agent.version.empty() ? "" : agent.version + ", ",
@@ -32,17 +41,7 @@ std::string what_it_runs(const HostAgent& agent) {
 }  // namespace
 
 std::string_view to_string(AgentState state) {
-  switch (state) {
-    case AgentState::current:
-      return "current";
-    case AgentState::drifted:
-      return "drifted";
-    case AgentState::missing:
-      return "missing";
-    case AgentState::unreachable:
-      return "unreachable";
-  }
-  return "unreachable";
+  return name_of(kAgentStateNames, state);
 }
 
 AgentState state_of_sha256(std::string_view sha256, std::string_view expected_sha256) {

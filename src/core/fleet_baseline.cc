@@ -6,6 +6,7 @@
 #include <array>
 
 #include "core/json_reader.h"
+#include "core/name_table.h"
 #include "core/text_columns.h"
 
 namespace drover::core {
@@ -154,18 +155,16 @@ nlohmann::json check_to_json(const HostCheck& check) {
           {"detail", check.detail}};
 }
 
+constexpr NameTable<BaselineAnswer, 4> kBaselineAnswerNames{{
+    {BaselineAnswer::checked, "checked"},
+    {BaselineAnswer::unreachable, "unreachable"},
+    {BaselineAnswer::agent_missing, "agent_missing"},
+    {BaselineAnswer::agent_error, "agent_error"},
+}};
+static_assert(covers_every_value(kBaselineAnswerNames));
+
 std::string_view answer_name(BaselineAnswer answer) {
-  switch (answer) {
-    case BaselineAnswer::checked:
-      return "checked";
-    case BaselineAnswer::unreachable:
-      return "unreachable";
-    case BaselineAnswer::agent_missing:
-      return "agent_missing";
-    case BaselineAnswer::agent_error:
-      return "agent_error";
-  }
-  return "agent_error";
+  return name_of(kBaselineAnswerNames, answer);
 }
 
 }  // namespace

@@ -36,28 +36,25 @@
 
 #include "core/fleet.h"
 #include "core/host_outcome.h"
+#include "core/name_table.h"
 
 namespace drover::core {
 
 enum class TransportStatus { ok, unreachable, agent_missing, timed_out, agent_failed, bad_output };
 
+inline constexpr NameTable<TransportStatus, 6> kTransportStatusNames{{
+    {TransportStatus::ok, "ok"},
+    {TransportStatus::unreachable, "unreachable"},
+    {TransportStatus::agent_missing, "agent_missing"},
+    {TransportStatus::timed_out, "timed_out"},
+    {TransportStatus::agent_failed, "agent_failed"},
+    {TransportStatus::bad_output, "bad_output"},
+}};
+static_assert(covers_every_value(kTransportStatusNames));
+
 /// "ok", "unreachable", "agent_missing", "timed_out", "agent_failed", "bad_output".
 inline std::string_view to_string(TransportStatus status) {
-  switch (status) {
-    case TransportStatus::ok:
-      return "ok";
-    case TransportStatus::unreachable:
-      return "unreachable";
-    case TransportStatus::agent_missing:
-      return "agent_missing";
-    case TransportStatus::timed_out:
-      return "timed_out";
-    case TransportStatus::agent_failed:
-      return "agent_failed";
-    case TransportStatus::bad_output:
-      return "bad_output";
-  }
-  return "agent_failed";
+  return name_of(kTransportStatusNames, status);
 }
 
 /// The host outcome's failure kind for a transport failure; FailureKind::none for ok (whether
