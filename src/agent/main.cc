@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "agent/agent_cli.h"
+#include "core/agent_report.h"
 #include "docker/engine_runtime.h"
 
 namespace {
@@ -79,7 +80,7 @@ int main(int argc, char** argv) {
     return drover::agent::run_agent_cli(argc, argv, world);
   } catch (const std::exception& e) {
     std::cerr << "drover-agent: error: " << e.what() << '\n';
-    std::cout << R"({"command":"agent","ok":false,"bots":[],"error":"cannot start: see stderr"})"
+    std::cout << drover::core::error_report("agent", host_name(), "cannot start: see stderr").dump()
               << '\n';
     return drover::agent::kExitCannotRun;
   }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/agent_report.h"
 #include "core/name_table.h"
 #include "core/text_columns.h"
 
@@ -12,12 +13,6 @@ namespace {
 
 std::string first_line(const std::string& text) {
   return text.substr(0, text.find('\n'));
-}
-
-std::string string_field(const nlohmann::json& report, const char* key) {
-  if (!report.is_object()) return "";
-  auto it = report.find(key);
-  return it != report.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
 std::string plural(std::size_t n, const char* one, const char* many) {
@@ -57,9 +52,10 @@ HostAgent classify_agent_version(const HostName& host, const AgentResult& result
   HostAgent agent;
   agent.host = host;
   switch (result.status) {
-    case TransportStatus::ok:
-      agent.version = string_field(result.report, "version");
-      agent.sha256 = string_field(result.report, "sha256");
+    case TransportStatus::ok: {
+      auto report = read_version_report(result.report);
+      agent.version = std::move(report.version);
+      agent.sha256 = std::move(report.sha256);
       agent.state = state_of_sha256(agent.sha256, expected_sha256);
       if (agent.sha256.empty()) agent.detail = "its `version` report names no sha256";
       if (agent.state == AgentState::drifted && !agent.sha256.empty()) {
@@ -67,6 +63,7 @@ HostAgent classify_agent_version(const HostName& host, const AgentResult& result
                                    short_sha256(agent.sha256), short_sha256(expected_sha256));
       }
       return agent;
+    }
     case TransportStatus::agent_missing:
       agent.state = AgentState::missing;
       break;

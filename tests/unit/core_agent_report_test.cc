@@ -100,11 +100,11 @@ TEST(CoreAgentReport, ParsesTheStatusReport) {
   ASSERT_EQ(report.bots.size(), 2u);
   EXPECT_TRUE(report.bots[0].present);
   EXPECT_TRUE(report.bots[0].running);
-  EXPECT_TRUE(report.bots[0].matches_expected);
+  EXPECT_EQ(report.bots[0].on_expected_image, true);
   EXPECT_EQ(report.bots[0].repo_digests, (std::vector<std::string>{"a@b", "c@d"}));
   EXPECT_EQ(report.bots[0].login_detail, "healthcheck says healthy");
   EXPECT_FALSE(report.bots[1].present);
-  EXPECT_FALSE(report.bots[1].matches_expected);
+  EXPECT_EQ(report.bots[1].on_expected_image, false);
 }
 
 TEST(CoreAgentReport, StatusIsStrictWhereItMatters) {
