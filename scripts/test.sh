@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up the machine and runs every test:
 #   1. scripts/setup.sh (packages, dockerd);
-#   2. builds build/ (Release -O2, Ninja) and build-asan/ (ASan+UBSan, unit_tests only);
+#   2. builds build/ (Release -O2, Ninja) and build-asan/ (ASan+UBSan, the unit tests only);
 #   3. ctest on build/ (unit tests in parallel, integration tests one at a time after their
 #      fixture scripts/test-services.sh) and the sanitized unit tests of build-asan/.
 # Exits non-zero when anything failed; the last line is the summary
@@ -106,11 +106,12 @@ fi
 main_built=true
 # Release at -O2 (the optimization of the default RelWithDebInfo, so the same warnings) without
 # debug info, which makes the Boost.Beast-heavy sources markedly cheaper to build.
-build main "$REPO/build" -- "${launcher[@]}" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" ||
-  main_built=false
+# DROVER_TEST_HOOKS: the crash tests need drover-agent's test-only crash switch.
+build main "$REPO/build" -- "${launcher[@]}" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" \
+  -DDROVER_TEST_HOOKS=ON || main_built=false
 asan_built=true
-build asan "$REPO/build-asan" unit_tests -- "${launcher[@]}" -DCMAKE_BUILD_TYPE=Debug -DDROVER_SANITIZE=ON ||
-  asan_built=false
+build asan "$REPO/build-asan" unit_tests release_agent_tests -- "${launcher[@]}" -DCMAKE_BUILD_TYPE=Debug \
+  -DDROVER_SANITIZE=ON -DDROVER_TEST_HOOKS=ON || asan_built=false
 
 if [[ -f "$REPO/build/CTestTestfile.cmake" ]]; then
   # --timeout only bounds tests that set no TIMEOUT of their own.

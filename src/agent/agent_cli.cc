@@ -8,12 +8,11 @@
 #include "agent/host_swap.h"
 #include "core/agent_request.h"
 #include "core/input_error.h"
+#include "util/build_info.h"
 #include "util/sha256.h"
 
 namespace drover::agent {
 namespace {
-
-constexpr const char* kVersion = "0.1.0";
 
 void emit(AgentWorld& world, const nlohmann::json& report) {
   world.out << report.dump() << '\n';
@@ -73,7 +72,7 @@ int run(AgentWorld& world, const core::BaselineRequest& request) {
   report.root = host->root();
   report.ok = result.ok();
   // Who answered, so drover's fleet table can show drift without a second call per host.
-  report.agent_version = kVersion;
+  report.agent_version = std::string(build_version());
   report.agent_sha256 = sha256_file_hex(world.self_path);
   report.checks = std::move(result.checks);
   emit(world, core::to_json(report));
@@ -81,7 +80,7 @@ int run(AgentWorld& world, const core::BaselineRequest& request) {
 }
 
 int run(AgentWorld& world, const core::VersionRequest&) {
-  emit(world, core::to_json(core::VersionReport{world.host_name, kVersion,
+  emit(world, core::to_json(core::VersionReport{world.host_name, std::string(build_version()),
                                                 sha256_file_hex(world.self_path)}));
   return kExitOk;
 }
@@ -98,11 +97,16 @@ int refuse(AgentWorld& world, const std::string& command, const std::string& err
 
 int run_agent_cli(int argc, char** argv, AgentWorld& world) {
   core::AgentCommandLine command_line;
+  command_line.app().set_version_flag("--version", version_line("drover-agent"),
+                                      "print the version and build, then exit");
   try {
     auto request = command_line.parse(argc, argv);
     return std::visit([&](const auto& r) { return run(world, r); }, request);
   } catch (const CLI::CallForHelp& e) {
     return command_line.app().exit(e);
+  } catch (const CLI::CallForVersion&) {
+    world.out << version_line("drover-agent") << '\n';
+    return kExitOk;
   } catch (const CLI::ParseError& e) {
     // The command line's shape was wrong, so no command can be said to have been asked for.
     world.ctx.log.line(std::string("error: ") + e.what() + " (see drover-agent --help)");
