@@ -4,7 +4,7 @@
 #include "agent/clone_spec.h"
 #include "agent/image_digest.h"
 #include "agent/rollback.h"
-#include "agent/settle_watch.h"
+#include "agent/settle_proof.h"
 
 namespace drover::agent {
 
@@ -142,9 +142,9 @@ class BotSwap {
     auto settle_began = ctx_.clock.now();
     SettleVerdict verdict;
     try {
-      verdict = watch_settle(ctx_, name_, req_.settle);
+      verdict = prove_settled(ctx_, name_, req_.settle);
     } catch (const docker::RuntimeError& e) {
-      verdict = {false, std::string("it could not be inspected: ") + e.what()};
+      verdict = {false, std::string("the engine could not show that it stayed up: ") + e.what()};
     }
     result_.timings.settle = ctx_.clock.now() - settle_began;
     if (!verdict.confirmed) return verdict.reason + log_tail(ctx_, name_);

@@ -16,7 +16,8 @@
 //            "prune":{"space_reclaimed":123,"images_deleted":2,"error":null}}
 // status:   {"command":"status","host":"…","ok":true,"error":null,
 //            "bots":[{"bot":539,"present":true,"running":true,"state":"running"|null,
-//                     "health":"healthy"|null,"restart_count":0,"image_id":"sha256:…"|null,
+//                     "exit_code":0,"image":"repo@sha256:…"|null,"health":"healthy"|null,
+//                     "restart_count":0,"image_id":"sha256:…"|null,
 //                     "repo_digests":["…"],"matches_expected":true|null,
 //                     "prev_left_over":false,"login":"logged_in","login_detail":"…"|null,
 //                     "error":null}]}
@@ -142,9 +143,11 @@ struct SwapReport {
 struct BotStatus {
   BotId bot = 0;
   bool present = false;  // a container named bot<ID> exists
-  bool running = false;
-  std::string state;   // Docker's: running, exited, restarting, …
-  std::string health;  // Docker's health status, when the image has a check
+  bool running = false;  // running and not restarting (a crash loop between restarts is not)
+  std::string state;     // Docker's status: running, restarting, exited, created, paused…
+  int exit_code = 0;     // its last exit code
+  std::string image;     // the reference it was created from (repo@sha256:… after a deploy)
+  std::string health;    // Docker's health status, when the image has a check
   int restart_count = 0;
   std::string image_id;
   std::vector<std::string> repo_digests;

@@ -16,6 +16,8 @@ json bot_to_json(const BotStatus& bot) {
       {"present", bot.present},
       {"running", bot.running},
       {"state", nullable(bot.state)},
+      {"exit_code", bot.exit_code},
+      {"image", nullable(bot.image)},
       {"health", nullable(bot.health)},
       {"restart_count", bot.restart_count},
       {"image_id", nullable(bot.image_id)},
@@ -33,6 +35,8 @@ BotStatus bot_from(const JsonReader& item) {
   bot.present = item.at("present").boolean();
   bot.running = bot.present && item.maybe("running") && item.at("running").boolean();
   bot.state = optional_string(item, "state");
+  if (auto code = item.maybe("exit_code")) bot.exit_code = static_cast<int>(code->integer());
+  bot.image = optional_string(item, "image");
   bot.health = optional_string(item, "health");
   if (auto restarts = item.maybe("restart_count")) {
     bot.restart_count = static_cast<int>(restarts->integer());

@@ -24,6 +24,12 @@ class VirtualClock final : public Clock {
     now_ += d;
     slept_ += d;
   }
+  /// The calendar follows virtual time from a fixed epoch (2026-11-28T00:00:00Z at start).
+  WallTime wall_now() override {
+    std::lock_guard lock(mutex_);
+    return kVirtualEpoch + (now_ - TimePoint{});
+  }
+  static constexpr WallTime kVirtualEpoch{std::chrono::seconds(1795824000)};
 
   /// Moves time forward by `d` without counting it as slept; a negative `d` is ignored.
   void advance(Duration d) {

@@ -142,6 +142,7 @@ TEST(CoreAgentProtocol, EveryReportReadsBackIntoItself) {
   present.present = true;
   present.running = true;
   present.state = "running";
+  present.image = "127.0.0.1:5000/tradebot@" + kDigest;
   present.health = "healthy";
   present.restart_count = 2;
   present.image_id = kImageId;
@@ -156,7 +157,14 @@ TEST(CoreAgentProtocol, EveryReportReadsBackIntoItself) {
   absent.login = LoginState::not_logged_in;
   absent.login_detail = "no container bot540";
   absent.error = "engine timed out";
-  const StatusReport status{"ip-10-0-0-8", true, {present, absent}, "partial"};
+  BotStatus crash_looping;
+  crash_looping.bot = 541;
+  crash_looping.present = true;
+  crash_looping.state = "restarting";
+  crash_looping.exit_code = 3;
+  crash_looping.image = "127.0.0.1:5000/tradebot@" + kDigest;
+  crash_looping.on_expected_image = true;
+  const StatusReport status{"ip-10-0-0-8", true, {present, absent, crash_looping}, "partial"};
   EXPECT_EQ(parse_status_report(to_json(status).dump()), status);
 
   const RecoverReport recover{
