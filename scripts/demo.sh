@@ -19,7 +19,15 @@ say() { printf '\n==> %s\n' "$*"; }
 
 say "setting up (packages, dockerd, build)"
 bash "$REPO/scripts/setup.sh"
-cmake -S "$REPO" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+# The same build type and flags as scripts/test.sh (so the two share build/ and ccache's
+# objects), but a release agent: without the test-only crash switch.
+launcher=()
+if command -v ccache >/dev/null; then
+  export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$(dirname "$REPO")}"
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+cmake -S "$REPO" -B "$BUILD" -G Ninja "${launcher[@]}" -DCMAKE_BUILD_TYPE=Release \
+  "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" -DDROVER_TEST_HOOKS=OFF >/dev/null
 cmake --build "$BUILD" --target drover drover-agent drover-demo-bot -- -j2
 DROVER="$BUILD/drover"
 

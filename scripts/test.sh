@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Sets up the machine and runs every test:
 #   1. scripts/setup.sh (packages, dockerd);
-#   2. builds build/ (Release -O2, Ninja) and build-asan/ (ASan+UBSan, unit_tests only);
+#   2. builds build/ (Release -O2, Ninja) and build-asan/ (ASan+UBSan, the unit tests only);
 #   3. ctest on build/ (unit tests in parallel, integration tests one at a time after their
 #      fixture scripts/test-services.sh) and the sanitized unit tests of build-asan/.
-# Exits non-zero when anything failed; the last line is the summary `N passed, N failed`
-# (ctest totals of both runs, plus one failure for each build that failed).
+# Exits non-zero when anything failed; the last line is the summary
+# `N passed, N failed, N skipped` (ctest totals of both runs, plus one failure for each build
+# that failed; a test that skipped itself, e.g. GTEST_SKIP, or is disabled counts as skipped).
 #
 # env: JOBS (default 2), DROVER_STATE_DIR (default <repo>/.state), CCACHE_DIR (default
 # ~/.cache/ccache: repeated runs and other checkouts under the same parent reuse objects)
@@ -18,6 +19,7 @@ START=$SECONDS
 
 passed=0
 failed=0
+skipped=0
 problems=()
 
 log() { printf '==> test [%dm%02ds]: %s\n' $(((SECONDS - START) / 60)) $(((SECONDS - START) % 60)) "$*"; }
@@ -27,7 +29,7 @@ mkdir -p "$STATE"
 log "setup ($REPO/scripts/setup.sh)"
 if ! bash "$REPO/scripts/setup.sh"; then
   echo "test: ERROR: setup failed; nothing can be built or tested" >&2
-  echo "0 passed, 1 failed"
+  echo "0 passed, 1 failed, 0 skipped"
   exit 1
 fi
 
@@ -61,9 +63,12 @@ build() {
   fi
 }
 
-# run_ctest NAME CTEST_ARGS...: runs ctest, adds its counts to the totals.
+# run_ctest NAME CTEST_ARGS...: runs ctest, adds its counts to the totals. ctest counts a
+# skipped test (SKIP_REGULAR_EXPRESSION, which gtest_discover_tests sets for GTEST_SKIP) among
+# the passed ones and leaves disabled ones out; both are in its "did not run" list, which is
+# where they are counted from here.
 run_ctest() {
-  local name="$1" out="$STATE/ctest-$1.log" rc summary total bad
+  local name="$1" out="$STATE/ctest-$1.log" rc summary total bad skips disabled
   shift
   log "ctest $name: ctest $*"
   set +e
@@ -74,8 +79,11 @@ run_ctest() {
   if [[ -n "$summary" ]]; then
     bad="$(sed -E 's/.* ([0-9]+) tests? failed.*/\1/' <<<"$summary")"
     total="$(sed -E 's/.* out of ([0-9]+)$/\1/' <<<"$summary")"
-    passed=$((passed + total - bad))
+    skips="$(grep -cE '^[[:space:]]+[0-9]+ - .* \(Skipped\)$' "$out" || true)"
+    disabled="$(grep -cE '^[[:space:]]+[0-9]+ - .* \(Disabled\)$' "$out" || true)"
+    passed=$((passed + total - bad - skips))
     failed=$((failed + bad))
+    skipped=$((skipped + skips + disabled))
     ((bad == 0)) || problems+=("ctest $name: $bad of $total tests failed")
   elif ((rc != 0)); then
     failed=$((failed + 1))
@@ -98,11 +106,12 @@ fi
 main_built=true
 # Release at -O2 (the optimization of the default RelWithDebInfo, so the same warnings) without
 # debug info, which makes the Boost.Beast-heavy sources markedly cheaper to build.
-build main "$REPO/build" -- "${launcher[@]}" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" ||
-  main_built=false
+# DROVER_TEST_HOOKS: the crash tests need drover-agent's test-only crash switch.
+build main "$REPO/build" -- "${launcher[@]}" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" \
+  -DDROVER_TEST_HOOKS=ON || main_built=false
 asan_built=true
-build asan "$REPO/build-asan" unit_tests -- "${launcher[@]}" -DCMAKE_BUILD_TYPE=Debug -DDROVER_SANITIZE=ON ||
-  asan_built=false
+build asan "$REPO/build-asan" unit_tests release_agent_tests -- "${launcher[@]}" -DCMAKE_BUILD_TYPE=Debug \
+  -DDROVER_SANITIZE=ON -DDROVER_TEST_HOOKS=ON || asan_built=false
 
 if [[ -f "$REPO/build/CTestTestfile.cmake" ]]; then
   # --timeout only bounds tests that set no TIMEOUT of their own.
@@ -120,5 +129,5 @@ elapsed=$((SECONDS - START))
 echo
 log "finished in $((elapsed / 60))m$((elapsed % 60))s (builds: main=$main_built asan=$asan_built)"
 for problem in "${problems[@]}"; do echo "test: FAILED: $problem"; done
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 ((failed == 0))

@@ -1,6 +1,7 @@
 #pragma once
-// drover-agent's command line: swap | status | recover | baseline | version. Every command
-// prints progress on stderr and exactly one JSON document on stdout (its last line).
+// drover-agent's command line: swap | status | recover | baseline | version (the agent
+// protocol's requests, core/agent_request.h), and --version. Every command prints progress on
+// stderr and exactly one JSON document on stdout (its last line; core/agent_report.h).
 //
 // Exit codes (the operator's drover and the tests rely on them):
 //   0  every bot reached the requested state
@@ -35,8 +36,5 @@ struct AgentWorld {
 };
 
 int run_agent_cli(int argc, char** argv, AgentWorld& world);
-
-/// "539,540,541" → ids. Throws core::InputError for anything but distinct bot ids.
-std::vector<int> parse_bot_list(const std::string& text);
 
 }  // namespace drover::agent

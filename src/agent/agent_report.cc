@@ -1,110 +1,75 @@
 #include "agent/agent_report.h"
 
+#include "agent/image_digest.h"
+
 namespace drover::agent {
 namespace {
 
-using nlohmann::json;
-
-json nullable(const std::string& text) {
-  return text.empty() ? json(nullptr) : json(text);
+core::RecoveredBot recovered_bot(const RecoverResult& r) {
+  return {r.bot_id, r.action, r.detail};
 }
 
-json bot_swap_json(const BotSwapResult& bot, const HostSwapResult& host) {
-  json out = {{"bot", bot.bot_id},
-              {"outcome", to_string(bot.outcome)},
-              {"reason", nullable(bot.reason)},
-              {"image_id", nullable(bot.image_id)},
-              {"repo_digest", nullable(bot.repo_digest)},
-              {"created_from_template", bot.created_from_template},
-              {"timings_ms",
-               {{"pull", host.pull_time.count()},
-                {"stop", bot.timings.stop.count()},
-                {"start", bot.timings.start.count()},
-                {"settle", bot.timings.settle.count()},
-                {"downtime", bot.timings.downtime.count()}}}};
-  out["login"] = "unknown";
-  out["login_detail"] = nullptr;
+core::BotSwapResult bot_swap_result(const BotSwapResult& bot, const HostSwapResult& host) {
+  core::BotSwapResult out;
+  out.bot = bot.bot_id;
+  out.outcome = bot.outcome;
+  out.reason = bot.reason;
+  out.image_id = bot.image_id;
+  out.repo_digest = bot.repo_digest;
+  out.created_from_template = bot.created_from_template;
+  out.timings = {host.pull_time.count(), bot.timings.stop.count(), bot.timings.start.count(),
+                 bot.timings.settle.count(), bot.timings.downtime.count()};
   for (const auto& login : host.logins) {
     if (login.bot_id != bot.bot_id) continue;
-    out["login"] = to_string(login.reading.state);
-    out["login_detail"] = nullable(login.reading.detail);
+    out.login = login.reading.state;
+    out.login_detail = login.reading.detail;
   }
   return out;
 }
 
-json recovered_json(const RecoverResult& r) {
-  return {{"bot", r.bot_id}, {"action", to_string(r.action)}, {"detail", nullable(r.detail)}};
-}
-
 }  // namespace
 
-json swap_report(const std::string& host, const HostSwapResult& result) {
-  json image = {{"ref", result.image_ref}, {"id", nullptr}, {"repo_digest", nullptr}};
+core::SwapReport swap_report(const std::string& host, const HostSwapResult& result) {
+  core::SwapReport report;
+  report.host = host;
+  report.ok = result.ok();
+  report.image = core::SwapImage{result.image_ref, "", ""};
   if (result.image) {
-    image["id"] = result.image->id;
-    image["repo_digest"] = nullable(repo_digest_for(*result.image, result.image_ref));
+    report.image->id = result.image->id;
+    report.image->repo_digest = repo_digest_for(*result.image, result.image_ref);
   }
-  json bots = json::array();
-  for (const auto& bot : result.bots) bots.push_back(bot_swap_json(bot, result));
-  json recovered = json::array();
-  for (const auto& r : result.recovered) recovered.push_back(recovered_json(r));
-  return {{"command", "swap"},
-          {"host", host},
-          {"ok", result.ok()},
-          {"image", image},
-          {"jitter_ms", result.jitter_waited.count()},
-          {"free_bytes_before",
-           result.free_bytes_before ? json(*result.free_bytes_before) : json(nullptr)},
-          {"recovered", recovered},
-          {"bots", bots},
-          {"prune",
-           {{"space_reclaimed", result.prune.space_reclaimed},
-            {"images_deleted", result.prune.deleted.size()},
-            {"error", nullable(result.prune_error)}}},
-          {"error", nullable(result.error)}};
+  report.jitter_ms = result.jitter_waited.count();
+  report.free_bytes_before = result.free_bytes_before;
+  for (const auto& r : result.recovered) report.recovered.push_back(recovered_bot(r));
+  for (const auto& bot : result.bots) report.bots.push_back(bot_swap_result(bot, result));
+  report.space_reclaimed = result.prune.space_reclaimed;
+  report.images_deleted = static_cast<std::int64_t>(result.prune.deleted.size());
+  report.prune_error = result.prune_error;
+  if (!result.error.empty()) report.error = result.error;
+  return report;
 }
 
-json status_report(const std::string& host, const std::vector<BotStatus>& bots) {
-  json out = json::array();
-  bool ok = true;
+core::StatusReport status_report(const std::string& host, std::vector<core::BotStatus> bots) {
+  core::StatusReport report;
+  report.host = host;
+  report.ok = true;
   for (const auto& s : bots) {
-    ok = ok && s.running && s.matches_expected.value_or(true) && s.error.empty();
-    out.push_back(
-        {{"bot", s.bot_id},
-         {"present", s.present},
-         {"running", s.running},
-         {"state", nullable(s.state)},
-         {"exit_code", s.exit_code},
-         {"image", nullable(s.image)},
-         {"health", nullable(s.health)},
-         {"restart_count", s.restart_count},
-         {"image_id", nullable(s.image_id)},
-         {"repo_digests", s.repo_digests},
-         {"matches_expected", s.matches_expected ? json(*s.matches_expected) : json(nullptr)},
-         {"prev_left_over", s.prev_left_over},
-         {"login", to_string(s.login.state)},
-         {"login_detail", nullable(s.login.detail)},
-         {"error", nullable(s.error)}});
+    report.ok = report.ok && s.running && s.on_expected_image.value_or(true) && s.error.empty();
   }
-  return {{"command", "status"}, {"host", host}, {"ok", ok}, {"bots", out}, {"error", nullptr}};
+  report.bots = std::move(bots);
+  return report;
 }
 
-json recover_report(const std::string& host, const std::vector<RecoverResult>& bots) {
-  json out = json::array();
-  bool ok = true;
+core::RecoverReport recover_report(const std::string& host,
+                                   const std::vector<RecoverResult>& bots) {
+  core::RecoverReport report;
+  report.host = host;
+  report.ok = true;
   for (const auto& r : bots) {
-    ok = ok && r.running();
-    out.push_back(recovered_json(r));
+    report.ok = report.ok && r.running();
+    report.bots.push_back(recovered_bot(r));
   }
-  return {{"command", "recover"}, {"host", host}, {"ok", ok}, {"bots", out}, {"error", nullptr}};
-}
-
-json error_report(const std::string& command, const std::string& host, const std::string& error) {
-  return {{"command", command},
-          {"host", host},
-          {"ok", false},
-          {"bots", json::array()},
-          {"error", error}};
+  return report;
 }
 
 }  // namespace drover::agent

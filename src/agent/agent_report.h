@@ -1,20 +1,20 @@
 #pragma once
-// The agent's one JSON document on stdout (its last line): the contract the operator's
-// drover parses. Kept compact so three bots fit well inside SSM's 24,000-character output.
-#include <nlohmann/json.hpp>
+// What the agent's commands did, as the agent protocol's reports (core/agent_report.h): the
+// one JSON document each command prints on stdout. Kept compact so three bots fit well
+// inside SSM's 24,000-character output.
 #include <string>
+#include <vector>
 
-#include "agent/bot_status.h"
 #include "agent/host_swap.h"
 #include "agent/recover.h"
+#include "core/agent_report.h"
 
 namespace drover::agent {
 
-nlohmann::json swap_report(const std::string& host, const HostSwapResult& result);
-nlohmann::json status_report(const std::string& host, const std::vector<BotStatus>& bots);
-nlohmann::json recover_report(const std::string& host, const std::vector<RecoverResult>& bots);
-/// A command that could not run at all (bad arguments, engine down): `ok` false, `error` set.
-nlohmann::json error_report(const std::string& command, const std::string& host,
-                            const std::string& error);
+core::SwapReport swap_report(const std::string& host, const HostSwapResult& result);
+/// `ok` when every bot runs, on the expected image when one was given, and answered.
+core::StatusReport status_report(const std::string& host, std::vector<core::BotStatus> bots);
+/// `ok` when every bot runs again.
+core::RecoverReport recover_report(const std::string& host, const std::vector<RecoverResult>& bots);
 
 }  // namespace drover::agent

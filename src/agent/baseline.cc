@@ -20,15 +20,4 @@ BaselineReport run_baseline(HostSystem& host, docker::ContainerRuntime& runtime,
   return report;
 }
 
-nlohmann::json to_json(const BaselineCheck& check) {
-  return {{"check", check.check}, {"ok", check.ok},           {"detail", check.detail},
-          {"found", check.found}, {"fixable", check.fixable}, {"fixed", check.fixed}};
-}
-
-nlohmann::json to_json(const BaselineReport& report) {
-  auto checks = nlohmann::json::array();
-  for (const auto& check : report.checks) checks.push_back(to_json(check));
-  return {{"ok", report.ok()}, {"checks", checks}};
-}
-
 }  // namespace drover::agent

@@ -1,19 +1,18 @@
 #pragma once
 // `drover-agent baseline [--fix] [--root DIR]`: the host-level safeguards of the operator guide,
-// checked and optionally repaired on one host. Each check says whether the host is fine, why not,
-// whether
-// --fix can repair it and whether it did:
+// checked and optionally repaired on one host. Each check says whether the host is fine, why
+// not, whether --fix can repair it and whether it did:
 //   docker_on_boot       dockerd is enabled at boot, so a reboot brings the bots back
 //   resolv_conf_mode     /etc/resolv.conf is 0644, so the non-root bots can read the mounted copy
 //   docker_log_rotation  dockerd keeps container logs bounded (local/journald, or max-size)
 //   disk_free            Docker's data root has at least the floor free (pruning images if not)
 // A check never throws: a failure to even look is reported as that check failing.
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "agent/host_system.h"
+#include "core/agent_report.h"
 #include "docker/container_runtime.h"
 
 namespace drover::agent {
@@ -23,21 +22,15 @@ struct BaselineOptions {
   std::int64_t disk_floor_bytes = std::int64_t{1} << 30;  // disk_free's floor: 1 GiB
 };
 
-struct BaselineCheck {
-  std::string check;   // docker_on_boot | resolv_conf_mode | docker_log_rotation | disk_free
-  bool ok = false;     // the host is fine now (after the fix, when one was made)
-  std::string detail;  // what was found and, when not ok, what to do
-  // What the check found before any fix, in a word or two, for drover's fleet table:
-  //   docker_on_boot       systemctl's state ("enabled", "disabled", "masked", …), "no systemd"
-  //   resolv_conf_mode     the mode ("0644", "0640"), "missing"
-  //   docker_log_rotation  "local", "journald", "max-size 10m", "unbounded", "invalid", or
-  //                        another driver's name
-  //   disk_free            the free space ("12.3 GiB")
-  // "unknown" when the check could not even look.
-  std::string found;
-  bool fixable = false;  // the problem found is one --fix repairs (false when there was none)
-  bool fixed = false;    // --fix repaired it: ok now because of a change made by this run
-};
+// A check's result is the agent protocol's (core/agent_report.h): what the report says. What
+// `found` holds per check:
+//   docker_on_boot       systemctl's state ("enabled", "disabled", "masked", …), "no systemd"
+//   resolv_conf_mode     the mode ("0644", "0640"), "missing"
+//   docker_log_rotation  "local", "journald", "max-size 10m", "unbounded", "invalid", or
+//                        another driver's name
+//   disk_free            the free space ("12.3 GiB")
+// "unknown" when the check could not even look.
+using core::BaselineCheck;
 
 struct BaselineReport {
   std::vector<BaselineCheck> checks;
@@ -48,9 +41,5 @@ struct BaselineReport {
 /// Runs every check in the order above; with options.fix, repairs as it goes.
 BaselineReport run_baseline(HostSystem& host, docker::ContainerRuntime& runtime,
                             const BaselineOptions& options);
-
-/// {"ok": bool, "checks": [{"check","ok","detail","found","fixable","fixed"}, ...]}
-nlohmann::json to_json(const BaselineReport& report);
-nlohmann::json to_json(const BaselineCheck& check);
 
 }  // namespace drover::agent

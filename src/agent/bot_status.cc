@@ -7,25 +7,33 @@
 namespace drover::agent {
 namespace {
 
-bool image_matches(AgentContext& ctx, const BotStatus& status, const std::string& expect) {
-  if (expect.find("@sha256:") != std::string::npos) {
-    auto digest = expect.substr(expect.find('@'));
+bool image_matches(AgentContext& ctx, const core::BotStatus& status,
+                   const core::ImageReference& expect) {
+  if (!expect.digest.empty()) {
+    const auto text = expect.str();
+    const auto digest = "@" + expect.digest;
     return std::any_of(status.repo_digests.begin(), status.repo_digests.end(),
-                       [&](const std::string& d) { return d == expect || d.ends_with(digest); });
+                       [&](const std::string& d) { return d == text || d.ends_with(digest); });
   }
-  auto expected = ctx.runtime.inspect_image(expect);
+  auto expected = ctx.runtime.inspect_image(expect.str());
   return expected && expected->id == status.image_id;
 }
 
-BotStatus read_one(AgentContext& ctx, LoginProbe& probe, int bot_id, const std::string& expect) {
-  BotStatus status;
-  status.bot_id = bot_id;
+void set_login(core::BotStatus& status, const LoginReading& reading) {
+  status.login = reading.state;
+  status.login_detail = reading.detail;
+}
+
+core::BotStatus read_one(AgentContext& ctx, LoginProbe& probe, int bot_id,
+                         const std::optional<core::ImageReference>& expect) {
+  core::BotStatus status;
+  status.bot = bot_id;
   try {
     status.prev_left_over = ctx.runtime.inspect_container(prev_container_name(bot_id)).has_value();
     auto info = ctx.runtime.inspect_container(container_name(bot_id));
     if (!info) {
-      status.login = {LoginState::not_logged_in, "no container " + container_name(bot_id)};
-      if (!expect.empty()) status.matches_expected = false;
+      set_login(status, {LoginState::not_logged_in, "no container " + container_name(bot_id)});
+      if (expect) status.on_expected_image = false;
       return status;
     }
     status.present = true;
@@ -39,21 +47,21 @@ BotStatus read_one(AgentContext& ctx, LoginProbe& probe, int bot_id, const std::
     if (auto image = ctx.runtime.inspect_image(info->image_id)) {
       status.repo_digests = image->repo_digests;
     }
-    if (!expect.empty()) status.matches_expected = image_matches(ctx, status, expect);
-    status.login = probe.check(bot_id, *info);
+    if (expect) status.on_expected_image = image_matches(ctx, status, *expect);
+    set_login(status, probe.check(bot_id, *info));
   } catch (const docker::RuntimeError& e) {
     status.error = e.what();
-    status.login = {LoginState::unknown, e.what()};
+    set_login(status, {LoginState::unknown, e.what()});
   }
   return status;
 }
 
 }  // namespace
 
-std::vector<BotStatus> read_bot_status(AgentContext& ctx, LoginProbe& probe,
-                                       const std::vector<int>& bot_ids,
-                                       const std::string& expect_image) {
-  std::vector<BotStatus> out;
+std::vector<core::BotStatus> read_bot_status(
+    AgentContext& ctx, LoginProbe& probe, const std::vector<int>& bot_ids,
+    const std::optional<core::ImageReference>& expect_image) {
+  std::vector<core::BotStatus> out;
   for (int id : bot_ids) out.push_back(read_one(ctx, probe, id, expect_image));
   return out;
 }

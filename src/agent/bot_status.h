@@ -1,36 +1,21 @@
 #pragma once
 // What runs for each bot, as `drover-agent status` reports it: the raw facts the operator's
-// verification classifies into on-version / stale / down and logged-in / not yet.
+// verification classifies into on-version / stale / down and logged-in / not yet. The facts
+// are the agent protocol's core::BotStatus, so what is read is exactly what is reported.
 #include <optional>
-#include <string>
 #include <vector>
 
 #include "agent/agent_context.h"
 #include "agent/login_probe.h"
+#include "core/agent_report.h"
+#include "core/image_reference.h"
 
 namespace drover::agent {
 
-struct BotStatus {
-  int bot_id = 0;
-  bool present = false;
-  bool running = false;
-  std::string state;  // Docker's state: running, exited, restarting...
-  int exit_code = 0;  // the last exit's code (meaningful when exited or restarting)
-  std::string image;  // Config.Image: the reference the container was created from
-  std::string health;
-  int restart_count = 0;
-  std::string image_id;
-  std::vector<std::string> repo_digests;
-  std::optional<bool> matches_expected;  // unset without --expect-image
-  bool prev_left_over = false;           // a bot<ID>-prev exists: a swap was interrupted
-  LoginReading login;
-  std::string error;  // the engine failed to answer for this bot
-};
-
-/// `expect_image` is a reference (repo:tag or repo@sha256:...) or empty. A digest reference
-/// matches by repo digest; a tag matches when it names the same image id locally.
-std::vector<BotStatus> read_bot_status(AgentContext& ctx, LoginProbe& probe,
-                                       const std::vector<int>& bot_ids,
-                                       const std::string& expect_image);
+/// `expect_image` is the reference to compare with, or none. A digest reference matches by
+/// repo digest; a tag matches when it names the same image id locally.
+std::vector<core::BotStatus> read_bot_status(
+    AgentContext& ctx, LoginProbe& probe, const std::vector<int>& bot_ids,
+    const std::optional<core::ImageReference>& expect_image);
 
 }  // namespace drover::agent

@@ -2,38 +2,11 @@
 
 #include "agent/bot_names.h"
 #include "agent/clone_spec.h"
+#include "agent/image_digest.h"
 #include "agent/rollback.h"
 #include "agent/settle_proof.h"
 
 namespace drover::agent {
-
-std::string_view to_string(SwapOutcome outcome) {
-  switch (outcome) {
-    case SwapOutcome::Swapped:
-      return "swapped";
-    case SwapOutcome::Unchanged:
-      return "unchanged";
-    case SwapOutcome::RolledBack:
-      return "rolled_back";
-    case SwapOutcome::Failed:
-      return "failed";
-  }
-  return "unknown";
-}
-
-std::string repo_digest_for(const docker::ImageInfo& image, const std::string& ref) {
-  auto repository = ref.substr(0, ref.find('@'));
-  auto last_slash = repository.rfind('/');
-  auto tag_colon = repository.rfind(':');
-  if (tag_colon != std::string::npos &&
-      (last_slash == std::string::npos || tag_colon > last_slash)) {
-    repository.resize(tag_colon);
-  }
-  for (const auto& digest : image.repo_digests) {
-    if (digest.substr(0, digest.find('@')) == repository) return digest;
-  }
-  return image.repo_digests.empty() ? "" : image.repo_digests.front();
-}
 
 namespace {
 
@@ -71,7 +44,7 @@ class BotSwap {
     }
     if (old && old->state.running && old->image_id == req_.image.id) {
       ctx_.log.bot(req_.bot_id, "already runs " + req_.image_ref + "; left untouched");
-      return finish(SwapOutcome::Unchanged, req_.image.id,
+      return finish(BotSwapOutcome::unchanged, req_.image.id,
                     repo_digest_for(req_.image, req_.image_ref));
     }
     return old ? replace(*old) : create_from_template();
@@ -120,7 +93,8 @@ class BotSwap {
     ctx_.on_step(req_.bot_id, SwapStep::RemovedPrev);
     ctx_.log.bot(req_.bot_id, fmt::format("swapped to {} (downtime {} ms)", req_.image_ref,
                                           result_.timings.downtime.count()));
-    return finish(SwapOutcome::Swapped, req_.image.id, repo_digest_for(req_.image, req_.image_ref));
+    return finish(BotSwapOutcome::swapped, req_.image.id,
+                  repo_digest_for(req_.image, req_.image_ref));
   }
 
   BotSwapResult create_from_template() {
@@ -146,7 +120,8 @@ class BotSwap {
                   " (there was no previous container to fall back to)");
     }
     ctx_.log.bot(req_.bot_id, "created from the template on " + req_.image_ref);
-    return finish(SwapOutcome::Swapped, req_.image.id, repo_digest_for(req_.image, req_.image_ref));
+    return finish(BotSwapOutcome::swapped, req_.image.id,
+                  repo_digest_for(req_.image, req_.image_ref));
   }
 
   // Creates, starts and confirms the new bot<ID>; returns why it is not up, or "".
@@ -206,7 +181,7 @@ class BotSwap {
                   "` on this host");
     }
     result_.reason = "new container rejected, old container restored: " + why;
-    return finish(SwapOutcome::RolledBack, old_image_id_, old_digest_);
+    return finish(BotSwapOutcome::rolled_back, old_image_id_, old_digest_);
   }
 
   // A failure before the old container was renamed: make sure it still runs.
@@ -229,12 +204,12 @@ class BotSwap {
 
   BotSwapResult fail(const std::string& why) {
     ctx_.log.bot(req_.bot_id, "FAILED: " + why);
-    result_.outcome = SwapOutcome::Failed;
+    result_.outcome = BotSwapOutcome::failed;
     result_.reason = why;
     return result_;
   }
 
-  BotSwapResult finish(SwapOutcome outcome, const std::string& image_id,
+  BotSwapResult finish(BotSwapOutcome outcome, const std::string& image_id,
                        const std::string& digest) {
     result_.outcome = outcome;
     result_.image_id = image_id;

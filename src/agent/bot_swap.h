@@ -8,17 +8,12 @@
 #include <string>
 
 #include "agent/agent_context.h"
+#include "core/agent_report.h"
 
 namespace drover::agent {
 
-enum class SwapOutcome {
-  Swapped,     // bot<ID> runs the new image and was confirmed up
-  Unchanged,   // bot<ID> already ran the new image: not touched
-  RolledBack,  // the new container did not stay up: the old one runs again ("stale")
-  Failed,      // the swap could not be done; `reason` says what to do
-};
-
-std::string_view to_string(SwapOutcome outcome);
+// The outcomes are the agent protocol's (core/agent_report.h): what the report says.
+using core::BotSwapOutcome;
 
 struct SwapTimings {
   Duration stop{0};      // graceful stop of the old container
@@ -38,7 +33,7 @@ struct BotSwapRequest {
 
 struct BotSwapResult {
   int bot_id = 0;
-  SwapOutcome outcome = SwapOutcome::Failed;
+  BotSwapOutcome outcome = BotSwapOutcome::failed;
   std::string reason;       // empty on a clean swap; a warning or the cause otherwise
   std::string image_id;     // the image bot<ID> runs now
   std::string repo_digest;  // its repo@sha256 digest, when known
@@ -47,8 +42,5 @@ struct BotSwapResult {
 };
 
 BotSwapResult swap_bot(AgentContext& ctx, const BotSwapRequest& request);
-
-/// The repo@sha256 digest of `image` whose repository matches `ref`, else the first one.
-std::string repo_digest_for(const docker::ImageInfo& image, const std::string& ref);
 
 }  // namespace drover::agent

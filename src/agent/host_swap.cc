@@ -9,7 +9,7 @@ namespace drover::agent {
 
 bool HostSwapResult::ok() const {
   return error.empty() && std::all_of(bots.begin(), bots.end(), [](const BotSwapResult& b) {
-           return b.outcome == SwapOutcome::Swapped || b.outcome == SwapOutcome::Unchanged;
+           return b.outcome == BotSwapOutcome::swapped || b.outcome == BotSwapOutcome::unchanged;
          });
 }
 
@@ -27,7 +27,7 @@ void fail_all(HostSwapResult& result, const HostSwapOptions& options, const std:
   for (int id : options.bot_ids) {
     BotSwapResult bot;
     bot.bot_id = id;
-    bot.outcome = SwapOutcome::Failed;
+    bot.outcome = BotSwapOutcome::failed;
     bot.reason = why;
     result.bots.push_back(bot);
   }
@@ -91,7 +91,7 @@ std::vector<BotLogin> poll_logins(AgentContext& ctx, LoginProbe& probe,
                                   const std::vector<BotSwapResult>& bots) {
   std::vector<BotLogin> logins;
   for (const auto& bot : bots) {
-    if (bot.outcome != SwapOutcome::Failed) logins.push_back({bot.bot_id, {}});
+    if (bot.outcome != BotSwapOutcome::failed) logins.push_back({bot.bot_id, {}});
   }
   auto deadline = ctx.clock.now() + options.login_wait;
   while (true) {
@@ -114,7 +114,7 @@ HostSwapResult swap_host(AgentContext& ctx, LoginProbe& probe, const HostSwapOpt
   result.image_ref = options.image_ref;
   for (int id : options.bot_ids) {
     auto recovered = recover_bot(ctx, id, options.settle);
-    if (recovered.action != RecoverAction::None && recovered.action != RecoverAction::Absent) {
+    if (recovered.action != RecoverAction::none && recovered.action != RecoverAction::absent) {
       result.recovered.push_back(recovered);
     }
   }

@@ -9,6 +9,8 @@
 #include <string_view>
 
 #include "agent/agent_cli.h"
+#include "agent/crash_switch.h"
+#include "core/agent_report.h"
 #include "docker/engine_runtime.h"
 
 namespace {
@@ -17,17 +19,6 @@ std::string host_name() {
   char buffer[256] = {};
   if (gethostname(buffer, sizeof buffer - 1) != 0) return "unknown-host";
   return buffer;
-}
-
-// Test-only: DROVER_AGENT_CRASH_AT=<step> kills the agent with SIGKILL right after that
-// step (see swap_step.h), so tests can prove the crash invariant on a real engine.
-drover::agent::SwapStepObserver crash_switch() {
-  const char* at = std::getenv("DROVER_AGENT_CRASH_AT");
-  if (!at || !*at) return [](int, drover::agent::SwapStep) {};
-  std::string step_name = at;
-  return [step_name](int, drover::agent::SwapStep step) {
-    if (drover::agent::to_string(step) == step_name) raise(SIGKILL);
-  };
 }
 
 // Test-only: DROVER_AGENT_ROOT=<dir> makes `baseline` check the host whose / is at <dir>
@@ -66,7 +57,7 @@ int main(int argc, char** argv) {
             return std::nullopt;
           }
         },
-        crash_switch()};
+        drover::agent::crash_switch_from_environment()};
     drover::agent::AgentWorld world{ctx,
                                     [&runner](const std::string& root) {
                                       return std::make_unique<drover::agent::PosixHostSystem>(
@@ -79,7 +70,7 @@ int main(int argc, char** argv) {
     return drover::agent::run_agent_cli(argc, argv, world);
   } catch (const std::exception& e) {
     std::cerr << "drover-agent: error: " << e.what() << '\n';
-    std::cout << R"({"command":"agent","ok":false,"bots":[],"error":"cannot start: see stderr"})"
+    std::cout << drover::core::error_report("agent", host_name(), "cannot start: see stderr").dump()
               << '\n';
     return drover::agent::kExitCannotRun;
   }

@@ -6,24 +6,6 @@
 
 namespace drover::agent {
 
-std::string_view to_string(RecoverAction action) {
-  switch (action) {
-    case RecoverAction::None:
-      return "none";
-    case RecoverAction::RemovedPrev:
-      return "removed_prev";
-    case RecoverAction::RestoredPrev:
-      return "restored_prev";
-    case RecoverAction::Started:
-      return "started";
-    case RecoverAction::Failed:
-      return "failed";
-    case RecoverAction::Absent:
-      return "absent";
-  }
-  return "unknown";
-}
-
 namespace {
 
 RecoverResult recover_with_prev(AgentContext& ctx, int bot_id, Duration settle,
@@ -39,18 +21,18 @@ RecoverResult recover_with_prev(AgentContext& ctx, int bot_id, Duration settle,
     if (verdict.confirmed) {
       ctx.runtime.remove_container(prev);
       ctx.log.bot(bot_id, "recover: the new container is up; removed leftover " + prev);
-      return {bot_id, RecoverAction::RemovedPrev, "removed leftover " + prev};
+      return {bot_id, RecoverAction::removed_prev, "removed leftover " + prev};
     }
     ctx.log.bot(bot_id, "recover: the unconfirmed new container is not up (" + verdict.reason +
                             "); restoring " + prev);
   }
   auto problem = restore_prev(ctx, bot_id);
   if (!problem.empty()) {
-    return {bot_id, RecoverAction::Failed,
+    return {bot_id, RecoverAction::failed,
             "restored " + prev + " as " + container_name(bot_id) + " but " + problem};
   }
   ctx.log.bot(bot_id, "recover: restored the previous container from " + prev);
-  return {bot_id, RecoverAction::RestoredPrev, "restored the previous container from " + prev};
+  return {bot_id, RecoverAction::restored_prev, "restored the previous container from " + prev};
 }
 
 }  // namespace
@@ -62,17 +44,17 @@ RecoverResult recover_bot(AgentContext& ctx, int bot_id, Duration settle) {
     if (ctx.runtime.inspect_container(prev_container_name(bot_id))) {
       return recover_with_prev(ctx, bot_id, settle, current);
     }
-    if (!current) return {bot_id, RecoverAction::Absent, "no container named " + name};
-    if (current->state.running) return {bot_id, RecoverAction::None, ""};
+    if (!current) return {bot_id, RecoverAction::absent, "no container named " + name};
+    if (current->state.running) return {bot_id, RecoverAction::none, ""};
     ctx.runtime.start_container(name);
     auto problem = why_not_up(ctx.runtime.inspect_container(name), current->restart_count);
     if (!problem.empty()) {
-      return {bot_id, RecoverAction::Failed, "started the stopped " + name + " but " + problem};
+      return {bot_id, RecoverAction::failed, "started the stopped " + name + " but " + problem};
     }
     ctx.log.bot(bot_id, "recover: started the stopped " + name);
-    return {bot_id, RecoverAction::Started, "started the stopped " + name};
+    return {bot_id, RecoverAction::started, "started the stopped " + name};
   } catch (const docker::RuntimeError& e) {
-    return {bot_id, RecoverAction::Failed,
+    return {bot_id, RecoverAction::failed,
             std::string("the Docker engine refused a recovery step: ") + e.what() +
                 " (run `drover-agent recover --bots " + std::to_string(bot_id) + "` again)"};
   }

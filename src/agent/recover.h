@@ -5,26 +5,19 @@
 #include <string>
 
 #include "agent/agent_context.h"
+#include "core/agent_report.h"
 
 namespace drover::agent {
 
-enum class RecoverAction {
-  None,          // nothing was half-done
-  RemovedPrev,   // bot<ID> is up: the leftover bot<ID>-prev was removed
-  RestoredPrev,  // bot<ID> was missing or not up: bot<ID>-prev became bot<ID> again
-  Started,       // bot<ID> existed but was stopped: started it
-  Failed,        // could not get the bot running; `detail` says why
-  Absent,        // neither bot<ID> nor bot<ID>-prev exists
-};
-
-std::string_view to_string(RecoverAction action);
+// The actions are the agent protocol's (core/agent_report.h): what the report says.
+using core::RecoverAction;
 
 struct RecoverResult {
   int bot_id = 0;
-  RecoverAction action = RecoverAction::None;
+  RecoverAction action = RecoverAction::none;
   std::string detail;
   bool running() const {
-    return action != RecoverAction::Failed && action != RecoverAction::Absent;
+    return action != RecoverAction::failed && action != RecoverAction::absent;
   }
 };
 

@@ -1,41 +1,38 @@
 #include "agent/swap_step.h"
 
+#include "core/name_table.h"
+
 namespace drover::agent {
+namespace {
+
+// The names DROVER_AGENT_CRASH_AT takes, in the order a swap (then a rollback) passes them.
+constexpr core::NameTable<SwapStep, 11> kSwapStepNames{{
+    {SwapStep::Recovered, "recovered"},
+    {SwapStep::Pulled, "pulled"},
+    {SwapStep::Stopped, "stopped"},
+    {SwapStep::RenamedToPrev, "renamed_to_prev"},
+    {SwapStep::Created, "created"},
+    {SwapStep::Started, "started"},
+    {SwapStep::Settled, "settled"},
+    {SwapStep::RemovedPrev, "removed_prev"},
+    {SwapStep::RollbackRemovedNew, "rollback_removed_new"},
+    {SwapStep::RollbackRenamed, "rollback_renamed"},
+    {SwapStep::Pruned, "pruned"},
+}};
+static_assert(core::covers_every_value(kSwapStepNames));
+
+}  // namespace
 
 std::string_view to_string(SwapStep step) {
-  switch (step) {
-    case SwapStep::Recovered:
-      return "recovered";
-    case SwapStep::Pulled:
-      return "pulled";
-    case SwapStep::Stopped:
-      return "stopped";
-    case SwapStep::RenamedToPrev:
-      return "renamed_to_prev";
-    case SwapStep::Created:
-      return "created";
-    case SwapStep::Started:
-      return "started";
-    case SwapStep::Settled:
-      return "settled";
-    case SwapStep::RemovedPrev:
-      return "removed_prev";
-    case SwapStep::RollbackRemovedNew:
-      return "rollback_removed_new";
-    case SwapStep::RollbackRenamed:
-      return "rollback_renamed";
-    case SwapStep::Pruned:
-      return "pruned";
-  }
-  return "unknown";
+  return core::name_of(kSwapStepNames, step);
 }
 
 const std::vector<SwapStep>& all_swap_steps() {
-  static const std::vector<SwapStep> steps = {
-      SwapStep::Recovered,       SwapStep::Pulled,      SwapStep::Stopped,
-      SwapStep::RenamedToPrev,   SwapStep::Created,     SwapStep::Started,
-      SwapStep::Settled,         SwapStep::RemovedPrev, SwapStep::RollbackRemovedNew,
-      SwapStep::RollbackRenamed, SwapStep::Pruned};
+  static const std::vector<SwapStep> steps = [] {
+    std::vector<SwapStep> all;
+    for (const auto& entry : kSwapStepNames) all.push_back(entry.value);
+    return all;
+  }();
   return steps;
 }
 

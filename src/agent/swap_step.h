@@ -1,6 +1,6 @@
 #pragma once
 // The named points of a swap. Tests kill the agent at each of them in turn (see
-// DROVER_AGENT_CRASH_AT in main.cc) to prove the crash invariant.
+// DROVER_AGENT_CRASH_AT in crash_switch.h) to prove the crash invariant.
 #include <functional>
 #include <string_view>
 #include <vector>

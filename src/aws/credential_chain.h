@@ -19,7 +19,7 @@
 #include "aws/credential_cache.h"
 #include "aws/credential_sts.h"
 #include "aws/credentials.h"
-#include "aws/http_client.h"
+#include "util/http/http_client.h"
 #include "util/subprocess.h"
 
 namespace drover::aws {

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "aws/credentials.h"
-#include "aws/http_client.h"
+#include "util/http/http_client.h"
 
 namespace drover::aws {
 

@@ -77,15 +77,6 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
          std::chrono::seconds(second) - std::chrono::minutes(offset_minutes);
 }
 
-std::string format_iso8601(std::chrono::system_clock::time_point time) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
-}
-
 Credentials credentials_from_json(const std::string& body, const JsonCredentialFields& fields,
                                   const std::string& source, const std::string& error_code) {
   // Parse errors from nlohmann quote the offending text, which may be a secret: only say where.

@@ -15,9 +15,6 @@ namespace drover::aws {
 /// offset (credential_process helpers write all of these). nullopt when it is not such a time.
 std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view text);
 
-/// "2024-05-01T12:00:00Z", for messages.
-std::string format_iso8601(std::chrono::system_clock::time_point time);
-
 struct JsonCredentialFields {
   const char* token_field;   // "SessionToken" (credential_process) or "Token" (container, IMDS)
   bool expiration_required;  // container and IMDS credentials always expire

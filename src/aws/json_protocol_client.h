@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "aws/credentials.h"
-#include "aws/http_client.h"
 #include "aws/retry_policy.h"
 #include "util/clock.h"
+#include "util/http/http_client.h"
 #include "util/random.h"
 
 namespace drover::aws {

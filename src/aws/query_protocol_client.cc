@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "aws/sigv4.h"
+#include "util/percent_encoding.h"
 
 namespace drover::aws {
 namespace {
@@ -23,9 +24,9 @@ std::string form_encode(const QueryParameters& parameters) {
   std::string out;
   for (const auto& [name, value] : parameters) {
     if (!out.empty()) out += '&';
-    out += sigv4::uri_encode(name, /*keep_slash=*/false);
+    out += percent_encode(name);
     out += '=';
-    out += sigv4::uri_encode(value, /*keep_slash=*/false);
+    out += percent_encode(value);
   }
   return out;
 }

@@ -9,13 +9,13 @@
 #include <map>
 #include <stdexcept>
 
+#include "util/percent_encoding.h"
 #include "util/sha256.h"
 
 namespace drover::aws::sigv4 {
 namespace {
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
-constexpr char kHexUpper[] = "0123456789ABCDEF";
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -29,38 +29,6 @@ bool iequals(std::string_view a, std::string_view b) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
-}
-
-bool is_unreserved(unsigned char c) {
-  return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Query components arrive encoded (or not: the suite has raw UTF-8 in a query). Decoding first
-// and encoding once makes both spellings canonicalize the same way. A '%' not followed by two
-// hex digits is kept as a literal '%'. '+' stays '+': it only means space in HTML forms.
-std::string percent_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      const int high = hex_value(text[i + 1]);
-      const int low = hex_value(text[i + 2]);
-      if (high >= 0 && low >= 0) {
-        out += static_cast<char>(high * 16 + low);
-        i += 2;
-        continue;
-      }
-    }
-    out += text[i];
-  }
-  return out;
 }
 
 bool is_space(char c) {
@@ -163,21 +131,6 @@ std::string amz_date(std::chrono::system_clock::time_point time) {
   return buffer;
 }
 
-std::string uri_encode(std::string_view raw, bool keep_slash) {
-  std::string out;
-  out.reserve(raw.size());
-  for (unsigned char c : raw) {
-    if (is_unreserved(c) || (keep_slash && c == '/')) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHexUpper[c >> 4];
-      out += kHexUpper[c & 0xf];
-    }
-  }
-  return out;
-}
-
 std::string normalize_path(std::string_view raw_path) {
   std::vector<std::string_view> kept;
   bool ends_in_directory = raw_path.empty() || raw_path.back() == '/';
@@ -208,7 +161,7 @@ std::string normalize_path(std::string_view raw_path) {
 }
 
 std::string canonical_uri(std::string_view raw_path) {
-  return uri_encode(normalize_path(raw_path), /*keep_slash=*/true);
+  return percent_encode(normalize_path(raw_path), {.keep_slash = true});
 }
 
 std::string canonical_query(std::string_view raw_query) {
@@ -223,8 +176,10 @@ std::string canonical_query(std::string_view raw_query) {
       const std::string_view key = param.substr(0, equals);
       const std::string_view value =
           equals == std::string_view::npos ? std::string_view() : param.substr(equals + 1);
-      params.emplace_back(uri_encode(percent_decode(key), false),
-                          uri_encode(percent_decode(value), false));
+      // Query components arrive encoded (or not: the suite has raw UTF-8 in a query).
+      // Decoding first and encoding once makes both spellings canonicalize the same way.
+      params.emplace_back(percent_encode(percent_decode(key)),
+                          percent_encode(percent_decode(value)));
     }
     start = amp + 1;
   }

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "aws/credentials.h"
-#include "aws/http_client.h"
+#include "util/http/http_client.h"
 
 namespace drover::aws::sigv4 {
 
@@ -41,10 +41,6 @@ enum class SessionTokenPlacement { kSigned, kAddedAfterSigning };
 
 /// 20150830T123600Z (UTC), the X-Amz-Date value.
 std::string amz_date(std::chrono::system_clock::time_point time);
-
-/// RFC 3986 percent-encoding of every byte except A-Z a-z 0-9 - _ . ~ (upper-case hex).
-/// With `keep_slash`, '/' is left alone (for paths).
-std::string uri_encode(std::string_view raw, bool keep_slash);
 
 /// Removes "." and ".." segments (RFC 3986 section 5.2.4) and empty segments ("//"); keeps a
 /// trailing slash. "" and any path that climbs above the root become "/".

@@ -2,20 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "core/agent_request.h"
 #include "core/swap_outcome.h"
 
 namespace drover::cli {
 namespace {
-
-std::string bot_list(const std::vector<core::BotId>& bots) {
-  std::string out;
-  for (auto id : bots) out += (out.empty() ? "" : ",") + std::to_string(id);
-  return out;
-}
-
-std::string whole_seconds(drover::Duration d) {
-  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count());
-}
 
 // The agent's own wait budget plus generous room for the pull: a host whose agent runs
 // longer than this is reported timed out, not waited on forever.
@@ -34,38 +25,35 @@ std::string first_line(const std::string& text) {
 core::AgentCall swap_call(const core::DeployPlan& plan, const core::HostSelection& host,
                           const DroverConfig& config) {
   const auto& s = plan.settings;
-  core::AgentCall call;
-  call.args = {"swap",
-               "--bots",
-               bot_list(host.bots),
-               "--image",
-               plan.pinned_image.empty() ? plan.image : plan.pinned_image,
-               "--stop-timeout",
-               whole_seconds(s.stop_timeout),
-               "--settle",
-               whole_seconds(s.settle),
-               "--login-wait",
-               s.login_poll ? whole_seconds(s.login_wait) : "0",
-               "--login-probe",
-               config.login_probe,
-               "--disk-floor-mb",
-               std::to_string(config.disk_floor_mb)};
-  if (s.jitter.count() > 0)
-    call.args.insert(call.args.end(), {"--jitter", whole_seconds(s.jitter)});
-  if (config.container_template) {
-    call.args.insert(call.args.end(), {"--template", config.container_template->dump()});
-  }
-  call.timeout = swap_timeout(s);
-  return call;
+  core::SwapRequest request;
+  request.bots = host.bots;
+  request.image =
+      core::parse_image_reference(plan.pinned_image.empty() ? plan.image : plan.pinned_image);
+  request.stop_timeout = std::chrono::duration_cast<std::chrono::seconds>(s.stop_timeout);
+  request.settle = s.settle;
+  request.jitter = s.jitter;
+  request.login_wait = s.login_poll ? s.login_wait : drover::Duration(0);
+  request.login_probe = config.login_probe;
+  request.disk_floor_mb = config.disk_floor_mb;
+  request.container_template = config.container_template;
+  return {core::agent_argv(request), swap_timeout(s)};
 }
 
 core::AgentCall status_call(const std::vector<core::BotId>& bots, const std::string& expect_image,
                             const DroverConfig& config) {
-  core::AgentCall call;
-  call.args = {"status", "--bots", bot_list(bots), "--login-probe", config.login_probe};
-  if (!expect_image.empty()) call.args.insert(call.args.end(), {"--expect-image", expect_image});
-  call.timeout = std::chrono::minutes(2);
-  return call;
+  core::StatusRequest request;
+  request.bots = bots;
+  if (!expect_image.empty()) request.expect_image = core::parse_image_reference(expect_image);
+  request.login_probe = config.login_probe;
+  return {core::agent_argv(request), std::chrono::minutes(2)};
+}
+
+core::AgentCall baseline_call(const DroverConfig& config, bool fix) {
+  core::BaselineRequest request;
+  request.fix = fix;
+  request.disk_floor_mb = config.disk_floor_mb;
+  // --fix may prune every unused image on a nearly full disk.
+  return {core::agent_argv(request), std::chrono::minutes(10)};
 }
 
 core::HostOutcome swap_host_outcome(const core::AgentResult& result,
@@ -74,7 +62,7 @@ core::HostOutcome swap_host_outcome(const core::AgentResult& result,
     return core::HostOutcome::failure(core::failure_kind(result.status), first_line(result.detail));
   }
   try {
-    return core::swap_outcome(core::parse_swap_report(result.report.dump()), bots);
+    return core::swap_outcome(core::read_swap_report(result.report), bots);
   } catch (const core::AgentOutputError& e) {
     return core::HostOutcome::failure(core::FailureKind::bad_output,
                                       std::string("unreadable agent report: ") + e.what());
@@ -88,7 +76,7 @@ std::vector<core::BotStatus> status_from_result(const core::AgentResult& result,
     return {};
   }
   try {
-    auto report = core::parse_status_report(result.report.dump());
+    auto report = core::read_status_report(result.report);
     if (report.error) problem = *report.error;
     return report.bots;
   } catch (const core::AgentOutputError& e) {

@@ -18,6 +18,8 @@ core::AgentCall swap_call(const core::DeployPlan& plan, const core::HostSelectio
 /// `status --bots … --expect-image <pinned> --login-probe …`
 core::AgentCall status_call(const std::vector<core::BotId>& bots, const std::string& expect_image,
                             const DroverConfig& config);
+/// `baseline --disk-floor-mb … [--fix]`
+core::AgentCall baseline_call(const DroverConfig& config, bool fix);
 
 /// The host's outcome from a swap call's result.
 core::HostOutcome swap_host_outcome(const core::AgentResult& result,

@@ -3,12 +3,13 @@
 #include "cli/agent_build.h"
 #include "cli/agent_calls.h"
 #include "cli/fleet_calls.h"
+#include "core/agent_request.h"
 
 namespace drover::cli {
 
 core::AgentCall version_call() {
   // Hashing the agent binary takes milliseconds; the rest is the connection.
-  return {{"version"}, std::chrono::seconds(60)};
+  return {core::agent_argv(core::VersionRequest{}), std::chrono::seconds(60)};
 }
 
 core::DriftReport check_agent_versions(const std::vector<core::HostSelection>& hosts,

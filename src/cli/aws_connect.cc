@@ -4,7 +4,6 @@
 #include <mutex>
 
 #include "aws/credential_chain.h"
-#include "aws/curl_http_client.h"
 #include "aws/json_protocol_client.h"
 #include "aws/query_protocol_client.h"
 #include "aws/region.h"
@@ -20,7 +19,6 @@ std::optional<std::string> non_empty(const std::optional<std::string>& value) {
 
 // Everything one set of settings needs, alive as long as the process.
 struct Session {
-  aws::CurlHttpClient http;
   std::unique_ptr<aws::CredentialsProvider> credentials;
   std::unique_ptr<aws::JsonProtocolClient> ssm;
   std::unique_ptr<aws::QueryProtocolClient> ec2;
@@ -29,8 +27,8 @@ struct Session {
 
 class Connector {
  public:
-  Connector(EnvLookup env, Clock& clock, Random& random, ProcessRunner& runner)
-      : env_(std::move(env)), clock_(clock), random_(random), runner_(runner) {}
+  Connector(EnvLookup env, Clock& clock, Random& random, ProcessRunner& runner, HttpClient& http)
+      : env_(std::move(env)), clock_(clock), random_(random), runner_(runner), http_(http) {}
 
   AwsApis connect(const AwsSettings& settings) {
     const auto region = aws::resolve_region({.explicit_region = settings.region_flag,
@@ -59,7 +57,7 @@ class Connector {
     session->region = region;
     aws::EnvLookup env = env_;
     session->credentials = aws::make_default_credential_chain(aws::CredentialChainOptions{
-        .http = session->http,
+        .http = http_,
         .processes = runner_,
         .clock = std::chrono::system_clock::now,
         .region = region,
@@ -74,9 +72,9 @@ class Connector {
           aws::endpoint_url_for(service, region, env, non_empty(settings.endpoint_url))};
     };
     session->ssm = std::make_unique<aws::JsonProtocolClient>(
-        endpoint("ssm", "AmazonSSM"), session->http, *session->credentials, clock_, random_);
+        endpoint("ssm", "AmazonSSM"), http_, *session->credentials, clock_, random_);
     session->ec2 = std::make_unique<aws::QueryProtocolClient>(
-        endpoint("ec2", ""), kEc2ApiVersion, session->http, *session->credentials, clock_, random_);
+        endpoint("ec2", ""), kEc2ApiVersion, http_, *session->credentials, clock_, random_);
     return session;
   }
 
@@ -84,14 +82,16 @@ class Connector {
   Clock& clock_;
   Random& random_;
   ProcessRunner& runner_;
+  HttpClient& http_;
   std::mutex mutex_;
   std::map<std::string, std::unique_ptr<Session>> sessions_;
 };
 
 }  // namespace
 
-AwsConnect real_aws_connect(EnvLookup env, Clock& clock, Random& random, ProcessRunner& runner) {
-  auto connector = std::make_shared<Connector>(std::move(env), clock, random, runner);
+AwsConnect real_aws_connect(EnvLookup env, Clock& clock, Random& random, ProcessRunner& runner,
+                            HttpClient& http) {
+  auto connector = std::make_shared<Connector>(std::move(env), clock, random, runner, http);
   return [connector](const AwsSettings& settings) { return connector->connect(settings); };
 }
 

@@ -11,6 +11,7 @@
 #include "cli/terminal.h"
 #include "core/transport.h"
 #include "util/clock.h"
+#include "util/http/http_client.h"
 #include "util/random.h"
 
 namespace drover::cli {
@@ -29,6 +30,8 @@ struct CliWorld {
   std::string command_line;  // for the lock and the journal: "drover deploy all routine -y"
   /// AWS for the ssm transport, fleet discovery, the Parameter Store lock and inventory.
   AwsConnect aws;
+  /// HTTP(S) for the registry digest lookup (the one client AWS uses too).
+  HttpClient& http;
 };
 
 }  // namespace drover::cli

@@ -16,6 +16,7 @@
 #include "cli/config_table.h"
 #include "core/image_reference.h"
 #include "core/input_error.h"
+#include "core/name_table.h"
 #include "core/printable_text.h"
 #include "transport/ssm/instance_id.h"
 #include "transport/ssm/ssm_transport.h"
@@ -59,17 +60,16 @@ std::string read_fleet_name(const ConfigTable& fleet) {
   return name;
 }
 
+constexpr core::NameTable<TransportKind, 3> kTransportKindNames{{
+    {TransportKind::local, "local"},
+    {TransportKind::ssh, "ssh"},
+    {TransportKind::ssm, "ssm"},
+}};
+static_assert(core::covers_every_value(kTransportKindNames));
+
 TransportKind read_transport(const ConfigTable& fleet) {
   auto text = fleet.string("transport", kTransport).value_or("local");
-  if (text == "local") {
-    return TransportKind::local;
-  }
-  if (text == "ssh") {
-    return TransportKind::ssh;
-  }
-  if (text == "ssm") {
-    return TransportKind::ssm;
-  }
+  if (auto kind = core::value_named(kTransportKindNames, text)) return *kind;
   fleet.fail("transport", fmt::format("'{}' is not a transport", core::printable(text)),
              "use transport = \"local\", \"ssh\" or \"ssm\"");
 }
@@ -240,15 +240,7 @@ DroverConfig read_config(const ConfigTable& root, const ConfigOverrides& overrid
 }  // namespace
 
 std::string_view to_string(TransportKind kind) {
-  switch (kind) {
-    case TransportKind::local:
-      return "local";
-    case TransportKind::ssh:
-      return "ssh";
-    case TransportKind::ssm:
-      return "ssm";
-  }
-  return "local";
+  return core::name_of(kTransportKindNames, kind);
 }
 
 DroverConfig parse_config(std::string_view text, const std::string& source,

@@ -96,9 +96,9 @@ ChosenDeploy choose(const DeployWords& words, const DroverConfig& config, bool y
 }
 
 // The digest every host will run, whatever the tag does during the rollout.
-void pin_image(core::DeployPlan& plan) {
+void pin_image(core::DeployPlan& plan, HttpClient& http) {
   auto ref = core::parse_image_reference(plan.image);
-  plan.pinned_image = ref.pinned(resolve_digest(ref));
+  plan.pinned_image = ref.pinned(resolve_digest(ref, http));
 }
 
 // The drift guard, before anything is touched: which agent build each host to deploy runs.
@@ -204,7 +204,7 @@ int run_deploy(const DeployRequest& request, CliWorld& world) {
   auto chosen = choose(words, config, request.yes, world);
   auto plan = core::make_plan(config.fleet, chosen.target, chosen.speed, config.speeds,
                               chosen.image, core::make_deploy_id(world.random), world.now_utc());
-  pin_image(plan);
+  pin_image(plan, world.http);
   const bool clear = preflight_passes(plan, plan.selection.hosts, config, request, world);
   auto view = make_view(request.output, world.terminal);
   view->plan(plan);
@@ -228,7 +228,7 @@ int run_verify(const VerifyRequest& request, CliWorld& world) {
   }
   auto chosen = choose(words, config, true, world);
   auto selection = core::select_hosts(config.fleet, chosen.target);
-  auto pinned = chosen.image.pinned(resolve_digest(chosen.image));
+  auto pinned = chosen.image.pinned(resolve_digest(chosen.image, world.http));
   auto view = make_view(request.output, world.terminal);
   view->notice(fmt::format("verifying {} bot(s) on {} host(s) against {}", selection.bot_count(),
                            selection.hosts.size(), pinned));

@@ -13,6 +13,7 @@
 #include "core/exit_code.h"
 #include "core/input_error.h"
 #include "core/printable_text.h"
+#include "util/build_info.h"
 
 namespace drover::cli {
 namespace {
@@ -145,6 +146,8 @@ int run_drover_cli(int argc, char** argv, CliWorld& world) {
   CLI::App app{"drover: roll a new image out to the bot fleet, safely, and prove what happened"};
   app.require_subcommand(1);
   app.footer(kExitCodes);
+  app.set_version_flag("--version", version_line("drover"),
+                       "print the version and build, then exit");
   Options o;
   auto add_config = [&](CLI::App* cmd) {
     cmd->add_option("--config", o.config,
@@ -226,6 +229,9 @@ int run_drover_cli(int argc, char** argv, CliWorld& world) {
     }
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
+  } catch (const CLI::CallForVersion&) {
+    world.terminal.print(version_line("drover") + "\n");
+    return core::to_int(ExitCode::success);
   } catch (const CLI::ParseError& e) {
     error_line(world, "arguments", e.what(), "see drover --help");
     return core::to_int(ExitCode::usage_error);

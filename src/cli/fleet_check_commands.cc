@@ -27,15 +27,6 @@ void announce(CliWorld& world, const std::string& text) {
   if (world.terminal.interactive()) world.terminal.error(text + "\n");
 }
 
-core::AgentCall baseline_call(const DroverConfig& config, bool fix) {
-  core::AgentCall call;
-  call.args = {"baseline", "--disk-floor-mb", std::to_string(config.disk_floor_mb)};
-  if (fix) call.args.push_back("--fix");
-  // --fix may prune every unused image on a nearly full disk.
-  call.timeout = std::chrono::minutes(10);
-  return call;
-}
-
 // The hosts the drift check found without this drover's agent, given it.
 std::map<core::HostName, core::AgentResult> install_where_needed(
     const std::vector<core::HostSelection>& hosts, core::Transport& transport, CliWorld& world) {

@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include "core/image_reference.h"
+#include "core/input_error.h"
 #include "core/plan_box.h"
 #include "core/printable_text.h"
 #include "core/rollout_text.h"
@@ -24,11 +26,15 @@ std::string target_text(const core::DeployPlan& plan) {
 }
 
 // The digest is what tells two deploys of a moving tag apart, but 64 hex digits would push
-// the table past any terminal; 12 are as many as `docker images` shows.
+// the table past any terminal; 12 are as many as `docker images` shows. A journal is a file
+// anyone could have edited: a pinned image that is no reference shows as none.
 std::string short_digest(const std::string& pinned) {
-  const auto at = pinned.find("@sha256:");
-  if (at == std::string::npos) return "-";
-  return printable(pinned.substr(at + 1, 7 + 12));
+  try {
+    const auto digest = core::parse_image_reference(pinned).digest;
+    return digest.empty() ? "-" : digest.substr(0, 7 + 12);
+  } catch (const core::InputError&) {
+    return "-";
+  }
 }
 
 std::string result_text(const core::JournalReplay& replay) {

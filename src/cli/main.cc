@@ -12,6 +12,7 @@
 #include "transport/local/local_agent_path.h"
 #include "transport/local/local_transport.h"
 #include "transport/ssh/ssh_transport.h"
+#include "util/http/curl_http_client.h"
 #include "util/subprocess.h"
 
 namespace {
@@ -54,7 +55,8 @@ int main(int argc, char** argv) {
   drover::SteadyClock clock;
   drover::SystemRandom random;
   drover::PosixProcessRunner runner;
-  auto aws = drover::cli::real_aws_connect(drover::cli::process_env, clock, random, runner);
+  drover::CurlHttpClient http;
+  auto aws = drover::cli::real_aws_connect(drover::cli::process_env, clock, random, runner, http);
   drover::cli::CliWorld world{
       terminal,
       clock,
@@ -80,6 +82,7 @@ int main(int argc, char** argv) {
       },
       now_utc,
       command_line(argc, argv),
-      aws};
+      aws,
+      http};
   return drover::cli::run_drover_cli(argc, argv, world);
 }

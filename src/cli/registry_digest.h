@@ -3,16 +3,16 @@
 // pin the reference at plan time (ImageReference::pinned) and every host pulls the same bytes
 // even if someone moves the tag during the rollout.
 //
-// It asks the registry's HTTP API (distribution spec) with libcurl:
+// It asks the registry's HTTP API (distribution spec) through drover's HttpClient:
 //   HEAD <scheme>://<registry>/v2/<path>/manifests/<tag>    (GET when HEAD gives no digest)
 // accepting manifest lists, OCI indexes and single manifests, and reads Docker-Content-Digest.
 // Asking for the list/index first matters: it is what `docker pull` records in RepoDigests, so
 // the pinned digest is the one operators see in `docker image inspect`.
 //
 // Scheme: http for loopback registries (127.0.0.0/8, localhost, [::1]), which Docker itself
-// treats as insecure registries; https otherwise, verified against the system CA store.
-// Proxies come from the usual environment variables (HTTPS_PROXY, http_proxy, NO_PROXY),
-// except that loopback registries are always reached directly.
+// treats as insecure registries; https otherwise. TLS and proxies follow the HTTP client's one
+// policy (util/http/curl_http_client.h): the system CA store, the usual proxy variables, and
+// loopback always reached directly. Up to 5 redirects (a mirror, a storage front) are followed.
 //
 // Not implemented: registry authentication (bearer tokens). Docker Hub and ECR, for
 // instance, want a token even for public images; such registries answer 401 and the error
@@ -21,8 +21,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/image_reference.h"
+#include "util/http/http_client.h"
 
 namespace drover::cli {
 
@@ -35,7 +38,8 @@ struct RegistryOptions {
 /// A reference that already carries a digest returns that digest without any network call.
 /// Throws core::InputError("image <ref>", what, fix) when the tag does not exist, the
 /// registry is unreachable or too slow, wants authentication, or answers anything else.
-std::string resolve_digest(const core::ImageReference& ref, const RegistryOptions& options = {});
+std::string resolve_digest(const core::ImageReference& ref, HttpClient& http,
+                           const RegistryOptions& options = {});
 
 /// True when `domain` (host[:port]) names this machine: 127.0.0.0/8, localhost, [::1].
 bool is_loopback_registry(std::string_view domain);
@@ -45,9 +49,10 @@ bool is_loopback_registry(std::string_view domain);
 /// gets Hub's implicit "library/" namespace.
 std::string manifest_url(const core::ImageReference& ref);
 
-/// The value of a Docker-Content-Digest header line ("Name: value\r\n", name in any case),
-/// trimmed; nullopt for any other line.
-std::optional<std::string> content_digest_header(std::string_view header_line);
+/// The value of the Docker-Content-Digest header among an HttpResponse's headers (names
+/// lower-cased, values trimmed, as HttpClient gives them); nullopt when there is none.
+std::optional<std::string> content_digest(
+    const std::vector<std::pair<std::string, std::string>>& headers);
 
 /// `value` when it is "sha256:<64 lowercase hex>"; else throws core::InputError for `ref`
 /// saying the registry sent a digest drover cannot pin.

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "core/agent_report.h"
+#include "core/name_table.h"
 #include "core/text_columns.h"
 
 namespace drover::core {
@@ -13,15 +15,17 @@ std::string first_line(const std::string& text) {
   return text.substr(0, text.find('\n'));
 }
 
-std::string string_field(const nlohmann::json& report, const char* key) {
-  if (!report.is_object()) return "";
-  auto it = report.find(key);
-  return it != report.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 std::string plural(std::size_t n, const char* one, const char* many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
+
+constexpr NameTable<AgentState, 4> kAgentStateNames{{
+    {AgentState::current, "current"},
+    {AgentState::drifted, "drifted"},
+    {AgentState::missing, "missing"},
+    {AgentState::unreachable, "unreachable"},
+}};
+static_assert(covers_every_value(kAgentStateNames));
 
 std::string what_it_runs(const HostAgent& agent) {
   if (agent.sha256.empty()) return agent.detail;
@@ -32,17 +36,7 @@ std::string what_it_runs(const HostAgent& agent) {
 }  // namespace
 
 std::string_view to_string(AgentState state) {
-  switch (state) {
-    case AgentState::current:
-      return "current";
-    case AgentState::drifted:
-      return "drifted";
-    case AgentState::missing:
-      return "missing";
-    case AgentState::unreachable:
-      return "unreachable";
-  }
-  return "unreachable";
+  return name_of(kAgentStateNames, state);
 }
 
 AgentState state_of_sha256(std::string_view sha256, std::string_view expected_sha256) {
@@ -58,9 +52,10 @@ HostAgent classify_agent_version(const HostName& host, const AgentResult& result
   HostAgent agent;
   agent.host = host;
   switch (result.status) {
-    case TransportStatus::ok:
-      agent.version = string_field(result.report, "version");
-      agent.sha256 = string_field(result.report, "sha256");
+    case TransportStatus::ok: {
+      auto report = read_version_report(result.report);
+      agent.version = std::move(report.version);
+      agent.sha256 = std::move(report.sha256);
       agent.state = state_of_sha256(agent.sha256, expected_sha256);
       if (agent.sha256.empty()) agent.detail = "its `version` report names no sha256";
       if (agent.state == AgentState::drifted && !agent.sha256.empty()) {
@@ -68,6 +63,7 @@ HostAgent classify_agent_version(const HostName& host, const AgentResult& result
                                    short_sha256(agent.sha256), short_sha256(expected_sha256));
       }
       return agent;
+    }
     case TransportStatus::agent_missing:
       agent.state = AgentState::missing;
       break;

@@ -1,24 +1,104 @@
+// The agent report's enums, the conventions every report shares, and the small reports
+// (version, error). The larger ones have their own files: agent_report_swap.cc,
+// agent_report_status.cc (status and recover), agent_report_baseline.cc.
 #include "core/agent_report.h"
 
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
-
-#include "core/json_reader.h"
+#include "core/agent_report_fields.h"
+#include "core/name_table.h"
 #include "core/printable_text.h"
 
 namespace drover::core {
-
 namespace {
 
 using nlohmann::json;
+
+constexpr NameTable<LoginState, 3> kLoginStateNames{{
+    {LoginState::logged_in, "logged_in"},
+    {LoginState::not_logged_in, "not_logged_in"},
+    {LoginState::unknown, "unknown"},
+}};
+static_assert(covers_every_value(kLoginStateNames));
+
+constexpr NameTable<BotSwapOutcome, 4> kBotSwapOutcomeNames{{
+    {BotSwapOutcome::swapped, "swapped"},
+    {BotSwapOutcome::unchanged, "unchanged"},
+    {BotSwapOutcome::rolled_back, "rolled_back"},
+    {BotSwapOutcome::failed, "failed"},
+}};
+static_assert(covers_every_value(kBotSwapOutcomeNames));
+
+constexpr NameTable<RecoverAction, 6> kRecoverActionNames{{
+    {RecoverAction::none, "none"},
+    {RecoverAction::removed_prev, "removed_prev"},
+    {RecoverAction::restored_prev, "restored_prev"},
+    {RecoverAction::started, "started"},
+    {RecoverAction::failed, "failed"},
+    {RecoverAction::absent, "absent"},
+}};
+static_assert(covers_every_value(kRecoverActionNames));
+
+std::string string_or_empty(const json& document, const char* key) {
+  if (!document.is_object()) return "";
+  auto it = document.find(key);
+  return it != document.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+}  // namespace
+
+std::string_view to_string(LoginState state) {
+  return name_of(kLoginStateNames, state);
+}
+
+LoginState parse_login_state(std::string_view text) {
+  return value_named(kLoginStateNames, text).value_or(LoginState::unknown);
+}
+
+std::string_view to_string(BotSwapOutcome outcome) {
+  return name_of(kBotSwapOutcomeNames, outcome);
+}
+
+std::optional<BotSwapOutcome> parse_bot_swap_outcome(std::string_view text) {
+  return value_named(kBotSwapOutcomeNames, text);
+}
+
+std::string_view to_string(RecoverAction action) {
+  return name_of(kRecoverActionNames, action);
+}
+
+std::optional<RecoverAction> parse_recover_action(std::string_view text) {
+  return value_named(kRecoverActionNames, text);
+}
+
+namespace report_fields {
+
+std::string bot_swap_outcome_names() {
+  return names_listed(kBotSwapOutcomeNames, ", ");
+}
+
+json nullable(const std::string& text) {
+  return text.empty() ? json(nullptr) : json(text);
+}
 
 std::string optional_string(const JsonReader& object, const char* key) {
   auto field = object.maybe(key);
   return field ? field->string() : std::string();
 }
 
-json parse_line(std::string_view line, std::string_view command) {
+std::optional<std::string> error_of(const JsonReader& root) {
+  auto field = root.maybe("error");
+  if (!field) return std::nullopt;
+  if (field->raw().is_string()) return field->string();
+  // Some agents report {"error":{"message":…}}; keep its text rather than failing the parse.
+  return field->raw().dump();
+}
+
+json error_value(const std::optional<std::string>& error) {
+  return error ? json(*error) : json(nullptr);
+}
+
+json parse_line(std::string_view line) {
   json document;
   try {
     document = json::parse(line);
@@ -28,83 +108,22 @@ json parse_line(std::string_view line, std::string_view command) {
     throw AgentOutputError(
         fmt::format("agent report is not JSON ({}): {}", e.what(), printable(shown)));
   }
-  if (!document.is_object()) {
-    throw AgentOutputError("agent report: expected a JSON object");
-  }
-  const JsonReader root(document, "report");
+  if (!document.is_object()) throw AgentOutputError("agent report: expected a JSON object");
+  return document;
+}
+
+void expect_command(const JsonReader& root, std::string_view command) {
   const auto actual = root.at("command").string();
   if (actual != command) {
     root.at("command").fail(fmt::format("expected \"{}\", got \"{}\"", command, printable(actual)));
   }
-  return document;
 }
 
-BotSwapOutcome parse_outcome(const JsonReader& field) {
-  const auto text = field.string();
-  for (auto outcome : {BotSwapOutcome::swapped, BotSwapOutcome::unchanged,
-                       BotSwapOutcome::rolled_back, BotSwapOutcome::failed}) {
-    if (to_string(outcome) == text) {
-      return outcome;
-    }
-  }
-  field.fail(
-      fmt::format("\"{}\" is not one of swapped, unchanged, rolled_back, failed", printable(text)));
+void throw_output_error(const JsonShapeError& e) {
+  throw AgentOutputError(fmt::format("agent report: {}", e.what()));
 }
 
-LoginState login_of(const JsonReader& object) {
-  auto field = object.maybe("login");
-  return field ? parse_login_state(field->string()) : LoginState::unknown;
-}
-
-std::optional<std::string> error_of(const JsonReader& root) {
-  auto field = root.maybe("error");
-  if (!field) {
-    return std::nullopt;
-  }
-  if (field->raw().is_string()) {
-    return field->string();
-  }
-  // Some agents report {"error":{"message":…}}; keep its text rather than failing the parse.
-  return field->raw().dump();
-}
-
-}  // namespace
-
-std::string_view to_string(LoginState state) {
-  switch (state) {
-    case LoginState::logged_in:
-      return "logged_in";
-    case LoginState::not_logged_in:
-      return "not_logged_in";
-    case LoginState::unknown:
-      return "unknown";
-  }
-  return "unknown";
-}
-
-LoginState parse_login_state(std::string_view text) {
-  if (text == "logged_in") {
-    return LoginState::logged_in;
-  }
-  if (text == "not_logged_in") {
-    return LoginState::not_logged_in;
-  }
-  return LoginState::unknown;
-}
-
-std::string_view to_string(BotSwapOutcome outcome) {
-  switch (outcome) {
-    case BotSwapOutcome::swapped:
-      return "swapped";
-    case BotSwapOutcome::unchanged:
-      return "unchanged";
-    case BotSwapOutcome::rolled_back:
-      return "rolled_back";
-    case BotSwapOutcome::failed:
-      return "failed";
-  }
-  return "failed";
-}
+}  // namespace report_fields
 
 std::string_view last_report_line(std::string_view stdout_text) {
   std::size_t end = stdout_text.size();
@@ -118,109 +137,31 @@ std::string_view last_report_line(std::string_view stdout_text) {
       }
       return line;
     }
-    if (start_of_line == std::string_view::npos) {
-      break;
-    }
+    if (start_of_line == std::string_view::npos) break;
     end = start_of_line;
   }
   throw AgentOutputError("agent printed no report (its stdout is empty)");
 }
 
-namespace {
-
-SwapReport read_swap_report(std::string_view line) {
-  const json document = parse_line(line, "swap");
-  const JsonReader root(document, "report");
-  SwapReport report;
-  report.host = optional_string(root, "host");
-  report.ok = root.at("ok").boolean();
-  if (auto image = root.maybe("image")) {
-    report.image = SwapImage{optional_string(*image, "ref"), optional_string(*image, "id"),
-                             optional_string(*image, "repo_digest")};
-  }
-  if (auto bots = root.maybe("bots")) {
-    for (const auto& item : bots->array()) {
-      BotSwapResult bot;
-      bot.bot = item.at("bot").bot_id();
-      bot.outcome = parse_outcome(item.at("outcome"));
-      bot.reason = optional_string(item, "reason");
-      bot.image_id = optional_string(item, "image_id");
-      bot.repo_digest = optional_string(item, "repo_digest");
-      if (auto timings = item.maybe("timings_ms")) {
-        auto ms = [&](const char* key) {
-          auto field = timings->maybe(key);
-          return field ? field->integer() : 0;
-        };
-        bot.timings = {ms("pull"), ms("stop"), ms("start"), ms("settle"), ms("downtime")};
-      }
-      bot.login = login_of(item);
-      report.bots.push_back(std::move(bot));
-    }
-  }
-  if (auto prune = root.maybe("prune")) {
-    if (auto reclaimed = prune->maybe("space_reclaimed")) {
-      report.space_reclaimed = reclaimed->integer();
-    }
-    if (auto deleted = prune->maybe("images_deleted")) {
-      report.images_deleted = deleted->integer();
-    }
-  }
-  report.error = error_of(root);
-  return report;
+json to_json(const VersionReport& report) {
+  return {{"command", "version"},
+          {"host", report.host},
+          {"ok", true},
+          {"version", report.version},
+          {"sha256", report.sha256}};
 }
 
-StatusReport read_status_report(std::string_view line) {
-  const json document = parse_line(line, "status");
-  const JsonReader root(document, "report");
-  StatusReport report;
-  report.host = optional_string(root, "host");
-  report.ok = root.at("ok").boolean();
-  if (auto bots = root.maybe("bots")) {
-    for (const auto& item : bots->array()) {
-      BotStatus bot;
-      bot.bot = item.at("bot").bot_id();
-      bot.present = item.at("present").boolean();
-      bot.running = bot.present && item.maybe("running") && item.at("running").boolean();
-      bot.state = optional_string(item, "state");
-      if (auto code = item.maybe("exit_code")) bot.exit_code = static_cast<int>(code->integer());
-      bot.image = optional_string(item, "image");
-      if (auto restarts = item.maybe("restart_count")) {
-        bot.restart_count = static_cast<int>(restarts->integer());
-      }
-      bot.image_id = optional_string(item, "image_id");
-      if (auto digests = item.maybe("repo_digests")) {
-        for (const auto& digest : digests->array()) {
-          bot.repo_digests.push_back(digest.string());
-        }
-      }
-      // Without a container there is nothing to compare; otherwise the agent must say.
-      bot.matches_expected = bot.present && item.at("matches_expected").boolean();
-      bot.login = login_of(item);
-      bot.login_detail = optional_string(item, "login_detail");
-      report.bots.push_back(std::move(bot));
-    }
-  }
-  report.error = error_of(root);
-  return report;
+VersionReport read_version_report(const json& document) {
+  return {string_or_empty(document, "host"), string_or_empty(document, "version"),
+          string_or_empty(document, "sha256")};
 }
 
-}  // namespace
-
-// Shape errors become AgentOutputError: for the scheduler it is all "bad output" from a host.
-SwapReport parse_swap_report(std::string_view line) {
-  try {
-    return read_swap_report(line);
-  } catch (const JsonShapeError& e) {
-    throw AgentOutputError(fmt::format("agent report: {}", e.what()));
-  }
-}
-
-StatusReport parse_status_report(std::string_view line) {
-  try {
-    return read_status_report(line);
-  } catch (const JsonShapeError& e) {
-    throw AgentOutputError(fmt::format("agent report: {}", e.what()));
-  }
+json error_report(std::string_view command, std::string_view host, std::string_view error) {
+  return {{"command", command},
+          {"host", host},
+          {"ok", false},
+          {"bots", json::array()},
+          {"error", error}};
 }
 
 }  // namespace drover::core

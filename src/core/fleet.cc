@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/input_error.h"
+#include "core/name_table.h"
 #include "core/printable_text.h"
 
 namespace drover::core {
@@ -66,17 +67,18 @@ void check_host(std::size_t index, const Host& host) {
 
 }  // namespace
 
+constexpr NameTable<HostGroup, 2> kHostGroupNames{{
+    {HostGroup::production, "production"},
+    {HostGroup::staging, "staging"},
+}};
+static_assert(covers_every_value(kHostGroupNames));
+
 std::string_view to_string(HostGroup group) {
-  return group == HostGroup::staging ? "staging" : "production";
+  return name_of(kHostGroupNames, group);
 }
 
 HostGroup parse_host_group(std::string_view text) {
-  if (text == "production") {
-    return HostGroup::production;
-  }
-  if (text == "staging") {
-    return HostGroup::staging;
-  }
+  if (auto group = value_named(kHostGroupNames, text)) return *group;
   throw InputError("host group", fmt::format("'{}' is not a group", printable(text)),
                    "use \"production\" or \"staging\"");
 }
@@ -139,16 +141,6 @@ std::size_t Fleet::bot_count(HostGroup group) const {
   for (const Host& host : hosts_) {
     if (host.group == group) {
       count += host.bots.size();
-    }
-  }
-  return count;
-}
-
-std::size_t Fleet::host_count(HostGroup group) const {
-  std::size_t count = 0;
-  for (const Host& host : hosts_) {
-    if (host.group == group) {
-      ++count;
     }
   }
   return count;

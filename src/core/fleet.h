@@ -54,7 +54,6 @@ class Fleet {
   /// All bots of the fleet, or of one group.
   std::size_t bot_count() const { return host_of_bot_.size(); }
   std::size_t bot_count(HostGroup group) const;
-  std::size_t host_count(HostGroup group) const;
 
  private:
   std::string name_;

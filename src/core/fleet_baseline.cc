@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <array>
 
-#include "core/json_reader.h"
+#include "core/name_table.h"
 #include "core/text_columns.h"
 
 namespace drover::core {
@@ -38,22 +38,6 @@ std::string plural(std::size_t n, const char* one, const char* many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
-HostCheck check_from(const JsonReader& j) {
-  HostCheck check;
-  check.check = j.at("check").string();
-  check.ok = j.at("ok").boolean();
-  check.detail = j.at("detail").string();
-  if (auto fixable = j.maybe("fixable")) check.fixable = fixable->boolean();
-  if (auto fixed = j.maybe("fixed")) check.fixed = fixed->boolean();
-  if (auto found = j.maybe("found")) check.found = found->string();
-  return check;
-}
-
-std::string optional_string(const JsonReader& j, const char* key) {
-  auto field = j.maybe(key);
-  return field ? field->string() : "";
-}
-
 std::string agent_cell(const HostBaseline& host) {
   if (!host.install_error.empty()) return "install failed";
   switch (host.answer) {
@@ -75,7 +59,7 @@ std::vector<std::string> row_of(const HostBaseline& host) {
   std::vector<std::string> row{host.host};
   for (const auto& column : kColumns) {
     auto it = std::find_if(host.checks.begin(), host.checks.end(),
-                           [&](const HostCheck& c) { return c.check == column.check; });
+                           [&](const BaselineCheck& c) { return c.check == column.check; });
     row.push_back(
         host.answer == BaselineAnswer::checked && it != host.checks.end() ? check_cell(*it) : "-");
   }
@@ -148,24 +132,22 @@ std::string hints(const FleetBaseline& baseline) {
   return out;
 }
 
-nlohmann::json check_to_json(const HostCheck& check) {
+nlohmann::json check_to_json(const BaselineCheck& check) {
   return {{"check", check.check},  {"ok", check.ok},       {"fixable", check.fixable},
           {"fixed", check.fixed},  {"found", check.found}, {"cell", check_cell(check)},
           {"detail", check.detail}};
 }
 
+constexpr NameTable<BaselineAnswer, 4> kBaselineAnswerNames{{
+    {BaselineAnswer::checked, "checked"},
+    {BaselineAnswer::unreachable, "unreachable"},
+    {BaselineAnswer::agent_missing, "agent_missing"},
+    {BaselineAnswer::agent_error, "agent_error"},
+}};
+static_assert(covers_every_value(kBaselineAnswerNames));
+
 std::string_view answer_name(BaselineAnswer answer) {
-  switch (answer) {
-    case BaselineAnswer::checked:
-      return "checked";
-    case BaselineAnswer::unreachable:
-      return "unreachable";
-    case BaselineAnswer::agent_missing:
-      return "agent_missing";
-    case BaselineAnswer::agent_error:
-      return "agent_error";
-  }
-  return "agent_error";
+  return name_of(kBaselineAnswerNames, answer);
 }
 
 }  // namespace
@@ -173,7 +155,7 @@ std::string_view answer_name(BaselineAnswer answer) {
 bool HostBaseline::needs_attention() const {
   if (answer != BaselineAnswer::checked || agent != AgentState::current) return true;
   if (!install_error.empty()) return true;
-  return std::any_of(checks.begin(), checks.end(), [](const HostCheck& c) { return !c.ok; });
+  return std::any_of(checks.begin(), checks.end(), [](const BaselineCheck& c) { return !c.ok; });
 }
 
 HostBaseline host_baseline_from(const HostName& host, const AgentResult& result,
@@ -183,14 +165,13 @@ HostBaseline host_baseline_from(const HostName& host, const AgentResult& result,
   switch (result.status) {
     case TransportStatus::ok:
       try {
-        const JsonReader report(result.report, "baseline report");
-        for (const auto& check : report.at("checks").array())
-          out.checks.push_back(check_from(check));
-        out.agent_version = optional_string(report, "agent_version");
-        out.agent_sha256 = optional_string(report, "agent_sha256");
+        auto report = read_baseline_report(result.report);
+        out.checks = std::move(report.checks);
+        out.agent_version = std::move(report.agent_version);
+        out.agent_sha256 = std::move(report.agent_sha256);
         out.agent = state_of_sha256(out.agent_sha256, expected_sha256);
         out.answer = BaselineAnswer::checked;
-      } catch (const JsonShapeError& e) {
+      } catch (const AgentOutputError& e) {
         out.checks.clear();
         out.answer = BaselineAnswer::agent_error;
         out.detail = std::string("unreadable baseline report: ") + e.what();
@@ -222,13 +203,13 @@ std::size_t FleetBaseline::needing_attention() const {
 std::size_t FleetBaseline::fixes_made() const {
   std::size_t fixes = 0;
   for (const auto& host : hosts) {
-    fixes += static_cast<std::size_t>(std::count_if(host.checks.begin(), host.checks.end(),
-                                                    [](const HostCheck& c) { return c.fixed; }));
+    fixes += static_cast<std::size_t>(std::count_if(
+        host.checks.begin(), host.checks.end(), [](const BaselineCheck& c) { return c.fixed; }));
   }
   return fixes;
 }
 
-std::string check_cell(const HostCheck& check) {
+std::string check_cell(const BaselineCheck& check) {
   if (check.check == "docker_on_boot") {
     if (check.fixed) return "NOT enabled → fixed";
     if (check.ok) return "enabled";

@@ -20,20 +20,11 @@
 #include <vector>
 
 #include "core/agent_drift.h"
+#include "core/agent_report.h"
 #include "core/fleet.h"
 #include "core/transport.h"
 
 namespace drover::core {
-
-/// One check as the agent reported it (agent/baseline.h has the meaning of each field).
-struct HostCheck {
-  std::string check;  // docker_on_boot | resolv_conf_mode | docker_log_rotation | disk_free
-  bool ok = false;
-  bool fixable = false;
-  bool fixed = false;
-  std::string found;  // a word or two; empty from agents older than the field
-  std::string detail;
-};
 
 /// How far the host got: it answered with its checks, or why it did not.
 enum class BaselineAnswer { checked, unreachable, agent_missing, agent_error };
@@ -41,7 +32,7 @@ enum class BaselineAnswer { checked, unreachable, agent_missing, agent_error };
 struct HostBaseline {
   HostName host;
   BaselineAnswer answer = BaselineAnswer::unreachable;
-  std::vector<HostCheck> checks;  // when checked, in the agent's order
+  std::vector<BaselineCheck> checks;  // when checked, in the agent's order
   AgentState agent = AgentState::unreachable;
   std::string agent_version;
   std::string agent_sha256;
@@ -69,7 +60,7 @@ struct FleetBaseline {
 std::string render_fleet_baseline(const FleetBaseline& baseline);
 
 /// The short table cell of one check: "enabled", "NOT enabled", "0640 → fixed", "12.3 GiB".
-std::string check_cell(const HostCheck& check);
+std::string check_cell(const BaselineCheck& check);
 
 /// The summary line: "3 hosts: 1 ok, 2 need attention (run drover baseline --fix)".
 std::string baseline_summary(const FleetBaseline& baseline);

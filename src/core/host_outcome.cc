@@ -2,34 +2,43 @@
 
 #include <utility>
 
+#include "core/name_table.h"
+
 namespace drover::core {
+namespace {
+
+constexpr NameTable<HostStatus, 2> kHostStatusNames{{
+    {HostStatus::succeeded, "succeeded"},
+    {HostStatus::failed, "failed"},
+}};
+static_assert(covers_every_value(kHostStatusNames));
+
+constexpr NameTable<FailureKind, 6> kFailureKindNames{{
+    {FailureKind::none, "none"},
+    {FailureKind::bot_failed, "bot_failed"},
+    {FailureKind::unreachable, "unreachable"},
+    {FailureKind::timed_out, "timed_out"},
+    {FailureKind::agent_error, "agent_error"},
+    {FailureKind::bad_output, "bad_output"},
+}};
+static_assert(covers_every_value(kFailureKindNames));
+
+}  // namespace
+
+std::string_view to_string(HostStatus status) {
+  return name_of(kHostStatusNames, status);
+}
+
+std::optional<HostStatus> parse_host_status(std::string_view text) {
+  return value_named(kHostStatusNames, text);
+}
 
 std::string_view to_string(FailureKind kind) {
-  switch (kind) {
-    case FailureKind::none:
-      return "none";
-    case FailureKind::bot_failed:
-      return "bot_failed";
-    case FailureKind::unreachable:
-      return "unreachable";
-    case FailureKind::timed_out:
-      return "timed_out";
-    case FailureKind::agent_error:
-      return "agent_error";
-    case FailureKind::bad_output:
-      return "bad_output";
-  }
-  return "agent_error";
+  return name_of(kFailureKindNames, kind);
 }
 
 FailureKind parse_failure_kind(std::string_view text) {
-  for (auto kind : {FailureKind::none, FailureKind::bot_failed, FailureKind::unreachable,
-                    FailureKind::timed_out, FailureKind::agent_error, FailureKind::bad_output}) {
-    if (to_string(kind) == text) {
-      return kind;
-    }
-  }
-  return FailureKind::agent_error;
+  return value_named(kFailureKindNames, text).value_or(FailureKind::agent_error);
 }
 
 HostOutcome HostOutcome::success(std::string summary) {

@@ -4,12 +4,18 @@
 // already on the image). Everything else is a failure: a bot rolled back or failed, the host
 // was unreachable, the agent timed out, errored, or printed something unparseable.
 // Invariant: a failure always has a non-empty reason an operator can act on.
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace drover::core {
 
 enum class HostStatus { succeeded, failed };
+
+/// "succeeded" | "failed" (the journal's spelling).
+std::string_view to_string(HostStatus status);
+/// Inverse of to_string; nullopt for any other text.
+std::optional<HostStatus> parse_host_status(std::string_view text);
 
 /// Why a host failed; transport problems collapse into these few kinds.
 enum class FailureKind { none, bot_failed, unreachable, timed_out, agent_error, bad_output };

@@ -136,11 +136,9 @@ HostRecord host_record_from(const JsonReader& j) {
   HostRecord record;
   record.host = j.at("host").string();
   const auto status = j.at("status");
-  const auto status_text = status.string();
-  if (status_text != "succeeded" && status_text != "failed") {
-    status.fail("expected \"succeeded\" or \"failed\"");
-  }
-  record.outcome.status = status_text == "succeeded" ? HostStatus::succeeded : HostStatus::failed;
+  const auto parsed = parse_host_status(status.string());
+  if (!parsed) status.fail("expected \"succeeded\" or \"failed\"");
+  record.outcome.status = *parsed;
   record.outcome.kind = parse_failure_kind(j.at("kind").string());
   record.outcome.reason = j.at("reason").string();
   record.took = duration_at(j, "took_ms");
@@ -180,11 +178,9 @@ StragglerRetryResult retry_from(const JsonReader& j) {
 RolloutResult result_from(const JsonReader& j) {
   RolloutResult result;
   const auto status = j.at("status");
-  const auto text = status.string();
-  if (text != "success" && text != "failed" && text != "halted" && text != "interrupted") {
-    status.fail("expected success, failed, halted or interrupted");
-  }
-  result.status = parse_rollout_status(text);
+  const auto parsed = parse_rollout_status(status.string());
+  if (!parsed) status.fail("expected " + rollout_status_names());
+  result.status = *parsed;
   result.total = static_cast<std::size_t>(j.at("total").integer());
   result.succeeded = static_cast<std::size_t>(j.at("succeeded").integer());
   result.failed = static_cast<std::size_t>(j.at("failed").integer());
@@ -264,7 +260,7 @@ json plan_to_json(const DeployPlan& plan) {
 
 json host_record_to_json(const HostRecord& record) {
   return {{"host", record.host},
-          {"status", record.outcome.ok() ? "succeeded" : "failed"},
+          {"status", to_string(record.outcome.status)},
           {"kind", to_string(record.outcome.kind)},
           {"reason", record.outcome.reason},
           {"took_ms", ms(record.took)}};

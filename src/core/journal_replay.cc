@@ -81,21 +81,4 @@ JournalReplay replay_journal(std::string_view text) {
   return replay;
 }
 
-std::string render_history_line(const JournalReplay& replay) {
-  const auto& plan = replay.plan;
-  std::string target(to_string(plan.selection.target.kind));
-  if (plan.selection.target.bot) {
-    target += fmt::format(" {}", *plan.selection.target.bot);
-  }
-  const auto head = fmt::format("{} {} {} {} {}", plan.deploy_id, plan.created_at, target,
-                                to_string(plan.speed), plan.image);
-  if (!replay.result) {
-    return fmt::format("{} no result (crashed or still running) {}/{} hosts done", head,
-                       replay.succeeded_hosts.size(), plan.selection.hosts.size());
-  }
-  const auto& result = replay.result->result;
-  return fmt::format("{} {} {}/{} exit {}", head, to_string(result.status), result.succeeded,
-                     result.total, to_int(replay.result->exit_code));
-}
-
 }  // namespace drover::core

@@ -33,9 +33,4 @@ struct JournalReplay {
 /// the plan, or a line other than a torn last one cannot be read.
 JournalReplay replay_journal(std::string_view text);
 
-/// One line of `drover history`:
-/// "6ca32b16-… 2026-06-12T10:00:00Z all routine 127.0.0.1:5000/tradebot:v2 success 178/178 exit 0"
-/// ("… no result (crashed or still running) 12/178 hosts done" when it never ended).
-std::string render_history_line(const JournalReplay& replay);
-
 }  // namespace drover::core

@@ -2,6 +2,8 @@
 // Where a rollout stands (progress) and how it ended (result): what the progress bar, the
 // result line, the journal and the exit code are made from.
 #include <cstddef>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -37,8 +39,10 @@ enum class RolloutStatus { success, failed, halted, interrupted };
 
 /// "success" | "failed" | "halted" | "interrupted".
 std::string_view to_string(RolloutStatus status);
-/// Inverse of to_string; unknown text → failed.
-RolloutStatus parse_rollout_status(std::string_view text);
+/// Inverse of to_string; nullopt for any other text.
+std::optional<RolloutStatus> parse_rollout_status(std::string_view text);
+/// "success, failed, halted or interrupted", for messages.
+std::string rollout_status_names();
 
 struct RolloutResult {
   RolloutStatus status = RolloutStatus::success;

@@ -1,12 +1,15 @@
 #pragma once
-// Decides which host starts when: a step function the CLI drives with a real transport and
-// tests drive with a virtual clock. It never waits and never does I/O; the driver asks what
-// to start, starts it, and reports each finish.
+// Decides which host starts when: a step function the CLI's rollout driver
+// (cli/rollout_driver.cc) drives with a real transport and tests drive with a virtual clock.
+// It never waits and never does I/O; the driver asks what to start, starts it, and reports
+// each finish, in a loop like this one (`run_on_a_thread` and `next_finished` are the
+// driver's: the scheduler only decides):
 //
 //   RolloutScheduler scheduler(options, clock);
 //   while (!scheduler.done()) {
-//     for (auto& host : scheduler.next_to_start()) transport.start(host);
-//     auto [host, outcome] = transport.wait_any();
+//     for (const auto& host : scheduler.next_to_start()) run_on_a_thread(host);
+//     if (scheduler.done()) break;
+//     auto [host, outcome] = next_finished();  // blocks until a started host ends
 //     scheduler.on_finished(host, outcome);
 //   }
 //

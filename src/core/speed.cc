@@ -3,32 +3,28 @@
 #include <fmt/format.h>
 
 #include "core/input_error.h"
+#include "core/name_table.h"
 #include "core/printable_text.h"
 
 namespace drover::core {
 
+namespace {
+
+constexpr NameTable<SpeedName, 3> kSpeedNames{{
+    {SpeedName::routine, "routine"},
+    {SpeedName::fast, "fast"},
+    {SpeedName::immediate, "immediate"},
+}};
+static_assert(covers_every_value(kSpeedNames));
+
+}  // namespace
+
 std::string_view to_string(SpeedName speed) {
-  switch (speed) {
-    case SpeedName::routine:
-      return "routine";
-    case SpeedName::fast:
-      return "fast";
-    case SpeedName::immediate:
-      return "immediate";
-  }
-  return "routine";
+  return name_of(kSpeedNames, speed);
 }
 
 SpeedName parse_speed(std::string_view text) {
-  if (text == "routine") {
-    return SpeedName::routine;
-  }
-  if (text == "fast") {
-    return SpeedName::fast;
-  }
-  if (text == "immediate") {
-    return SpeedName::immediate;
-  }
+  if (auto speed = value_named(kSpeedNames, text)) return *speed;
   throw InputError("speed", fmt::format("'{}' is not a speed", printable(text)),
                    "use routine (the default), fast, or immediate (all only)");
 }

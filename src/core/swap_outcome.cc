@@ -49,13 +49,4 @@ HostOutcome swap_outcome(const SwapReport& report, const std::vector<BotId>& exp
   return HostOutcome::failure(kind, fmt::format("{}", fmt::join(problems, "; ")));
 }
 
-HostOutcome swap_outcome_from_output(std::string_view stdout_text,
-                                     const std::vector<BotId>& expected) {
-  try {
-    return swap_outcome(parse_swap_report(last_report_line(stdout_text)), expected);
-  } catch (const AgentOutputError& e) {
-    return HostOutcome::failure(FailureKind::bad_output, e.what());
-  }
-}
-
 }  // namespace drover::core

@@ -3,7 +3,6 @@
 // A host succeeded only when the agent reports ok, no error, and every bot the deploy asked
 // for as swapped or unchanged. A bot that rolled back is on the old image ("stale"): its host
 // counts as failed, which is what feeds the error halt.
-#include <string_view>
 #include <vector>
 
 #include "core/agent_report.h"
@@ -15,10 +14,5 @@ namespace drover::core {
 /// The outcome of a parsed swap report for a host asked to swap `expected` bots. Failure
 /// reasons name the bots: "bot541 rolled back: exited with code 1; bot542 missing from report".
 HostOutcome swap_outcome(const SwapReport& report, const std::vector<BotId>& expected);
-
-/// The same from the agent's raw stdout: the last line is parsed, and output that cannot be
-/// parsed becomes a bad_output failure instead of an exception.
-HostOutcome swap_outcome_from_output(std::string_view stdout_text,
-                                     const std::vector<BotId>& expected);
 
 }  // namespace drover::core

@@ -4,32 +4,28 @@
 #include <fmt/ranges.h>
 
 #include "core/input_error.h"
+#include "core/name_table.h"
 #include "core/printable_text.h"
 
 namespace drover::core {
 
+namespace {
+
+constexpr NameTable<TargetKind, 3> kTargetKindNames{{
+    {TargetKind::staging, "staging"},
+    {TargetKind::bot, "bot"},
+    {TargetKind::all, "all"},
+}};
+static_assert(covers_every_value(kTargetKindNames));
+
+}  // namespace
+
 std::string_view to_string(TargetKind kind) {
-  switch (kind) {
-    case TargetKind::staging:
-      return "staging";
-    case TargetKind::bot:
-      return "bot";
-    case TargetKind::all:
-      return "all";
-  }
-  return "all";
+  return name_of(kTargetKindNames, kind);
 }
 
 TargetKind parse_target_kind(std::string_view text) {
-  if (text == "staging") {
-    return TargetKind::staging;
-  }
-  if (text == "bot") {
-    return TargetKind::bot;
-  }
-  if (text == "all") {
-    return TargetKind::all;
-  }
+  if (auto kind = value_named(kTargetKindNames, text)) return *kind;
   throw InputError("target", fmt::format("'{}' is not a target", printable(text)),
                    "use staging, bot <ID> or all");
 }

@@ -1,8 +1,8 @@
 #pragma once
 // How drover reaches a host: run drover-agent there with these arguments and bring back what
-// it said. Real sides live in src/transport/<name>/ (local today; ssh and ssm later); the
-// simulator and the unit tests provide fakes. Everything that can go wrong on the way collapses
-// into the few TransportStatus values below, so retry and timeout policy can live once, in core.
+// it said. Real sides live in src/transport/<name>/ (local, ssh, ssm); tests provide fakes.
+// Everything that can go wrong on the way collapses into the few TransportStatus values below,
+// so retry and timeout policy can live once, in core.
 //
 // What each status means (every transport must map its failures onto exactly these):
 //   ok            the agent ran to the end and its last stdout line is a JSON object. Exit 0
@@ -36,28 +36,25 @@
 
 #include "core/fleet.h"
 #include "core/host_outcome.h"
+#include "core/name_table.h"
 
 namespace drover::core {
 
 enum class TransportStatus { ok, unreachable, agent_missing, timed_out, agent_failed, bad_output };
 
+inline constexpr NameTable<TransportStatus, 6> kTransportStatusNames{{
+    {TransportStatus::ok, "ok"},
+    {TransportStatus::unreachable, "unreachable"},
+    {TransportStatus::agent_missing, "agent_missing"},
+    {TransportStatus::timed_out, "timed_out"},
+    {TransportStatus::agent_failed, "agent_failed"},
+    {TransportStatus::bad_output, "bad_output"},
+}};
+static_assert(covers_every_value(kTransportStatusNames));
+
 /// "ok", "unreachable", "agent_missing", "timed_out", "agent_failed", "bad_output".
 inline std::string_view to_string(TransportStatus status) {
-  switch (status) {
-    case TransportStatus::ok:
-      return "ok";
-    case TransportStatus::unreachable:
-      return "unreachable";
-    case TransportStatus::agent_missing:
-      return "agent_missing";
-    case TransportStatus::timed_out:
-      return "timed_out";
-    case TransportStatus::agent_failed:
-      return "agent_failed";
-    case TransportStatus::bad_output:
-      return "bad_output";
-  }
-  return "agent_failed";
+  return name_of(kTransportStatusNames, status);
 }
 
 /// The host outcome's failure kind for a transport failure; FailureKind::none for ok (whether

@@ -48,7 +48,7 @@ VerificationReport classify_bots(const std::vector<BotId>& expected,
       report.down_reasons[id] = down_reason(status);
       continue;
     }
-    (status.matches_expected ? report.on_version : report.stale).push_back(id);
+    (status.on_expected_image.value_or(false) ? report.on_version : report.stale).push_back(id);
     (status.login == LoginState::logged_in ? report.logged_in : report.not_logged_in).push_back(id);
   }
   for (auto* list : {&report.on_version, &report.stale, &report.down, &report.unanswered,

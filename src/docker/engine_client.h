@@ -14,7 +14,7 @@
 
 #include "docker/container_runtime.h"
 #include "docker/engine_endpoints.h"
-#include "docker/percent_encoding.h"
+#include "util/percent_encoding.h"
 
 namespace drover::docker {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "docker/percent_encoding.h"
+#include "util/percent_encoding.h"
 
 namespace drover::docker {
 

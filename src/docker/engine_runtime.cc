@@ -5,9 +5,10 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "docker/image_reference.h"
+#include "core/input_error.h"
 #include "docker/inspect_mapping.h"
 #include "docker/pull_progress.h"
+#include "docker/pull_reference.h"
 #include "docker/raw_stream.h"
 
 namespace drover::docker {
@@ -93,9 +94,9 @@ std::optional<ImageInfo> EngineRuntime::inspect_image(const std::string& ref) {
 ImageInfo EngineRuntime::pull_image(const std::string& ref) {
   PullReference split;
   try {
-    split = split_image_reference(ref);
-  } catch (const std::invalid_argument& e) {
-    throw RuntimeError(400, e.what());
+    split = pull_reference(core::parse_image_reference(ref));
+  } catch (const core::InputError& e) {
+    throw RuntimeError(400, "invalid image reference \"" + ref + "\": " + e.problem());
   }
   QueryString query;
   query.add("fromImage", split.repository).add("tag", split.tag);

@@ -28,8 +28,8 @@
 #include "aws/credential_chain.h"
 #include "aws/credential_sts.h"
 #include "aws/credentials.h"
-#include "aws/curl_http_client.h"
 #include "support/fake_aws.h"
+#include "util/http/curl_http_client.h"
 #include "util/subprocess.h"
 
 namespace drover::aws {

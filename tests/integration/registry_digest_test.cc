@@ -19,6 +19,7 @@
 #include "core/image_reference.h"
 #include "core/input_error.h"
 #include "support/test_env.h"
+#include "util/http/curl_http_client.h"
 #include "util/subprocess.h"
 
 namespace drover::cli {
@@ -29,6 +30,12 @@ using core::parse_image_reference;
 using Clock = std::chrono::steady_clock;
 
 const std::string kDigest = "sha256:" + std::string(64, 'b');
+
+// The real client, as drover's main builds it.
+HttpClient& http() {
+  static CurlHttpClient client;
+  return client;
+}
 
 ProcessResult docker_cli(const std::vector<std::string>& args) {
   std::vector<std::string> argv = {"docker"};
@@ -41,7 +48,7 @@ ProcessResult docker_cli(const std::vector<std::string>& args) {
 // The InputError resolve_digest throws for `text`; fails the test when it resolves.
 core::InputError refusal(const std::string& text, const RegistryOptions& options = {}) {
   try {
-    const auto digest = resolve_digest(parse_image_reference(text), options);
+    const auto digest = resolve_digest(parse_image_reference(text), http(), options);
     ADD_FAILURE() << text << " resolved to " << digest;
   } catch (const core::InputError& e) {
     return e;
@@ -116,7 +123,7 @@ class RegistryDigestIT : public ::testing::Test {
   void SetUp() override {
     // Only an unreachable registry skips; any other refusal is for the tests to judge.
     try {
-      resolve_digest(parse_image_reference(drover::testing::image("bot", "v1")));
+      resolve_digest(parse_image_reference(drover::testing::image("bot", "v1")), http());
     } catch (const core::InputError& e) {
       if (e.problem().find("unreachable") != std::string::npos) {
         GTEST_SKIP() << e.what() << " (scripts/test-services.sh starts the registry)";
@@ -129,7 +136,7 @@ TEST_F(RegistryDigestIT, TagResolvesToTheDigestDockerRecords) {
   const std::string image = drover::testing::image("bot", "v1");
   ASSERT_EQ(docker_cli({"pull", "-q", image}).exit_code, 0);
   const auto ref = parse_image_reference(image);
-  const std::string digest = resolve_digest(ref);
+  const std::string digest = resolve_digest(ref, http());
   EXPECT_TRUE(core::is_sha256_digest(digest)) << digest;
 
   // An image pushed under several names has one RepoDigest per repository, in no promised
@@ -143,10 +150,12 @@ TEST_F(RegistryDigestIT, TagResolvesToTheDigestDockerRecords) {
 }
 
 TEST_F(RegistryDigestIT, DifferentTagsOfDifferentImagesHaveDifferentDigests) {
-  const auto v1 = resolve_digest(parse_image_reference(drover::testing::image("bot", "v1")));
-  const auto v2 = resolve_digest(parse_image_reference(drover::testing::image("bot", "v2")));
+  const auto v1 =
+      resolve_digest(parse_image_reference(drover::testing::image("bot", "v1")), http());
+  const auto v2 =
+      resolve_digest(parse_image_reference(drover::testing::image("bot", "v2")), http());
   EXPECT_NE(v1, v2);
-  EXPECT_EQ(v1, resolve_digest(parse_image_reference(drover::testing::image("bot", "v1"))));
+  EXPECT_EQ(v1, resolve_digest(parse_image_reference(drover::testing::image("bot", "v1")), http()));
 }
 
 TEST_F(RegistryDigestIT, MissingTagSaysSo) {
@@ -203,7 +212,8 @@ TEST(RegistryDigestNetwork, FallsBackToGetWhenHeadHasNoDigest) {
     if (line.starts_with("GET ")) response << body;
     return response.str();
   });
-  EXPECT_EQ(resolve_digest(parse_image_reference(server.domain() + "/team/bot:v1")), kDigest);
+  EXPECT_EQ(resolve_digest(parse_image_reference(server.domain() + "/team/bot:v1"), http()),
+            kDigest);
   EXPECT_EQ(server.requests(),
             (std::vector<std::string>{"HEAD /v2/team/bot/manifests/v1 HTTP/1.1",
                                       "GET /v2/team/bot/manifests/v1 HTTP/1.1"}));

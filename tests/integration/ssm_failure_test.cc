@@ -9,6 +9,7 @@
 #include "cli/parameter_store_lock.h"
 #include "support/ssm_world.h"
 #include "util/clock.h"
+#include "util/http/curl_http_client.h"
 #include "util/random.h"
 #include "util/subprocess.h"
 
@@ -96,12 +97,13 @@ TEST(SsmFailureIT, AParameterStoreLockHeldElsewhereRefusesAndUnlockForceBreaksIt
   SteadyClock clock;
   SystemRandom random;
   PosixProcessRunner runner;
+  CurlHttpClient http;
   auto connect = cli::real_aws_connect(
       [env](const std::string& name) -> std::optional<std::string> {
         auto it = env.find(name);
         return it == env.end() ? std::nullopt : std::optional(it->second);
       },
-      clock, random, runner);
+      clock, random, runner, http);
   cli::AwsSettings settings;
   auto lock = cli::make_parameter_store_lock(connect(settings).ssm, "/drover/ssm-lock/deploy-lock",
                                              "ssm-lock",

@@ -12,6 +12,7 @@
 #include "support/fake_aws.h"
 #include "transport/ssm/ssm_transport.h"
 #include "util/clock.h"
+#include "util/http/curl_http_client.h"
 #include "util/random.h"
 #include "util/sha256.h"
 #include "util/subprocess.h"
@@ -44,7 +45,7 @@ class SsmInstallAgentIT : public ::testing::Test {
           auto it = env.find(name);
           return it == env.end() ? std::nullopt : std::optional(it->second);
         },
-        clock_, random_, runner_);
+        clock_, random_, runner_, http_);
     transport::SsmTransportOptions options_ssm;
     options_ssm.agent_path = (dir_ / "fresh dir" / "drover-agent").string();
     options_ssm.poll_interval = std::chrono::milliseconds(200);
@@ -66,6 +67,7 @@ class SsmInstallAgentIT : public ::testing::Test {
   SteadyClock clock_;
   SystemRandom random_;
   PosixProcessRunner runner_;
+  CurlHttpClient http_;
   std::atomic<bool> interrupted_{false};
   cli::AwsConnect connect_;
   std::unique_ptr<transport::SsmTransport> transport_;

@@ -8,14 +8,15 @@
 #include "agent/bot_names.h"
 #include "agent/host_swap.h"
 #include "agent/settle_proof.h"
-#include "support/fake_clock.h"
+#include "core/virtual_clock.h"
+#include "support/fixed_random.h"
 #include "support/in_memory_runtime.h"
 
 namespace drover::agent {
 namespace {
 
+using core::VirtualClock;
 using nlohmann::json;
-using testing::FakeClock;
 using testing::FakeImageBehavior;
 using testing::FixedRandom;
 using testing::InMemoryRuntime;
@@ -77,12 +78,12 @@ class SettleProofTest : public ::testing::Test {
   }
 
   void expect_rolled_back(const BotSwapResult& bot, const std::string& reason_part) {
-    EXPECT_EQ(bot.outcome, SwapOutcome::RolledBack) << bot.reason << "\n" << log_text.str();
+    EXPECT_EQ(bot.outcome, BotSwapOutcome::rolled_back) << bot.reason << "\n" << log_text.str();
     EXPECT_NE(bot.reason.find(reason_part), std::string::npos) << bot.reason;
     expect_old_container_running();
   }
 
-  FakeClock clock;
+  VirtualClock clock;
   InMemoryRuntime runtime{clock};
   FixedRandom random{0};
   std::ostringstream log_text;
@@ -94,7 +95,7 @@ class SettleProofTest : public ::testing::Test {
 
 TEST_F(SettleProofTest, AContainerThatRunsThroughTheWindowIsConfirmed) {
   auto bot = swap_to({});
-  EXPECT_EQ(bot.outcome, SwapOutcome::Swapped) << bot.reason << "\n" << log_text.str();
+  EXPECT_EQ(bot.outcome, BotSwapOutcome::swapped) << bot.reason << "\n" << log_text.str();
   EXPECT_GE(bot.timings.settle, Duration(2000));
   EXPECT_LT(bot.timings.settle, Duration(3000));
 }
@@ -104,7 +105,7 @@ TEST_F(SettleProofTest, AProcessThatStartsLateIsWatchedForTheWholeWindowFromItsS
   FakeImageBehavior late;
   late.process_starts_after = Duration(1500);
   auto bot = swap_to(late);
-  EXPECT_EQ(bot.outcome, SwapOutcome::Swapped) << bot.reason << "\n" << log_text.str();
+  EXPECT_EQ(bot.outcome, BotSwapOutcome::swapped) << bot.reason << "\n" << log_text.str();
   EXPECT_GE(bot.timings.settle, Duration(3500));
 }
 
@@ -170,7 +171,7 @@ TEST_F(SettleProofTest, AHealthCheckThatPassesLateIsConfirmedOnceHealthy) {
   FakeImageBehavior slow_login;
   slow_login.healthy_after = Duration(4000);
   auto bot = swap_to(slow_login, /*health_check=*/true);
-  EXPECT_EQ(bot.outcome, SwapOutcome::Swapped) << bot.reason << "\n" << log_text.str();
+  EXPECT_EQ(bot.outcome, BotSwapOutcome::swapped) << bot.reason << "\n" << log_text.str();
   EXPECT_GE(bot.timings.settle, Duration(4000));
 }
 

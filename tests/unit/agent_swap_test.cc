@@ -6,14 +6,15 @@
 
 #include "agent/bot_names.h"
 #include "agent/host_swap.h"
-#include "support/fake_clock.h"
+#include "core/virtual_clock.h"
+#include "support/fixed_random.h"
 #include "support/in_memory_runtime.h"
 
 namespace drover::agent {
 namespace {
 
+using core::VirtualClock;
 using nlohmann::json;
-using testing::FakeClock;
 using testing::FixedRandom;
 using testing::InMemoryRuntime;
 using testing::SimulatedCrash;
@@ -100,7 +101,7 @@ class AgentSwapTest : public ::testing::Test {
     return "";
   }
 
-  FakeClock clock;
+  VirtualClock clock;
   InMemoryRuntime runtime{clock};
   FixedRandom random{12345};
   std::ostringstream log_text;
@@ -114,7 +115,7 @@ TEST_F(AgentSwapTest, SwapsEveryBotAndKeepsItsConfiguration) {
   auto result = swap(kV2);
   ASSERT_TRUE(result.ok()) << log_text.str();
   for (const auto& bot : result.bots) {
-    EXPECT_EQ(bot.outcome, SwapOutcome::Swapped) << bot.reason;
+    EXPECT_EQ(bot.outcome, BotSwapOutcome::swapped) << bot.reason;
     EXPECT_EQ(bot.image_id, result.image->id);
   }
   expect_every_bot_running();
@@ -145,7 +146,7 @@ TEST_F(AgentSwapTest, ASecondRunLeavesRunningBotsUnchanged) {
   auto calls_before = runtime.calls().size();
   auto again = swap(kV2);
   ASSERT_TRUE(again.ok());
-  for (const auto& bot : again.bots) EXPECT_EQ(bot.outcome, SwapOutcome::Unchanged);
+  for (const auto& bot : again.bots) EXPECT_EQ(bot.outcome, BotSwapOutcome::unchanged);
   auto calls = runtime.calls();
   for (const auto& call :
        std::vector(calls.begin() + static_cast<long>(calls_before), calls.end())) {
@@ -157,7 +158,7 @@ TEST_F(AgentSwapTest, ABrokenImageRollsBackToTheOldContainer) {
   auto result = swap(kBroken);
   EXPECT_FALSE(result.ok());
   for (const auto& bot : result.bots) {
-    EXPECT_EQ(bot.outcome, SwapOutcome::RolledBack);
+    EXPECT_EQ(bot.outcome, BotSwapOutcome::rolled_back);
     EXPECT_NE(bot.reason.find("exited with code 3"), std::string::npos) << bot.reason;
     EXPECT_NE(bot.reason.find("fatal: no config"), std::string::npos) << bot.reason;
   }
@@ -169,7 +170,7 @@ TEST_F(AgentSwapTest, AFailedPullTouchesNothing) {
   auto result = swap("127.0.0.1:5000/bot:nope");
   EXPECT_FALSE(result.ok());
   EXPECT_NE(result.error.find("manifest"), std::string::npos) << result.error;
-  for (const auto& bot : result.bots) EXPECT_EQ(bot.outcome, SwapOutcome::Failed);
+  for (const auto& bot : result.bots) EXPECT_EQ(bot.outcome, BotSwapOutcome::failed);
   for (const auto& call : runtime.calls()) {
     EXPECT_EQ(call.rfind("stop_container", 0), std::string::npos) << call;
     EXPECT_EQ(call.rfind("rename_container", 0), std::string::npos) << call;
@@ -215,7 +216,7 @@ TEST_F(AgentSwapTest, AnImagePrunedBetweenPullAndCreateIsPulledAgain) {
   };
   auto result = swap(kV2);
   ASSERT_TRUE(result.ok()) << log_text.str();
-  for (const auto& bot : result.bots) EXPECT_EQ(bot.outcome, SwapOutcome::Swapped);
+  for (const auto& bot : result.bots) EXPECT_EQ(bot.outcome, BotSwapOutcome::swapped);
   expect_every_bot_running();
 }
 
@@ -231,7 +232,7 @@ TEST_F(AgentSwapTest, RecoverRestoresAPrevWhoseNewContainerIsGone) {
   runtime.rename_container("bot540", "bot540-prev");
   runtime.stop_container("bot540-prev", std::chrono::seconds(1));
   auto r = recover_bot(ctx, 540, Duration(1000));
-  EXPECT_EQ(r.action, RecoverAction::RestoredPrev);
+  EXPECT_EQ(r.action, RecoverAction::restored_prev);
   expect_every_bot_running();
 }
 
@@ -258,7 +259,7 @@ TEST_F(AgentSwapTest, AnEngineErrorAtAnyCallLeavesNoBotDown) {
     }
     EXPECT_EQ(up, 3) << "failing call " << n << " left a bot down; log:\n" << log_text.str();
     for (const auto& bot : result.bots) {
-      if (bot.outcome == SwapOutcome::Failed || bot.outcome == SwapOutcome::RolledBack) {
+      if (bot.outcome == BotSwapOutcome::failed || bot.outcome == BotSwapOutcome::rolled_back) {
         EXPECT_FALSE(bot.reason.empty()) << "call " << n;
       }
     }

@@ -247,7 +247,8 @@ TEST(AwsCredentialCacheTest, ConcurrentCallersShareOneFetch) {
 TEST(AwsCredentialJsonTest, Iso8601Forms) {
   const auto base = parse_iso8601("2026-05-01T12:00:00Z");
   ASSERT_TRUE(base);
-  EXPECT_EQ(format_iso8601(*base), "2026-05-01T12:00:00Z");
+  using namespace std::chrono;
+  EXPECT_EQ(*base, sys_days(year(2026) / May / 1) + hours(12));
   EXPECT_EQ(parse_iso8601("2026-05-01T12:00:00.123Z"), base);
   EXPECT_EQ(parse_iso8601("2026-05-01T14:00:00+02:00"), base);
   EXPECT_EQ(parse_iso8601("2026-05-01T07:30:00-0430"), base);

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "aws/credentials.h"
-#include "aws/http_client.h"
+#include "util/http/http_client.h"
 
 namespace drover::aws::testing {
 

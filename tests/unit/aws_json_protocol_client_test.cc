@@ -11,12 +11,13 @@
 
 #include "aws/json_protocol_client.h"
 #include "aws/sigv4.h"
-#include "support/fake_clock.h"
+#include "core/virtual_clock.h"
+#include "support/fixed_random.h"
 
 namespace drover::aws {
 namespace {
 
-using drover::testing::FakeClock;
+using drover::core::VirtualClock;
 using drover::testing::FixedRandom;
 using std::chrono::milliseconds;
 
@@ -99,7 +100,7 @@ class AwsJsonProtocolClientTest : public ::testing::Test {
 
   ScriptedHttpClient http;
   CountingCredentials credentials;
-  FakeClock clock;
+  VirtualClock clock;
   FixedRandom random{std::numeric_limits<std::int64_t>::max()};
 };
 

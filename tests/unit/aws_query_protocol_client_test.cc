@@ -6,12 +6,13 @@
 #include <limits>
 
 #include "aws/query_protocol_client.h"
-#include "support/fake_clock.h"
+#include "core/virtual_clock.h"
+#include "support/fixed_random.h"
 
 namespace drover::aws {
 namespace {
 
-using drover::testing::FakeClock;
+using drover::core::VirtualClock;
 using drover::testing::FixedRandom;
 using std::chrono::milliseconds;
 
@@ -105,7 +106,7 @@ class AwsQueryProtocolClientTest : public ::testing::Test {
 
   ScriptedHttpClient http;
   StaticCredentials credentials;
-  FakeClock clock;
+  VirtualClock clock;
   FixedRandom random{std::numeric_limits<std::int64_t>::max()};
 };
 

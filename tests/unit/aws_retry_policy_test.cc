@@ -5,12 +5,13 @@
 #include <vector>
 
 #include "aws/retry_policy.h"
-#include "support/fake_clock.h"
+#include "core/virtual_clock.h"
+#include "support/fixed_random.h"
 
 namespace drover::aws {
 namespace {
 
-using drover::testing::FakeClock;
+using drover::core::VirtualClock;
 using drover::testing::FixedRandom;
 using std::chrono::milliseconds;
 
@@ -81,7 +82,7 @@ TEST(AwsRetryPolicy, DefaultsAreEightAttemptsFrom100MillisecondsCappedAt20Second
 }
 
 TEST(AwsRetryPolicy, RetriesUntilTheAttemptSucceedsSleepingTheBackoff) {
-  FakeClock clock;
+  VirtualClock clock;
   FixedRandom random(std::numeric_limits<std::int64_t>::max());
   std::vector<int> numbers;
   const int result = call_with_retries(RetryPolicy{}, clock, random, [&](int number) {
@@ -95,7 +96,7 @@ TEST(AwsRetryPolicy, RetriesUntilTheAttemptSucceedsSleepingTheBackoff) {
 }
 
 TEST(AwsRetryPolicy, FinalErrorIsThrownAtOnceWithoutSleeping) {
-  FakeClock clock;
+  VirtualClock clock;
   FixedRandom random(1000);
   int attempts = 0;
   try {
@@ -113,7 +114,7 @@ TEST(AwsRetryPolicy, FinalErrorIsThrownAtOnceWithoutSleeping) {
 }
 
 TEST(AwsRetryPolicy, GivingUpKeepsTheLastErrorAndSaysHowManyAttempts) {
-  FakeClock clock;
+  VirtualClock clock;
   FixedRandom random(std::numeric_limits<std::int64_t>::max());
   int attempts = 0;
   try {
@@ -132,7 +133,7 @@ TEST(AwsRetryPolicy, GivingUpKeepsTheLastErrorAndSaysHowManyAttempts) {
 }
 
 TEST(AwsRetryPolicy, SingleAttemptPolicyNeverRetries) {
-  FakeClock clock;
+  VirtualClock clock;
   FixedRandom random(0);
   int attempts = 0;
   EXPECT_THROW(call_with_retries(RetryPolicy{.max_attempts = 1}, clock, random,
@@ -145,7 +146,7 @@ TEST(AwsRetryPolicy, SingleAttemptPolicyNeverRetries) {
 }
 
 TEST(AwsRetryPolicy, OtherExceptionsPassStraightThrough) {
-  FakeClock clock;
+  VirtualClock clock;
   FixedRandom random(0);
   int attempts = 0;
   EXPECT_THROW(call_with_retries(RetryPolicy{}, clock, random,

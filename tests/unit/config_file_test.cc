@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "config_test_support.h"
@@ -104,7 +105,10 @@ TEST(ConfigFile, OptionalKeysTakeTheirDefaults) {
 TEST(ConfigFile, TheDemoFleetLoads) {
   auto config = load_config_file(drover::testing::source_dir() + "/demo/drover.toml");
   EXPECT_EQ(config.fleet.name(), "drover-demo");
-  EXPECT_EQ(config.fleet.host_count(core::HostGroup::production), 4u);
+  EXPECT_EQ(
+      std::count_if(config.fleet.hosts().begin(), config.fleet.hosts().end(),
+                    [](const core::Host& h) { return h.group == core::HostGroup::production; }),
+      4);
   EXPECT_EQ(config.fleet.bot_count(core::HostGroup::production), 12u);
   for (int id = 101; id <= 112; ++id) {
     ASSERT_NE(config.fleet.find_host_of(id), nullptr) << id;

@@ -120,13 +120,13 @@ TEST(FleetBaseline, ProblemsFixCannotRepairAskForAHuman) {
 }
 
 TEST(FleetBaseline, CellsAreShort) {
-  HostCheck disk{"disk_free", false, true, false, "512.0 MiB", "only 512.0 MiB free"};
+  BaselineCheck disk{"disk_free", false, true, false, "512.0 MiB", "only 512.0 MiB free"};
   EXPECT_EQ(check_cell(disk), "512.0 MiB (low)");
-  HostCheck logs{"docker_log_rotation", true, true, true, "unbounded", "added max-size"};
+  BaselineCheck logs{"docker_log_rotation", true, true, true, "unbounded", "added max-size"};
   EXPECT_EQ(check_cell(logs), "unbounded → fixed");
-  HostCheck old_agent{"resolv_conf_mode", false, false, false, "", "no found field"};
+  BaselineCheck old_agent{"resolv_conf_mode", false, false, false, "", "no found field"};
   EXPECT_EQ(check_cell(old_agent), "PROBLEM");
-  HostCheck no_systemd{"docker_on_boot", false, false, false, "no systemd", "…"};
+  BaselineCheck no_systemd{"docker_on_boot", false, false, false, "no systemd", "…"};
   EXPECT_EQ(check_cell(no_systemd), "no systemd");
 }
 

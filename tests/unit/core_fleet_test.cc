@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "core/fleet.h"
@@ -24,8 +25,12 @@ TEST(CoreFleet, CountsAndFindsBots) {
   EXPECT_EQ(fleet.hosts().size(), 179u);
   EXPECT_EQ(fleet.bot_count(), 537u);
   EXPECT_EQ(fleet.bot_count(HostGroup::production), 534u);
-  EXPECT_EQ(fleet.host_count(HostGroup::production), 178u);
-  EXPECT_EQ(fleet.host_count(HostGroup::staging), 1u);
+  auto hosts_in = [&](HostGroup group) {
+    return std::count_if(fleet.hosts().begin(), fleet.hosts().end(),
+                         [&](const Host& host) { return host.group == group; });
+  };
+  EXPECT_EQ(hosts_in(HostGroup::production), 178);
+  EXPECT_EQ(hosts_in(HostGroup::staging), 1);
   ASSERT_NE(fleet.find_host_of(1004), nullptr);
   EXPECT_EQ(fleet.find_host_of(1004)->name, "host-2");
   EXPECT_EQ(fleet.find_host_of(5), nullptr);

@@ -137,9 +137,6 @@ TEST(CoreJournalReplay, ResumeSkipsHostsWhoseLatestRecordSucceeded) {
   EXPECT_FALSE(replay.ended());
   EXPECT_EQ(replay.succeeded_hosts, (std::set<HostName>{"host-1"}));
   EXPECT_EQ(replay.hosts_to_resume(), (std::vector<HostName>{"host-2"}));
-  EXPECT_EQ(render_history_line(replay),
-            "6ca32b16-367e-4372-8a33-6dd9442ed2c3 2026-06-12T10:00:00Z all routine "
-            "127.0.0.1:5000/tradebot:v2 no result (crashed or still running) 1/2 hosts done");
 
   // The resumed run appends; its later records win.
   JournalResult result;
@@ -153,9 +150,6 @@ TEST(CoreJournalReplay, ResumeSkipsHostsWhoseLatestRecordSucceeded) {
   EXPECT_TRUE(replay2.hosts_to_resume().empty());
   EXPECT_EQ(replay2.hosts.size(), 3u);
   EXPECT_TRUE(replay2.ended());
-  EXPECT_EQ(render_history_line(replay2),
-            "6ca32b16-367e-4372-8a33-6dd9442ed2c3 2026-06-12T10:00:00Z all routine "
-            "127.0.0.1:5000/tradebot:v2 success 2/2 exit 0");
 }
 
 TEST(CoreJournalReplay, ToleratesOnlyATornLastLine) {
@@ -181,18 +175,6 @@ TEST(CoreJournalReplay, ToleratesOnlyATornLastLine) {
   EXPECT_THROW(replay_journal(journal_of({JournalPlan{sample_plan()}, JournalPlan{sample_plan()}})),
                JournalError);
   EXPECT_FALSE(replay_journal(good + "\n\n").torn_tail);
-}
-
-TEST(CoreJournalReplay, HistoryOfABotDeploy) {
-  JournalResult result;
-  result.result.status = RolloutStatus::failed;
-  result.result.total = 1;
-  result.exit_code = ExitCode::stale_or_down;
-  const auto replay = replay_journal(
-      journal_of({JournalPlan{sample_plan(Target::single_bot(540))}, JournalResult{result}}));
-  EXPECT_EQ(render_history_line(replay),
-            "6ca32b16-367e-4372-8a33-6dd9442ed2c3 2026-06-12T10:00:00Z bot 540 routine "
-            "127.0.0.1:5000/tradebot:v2 failed 0/1 exit 5");
 }
 
 }  // namespace

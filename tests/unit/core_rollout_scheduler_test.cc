@@ -60,7 +60,7 @@ struct Drive {
       ASSERT_EQ(scheduler.in_flight(), due.size());
       ASSERT_FALSE(due.empty()) << "not done, yet nothing in flight or startable";
       auto first = due.begin();
-      clock.advance_to(first->first);
+      clock.advance(first->first - clock.now());
       const HostName host = first->second;
       due.erase(first);
       finish_order.push_back(host);

@@ -20,7 +20,7 @@ BotStatus running(BotId bot, bool on_version, LoginState login) {
   status.bot = bot;
   status.present = true;
   status.running = true;
-  status.matches_expected = on_version;
+  status.on_expected_image = on_version;
   status.login = login;
   return status;
 }

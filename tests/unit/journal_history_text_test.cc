@@ -80,6 +80,13 @@ TEST(HistoryText, TableIsNewestFirstAsGivenWithEveryColumn) {
       "127.0.0.1:5000/tradebot:v2  sha256:eeeeeeeeeeee  1/1/2                  failed      ?\n");
 }
 
+TEST(HistoryText, TargetOfABotDeployNamesTheBot) {
+  auto deploy = stored(kId1, "2026-06-12T10:00:00Z", {}, false);
+  deploy.replay.plan.selection.target = core::Target::single_bot(540);
+  const auto text = render_history_table({deploy}, 10);
+  EXPECT_NE(text.find("  bot 540  routine  "), std::string::npos) << text;
+}
+
 TEST(HistoryText, TableStopsAtMaxRowsAndSaysSo) {
   const std::vector<StoredDeploy> deploys = {stored(kId2, "2026-06-14T08:30:00Z", {}, false),
                                              stored(kId1, "2026-06-12T10:00:00Z", {}, false)};

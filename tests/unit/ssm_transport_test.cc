@@ -9,7 +9,8 @@
 #include <mutex>
 
 #include "aws/aws_error.h"
-#include "support/fake_clock.h"
+#include "core/virtual_clock.h"
+#include "support/fixed_random.h"
 
 namespace drover::transport {
 namespace {
@@ -77,7 +78,7 @@ json success(const std::string& out) {
 
 struct World {
   ScriptedSsm ssm;
-  testing::FakeClock clock;
+  core::VirtualClock clock;
   std::atomic<bool> interrupted{false};
   SsmTransportOptions options;
   std::unique_ptr<SsmTransport> transport;
@@ -180,7 +181,7 @@ TEST(SsmTransport, ARefusedSendCommandIsUnreachableWithTheAwsCode) {
 }
 
 TEST(SsmTransport, PreflightRefusedByAwsThrows) {
-  testing::FakeClock clock;
+  core::VirtualClock clock;
   std::atomic<bool> interrupted{false};
   SsmTransport transport(
       [](std::string_view, const json&) -> json {

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "core/agent_request.h"
 #include "transport/agent_output.h"
 #include "util/sha256.h"
 
@@ -79,7 +80,7 @@ core::AgentResult LocalTransport::install_agent(const core::Host& host,
       return failed;
     }
   }
-  return run_agent(host, {{"version"}, std::chrono::seconds(30)});
+  return run_agent(host, {core::agent_argv(core::VersionRequest{}), std::chrono::seconds(30)});
 }
 
 }  // namespace drover::transport

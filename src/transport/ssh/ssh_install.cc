@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/agent_request.h"
 #include "util/shell_quote.h"
 
 namespace drover::transport {
@@ -32,9 +33,10 @@ std::string stage_agent_command(const std::string& agent_path) {
   return sh(
       fmt::format("umask 022 && mkdir -p {dir} && cat > {staged} && chmod 755 {staged} || "
                   "{{ echo cannot write {staged} >&2; rm -f {staged}; exit {code}; }}\n"
-                  "exec {staged} version",
+                  "exec {staged} {version}",
                   fmt::arg("dir", shell_quote(directory_of(agent_path))),
-                  fmt::arg("staged", staged), fmt::arg("code", kStageWriteFailed)));
+                  fmt::arg("staged", staged), fmt::arg("code", kStageWriteFailed),
+                  fmt::arg("version", shell_command(core::agent_argv(core::VersionRequest{})))));
 }
 
 std::string commit_agent_command(const std::string& agent_path) {

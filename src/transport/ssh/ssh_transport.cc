@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "core/agent_request.h"
 #include "transport/ssh/ssh_command.h"
 #include "transport/ssh/ssh_install.h"
 #include "transport/ssh/ssh_result.h"
@@ -165,7 +166,7 @@ core::AgentResult SshTransport::install_agent(const core::Host& host,
     run_remote(host, discard_agent_command(agent_path_), kSmallCommandTimeout);
     return install_failed(host, std::move(committed), why);
   }
-  return run_agent(host, {{"version"}, std::chrono::seconds(30)});
+  return run_agent(host, {core::agent_argv(core::VersionRequest{}), std::chrono::seconds(30)});
 }
 
 }  // namespace drover::transport

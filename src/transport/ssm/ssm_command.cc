@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/agent_request.h"
 #include "util/shell_quote.h"
 
 namespace drover::transport {
@@ -69,7 +70,7 @@ std::vector<std::string> install_agent_script(const std::string& url, const std:
       fmt::format("chmod 0755 {} && mv -f {} {} || {{ echo \"drover: cannot install the agent "
                   "at \"{} >&2; rm -f {}; exit {}; }}",
                   staged, staged, target, target, staged, kInstallCannotReplace),
-      fmt::format("exec {} version", target),
+      fmt::format("exec {} {}", target, shell_command(core::agent_argv(core::VersionRequest{}))),
   };
 }
 

@@ -67,10 +67,6 @@ void SsmTransport::preflight(const std::vector<core::Host>& hosts) {
   instances_.load(ids);
 }
 
-std::optional<SsmInstanceInfo> SsmTransport::instance_info(const core::Host& host) {
-  return instances_.get(instance_id_of(host));
-}
-
 core::AgentResult SsmTransport::run_agent(const core::Host& host, const core::AgentCall& call) {
   if (call.timeout.count() <= 0) {
     throw std::invalid_argument(

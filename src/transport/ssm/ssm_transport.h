@@ -53,9 +53,6 @@ class SsmTransport final : public core::Transport {
   /// aws::AwsError when SSM refuses (credentials, permissions, endpoint).
   void preflight(const std::vector<core::Host>& hosts);
 
-  /// The SSM state of one host's instance (cached); nullopt: not a managed node.
-  std::optional<SsmInstanceInfo> instance_info(const core::Host& host);
-
   core::AgentResult run_agent(const core::Host& host, const core::AgentCall& call) override;
   core::AgentResult install_agent(const core::Host& host, const core::AgentBinary& binary) override;
 

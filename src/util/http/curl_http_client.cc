@@ -1,4 +1,4 @@
-#include "aws/curl_http_client.h"
+#include "util/http/curl_http_client.h"
 
 #include <curl/curl.h>
 #include <strings.h>
@@ -9,7 +9,9 @@
 #include <mutex>
 #include <string>
 
-namespace drover::aws {
+#include "util/http/loopback_host.h"
+
+namespace drover {
 namespace {
 
 // curl_global_init is not thread-safe in libcurl 7.x, and an easy handle created without it
@@ -75,10 +77,44 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   return bytes;
 }
 
-HttpResponse failure(std::string message) {
+HttpResponse failure(HttpFailure kind, std::string message) {
   HttpResponse response;
   response.transport_error = std::move(message);
+  response.failure = kind;
   return response;
+}
+
+HttpFailure failure_of(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+      return HttpFailure::cannot_connect;
+    case CURLE_OPERATION_TIMEDOUT:
+      return HttpFailure::timed_out;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CACERT_BADFILE:
+      return HttpFailure::tls;
+    default:
+      return HttpFailure::other;
+  }
+}
+
+// The URL's host as libcurl reads it ("[::1]" for IPv6); "" when it has none or is malformed.
+std::string host_of(const std::string& url) {
+  CURLU* parsed = curl_url();
+  if (parsed == nullptr) return "";
+  std::string host;
+  char* part = nullptr;
+  if (curl_url_set(parsed, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+      curl_url_get(parsed, CURLUPART_HOST, &part, 0) == CURLUE_OK) {
+    host = part;
+    curl_free(part);
+  }
+  curl_url_cleanup(parsed);
+  return host;
 }
 
 }  // namespace
@@ -90,10 +126,13 @@ CurlHttpClient::CurlHttpClient(CurlHttpClientOptions options) : options_(options
 HttpResponse CurlHttpClient::send(const HttpRequest& request) {
   const std::string what = request.method + " " + request.url;
   if (const CURLcode init = global_init_result(); init != CURLE_OK) {
-    return failure(what + ": libcurl could not initialize: " + curl_easy_strerror(init));
+    return failure(HttpFailure::other,
+                   what + ": libcurl could not initialize: " + curl_easy_strerror(init));
   }
   std::unique_ptr<CURL, EasyDeleter> handle(curl_easy_init());
-  if (!handle) return failure(what + ": libcurl could not create a transfer handle");
+  if (!handle) {
+    return failure(HttpFailure::other, what + ": libcurl could not create a transfer handle");
+  }
   CURL* curl = handle.get();
 
   std::unique_ptr<curl_slist, ListDeleter> header_list;
@@ -122,7 +161,9 @@ HttpResponse CurlHttpClient::send(const HttpRequest& request) {
 
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, request.max_redirects > 0 ? 1L : 0L);
+  curl_easy_setopt(curl, CURLOPT_MAXREDIRS, static_cast<long>(request.max_redirects));
   // Timeouts must not use signals: other threads are sending at the same time.
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
@@ -133,8 +174,10 @@ HttpResponse CurlHttpClient::send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
-  // No CURLOPT_PROXY and no CURLOPT_CAINFO: libcurl then takes the proxy from the environment
-  // (see the header) and verifies TLS peers and host names against the system CA store.
+  // No CURLOPT_CAINFO: libcurl verifies TLS peers and host names against the system CA store.
+  // No CURLOPT_PROXY either, so libcurl takes the proxy from the environment (see the header),
+  // except for loopback hosts, which no proxy can reach: "" means direct.
+  if (is_loopback_host(host_of(request.url))) curl_easy_setopt(curl, CURLOPT_PROXY, "");
 
   if (request.method == "GET") {
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
@@ -156,13 +199,14 @@ HttpResponse CurlHttpClient::send(const HttpRequest& request) {
 
   const CURLcode result = curl_easy_perform(curl);
   if (transfer.body_too_large) {
-    return failure(what + ": the response body exceeds the " +
-                   std::to_string(options_.max_response_bytes) + "-byte limit");
+    return failure(HttpFailure::too_large, what + ": the response body exceeds the " +
+                                               std::to_string(options_.max_response_bytes) +
+                                               "-byte limit");
   }
   if (result != CURLE_OK) {
     std::string message = what + ": " + curl_easy_strerror(result);
     if (error_buffer[0] != '\0') message += std::string(" (") + error_buffer + ")";
-    return failure(std::move(message));
+    return failure(failure_of(result), std::move(message));
   }
   HttpResponse response;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
@@ -171,4 +215,4 @@ HttpResponse CurlHttpClient::send(const HttpRequest& request) {
   return response;
 }
 
-}  // namespace drover::aws
+}  // namespace drover

@@ -1,8 +1,7 @@
 #include <gtest/gtest.h>
 
-#include <stdexcept>
-
-#include "docker/image_reference.h"
+#include "core/input_error.h"
+#include "docker/pull_reference.h"
 
 namespace drover::docker {
 namespace {
@@ -16,7 +15,7 @@ struct Case {
   bool by_digest;
 };
 
-TEST(DockerImageReference, SplitsRepositoryFromTagOrDigest) {
+TEST(DockerPullReference, SplitsRepositoryFromTagOrDigest) {
   const Case cases[] = {
       {"busybox", "busybox", "latest", false},
       {"busybox:1.36", "busybox", "1.36", false},
@@ -35,14 +34,14 @@ TEST(DockerImageReference, SplitsRepositoryFromTagOrDigest) {
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.ref);
-    const auto split = split_image_reference(c.ref);
+    const auto split = pull_reference(core::parse_image_reference(c.ref));
     EXPECT_EQ(split.repository, c.repository);
     EXPECT_EQ(split.tag, c.tag);
     EXPECT_EQ(split.by_digest, c.by_digest);
   }
 }
 
-TEST(DockerImageReference, RejectsMalformedReferences) {
+TEST(DockerPullReference, MalformedReferencesNeverGetThisFar) {
   const std::string bad[] = {
       "",
       ":v1",
@@ -57,7 +56,7 @@ TEST(DockerImageReference, RejectsMalformedReferences) {
   };
   for (const auto& ref : bad) {
     SCOPED_TRACE(ref);
-    EXPECT_THROW(split_image_reference(ref), std::invalid_argument);
+    EXPECT_THROW(pull_reference(core::parse_image_reference(ref)), core::InputError);
   }
 }
 

@@ -17,9 +17,9 @@
 #include <thread>
 #include <vector>
 
-#include "aws/curl_http_client.h"
+#include "util/http/curl_http_client.h"
 
-namespace drover::aws {
+namespace drover {
 namespace {
 
 struct ReceivedRequest {
@@ -149,7 +149,7 @@ class LocalHttpServer {
 
 // Proxy variables on the machine running the tests would send these requests elsewhere; each
 // test starts without them and restores them afterwards.
-class AwsHttpCurlTest : public ::testing::Test {
+class CurlHttpClientTest : public ::testing::Test {
  protected:
   static constexpr const char* kProxyVariables[] = {
       "http_proxy", "https_proxy", "HTTPS_PROXY", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"};
@@ -175,9 +175,11 @@ std::optional<std::string> header(const HttpResponse& response, const std::strin
   return std::nullopt;
 }
 
-TEST_F(AwsHttpCurlTest, GetReturnsStatusBodyAndLowerCasedHeaders) {
+TEST_F(CurlHttpClientTest, GetReturnsStatusBodyAndLowerCasedHeaders) {
   LocalHttpServer server([](const ReceivedRequest&) {
-    return http_response(200, "hello", "X-Amzn-RequestId: abc-123\r\nContent-Type: text/plain\r\n");
+    return http_response(200, "hello",
+                         "X-Amzn-RequestId: abc-123\r\nContent-Type: text/plain\r\n"
+                         "DOCKER-CONTENT-DIGEST: \t sha256:abc \r\n");
   });
   CurlHttpClient client;
   HttpRequest request;
@@ -189,11 +191,12 @@ TEST_F(AwsHttpCurlTest, GetReturnsStatusBodyAndLowerCasedHeaders) {
   EXPECT_EQ(response.body, "hello");
   EXPECT_EQ(header(response, "x-amzn-requestid"), "abc-123");
   EXPECT_EQ(header(response, "content-type"), "text/plain");
+  EXPECT_EQ(header(response, "docker-content-digest"), "sha256:abc");
   ASSERT_EQ(server.requests().size(), 1u);
   EXPECT_EQ(server.requests()[0].request_line, "GET /path?x=1 HTTP/1.1");
 }
 
-TEST_F(AwsHttpCurlTest, PostSendsBodyAndHeadersAsGiven) {
+TEST_F(CurlHttpClientTest, PostSendsBodyAndHeadersAsGiven) {
   LocalHttpServer server([](const ReceivedRequest&) { return http_response(400, "{\"a\":1}"); });
   CurlHttpClient client;
   HttpRequest request;
@@ -221,7 +224,7 @@ TEST_F(AwsHttpCurlTest, PostSendsBodyAndHeadersAsGiven) {
   EXPECT_EQ(received.body, request.body);
 }
 
-TEST_F(AwsHttpCurlTest, EmptyPostSendsZeroContentLength) {
+TEST_F(CurlHttpClientTest, EmptyPostSendsZeroContentLength) {
   LocalHttpServer server([](const ReceivedRequest&) { return http_response(200, ""); });
   CurlHttpClient client;
   HttpRequest request;
@@ -231,7 +234,7 @@ TEST_F(AwsHttpCurlTest, EmptyPostSendsZeroContentLength) {
   EXPECT_EQ(server.requests().at(0).headers.at("content-length"), "0");
 }
 
-TEST_F(AwsHttpCurlTest, BodyOverTheCapIsATransportError) {
+TEST_F(CurlHttpClientTest, BodyOverTheCapIsATransportError) {
   LocalHttpServer server(
       [](const ReceivedRequest&) { return http_response(200, std::string(300000, 'b')); });
   CurlHttpClient client(CurlHttpClientOptions{.max_response_bytes = 100000});
@@ -242,9 +245,10 @@ TEST_F(AwsHttpCurlTest, BodyOverTheCapIsATransportError) {
   EXPECT_EQ(response.body, "");
   EXPECT_NE(response.transport_error.find("exceeds the 100000-byte limit"), std::string::npos)
       << response.transport_error;
+  EXPECT_EQ(response.failure, HttpFailure::too_large);
 }
 
-TEST_F(AwsHttpCurlTest, RefusedConnectionIsATransportErrorNotAnException) {
+TEST_F(CurlHttpClientTest, RefusedConnectionIsATransportErrorNotAnException) {
   int port = 0;
   {  // a port that was just free and is now closed
     LocalHttpServer server([](const ReceivedRequest&) { return std::string(); });
@@ -258,9 +262,10 @@ TEST_F(AwsHttpCurlTest, RefusedConnectionIsATransportErrorNotAnException) {
   EXPECT_EQ(response.status, 0);
   EXPECT_NE(response.transport_error, "");
   EXPECT_NE(response.transport_error.find("127.0.0.1"), std::string::npos);
+  EXPECT_EQ(response.failure, HttpFailure::cannot_connect);
 }
 
-TEST_F(AwsHttpCurlTest, SlowAnswerHitsTheRequestTimeout) {
+TEST_F(CurlHttpClientTest, SlowAnswerHitsTheRequestTimeout) {
   LocalHttpServer server([](const ReceivedRequest&) {
     std::this_thread::sleep_for(std::chrono::milliseconds(600));
     return http_response(200, "late");
@@ -274,9 +279,10 @@ TEST_F(AwsHttpCurlTest, SlowAnswerHitsTheRequestTimeout) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(550));
   EXPECT_EQ(response.status, 0);
   EXPECT_NE(response.transport_error.find("imeout"), std::string::npos) << response.transport_error;
+  EXPECT_EQ(response.failure, HttpFailure::timed_out);
 }
 
-TEST_F(AwsHttpCurlTest, UnsupportedSchemeIsATransportError) {
+TEST_F(CurlHttpClientTest, UnsupportedSchemeIsATransportError) {
   CurlHttpClient client;
   HttpRequest request;
   request.url = "file:///etc/passwd";
@@ -284,9 +290,10 @@ TEST_F(AwsHttpCurlTest, UnsupportedSchemeIsATransportError) {
   EXPECT_EQ(response.status, 0);
   EXPECT_NE(response.transport_error, "");
   EXPECT_EQ(response.body, "");
+  EXPECT_EQ(response.failure, HttpFailure::other);
 }
 
-TEST_F(AwsHttpCurlTest, ConcurrentSendsEachGetTheirOwnAnswer) {
+TEST_F(CurlHttpClientTest, ConcurrentSendsEachGetTheirOwnAnswer) {
   LocalHttpServer server([](const ReceivedRequest& request) {
     return http_response(200,
                          request.request_line.substr(4, request.request_line.find(' ', 4) - 4));
@@ -313,7 +320,7 @@ TEST_F(AwsHttpCurlTest, ConcurrentSendsEachGetTheirOwnAnswer) {
 
 // libcurl reads http_proxy itself (the client sets no proxy): the request reaches the proxy in
 // absolute form, which is how a forward proxy sees it.
-TEST_F(AwsHttpCurlTest, HttpProxyFromTheEnvironmentIsUsed) {
+TEST_F(CurlHttpClientTest, HttpProxyFromTheEnvironmentIsUsed) {
   LocalHttpServer proxy([](const ReceivedRequest&) { return http_response(200, "via proxy"); });
   ::setenv("http_proxy", proxy.url("").c_str(), 1);
   CurlHttpClient client;
@@ -327,7 +334,7 @@ TEST_F(AwsHttpCurlTest, HttpProxyFromTheEnvironmentIsUsed) {
 
 // For https:// URLs libcurl asks the proxy for a CONNECT tunnel; this proxy refuses it, which
 // proves HTTPS_PROXY (upper case) was read without needing TLS in the test.
-TEST_F(AwsHttpCurlTest, HttpsProxyFromTheEnvironmentIsUsed) {
+TEST_F(CurlHttpClientTest, HttpsProxyFromTheEnvironmentIsUsed) {
   LocalHttpServer proxy([](const ReceivedRequest&) { return http_response(403, "no"); });
   ::setenv("HTTPS_PROXY", proxy.url("").c_str(), 1);
   CurlHttpClient client;
@@ -340,7 +347,7 @@ TEST_F(AwsHttpCurlTest, HttpsProxyFromTheEnvironmentIsUsed) {
   EXPECT_EQ(proxy.requests()[0].request_line, "CONNECT ssm.eu-west-1.amazonaws.com:443 HTTP/1.1");
 }
 
-TEST_F(AwsHttpCurlTest, NoProxyBypassesTheProxy) {
+TEST_F(CurlHttpClientTest, NoProxyBypassesTheProxy) {
   LocalHttpServer server([](const ReceivedRequest&) { return http_response(200, "direct"); });
   ::setenv("http_proxy", "http://127.0.0.1:9", 1);  // would fail if used
   ::setenv("no_proxy", "127.0.0.1", 1);
@@ -351,5 +358,43 @@ TEST_F(AwsHttpCurlTest, NoProxyBypassesTheProxy) {
   EXPECT_EQ(response.body, "direct") << response.transport_error;
 }
 
+// No proxy can reach this machine's loopback: loopback URLs go direct whatever the
+// environment says (the registry lookup and the local AWS endpoint of the tests rely on it).
+TEST_F(CurlHttpClientTest, LoopbackHostsNeverGoThroughAProxy) {
+  LocalHttpServer server([](const ReceivedRequest&) { return http_response(200, "direct"); });
+  ::setenv("http_proxy", "http://192.0.2.1:9", 1);  // TEST-NET-1: would hang or fail if used
+  ::setenv("ALL_PROXY", "http://192.0.2.1:9", 1);
+  CurlHttpClient client;
+  HttpRequest request;
+  request.timeout = std::chrono::seconds(5);
+  for (const std::string host : {"127.0.0.1", "localhost"}) {
+    request.url = "http://" + host + ":" + std::to_string(server.port()) + "/";
+    const HttpResponse response = client.send(request);
+    EXPECT_EQ(response.body, "direct") << host << ": " << response.transport_error;
+  }
+}
+
+TEST_F(CurlHttpClientTest, RedirectsAreFollowedOnlyWhenAsked) {
+  LocalHttpServer server([](const ReceivedRequest& request) {
+    if (request.request_line.starts_with("GET /old ")) {
+      return http_response(307, "", "Location: /new\r\n");
+    }
+    return http_response(200, "moved here", "X-Final: yes\r\n");
+  });
+  CurlHttpClient client;
+  HttpRequest request;
+  request.url = server.url("/old");
+  const HttpResponse not_followed = client.send(request);
+  EXPECT_EQ(not_followed.status, 307);
+  EXPECT_EQ(header(not_followed, "location"), "/new");
+
+  request.max_redirects = 5;
+  const HttpResponse followed = client.send(request);
+  EXPECT_EQ(followed.status, 200) << followed.transport_error;
+  EXPECT_EQ(followed.body, "moved here");
+  EXPECT_EQ(header(followed, "x-final"), "yes");
+  EXPECT_EQ(header(followed, "location"), std::nullopt) << "only the final answer's headers";
+}
+
 }  // namespace
-}  // namespace drover::aws
+}  // namespace drover

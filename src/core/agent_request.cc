@@ -1,0 +1,258 @@
+#include "core/agent_request.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "core/input_error.h"
+
+namespace drover::core {
+namespace {
+
+// The option names, once: agent_argv writes them and AgentCommandLine reads them.
+constexpr const char* kBots = "--bots";
+constexpr const char* kImage = "--image";
+constexpr const char* kStopTimeout = "--stop-timeout";
+constexpr const char* kSettle = "--settle";
+constexpr const char* kJitter = "--jitter";
+constexpr const char* kLoginWait = "--login-wait";
+constexpr const char* kLoginProbe = "--login-probe";
+constexpr const char* kDiskFloorMb = "--disk-floor-mb";
+constexpr const char* kTemplate = "--template";
+constexpr const char* kExpectImage = "--expect-image";
+constexpr const char* kFix = "--fix";
+constexpr const char* kRoot = "--root";
+
+constexpr double kMaxSeconds = 3600;
+constexpr std::int64_t kMaxDiskFloorMb = std::int64_t{1} << 30;
+
+std::string bot_list_text(const std::vector<BotId>& bots) {
+  std::string out;
+  for (auto id : bots) out += (out.empty() ? "" : ",") + std::to_string(id);
+  return out;
+}
+
+// "10" for whole seconds, else the milliseconds as a decimal fraction: "2.5", "0.125".
+std::string seconds_text(Duration duration) {
+  const auto ms = duration.count();
+  if (ms % 1000 == 0) return std::to_string(ms / 1000);
+  std::string text = fmt::format("{}.{:03}", ms / 1000, ms % 1000);
+  while (text.back() == '0') text.pop_back();
+  return text;
+}
+
+Duration from_seconds(double seconds) {
+  return Duration(static_cast<Duration::rep>(std::llround(seconds * 1000)));
+}
+
+std::vector<std::string> argv_of(const SwapRequest& r) {
+  std::vector<std::string> args = {"swap",
+                                   kBots,
+                                   bot_list_text(r.bots),
+                                   kImage,
+                                   r.image.str(),
+                                   kStopTimeout,
+                                   std::to_string(r.stop_timeout.count()),
+                                   kSettle,
+                                   seconds_text(r.settle),
+                                   kLoginWait,
+                                   seconds_text(r.login_wait),
+                                   kLoginProbe,
+                                   r.login_probe,
+                                   kDiskFloorMb,
+                                   std::to_string(r.disk_floor_mb)};
+  if (r.jitter.count() > 0) args.insert(args.end(), {kJitter, seconds_text(r.jitter)});
+  if (r.container_template) args.insert(args.end(), {kTemplate, r.container_template->dump()});
+  return args;
+}
+
+std::vector<std::string> argv_of(const StatusRequest& r) {
+  std::vector<std::string> args = {"status", kBots, bot_list_text(r.bots), kLoginProbe,
+                                   r.login_probe};
+  if (r.expect_image) args.insert(args.end(), {kExpectImage, r.expect_image->str()});
+  return args;
+}
+
+std::vector<std::string> argv_of(const RecoverRequest& r) {
+  return {"recover", kBots, bot_list_text(r.bots), kSettle, seconds_text(r.settle)};
+}
+
+std::vector<std::string> argv_of(const BaselineRequest& r) {
+  std::vector<std::string> args = {"baseline", kDiskFloorMb, std::to_string(r.disk_floor_mb)};
+  if (r.fix) args.push_back(kFix);
+  if (!r.root.empty()) args.insert(args.end(), {kRoot, r.root});
+  return args;
+}
+
+std::vector<std::string> argv_of(const VersionRequest&) {
+  return {"version"};
+}
+
+std::optional<nlohmann::json> template_value(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  auto parsed = nlohmann::json::parse(text, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    throw InputError(kTemplate, "is not a JSON object",
+                     "pass a Docker create body, e.g. {\"Env\":[\"BOT_ID={id}\"]}");
+  }
+  return parsed;
+}
+
+}  // namespace
+
+std::vector<std::string> agent_argv(const AgentRequest& request) {
+  return std::visit([](const auto& r) { return argv_of(r); }, request);
+}
+
+std::string_view command_name(const AgentRequest& request) {
+  static constexpr std::string_view kNames[] = {"swap", "status", "recover", "baseline", "version"};
+  static_assert(std::size(kNames) == std::variant_size_v<AgentRequest>);
+  return kNames[request.index()];
+}
+
+std::vector<BotId> parse_bot_list(std::string_view text) {
+  std::vector<BotId> ids;
+  std::set<BotId> seen;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = std::min(text.find(',', start), text.size());
+    BotId id = parse_bot_id(text.substr(start, end - start));
+    if (!seen.insert(id).second) {
+      throw InputError(kBots, "bot " + std::to_string(id) + " is listed twice",
+                       "list each bot once, e.g. --bots 539,540,541");
+    }
+    ids.push_back(id);
+    start = end + 1;
+  }
+  return ids;
+}
+
+// What CLI11 fills in, as typed; request() turns it into a checked request.
+struct AgentCommandLine::Options {
+  CLI::App* swap = nullptr;
+  CLI::App* status = nullptr;
+  CLI::App* recover = nullptr;
+  CLI::App* baseline = nullptr;
+  CLI::App* version = nullptr;
+
+  struct Values {
+    std::string bots;
+    std::string image;
+    std::string expect_image;
+    int stop_timeout = 35;
+    double settle = 10;
+    double jitter = 0;
+    double login_wait = 0;
+    std::string container_template;
+    std::string login_probe = "health";
+    std::int64_t disk_floor_mb = 1024;
+    bool fix = false;
+    std::string root;
+  } values;
+};
+
+AgentCommandLine::AgentCommandLine()
+    : options_(std::make_unique<Options>()),
+      app_("drover-agent: swaps a host's bots to a new image, safely; reports JSON on stdout") {
+  app_.require_subcommand(1);
+  auto& v = options_->values;
+  auto add_bots = [&](CLI::App* cmd) {
+    cmd->add_option(kBots, v.bots, "bot ids, comma separated (539,540,541)")->required();
+  };
+  auto add_probe = [&](CLI::App* cmd) {
+    cmd->add_option(kLoginProbe, v.login_probe,
+                    "health | log:REGEX | redis:IP:PORT/KEY_TEMPLATE=VALUE");
+  };
+  auto* swap = options_->swap =
+      app_.add_subcommand("swap", "swap the bots to --image (rollback-safe)");
+  add_bots(swap);
+  swap->add_option(kImage, v.image, "image reference (repo:tag or repo@sha256:...)")->required();
+  swap->add_option(kStopTimeout, v.stop_timeout, "graceful stop timeout, seconds")
+      ->check(CLI::Range(0, static_cast<int>(kMaxSeconds)));
+  swap->add_option(kSettle, v.settle, "seconds the new container must stay up")
+      ->check(CLI::Range(0.0, kMaxSeconds));
+  swap->add_option(kJitter, v.jitter, "wait a random 0..S seconds first")
+      ->check(CLI::Range(0.0, kMaxSeconds));
+  swap->add_option(kLoginWait, v.login_wait, "poll the login probe up to S seconds")
+      ->check(CLI::Range(0.0, kMaxSeconds));
+  swap->add_option(kTemplate, v.container_template,
+                   "Docker create body (JSON) for bots with no container; {id} = bot id");
+  swap->add_option(kDiskFloorMb, v.disk_floor_mb, "refuse below this free disk")
+      ->check(CLI::Range(std::int64_t{0}, kMaxDiskFloorMb));
+  add_probe(swap);
+  auto* status = options_->status = app_.add_subcommand("status", "report what runs for each bot");
+  add_bots(status);
+  status->add_option(kExpectImage, v.expect_image, "compare against this image");
+  add_probe(status);
+  auto* recover = options_->recover = app_.add_subcommand("recover", "repair half-done swaps");
+  add_bots(recover);
+  recover->add_option(kSettle, v.settle, "seconds an unconfirmed new container must stay up")
+      ->check(CLI::Range(0.0, kMaxSeconds));
+  auto* baseline = options_->baseline =
+      app_.add_subcommand("baseline", "check (and --fix) the host's safeguards");
+  baseline->add_flag(kFix, v.fix, "repair what can be repaired");
+  baseline->add_option(kDiskFloorMb, v.disk_floor_mb, "minimum free disk")
+      ->check(CLI::Range(std::int64_t{0}, kMaxDiskFloorMb));
+  baseline->add_option(kRoot, v.root,
+                       "check the host whose / is at this directory (default "
+                       "$DROVER_AGENT_ROOT, else /)");
+  options_->version = app_.add_subcommand("version", "print the version and the binary's sha256");
+}
+
+AgentCommandLine::~AgentCommandLine() = default;
+
+CLI::App& AgentCommandLine::app() {
+  return app_;
+}
+
+std::string AgentCommandLine::command() const {
+  const auto seen = app_.get_subcommands();
+  return seen.empty() ? "agent" : seen.front()->get_name();
+}
+
+AgentRequest AgentCommandLine::parse(int argc, const char* const* argv) {
+  options_->values = {};
+  app_.parse(argc, argv);
+  return request();
+}
+
+AgentRequest AgentCommandLine::parse(const std::vector<std::string>& args) {
+  std::vector<const char*> argv = {"drover-agent"};
+  for (const auto& arg : args) argv.push_back(arg.c_str());
+  return parse(static_cast<int>(argv.size()), argv.data());
+}
+
+AgentRequest AgentCommandLine::request() const {
+  const auto& v = options_->values;
+  if (options_->swap->parsed()) {
+    SwapRequest r;
+    r.bots = parse_bot_list(v.bots);
+    r.image = parse_image_reference(v.image);
+    r.stop_timeout = std::chrono::seconds(v.stop_timeout);
+    r.settle = from_seconds(v.settle);
+    r.jitter = from_seconds(v.jitter);
+    r.login_wait = from_seconds(v.login_wait);
+    r.login_probe = v.login_probe;
+    r.disk_floor_mb = v.disk_floor_mb;
+    r.container_template = template_value(v.container_template);
+    return r;
+  }
+  if (options_->status->parsed()) {
+    StatusRequest r;
+    r.bots = parse_bot_list(v.bots);
+    if (!v.expect_image.empty()) r.expect_image = parse_image_reference(v.expect_image);
+    r.login_probe = v.login_probe;
+    return r;
+  }
+  if (options_->recover->parsed()) {
+    return RecoverRequest{parse_bot_list(v.bots), from_seconds(v.settle)};
+  }
+  if (options_->baseline->parsed()) {
+    return BaselineRequest{v.fix, v.disk_floor_mb, v.root};
+  }
+  return VersionRequest{};
+}
+
+}  // namespace drover::core
