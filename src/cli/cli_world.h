@@ -4,11 +4,11 @@
 #include <functional>
 #include <memory>
 
-#include "cli/aws_apis.h"
-#include "cli/config_file.h"
-#include "cli/rollout_view.h"
-#include "cli/state_dir.h"
-#include "cli/terminal.h"
+#include "cli/aws/apis.h"
+#include "cli/config/drover_toml.h"
+#include "cli/state/state_dir.h"
+#include "cli/view/rollout_view.h"
+#include "cli/view/terminal.h"
 #include "core/transport.h"
 #include "util/clock.h"
 #include "util/random.h"

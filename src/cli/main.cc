@@ -6,9 +6,9 @@
 #include <ctime>
 #include <string>
 
-#include "cli/aws_connect.h"
+#include "cli/aws/connect.h"
+#include "cli/commands/fleet_services.h"
 #include "cli/drover_cli.h"
-#include "cli/fleet_services.h"
 #include "transport/local/local_agent_path.h"
 #include "transport/local/local_transport.h"
 #include "transport/ssh/ssh_transport.h"

@@ -1,9 +1,8 @@
-#include "cli/config_file.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "cli/config/drover_toml.h"
 #include "config_test_support.h"
 #include "support/test_env.h"
 

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <system_error>
 
-#include "cli/deploy_journal.h"
+#include "cli/state/deploy_journal.h"
 #include "core/input_error.h"
 #include "state_test_dir.h"
 

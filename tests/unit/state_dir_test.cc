@@ -1,4 +1,4 @@
-#include "cli/state_dir.h"
+#include "cli/state/state_dir.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

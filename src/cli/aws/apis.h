@@ -5,8 +5,8 @@
 #include <functional>
 #include <string>
 
-#include "cli/config_aws.h"
-#include "cli/fleet_discovery.h"
+#include "cli/aws/fleet_discovery.h"
+#include "cli/config/aws.h"
 #include "transport/ssm/ssm_api.h"
 
 namespace drover::cli {

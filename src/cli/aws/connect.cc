@@ -1,4 +1,4 @@
-#include "cli/aws_connect.h"
+#include "cli/aws/connect.h"
 
 #include <map>
 #include <mutex>

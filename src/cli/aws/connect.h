@@ -6,8 +6,8 @@
 // process: discovery, the lock and the transport share credentials and connections.
 #include <memory>
 
-#include "cli/aws_apis.h"
-#include "cli/state_dir.h"
+#include "cli/aws/apis.h"
+#include "cli/state/state_dir.h"
 #include "util/clock.h"
 #include "util/random.h"
 #include "util/subprocess.h"

@@ -1,4 +1,4 @@
-#include "cli/fleet_discovery.h"
+#include "cli/aws/fleet_discovery.h"
 
 #include <fmt/format.h>
 

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "aws/query_protocol_client.h"
-#include "cli/config_aws.h"
+#include "cli/config/aws.h"
 #include "core/fleet.h"
 
 namespace drover::cli {

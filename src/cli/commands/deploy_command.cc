@@ -1,17 +1,17 @@
-#include "cli/deploy_command.h"
+#include "cli/commands/deploy_command.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-#include "cli/agent_versions.h"
-#include "cli/deploy_args.h"
-#include "cli/deploy_journal.h"
-#include "cli/deploy_lock.h"
-#include "cli/operator_identity.h"
-#include "cli/registry_digest.h"
-#include "cli/rollout_driver.h"
-#include "cli/verify_driver.h"
+#include "cli/commands/deploy_words.h"
+#include "cli/fleet/agent_versions.h"
+#include "cli/fleet/rollout_driver.h"
+#include "cli/fleet/verify_driver.h"
+#include "cli/lock/deploy_lock.h"
+#include "cli/lock/operator_identity.h"
+#include "cli/registry/registry_digest.h"
+#include "cli/state/deploy_journal.h"
 #include "core/agent_drift.h"
 #include "core/confirmation.h"
 #include "core/deploy_exit_code.h"

@@ -1,4 +1,4 @@
-#include "cli/deploy_args.h"
+#include "cli/commands/deploy_words.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,15 +1,15 @@
-#include "cli/fleet_check_commands.h"
+#include "cli/commands/fleet_check_commands.h"
 
 #include <fmt/format.h>
 
 #include <map>
 
-#include "cli/agent_build.h"
-#include "cli/agent_calls.h"
-#include "cli/agent_install.h"
-#include "cli/agent_versions.h"
-#include "cli/fleet_calls.h"
-#include "cli/fleet_check_target.h"
+#include "cli/commands/fleet_check_target.h"
+#include "cli/fleet/agent_build.h"
+#include "cli/fleet/agent_calls.h"
+#include "cli/fleet/agent_install.h"
+#include "cli/fleet/agent_versions.h"
+#include "cli/fleet/host_calls.h"
 #include "core/exit_code.h"
 #include "core/fleet_baseline.h"
 

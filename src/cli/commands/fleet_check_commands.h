@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "cli/cli_world.h"
-#include "cli/fleet_services.h"
+#include "cli/commands/fleet_services.h"
 
 namespace drover::cli {
 

@@ -1,6 +1,6 @@
-#include "cli/fleet_check_target.h"
+#include "cli/commands/fleet_check_target.h"
 
-#include "cli/deploy_args.h"
+#include "cli/commands/deploy_words.h"
 #include "core/input_error.h"
 
 namespace drover::cli {

@@ -1,7 +1,7 @@
-#include "cli/fleet_services.h"
+#include "cli/commands/fleet_services.h"
 
-#include "cli/parameter_store_lock.h"
-#include "cli/state_dir.h"
+#include "cli/lock/parameter_store_lock.h"
+#include "cli/state/state_dir.h"
 
 namespace drover::cli {
 

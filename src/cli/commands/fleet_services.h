@@ -8,7 +8,7 @@
 #include <string>
 
 #include "cli/cli_world.h"
-#include "cli/fleet_lock.h"
+#include "cli/lock/fleet_lock.h"
 #include "transport/ssm/ssm_transport.h"
 
 namespace drover::cli {

@@ -1,4 +1,4 @@
-#include "cli/inventory_command.h"
+#include "cli/commands/inventory_command.h"
 
 #include <fmt/format.h>
 

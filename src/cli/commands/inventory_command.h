@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "cli/cli_world.h"
-#include "cli/fleet_services.h"
+#include "cli/commands/fleet_services.h"
 #include "transport/ssm/ssm_instances.h"
 
 namespace drover::cli {

@@ -1,4 +1,4 @@
-#include "cli/config_aws.h"
+#include "cli/config/aws.h"
 
 #include <fmt/format.h>
 

@@ -21,7 +21,7 @@
 #include <string>
 #include <string_view>
 
-#include "cli/config_table.h"
+#include "cli/config/table.h"
 
 namespace drover::cli {
 

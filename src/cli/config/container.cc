@@ -1,4 +1,4 @@
-#include "cli/config_container.h"
+#include "cli/config/container.h"
 
 #include <fmt/format.h>
 
@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "cli/config_docker_schema.h"
-#include "cli/config_suggestion.h"
+#include "cli/config/docker_schema.h"
+#include "cli/config/suggestion.h"
 #include "core/input_error.h"
 #include "core/printable_text.h"
 

@@ -18,7 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "cli/config_table.h"
+#include "cli/config/table.h"
 
 namespace drover::cli {
 

@@ -1,6 +1,6 @@
-#include "cli/config_docker_schema.h"
+#include "cli/config/docker_schema.h"
 
-#include "cli/config_suggestion.h"
+#include "cli/config/suggestion.h"
 
 namespace drover::cli {
 namespace {

@@ -1,4 +1,4 @@
-#include "cli/config_file.h"
+#include "cli/config/drover_toml.h"
 
 #include <fmt/format.h>
 
@@ -7,13 +7,13 @@
 #include <fstream>
 #include <sstream>
 
-#include "cli/config_container.h"
-#include "cli/config_hosts.h"
-#include "cli/config_login_probe.h"
-#include "cli/config_lookup.h"
-#include "cli/config_speeds.h"
-#include "cli/config_ssh.h"
-#include "cli/config_table.h"
+#include "cli/config/container.h"
+#include "cli/config/hosts.h"
+#include "cli/config/login_probe.h"
+#include "cli/config/lookup.h"
+#include "cli/config/speeds.h"
+#include "cli/config/ssh.h"
+#include "cli/config/table.h"
 #include "core/image_reference.h"
 #include "core/input_error.h"
 #include "core/printable_text.h"

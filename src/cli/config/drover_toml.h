@@ -37,7 +37,7 @@
 #include <string>
 #include <string_view>
 
-#include "cli/config_aws.h"
+#include "cli/config/aws.h"
 #include "core/fleet.h"
 #include "core/speed_settings.h"
 #include "transport/ssh/ssh_settings.h"

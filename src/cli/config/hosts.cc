@@ -1,4 +1,4 @@
-#include "cli/config_hosts.h"
+#include "cli/config/hosts.h"
 
 #include <fmt/format.h>
 

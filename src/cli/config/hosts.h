@@ -4,7 +4,7 @@
 // (a host name once, a bot id on one host only) naming the line of the first occurrence.
 #include <vector>
 
-#include "cli/config_table.h"
+#include "cli/config/table.h"
 #include "core/fleet.h"
 
 namespace drover::cli {

@@ -1,4 +1,4 @@
-#include "cli/config_login_probe.h"
+#include "cli/config/login_probe.h"
 
 #include <arpa/inet.h>
 

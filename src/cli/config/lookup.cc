@@ -1,4 +1,4 @@
-#include "cli/config_lookup.h"
+#include "cli/config/lookup.h"
 
 #include <cstdlib>
 #include <filesystem>

@@ -1,4 +1,4 @@
-#include "cli/config_speeds.h"
+#include "cli/config/speeds.h"
 
 #include <fmt/format.h>
 

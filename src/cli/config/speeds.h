@@ -16,7 +16,7 @@
 // that halt on errors. Unset fields keep core::default_speed_settings.
 #include <optional>
 
-#include "cli/config_table.h"
+#include "cli/config/table.h"
 #include "core/speed_settings.h"
 
 namespace drover::cli {

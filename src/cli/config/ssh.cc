@@ -1,4 +1,4 @@
-#include "cli/config_ssh.h"
+#include "cli/config/ssh.h"
 
 #include <fmt/format.h>
 

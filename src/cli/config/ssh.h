@@ -12,7 +12,7 @@
 #include <optional>
 #include <vector>
 
-#include "cli/config_table.h"
+#include "cli/config/table.h"
 #include "core/fleet.h"
 #include "transport/ssh/ssh_settings.h"
 

@@ -1,4 +1,4 @@
-#include "cli/config_suggestion.h"
+#include "cli/config/suggestion.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,10 +1,10 @@
-#include "cli/config_table.h"
+#include "cli/config/table.h"
 
 #include <fmt/format.h>
 
 #include <vector>
 
-#include "cli/config_suggestion.h"
+#include "cli/config/suggestion.h"
 #include "core/input_error.h"
 #include "core/printable_text.h"
 

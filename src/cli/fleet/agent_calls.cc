@@ -1,4 +1,4 @@
-#include "cli/agent_calls.h"
+#include "cli/fleet/agent_calls.h"
 
 #include <fmt/format.h>
 

@@ -4,7 +4,7 @@
 // outcome or bot statuses.
 #include <vector>
 
-#include "cli/config_file.h"
+#include "cli/config/drover_toml.h"
 #include "core/agent_report.h"
 #include "core/deploy_plan.h"
 #include "core/host_outcome.h"

@@ -1,11 +1,11 @@
-#include "cli/agent_install.h"
+#include "cli/fleet/agent_install.h"
 
 #include <stdexcept>
 
-#include "cli/agent_build.h"
-#include "cli/agent_calls.h"
-#include "cli/agent_versions.h"
-#include "cli/fleet_calls.h"
+#include "cli/fleet/agent_build.h"
+#include "cli/fleet/agent_calls.h"
+#include "cli/fleet/agent_versions.h"
+#include "cli/fleet/host_calls.h"
 #include "core/input_error.h"
 #include "transport/local/local_agent_path.h"
 #include "util/sha256.h"

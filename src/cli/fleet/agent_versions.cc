@@ -1,8 +1,8 @@
-#include "cli/agent_versions.h"
+#include "cli/fleet/agent_versions.h"
 
-#include "cli/agent_build.h"
-#include "cli/agent_calls.h"
-#include "cli/fleet_calls.h"
+#include "cli/fleet/agent_build.h"
+#include "cli/fleet/agent_calls.h"
+#include "cli/fleet/host_calls.h"
 
 namespace drover::cli {
 

@@ -1,4 +1,4 @@
-#include "cli/fleet_calls.h"
+#include "cli/fleet/host_calls.h"
 
 #include <algorithm>
 #include <atomic>

@@ -1,4 +1,4 @@
-#include "cli/rollout_driver.h"
+#include "cli/fleet/rollout_driver.h"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 #include <mutex>
 #include <thread>
 
-#include "cli/agent_calls.h"
+#include "cli/fleet/agent_calls.h"
 #include "core/rollout_scheduler.h"
 
 namespace drover::cli {

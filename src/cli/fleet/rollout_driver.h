@@ -6,8 +6,8 @@
 #include <functional>
 #include <set>
 
-#include "cli/config_file.h"
-#include "cli/rollout_view.h"
+#include "cli/config/drover_toml.h"
+#include "cli/view/rollout_view.h"
 #include "core/deploy_plan.h"
 #include "core/rollout_result.h"
 #include "core/transport.h"

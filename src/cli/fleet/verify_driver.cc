@@ -1,11 +1,11 @@
-#include "cli/verify_driver.h"
+#include "cli/fleet/verify_driver.h"
 
 #include <fmt/format.h>
 
 #include <mutex>
 #include <thread>
 
-#include "cli/agent_calls.h"
+#include "cli/fleet/agent_calls.h"
 
 namespace drover::cli {
 namespace {

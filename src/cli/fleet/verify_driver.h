@@ -5,8 +5,8 @@
 // listed by id, and hosts that did not answer are named.
 #include <optional>
 
-#include "cli/config_file.h"
-#include "cli/rollout_view.h"
+#include "cli/config/drover_toml.h"
+#include "cli/view/rollout_view.h"
 #include "core/straggler_retry.h"
 #include "core/transport.h"
 #include "core/verification.h"

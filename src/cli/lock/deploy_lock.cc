@@ -1,4 +1,4 @@
-#include "cli/deploy_lock.h"
+#include "cli/lock/deploy_lock.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -13,7 +13,7 @@
 #include <system_error>
 #include <utility>
 
-#include "cli/durable_file.h"
+#include "cli/state/durable_file.h"
 #include "core/printable_text.h"
 
 namespace drover::cli {

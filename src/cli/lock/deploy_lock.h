@@ -22,7 +22,7 @@
 #include <string>
 #include <string_view>
 
-#include "cli/operator_identity.h"
+#include "cli/lock/operator_identity.h"
 
 namespace drover::cli {
 

@@ -1,4 +1,4 @@
-#include "cli/fleet_lock.h"
+#include "cli/lock/fleet_lock.h"
 
 namespace drover::cli {
 namespace {

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "cli/deploy_lock.h"
+#include "cli/lock/deploy_lock.h"
 
 namespace drover::cli {
 

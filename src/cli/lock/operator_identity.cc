@@ -1,4 +1,4 @@
-#include "cli/operator_identity.h"
+#include "cli/lock/operator_identity.h"
 
 #include <fmt/format.h>
 #include <pwd.h>

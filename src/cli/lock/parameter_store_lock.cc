@@ -1,4 +1,4 @@
-#include "cli/parameter_store_lock.h"
+#include "cli/lock/parameter_store_lock.h"
 
 #include <optional>
 

@@ -14,7 +14,7 @@
 #include <memory>
 #include <string>
 
-#include "cli/fleet_lock.h"
+#include "cli/lock/fleet_lock.h"
 #include "transport/ssm/ssm_api.h"
 
 namespace drover::cli {

@@ -1,4 +1,4 @@
-#include "cli/registry_digest.h"
+#include "cli/registry/registry_digest.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>

@@ -1,4 +1,4 @@
-#include "cli/deploy_journal.h"
+#include "cli/state/deploy_journal.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>

@@ -16,9 +16,9 @@
 #include <string_view>
 #include <vector>
 
-#include "cli/durable_file.h"
-#include "cli/state_dir.h"
-#include "cli/stored_deploy.h"
+#include "cli/state/durable_file.h"
+#include "cli/state/state_dir.h"
+#include "cli/state/stored_deploy.h"
 #include "core/deploy_plan.h"
 #include "core/journal_record.h"
 

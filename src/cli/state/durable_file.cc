@@ -1,4 +1,4 @@
-#include "cli/durable_file.h"
+#include "cli/state/durable_file.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
-#include "cli/state_dir.h"
+#include "cli/state/state_dir.h"
 
 #include <fmt/format.h>
 #include <sys/stat.h>

@@ -1,4 +1,4 @@
-#include "cli/history_text.h"
+#include "cli/view/history_text.h"
 
 #include <fmt/format.h>
 

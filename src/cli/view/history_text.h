@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/stored_deploy.h"
+#include "cli/state/stored_deploy.h"
 
 namespace drover::cli {
 

@@ -1,4 +1,4 @@
-#include "cli/rollout_view.h"
+#include "cli/view/rollout_view.h"
 
 #include <iostream>
 

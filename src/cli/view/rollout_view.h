@@ -5,7 +5,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "cli/terminal.h"
+#include "cli/view/terminal.h"
 #include "core/deploy_plan.h"
 #include "core/rollout_result.h"
 #include "core/straggler_retry.h"

@@ -1,4 +1,4 @@
-#include "cli/terminal.h"
+#include "cli/view/terminal.h"
 
 #include <unistd.h>
 
