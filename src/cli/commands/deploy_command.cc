@@ -2,9 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 
-#include "cli/commands/deploy_words.h"
+#include "cli/commands/deploy_choice.h"
 #include "cli/fleet/agent_versions.h"
 #include "cli/fleet/rollout_driver.h"
 #include "cli/fleet/verify_driver.h"
@@ -18,81 +19,11 @@
 #include "core/deploy_id.h"
 #include "core/image_reference.h"
 #include "core/input_error.h"
-#include "core/speed_table.h"
 
 namespace drover::cli {
 namespace {
 
 using core::ExitCode;
-
-drover::Duration straggler_wait(const std::optional<int>& seconds) {
-  return seconds ? drover::Duration(std::chrono::seconds(*seconds)) : core::kDefaultStragglerWait;
-}
-
-std::string ask_or_fail(CliWorld& world, const std::string& prompt, const std::string& missing,
-                        const std::string& fix) {
-  if (!world.terminal.interactive()) {
-    throw core::InputError("deploy arguments",
-                           missing + " is missing and there is no terminal to ask", fix);
-  }
-  auto answer = world.terminal.ask(prompt);
-  if (!answer) throw core::InputError("deploy arguments", missing + " was not given", fix);
-  return *answer;
-}
-
-// Fills in what the operator did not type, in the guide's order: target, speed, bot, image.
-struct ChosenDeploy {
-  core::Target target;
-  core::SpeedName speed = core::kDefaultSpeed;
-  core::ImageReference image;
-};
-
-ChosenDeploy choose(const DeployWords& words, const DroverConfig& config, bool yes,
-                    CliWorld& world) {
-  ChosenDeploy chosen;
-  auto kind = words.target;
-  if (!kind) {
-    kind = core::parse_target_kind(ask_or_fail(
-        world, "Deploy target (staging | bot | all): ", "the target", "pass staging, bot or all"));
-  }
-  if (*kind == core::TargetKind::bot) {
-    auto id_text = words.bot_id ? *words.bot_id
-                                : ask_or_fail(world, "Bot id: ", "the bot id",
-                                              "pass it: drover deploy bot 539");
-    chosen.target = core::Target::single_bot(config.fleet.parse_fleet_bot_id(id_text));
-  } else {
-    if (words.bot_id) {
-      throw core::InputError("deploy arguments",
-                             "a bot id (" + *words.bot_id + ") only goes with target bot",
-                             "use: drover deploy bot " + *words.bot_id);
-    }
-    chosen.target = *kind == core::TargetKind::all ? core::Target::all() : core::Target::staging();
-  }
-  if (words.speed) {
-    chosen.speed = *words.speed;
-  } else if (world.terminal.interactive() && !yes) {
-    auto selection = core::select_hosts(config.fleet, chosen.target);
-    world.terminal.print(core::render_speed_table(config.speeds, selection));
-    auto answer = world.terminal.ask(core::speed_prompt(*kind));
-    if (!answer)
-      throw core::InputError("deploy arguments", "no speed was chosen",
-                             "pass routine, fast or immediate");
-    chosen.speed = core::parse_speed_choice(*answer, *kind);
-  }
-  core::check_speed_allowed(chosen.speed, *kind);
-  std::string typed;
-  if (words.image) {
-    typed = *words.image;
-  } else if (world.terminal.interactive() && !yes) {
-    auto fallback = config.image_repository + ":" + config.default_tag;
-    auto answer = world.terminal.ask("Image (a tag or a reference) [" + fallback + "]: ");
-    typed = answer && !answer->empty() ? *answer : fallback;
-  } else {
-    typed = config.image_repository + ":" + config.default_tag;
-  }
-  chosen.image = core::complete_image_reference(typed, config.image_repository, config.default_tag);
-  return chosen;
-}
 
 // The digest every host will run, whatever the tag does during the rollout.
 void pin_image(core::DeployPlan& plan) {
@@ -170,7 +101,7 @@ int resume(const DeployRequest& request, const DroverConfig& config, CliWorld& w
     }
   }
   const bool clear = preflight_passes(plan, resumed_hosts, config, request, world);
-  auto view = make_view(request.output, world.terminal);
+  auto view = make_view(output_mode(request.json, world.terminal), world.terminal);
   view->plan(plan);
   view->notice(fmt::format("resuming deploy {}: {} of {} host(s) left to deploy", plan.deploy_id,
                            to_do.size(), plan.selection.hosts.size()));
@@ -185,17 +116,32 @@ int resume(const DeployRequest& request, const DroverConfig& config, CliWorld& w
 
 }  // namespace
 
+void add_deploy_options(CLI::App& subcommand, DeployRequest& request) {
+  subcommand.add_option("words", request.words,
+                        "[staging|bot|all] [routine|fast|immediate] [BOT_ID] [IMAGE_REF]");
+  subcommand.add_flag("-y,--yes", request.yes, "skip the confirmation (automation)");
+  subcommand.add_flag("--json", request.json, "one JSON event per line on stdout");
+  subcommand.add_flag("--dry-run", request.dry_run, "show the plan and stop");
+  add_text_option(subcommand, "--resume", request.resume,
+                  "deploy only the hosts an earlier deploy did not finish");
+  add_seconds_option(subcommand, "--straggler-wait", request.straggler_wait_seconds,
+                     "seconds to wait for login stragglers (60)");
+  subcommand.add_flag("--allow-drift", request.allow_drift,
+                      "deploy even to hosts running another drover-agent build, or none");
+  add_fleet_options(subcommand, request.fleet);
+}
+
 int run_deploy(const DeployRequest& request, CliWorld& world) {
-  auto config = load_fleet_config(request.config, request.aws, world);
+  auto config = load_fleet_config(request.fleet, world);
   if (request.resume) return resume(request, config, world);
 
   auto words = parse_deploy_words(request.words);
-  auto chosen = choose(words, config, request.yes, world);
+  auto chosen = choose_deploy(words, config, request.yes, world);
   auto plan = core::make_plan(config.fleet, chosen.target, chosen.speed, config.speeds,
                               chosen.image, core::make_deploy_id(world.random), world.now_utc());
   pin_image(plan);
   const bool clear = preflight_passes(plan, plan.selection.hosts, config, request, world);
-  auto view = make_view(request.output, world.terminal);
+  auto view = make_view(output_mode(request.json, world.terminal), world.terminal);
   view->plan(plan);
   if (!clear) return refuse_drift(plan, world);
   if (request.dry_run) return core::to_int(ExitCode::success);
@@ -206,26 +152,6 @@ int run_deploy(const DeployRequest& request, CliWorld& world) {
   auto journal =
       DeployJournal::create(state, plan, {current_operator().holder(), world.command_line});
   return execute(plan, {}, journal, config, request, *view, world);
-}
-
-int run_verify(const VerifyRequest& request, CliWorld& world) {
-  auto config = load_fleet_config(request.config, request.aws, world);
-  auto words = parse_deploy_words(request.words);
-  if (words.speed) {
-    throw core::InputError("verify arguments", "verify takes no speed",
-                           "drover verify [staging|bot|all] [BOT_ID] [IMAGE_REF]");
-  }
-  auto chosen = choose(words, config, true, world);
-  auto selection = core::select_hosts(config.fleet, chosen.target);
-  auto pinned = chosen.image.pinned(resolve_digest(chosen.image));
-  auto view = make_view(request.output, world.terminal);
-  view->notice(fmt::format("verifying {} bot(s) on {} host(s) against {}", selection.bot_count(),
-                           selection.hosts.size(), pinned));
-  auto transport = world.make_transport(config);
-  auto verified = verify_selection(selection, pinned, config, *transport, world.clock, *view,
-                                   straggler_wait(request.straggler_wait_seconds));
-  return core::to_int(
-      core::verification_exit_code(verified.report, verified.retry ? &*verified.retry : nullptr));
 }
 
 }  // namespace drover::cli

@@ -15,9 +15,8 @@ ConfigOverrides config_overrides(const AwsFlags& flags, CliWorld& world) {
   return overrides;
 }
 
-DroverConfig load_fleet_config(const std::optional<std::string>& config_flag, const AwsFlags& flags,
-                               CliWorld& world) {
-  return load_config(config_flag, config_overrides(flags, world));
+DroverConfig load_fleet_config(const FleetOptions& options, CliWorld& world) {
+  return load_config(options.config, config_overrides(options.aws, world));
 }
 
 std::unique_ptr<FleetLock> make_fleet_lock(const DroverConfig& config, CliWorld& world) {

@@ -19,12 +19,17 @@ struct AwsFlags {
   std::optional<std::string> profile;
 };
 
+/// What every command takes to find its fleet: --config, --region and --profile.
+struct FleetOptions {
+  std::optional<std::string> config;  // --config FILE; else $DROVER_CONFIG, ./drover.toml
+  AwsFlags aws;
+};
+
 /// The overrides for load_config: the flags, and discovery through world.aws.
 ConfigOverrides config_overrides(const AwsFlags& flags, CliWorld& world);
 
 /// load_config with those overrides.
-DroverConfig load_fleet_config(const std::optional<std::string>& config_flag, const AwsFlags& flags,
-                               CliWorld& world);
+DroverConfig load_fleet_config(const FleetOptions& options, CliWorld& world);
 
 /// The fleet's deploy lock, chosen by transport.
 std::unique_ptr<FleetLock> make_fleet_lock(const DroverConfig& config, CliWorld& world);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
+
 #include "core/exit_code.h"
 #include "core/printable_text.h"
 #include "core/text_columns.h"
@@ -89,8 +91,13 @@ nlohmann::json inventory_json(const DroverConfig& config, const std::vector<Inve
           {"hosts", hosts}};
 }
 
+void add_inventory_options(CLI::App& subcommand, InventoryRequest& request) {
+  subcommand.add_flag("--json", request.json, "one JSON document on stdout");
+  add_fleet_options(subcommand, request.fleet);
+}
+
 int run_inventory(const InventoryRequest& request, CliWorld& world) {
-  auto config = load_fleet_config(request.config, request.aws, world);
+  auto config = load_fleet_config(request.fleet, world);
   auto rows = gather(config, world);
   if (request.json) {
     world.terminal.print(inventory_json(config, rows)

@@ -6,17 +6,17 @@
 #include <string>
 #include <vector>
 
-#include "cli/cli_world.h"
-#include "cli/commands/fleet_services.h"
+#include "cli/commands/command.h"
 #include "transport/ssm/ssm_instances.h"
 
 namespace drover::cli {
 
 struct InventoryRequest {
-  std::optional<std::string> config;
-  AwsFlags aws;
   bool json = false;
+  FleetOptions fleet;
 };
+
+void add_inventory_options(CLI::App& subcommand, InventoryRequest& request);
 
 /// One host's line of the inventory. `ssm` is nullopt for transports without SSM, or when
 /// SSM does not manage the instance (`managed` false).

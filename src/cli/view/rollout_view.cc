@@ -1,7 +1,5 @@
 #include "cli/view/rollout_view.h"
 
-#include <iostream>
-
 #include "core/journal_record.h"
 #include "core/plan_box.h"
 #include "core/rollout_text.h"
@@ -56,6 +54,7 @@ class TerminalView final : public RolloutView {
 // --json: one event per line on stdout, for automation.
 class JsonView final : public RolloutView {
  public:
+  explicit JsonView(Terminal& terminal) : term_(terminal) {}
   void plan(const core::DeployPlan& plan) override {
     emit({{"event", "plan"}, {"plan", core::plan_to_json(plan)}});
   }
@@ -87,10 +86,17 @@ class JsonView final : public RolloutView {
   }
 
  private:
-  static void emit(const nlohmann::json& event) { std::cout << event.dump() << '\n' << std::flush; }
+  void emit(const nlohmann::json& event) { term_.print(event.dump() + "\n"); }
+
+  Terminal& term_;
 };
 
 }  // namespace
+
+OutputMode output_mode(bool json, Terminal& terminal) {
+  if (json) return OutputMode::json;
+  return terminal.interactive() ? OutputMode::terminal : OutputMode::plain;
+}
 
 std::unique_ptr<RolloutView> make_view(OutputMode mode, Terminal& terminal) {
   switch (mode) {
@@ -99,7 +105,7 @@ std::unique_ptr<RolloutView> make_view(OutputMode mode, Terminal& terminal) {
     case OutputMode::plain:
       return std::make_unique<TerminalView>(terminal, false);
     case OutputMode::json:
-      return std::make_unique<JsonView>();
+      return std::make_unique<JsonView>(terminal);
   }
   return std::make_unique<TerminalView>(terminal, false);
 }

@@ -32,6 +32,11 @@ class RolloutView {
   virtual void straggler_result(const core::StragglerRetryResult& result) = 0;
 };
 
+/// --json asks for JSON; otherwise the live terminal view when the terminal is interactive,
+/// else plain lines.
+OutputMode output_mode(bool json, Terminal& terminal);
+
+/// Every view writes through `terminal` (the JSON view too, one event per print).
 std::unique_ptr<RolloutView> make_view(OutputMode mode, Terminal& terminal);
 
 }  // namespace drover::cli

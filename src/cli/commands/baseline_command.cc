@@ -1,31 +1,20 @@
-#include "cli/commands/fleet_check_commands.h"
+#include "cli/commands/baseline_command.h"
 
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <map>
 
-#include "cli/commands/fleet_check_target.h"
+#include "cli/commands/fleet_check.h"
 #include "cli/fleet/agent_build.h"
 #include "cli/fleet/agent_calls.h"
 #include "cli/fleet/agent_install.h"
 #include "cli/fleet/agent_versions.h"
 #include "cli/fleet/host_calls.h"
-#include "core/exit_code.h"
 #include "core/fleet_baseline.h"
 
 namespace drover::cli {
 namespace {
-
-using core::ExitCode;
-
-int exit_for(bool all_fine) {
-  return core::to_int(all_fine ? ExitCode::success : ExitCode::needs_attention);
-}
-
-// On a terminal, say what is happening while up to a few hundred hosts answer.
-void announce(CliWorld& world, const std::string& text) {
-  if (world.terminal.interactive()) world.terminal.error(text + "\n");
-}
 
 core::AgentCall baseline_call(const DroverConfig& config, bool fix) {
   core::AgentCall call;
@@ -69,24 +58,17 @@ void note_install(core::HostBaseline& row, const core::AgentResult& installed,
 
 }  // namespace
 
-int run_drift(const DriftRequest& request, CliWorld& world) {
-  auto config = load_fleet_config(request.config, request.aws, world);
-  auto selection = fleet_check_selection(request.words, config.fleet, "drift");
-  auto transport = world.make_transport(config);
-  announce(world, fmt::format("checking which agent {} host(s) run…", selection.hosts.size()));
-  auto report = check_agent_versions(selection.hosts, *transport);
-  if (request.json) {
-    auto json = core::drift_to_json(report);
-    json["command"] = "drift";
-    world.terminal.print(json.dump() + "\n");
-  } else {
-    world.terminal.print(core::render_drift_report(report));
-  }
-  return exit_for(report.clean());
+void add_baseline_options(CLI::App& subcommand, BaselineRequest& request) {
+  subcommand.add_option("words", request.words, "[staging|bot|all] [BOT_ID] (default all)");
+  subcommand.add_flag("--fix", request.fix, "repair what can be repaired (idempotent)");
+  subcommand.add_flag("--install-agent", request.install_agent,
+                      "first install this drover's agent where it is missing or another build");
+  subcommand.add_flag("--json", request.json, "one JSON document on stdout");
+  add_fleet_options(subcommand, request.fleet);
 }
 
-int run_fleet_baseline(const BaselineRequest& request, CliWorld& world) {
-  auto config = load_fleet_config(request.config, request.aws, world);
+int run_baseline(const BaselineRequest& request, CliWorld& world) {
+  auto config = load_fleet_config(request.fleet, world);
   auto selection = fleet_check_selection(request.words, config.fleet, "baseline");
   auto transport = world.make_transport(config);
   const std::string expected(built_agent_sha256());
@@ -117,7 +99,7 @@ int run_fleet_baseline(const BaselineRequest& request, CliWorld& world) {
   } else {
     world.terminal.print(core::render_fleet_baseline(baseline));
   }
-  return exit_for(baseline.needing_attention() == 0);
+  return fleet_check_exit_code(baseline.needing_attention() == 0);
 }
 
 }  // namespace drover::cli

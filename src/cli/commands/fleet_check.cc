@@ -1,6 +1,7 @@
-#include "cli/commands/fleet_check_target.h"
+#include "cli/commands/fleet_check.h"
 
 #include "cli/commands/deploy_words.h"
+#include "core/exit_code.h"
 #include "core/input_error.h"
 
 namespace drover::cli {
@@ -29,6 +30,14 @@ core::Selection fleet_check_selection(const std::vector<std::string>& words,
   }
   return core::select_hosts(
       fleet, kind == core::TargetKind::all ? core::Target::all() : core::Target::staging());
+}
+
+void announce(CliWorld& world, const std::string& text) {
+  if (world.terminal.interactive()) world.terminal.error(text + "\n");
+}
+
+int fleet_check_exit_code(bool all_fine) {
+  return core::to_int(all_fine ? core::ExitCode::success : core::ExitCode::needs_attention);
 }
 
 }  // namespace drover::cli
