@@ -1,5 +1,6 @@
-// drover: builds the real world (terminal, clocks, the configured transport) and hands it to
-// the command line. See drover_cli.h for commands and exit codes.
+// drover: builds the real world (terminal, clocks, the configured transport, AWS, the registry,
+// the lock's view of this process and its operator) and hands it to the command line. See
+// drover_cli.h for commands and exit codes.
 #include <signal.h>
 
 #include <atomic>
@@ -9,6 +10,7 @@
 #include "cli/aws/connect.h"
 #include "cli/commands/fleet_services.h"
 #include "cli/drover_cli.h"
+#include "cli/registry/registry_digest.h"
 #include "transport/local/local_agent_path.h"
 #include "transport/local/local_transport.h"
 #include "transport/ssh/ssh_transport.h"
@@ -80,6 +82,8 @@ int main(int argc, char** argv) {
       },
       now_utc,
       command_line(argc, argv),
-      aws};
+      aws,
+      [](const drover::core::ImageReference& image) { return drover::cli::resolve_digest(image); },
+      drover::cli::LockEnvironment::real()};
   return drover::cli::run_drover_cli(argc, argv, world);
 }

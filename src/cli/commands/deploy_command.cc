@@ -10,8 +10,6 @@
 #include "cli/fleet/rollout_driver.h"
 #include "cli/fleet/verify_driver.h"
 #include "cli/lock/deploy_lock.h"
-#include "cli/lock/operator_identity.h"
-#include "cli/registry/registry_digest.h"
 #include "cli/state/deploy_journal.h"
 #include "core/agent_drift.h"
 #include "core/confirmation.h"
@@ -26,9 +24,9 @@ namespace {
 using core::ExitCode;
 
 // The digest every host will run, whatever the tag does during the rollout.
-void pin_image(core::DeployPlan& plan) {
+void pin_image(core::DeployPlan& plan, CliWorld& world) {
   auto ref = core::parse_image_reference(plan.image);
-  plan.pinned_image = ref.pinned(resolve_digest(ref));
+  plan.pinned_image = ref.pinned(world.resolve_digest(ref));
 }
 
 // The drift guard, before anything is touched: which agent build each host to deploy runs.
@@ -139,7 +137,7 @@ int run_deploy(const DeployRequest& request, CliWorld& world) {
   auto chosen = choose_deploy(words, config, request.yes, world);
   auto plan = core::make_plan(config.fleet, chosen.target, chosen.speed, config.speeds,
                               chosen.image, core::make_deploy_id(world.random), world.now_utc());
-  pin_image(plan);
+  pin_image(plan, world);
   const bool clear = preflight_passes(plan, plan.selection.hosts, config, request, world);
   auto view = make_view(output_mode(request.json, world.terminal), world.terminal);
   view->plan(plan);
@@ -150,7 +148,7 @@ int run_deploy(const DeployRequest& request, CliWorld& world) {
   auto state = StateDir::open_for(world.env, config.fleet.name());
   auto lock = take_lock(config, plan, world);
   auto journal =
-      DeployJournal::create(state, plan, {current_operator().holder(), world.command_line});
+      DeployJournal::create(state, plan, {world.operator_identity().holder(), world.command_line});
   return execute(plan, {}, journal, config, request, *view, world);
 }
 

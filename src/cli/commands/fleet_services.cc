@@ -22,10 +22,10 @@ DroverConfig load_fleet_config(const FleetOptions& options, CliWorld& world) {
 std::unique_ptr<FleetLock> make_fleet_lock(const DroverConfig& config, CliWorld& world) {
   if (config.transport == TransportKind::ssm) {
     return make_parameter_store_lock(world.aws(config.aws).ssm, config.aws.lock_parameter,
-                                     config.fleet.name(), LockEnvironment::real());
+                                     config.fleet.name(), world.lock_environment);
   }
   auto state = StateDir::open_for(world.env, config.fleet.name());
-  return make_file_lock(state.lock_file(), config.fleet.name(), LockEnvironment::real());
+  return make_file_lock(state.lock_file(), config.fleet.name(), world.lock_environment);
 }
 
 std::unique_ptr<transport::SsmTransport> make_ssm_transport(const DroverConfig& config,

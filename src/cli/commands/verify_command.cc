@@ -6,7 +6,6 @@
 
 #include "cli/commands/deploy_choice.h"
 #include "cli/fleet/verify_driver.h"
-#include "cli/registry/registry_digest.h"
 #include "core/deploy_exit_code.h"
 #include "core/input_error.h"
 
@@ -29,7 +28,7 @@ int run_verify(const VerifyRequest& request, CliWorld& world) {
   }
   auto chosen = choose_deploy(words, config, true, world);
   auto selection = core::select_hosts(config.fleet, chosen.target);
-  auto pinned = chosen.image.pinned(resolve_digest(chosen.image));
+  auto pinned = chosen.image.pinned(world.resolve_digest(chosen.image));
   auto view = make_view(output_mode(request.json, world.terminal), world.terminal);
   view->notice(fmt::format("verifying {} bot(s) on {} host(s) against {}", selection.bot_count(),
                            selection.hosts.size(), pinned));
