@@ -72,14 +72,11 @@ core::Host host_of(const Ec2Instance& instance, const AwsSettings& settings) {
   host.bots = parse_bots(instance, settings.bots_tag, bots->second);
   auto group = instance.tags.find(settings.group_tag);
   if (group != instance.tags.end()) {
-    if (group->second == "production") {
-      host.group = core::HostGroup::production;
-    } else if (group->second == "staging") {
-      host.group = core::HostGroup::staging;
-    } else {
+    try {
+      host.group = core::parse_host_group(group->second);
+    } catch (const core::InputError& e) {
       tag_error(
-          instance.id, settings.group_tag,
-          fmt::format("'{}' is not a group", core::printable(group->second)),
+          instance.id, settings.group_tag, e.problem(),
           fmt::format("use {}=production or {}=staging", settings.group_tag, settings.group_tag));
     }
   }

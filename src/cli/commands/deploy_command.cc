@@ -88,7 +88,7 @@ std::unique_ptr<HeldFleetLock> take_lock(const DroverConfig& config, const core:
 }
 
 int resume(const DeployRequest& request, const DroverConfig& config, CliWorld& world) {
-  auto state = StateDir::open_for(world.env, config.fleet.name());
+  auto state = StateDir::open_for(world.env, config.fleet);
   auto stored = load_deploy(state, *request.resume);
   auto plan = stored.replay.plan;
   auto to_do = stored.replay.hosts_to_resume();
@@ -145,7 +145,7 @@ int run_deploy(const DeployRequest& request, CliWorld& world) {
   if (request.dry_run) return core::to_int(ExitCode::success);
   if (!confirmed(plan, request, world)) return core::to_int(ExitCode::refused);
 
-  auto state = StateDir::open_for(world.env, config.fleet.name());
+  auto state = StateDir::open_for(world.env, config.fleet);
   auto lock = take_lock(config, plan, world);
   auto journal =
       DeployJournal::create(state, plan, {world.operator_identity().holder(), world.command_line});

@@ -24,7 +24,7 @@ std::unique_ptr<FleetLock> make_fleet_lock(const DroverConfig& config, CliWorld&
     return make_parameter_store_lock(world.aws(config.aws).ssm, config.aws.lock_parameter,
                                      config.fleet.name(), world.lock_environment);
   }
-  auto state = StateDir::open_for(world.env, config.fleet.name());
+  auto state = StateDir::open_for(world.env, config.fleet);
   return make_file_lock(state.lock_file(), config.fleet.name(), world.lock_environment);
 }
 

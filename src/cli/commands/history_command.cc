@@ -15,7 +15,7 @@ void add_history_options(CLI::App& subcommand, HistoryRequest& request) {
 
 int run_history(const HistoryRequest& request, CliWorld& world) {
   auto config = load_fleet_config(request.fleet, world);
-  auto listing = list_deploys(StateDir::open_for(world.env, config.fleet.name()));
+  auto listing = list_deploys(StateDir::open_for(world.env, config.fleet));
   for (const auto& warning : listing.warnings)
     world.terminal.error("drover: warning: " + warning + "\n");
   if (listing.deploys.empty()) {

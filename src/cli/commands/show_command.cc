@@ -16,7 +16,7 @@ void add_show_options(CLI::App& subcommand, ShowRequest& request) {
 
 int run_show(const ShowRequest& request, CliWorld& world) {
   auto config = load_fleet_config(request.fleet, world);
-  auto deploy = load_deploy(StateDir::open_for(world.env, config.fleet.name()), request.deploy_id);
+  auto deploy = load_deploy(StateDir::open_for(world.env, config.fleet), request.deploy_id);
   for (const auto& warning : deploy.warnings)
     world.terminal.error("drover: warning: " + warning + "\n");
   world.terminal.print(render_deploy_details(deploy));

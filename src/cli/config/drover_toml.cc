@@ -40,21 +40,13 @@ const Expected kSsh{"a table", "[ssh]  then  connect_timeout = 10"};
 const Expected kContainer{"a table (a Docker create body)",
                           "[container]  then  env = [\"BOT_ID={id}\"]"};
 
-bool is_name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-         c == '_' || c == '-';
-}
-
+// The one fleet name rule (core::check_fleet_name), reported at the key's line.
 std::string read_fleet_name(const ConfigTable& fleet) {
   auto name = fleet.required_string("name", kFleetName);
-  // The fleet name names the deploy lock and the journal directory: keep it path-safe.
-  bool ok = !name.empty() && name.size() <= 64;
-  for (char c : name) {
-    ok = ok && is_name_char(c);
-  }
-  if (!ok) {
-    fleet.fail("name", fmt::format("'{}' is not a fleet name", core::printable(name)),
-               "use 1 to 64 letters, digits, '.', '_' or '-', e.g. name = \"tradebot\"");
+  try {
+    core::check_fleet_name(name);
+  } catch (const core::InputError& e) {
+    fleet.fail("name", e.problem(), e.fix());
   }
   return name;
 }

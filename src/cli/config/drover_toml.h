@@ -3,7 +3,7 @@
 // locate_config (--config, $DROVER_CONFIG, ./drover.toml). The schema:
 //
 //   [fleet]
-//   name = "tradebot"                      # required: letters, digits, '.', '_', '-'
+//   name = "tradebot"                      # required: lower-case letters, digits, '.', '_', '-'
 //   transport = "local"                    # local (default) | ssh | ssm
 //   region = "eu-west-1"                   # ssm: see config_aws.h (also discover, [aws])
 //   image = "127.0.0.1:5000/tradebot"      # required: the repository (no tag, no digest) used

@@ -54,13 +54,10 @@ core::Host read_host(const ConfigTable& t) {
     host.bots.push_back(read_bot(t, *bots->get(i), i));
   }
   if (auto group = t.string("group", kGroup)) {
-    if (*group == "production") {
-      host.group = core::HostGroup::production;
-    } else if (*group == "staging") {
-      host.group = core::HostGroup::staging;
-    } else {
-      t.fail("group", fmt::format("'{}' is not a group", core::printable(*group)),
-             "use group = \"production\" or group = \"staging\"");
+    try {
+      host.group = core::parse_host_group(*group);
+    } catch (const core::InputError& e) {
+      t.fail("group", e.problem(), "use group = \"production\" or group = \"staging\"");
     }
   }
   // The rest of the per-host rules (name and address characters, a non-empty bot list, no

@@ -63,34 +63,13 @@ fs::path state_root(const EnvLookup& env) {
                          "set DROVER_STATE_DIR to a directory drover may write");
 }
 
-void check_fleet_name(std::string_view name) {
-  const auto fix = "use lower-case letters, digits, '.', '_' and '-' in [fleet] name";
-  if (name.empty()) throw core::InputError("fleet name", "it is empty", fix);
-  for (char c : name) {
-    const bool ok =
-        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-    if (!ok) {
-      throw core::InputError("fleet name",
-                             fmt::format("\"{}\" has a character other than "
-                                         "[a-z0-9._-]",
-                                         name),
-                             fix);
-    }
-  }
-  // "." and ".." pass the character check but would name the state root or its parent.
-  if (name == "." || name == "..") {
-    throw core::InputError("fleet name", fmt::format("\"{}\" names a directory", name), fix);
-  }
-}
-
-StateDir StateDir::open(const fs::path& root, std::string_view fleet) {
-  check_fleet_name(fleet);
-  auto fleet_dir = root / std::string(fleet);
+StateDir StateDir::open(const fs::path& root, const core::Fleet& fleet) {
+  auto fleet_dir = root / fleet.name();
   make_private_dirs(fleet_dir / "deploys");
-  return StateDir(std::string(fleet), std::move(fleet_dir));
+  return StateDir(fleet.name(), std::move(fleet_dir));
 }
 
-StateDir StateDir::open_for(const EnvLookup& env, std::string_view fleet) {
+StateDir StateDir::open_for(const EnvLookup& env, const core::Fleet& fleet) {
   return open(state_root(env), fleet);
 }
 

@@ -11,13 +11,16 @@
 // directory on purpose (the lock is only as global as the directory it lives in).
 // Nothing written under the state directory is secret; credentials never go there.
 //
-// Invariant of StateDir: the fleet name is valid ([a-z0-9._-]+, not "." or "..") and the
-// fleet and deploys directories existed when it was constructed.
+// Invariant of StateDir: its fleet's name is a core::Fleet's, so it passed core::check_fleet_name
+// (a directory name that points nowhere else), and the fleet and deploys directories existed
+// when it was constructed.
 #include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "core/fleet.h"
 
 namespace drover::cli {
 
@@ -32,18 +35,13 @@ std::optional<std::string> process_env(const std::string& name);
 /// is unset. Touches no file.
 std::filesystem::path state_root(const EnvLookup& env);
 
-/// Throws core::InputError unless `name` is a valid fleet name: it becomes a directory name,
-/// so it must not be able to point anywhere else.
-void check_fleet_name(std::string_view name);
-
 class StateDir {
  public:
-  /// Checks the fleet name, then creates <root>/<fleet>/deploys as needed (each new
-  /// directory 0700). Throws core::InputError for a bad name, std::system_error when a
-  /// directory cannot be created or a path exists as something else.
-  static StateDir open(const std::filesystem::path& root, std::string_view fleet);
+  /// Creates <root>/<fleet name>/deploys as needed (each new directory 0700). Throws
+  /// std::system_error when a directory cannot be created or a path exists as something else.
+  static StateDir open(const std::filesystem::path& root, const core::Fleet& fleet);
   /// open(state_root(env), fleet).
-  static StateDir open_for(const EnvLookup& env, std::string_view fleet);
+  static StateDir open_for(const EnvLookup& env, const core::Fleet& fleet);
 
   const std::string& fleet() const { return fleet_; }
   const std::filesystem::path& fleet_dir() const { return fleet_dir_; }
