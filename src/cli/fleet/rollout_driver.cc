@@ -4,29 +4,36 @@
 
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <map>
 #include <mutex>
-#include <thread>
 
 #include "cli/fleet/agent_calls.h"
 #include "core/rollout_scheduler.h"
+#include "util/worker_pool.h"
 
 namespace drover::cli {
 namespace {
 
-// Finished hosts, handed from the agent threads to the driver's loop.
+// Finished hosts, handed from the workers to the driver's loop. A transport that throws (a
+// bug: transports report failures as results) hands over its exception instead.
+struct FinishedHost {
+  core::HostName host;
+  core::HostOutcome outcome;
+  std::exception_ptr failure;
+};
+
 class FinishedQueue {
  public:
-  void push(core::HostName host, core::HostOutcome outcome) {
+  void push(FinishedHost item) {
     {
       std::lock_guard lock(mutex_);
-      items_.emplace_back(std::move(host), std::move(outcome));
+      items_.push_back(std::move(item));
     }
     ready_.notify_one();
   }
   /// Waits up to `timeout` for one finished host.
-  std::optional<std::pair<core::HostName, core::HostOutcome>> pop(
-      std::chrono::milliseconds timeout) {
+  std::optional<FinishedHost> pop(std::chrono::milliseconds timeout) {
     std::unique_lock lock(mutex_);
     if (!ready_.wait_for(lock, timeout, [&] { return !items_.empty(); })) return std::nullopt;
     auto item = std::move(items_.front());
@@ -37,7 +44,7 @@ class FinishedQueue {
  private:
   std::mutex mutex_;
   std::condition_variable ready_;
-  std::deque<std::pair<core::HostName, core::HostOutcome>> items_;
+  std::deque<FinishedHost> items_;
 };
 
 }  // namespace
@@ -56,9 +63,13 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
   options.already_done = already_done;
   core::RolloutScheduler scheduler(options, ctx.clock);
 
+  // Declared before the pool: the pool's destructor lets in-flight calls finish, and they
+  // still hand their result over.
   FinishedQueue finished;
+  // The scheduler never has more than its window in flight, so a pool that size never keeps
+  // a started host waiting, and a 10,000-host plan holds the window's threads, not 10,000.
+  WorkerPool workers(scheduler.window());
   std::map<core::HostName, TimePoint> started_at;
-  std::vector<std::jthread> workers;
   bool interrupt_seen = false;
   while (!scheduler.done()) {
     if (ctx.interrupt_requested && !interrupt_seen) {
@@ -72,15 +83,20 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
     for (const auto& name : scheduler.next_to_start()) {
       ctx.view.host_started(name);
       started_at[name] = ctx.clock.now();
-      workers.emplace_back([&, host = selections.at(name)] {
-        auto result = ctx.transport.run_agent(host_of(host), swap_call(plan, host, config));
-        finished.push(host.name, swap_host_outcome(result, host.bots));
+      workers.submit([&, host = selections.at(name)] {
+        try {
+          auto result = ctx.transport.run_agent(host_of(host), swap_call(plan, host, config));
+          finished.push({host.name, swap_host_outcome(result, host.bots), nullptr});
+        } catch (...) {
+          finished.push({host.name, {}, std::current_exception()});
+        }
       });
     }
     if (scheduler.done()) break;
     if (auto item = finished.pop(std::chrono::milliseconds(1000))) {
-      scheduler.on_finished(item->first, item->second);
-      core::HostRecord record{item->first, item->second, ctx.clock.now() - started_at[item->first]};
+      if (item->failure) std::rethrow_exception(item->failure);
+      scheduler.on_finished(item->host, item->outcome);
+      core::HostRecord record{item->host, item->outcome, ctx.clock.now() - started_at[item->host]};
       if (ctx.on_host_finished) ctx.on_host_finished(record);
       ctx.view.host_finished(record, scheduler.progress());
     } else {

@@ -1,7 +1,9 @@
 #pragma once
 // Drives core's RolloutScheduler with a real transport: each started host runs its agent on a
-// thread of its own, finished hosts are fed back to the scheduler, the view ticks about once a
-// second, and an operator interrupt (Ctrl-C) stops new starts while in-flight hosts finish.
+// worker of a pool the size of the scheduler's window (util/worker_pool.h), finished hosts are
+// fed back to the scheduler, the view ticks about once a second, and an operator interrupt
+// (Ctrl-C) stops new starts while in-flight hosts finish. A transport that throws (a bug) ends
+// the rollout with that exception once the hosts in flight have finished.
 #include <atomic>
 #include <functional>
 #include <set>
