@@ -1,5 +1,6 @@
 #pragma once
-// Everything the drover commands touch outside their own memory, built once in main.
+// Everything the drover commands touch outside their own memory, built once in main; the unit
+// tests build it from fakes (tests/support/fake_cli_world.h) and run the same commands.
 #include <atomic>
 #include <functional>
 #include <memory>

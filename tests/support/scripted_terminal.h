@@ -2,6 +2,7 @@
 // A fake cli::Terminal: interactive or not as the test says, answering each prompt with the
 // next scripted answer (end of input once they run out), and keeping everything drover wrote:
 // stdout, stderr, the prompts it asked and every status line it drew. Thread-safe.
+#include <atomic>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -16,6 +17,8 @@ class ScriptedTerminal final : public cli::Terminal {
  public:
   explicit ScriptedTerminal(bool interactive = false) : interactive_(interactive) {}
 
+  /// Whether drover finds a terminal on stdin and stdout (prompts, the live bar).
+  void set_interactive(bool interactive) { interactive_ = interactive; }
   /// Queues the answer to the next prompt still unanswered.
   void will_answer(std::string answer);
 
@@ -32,7 +35,7 @@ class ScriptedTerminal final : public cli::Terminal {
   std::vector<std::string> status_lines() const;
 
  private:
-  const bool interactive_;
+  std::atomic<bool> interactive_;
   mutable std::mutex mutex_;
   std::deque<std::string> answers_;
   std::string out_;
