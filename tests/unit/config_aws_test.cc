@@ -1,4 +1,4 @@
-// drover.toml's AWS settings (cli/config_aws.h) and the ssm transport's host rules.
+// drover.toml's AWS settings (cli/config/aws.h) and the ssm transport's host rules.
 #include <gtest/gtest.h>
 
 #include "cli/config/aws.h"

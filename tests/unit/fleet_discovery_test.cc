@@ -1,4 +1,4 @@
-// Fleet discovery from EC2 tags (cli/fleet_discovery.h): the DescribeInstances XML, the
+// Fleet discovery from EC2 tags (cli/aws/fleet_discovery.h): the DescribeInstances XML, the
 // request's filters, and a clear error for every tag drover cannot read.
 #include "cli/aws/fleet_discovery.h"
 

@@ -1,7 +1,7 @@
 #pragma once
 // The AWS APIs the drover commands call, as plain functions so the commands (lock, discovery,
 // inventory, the ssm transport) are tested with scripted answers. The real side
-// (aws_connect.h) signs with the credential chain and retries throttling.
+// (aws/connect.h) signs with the credential chain and retries throttling.
 #include <functional>
 #include <string>
 

@@ -81,7 +81,7 @@ int execute(const core::DeployPlan& plan, const std::set<core::HostName>& done,
   return core::to_int(code);
 }
 
-// The file lock for local/ssh, the Parameter Store lock for ssm (fleet_lock.h).
+// The file lock for local/ssh, the Parameter Store lock for ssm (lock/fleet_lock.h).
 std::unique_ptr<HeldFleetLock> take_lock(const DroverConfig& config, const core::DeployPlan& plan,
                                          CliWorld& world) {
   return make_fleet_lock(config, world)->acquire(plan.deploy_id, world.command_line);

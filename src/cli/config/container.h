@@ -13,7 +13,7 @@
 //   [container]
 //   template_json = '{"Env":["BOT_ID={id}"]}'
 //
-// Keys are checked against config_docker_schema.h at every level Docker defines, and written
+// Keys are checked against docker_schema.h at every level Docker defines, and written
 // out in Docker's spelling, so what reaches the agent is what Docker will read.
 #include <nlohmann/json.hpp>
 #include <optional>

@@ -5,7 +5,7 @@
 //   [fleet]
 //   name = "tradebot"                      # required: lower-case letters, digits, '.', '_', '-'
 //   transport = "local"                    # local (default) | ssh | ssm
-//   region = "eu-west-1"                   # ssm: see config_aws.h (also discover, [aws])
+//   region = "eu-west-1"                   # ssm: see config/aws.h (also discover, [aws])
 //   image = "127.0.0.1:5000/tradebot"      # required: the repository (no tag, no digest) used
 //                                          # when the operator gives only a tag
 //   default_tag = "latest"                 # the tag when the operator gives only a repository
@@ -14,9 +14,9 @@
 //   login_probe = "health"                 # health | log:REGEX | redis:IP:PORT/KEY={id}=VALUE
 //   disk_floor_mb = 1024                   # the agent refuses to swap below this free disk
 //
-//   [speeds.routine]                       # optional overrides: see config_speeds.h
-//   [container]                            # optional create template: see config_container.h
-//   [ssh]                                  # optional, transport = "ssh" only: see config_ssh.h
+//   [speeds.routine]                       # optional overrides: see config/speeds.h
+//   [container]                            # optional create template: see config/container.h
+//   [ssh]                                  # optional, transport = "ssh" only: see config/ssh.h
 //
 //   [[hosts]]                              # one per host, in rollout order; at least one
 //                                          # (optional with discover = "ssm": found by tag)
@@ -69,7 +69,7 @@ struct DroverConfig {
 };
 
 /// Finds the hosts of a fleet whose drover.toml says discover = "ssm" (EC2 instances by tag).
-/// The real side is cli/fleet_discovery.h over AWS; tests pass their own. Throws
+/// The real side is cli/aws/fleet_discovery.h over AWS; tests pass their own. Throws
 /// core::InputError for bad tags, aws::AwsError when AWS refuses.
 using HostDiscovery =
     std::function<std::vector<core::Host>(const AwsSettings& aws, const std::string& fleet_name)>;

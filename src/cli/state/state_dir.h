@@ -3,7 +3,7 @@
 //
 //   <root>/                       $DROVER_STATE_DIR, else $XDG_STATE_HOME/drover,
 //                                 else $HOME/.local/state/drover
-//   <root>/<fleet>/lock           the fleet's deploy lock (deploy_lock.h)
+//   <root>/<fleet>/lock           the fleet's deploy lock (lock/deploy_lock.h)
 //   <root>/<fleet>/deploys/       one journal per deploy (deploy_journal.h)
 //
 // Directories drover creates are made 0700: journals and locks name operators and hosts.

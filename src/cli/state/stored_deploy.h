@@ -1,7 +1,7 @@
 #pragma once
 // A deploy as read back from the state directory: its journal replayed (core), who ran it
 // and how, and anything odd noticed while reading. What `drover history`, `drover show` and
-// `--resume` work from; history_text.h renders it without touching a file.
+// `--resume` work from; view/history_text.h renders it without touching a file.
 #include <string>
 #include <vector>
 

@@ -1,6 +1,6 @@
 #pragma once
 // The text of `drover history` and `drover show ID`, made from deploys read back from the
-// journal (stored_deploy.h). Pure: records in, text out; no file, clock or terminal.
+// journal (state/stored_deploy.h). Pure: records in, text out; no file, clock or terminal.
 // Everything quoted from a journal is escaped (core::printable), since a journal is a file
 // anyone with access to the state directory could have edited.
 //
