@@ -17,7 +17,7 @@
 
 #include "cli/cli_world.h"
 #include "core/fleet.h"
-#include "support/fake_clock.h"
+#include "core/virtual_clock.h"
 #include "support/recording_transport.h"
 #include "support/scripted_terminal.h"
 #include "support/temp_dir.h"
@@ -49,7 +49,7 @@ class FakeCliWorld {
   std::vector<std::string> images_pinned() const;
 
   ScriptedTerminal terminal;
-  FakeClock clock;
+  core::VirtualClock clock;  // only drover's own thread uses it (the rollout and verify loops)
   SystemRandom random;
   RecordingTransport transport{pinned("v1")};
   std::atomic<bool> interrupt{false};

@@ -66,7 +66,8 @@ TEST(CliVerify, StragglersStillNotLoggedInAfterTheRetryExitSix) {
   asked.pop_back();
   std::sort(asked.begin(), asked.end());
   EXPECT_EQ(asked, (std::vector<std::string>{"host-1", "host-2"}));
-  EXPECT_GE(world.clock.slept(), std::chrono::seconds(60)) << "the guide's default wait";
+  EXPECT_GE(world.clock.now().time_since_epoch(), std::chrono::seconds(60))
+      << "the guide's default wait passed";
 }
 
 TEST(CliVerify, ASpeedIsAUsageErrorExitingTwo) {

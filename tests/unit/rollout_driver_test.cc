@@ -17,7 +17,6 @@
 
 #include "core/rollout_scheduler.h"
 #include "core/virtual_clock.h"
-#include "support/fake_clock.h"
 #include "support/recording_transport.h"
 #include "support/scripted_terminal.h"
 
@@ -111,7 +110,7 @@ class RolloutDriverTest : public ::testing::Test {
 
   DroverConfig config = config_of(fleet_of(kHosts));
   testing::RecordingTransport transport{kOldImage};
-  testing::FakeClock clock;
+  core::VirtualClock clock;
   testing::ScriptedTerminal terminal;
   std::atomic<bool> interrupt{false};
   std::vector<core::HostRecord> finishes;
