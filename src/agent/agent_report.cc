@@ -74,6 +74,8 @@ json status_report(const std::string& host, const std::vector<BotStatus>& bots) 
          {"present", s.present},
          {"running", s.running},
          {"state", nullable(s.state)},
+         {"exit_code", s.exit_code},
+         {"image", nullable(s.image)},
          {"health", nullable(s.health)},
          {"restart_count", s.restart_count},
          {"image_id", nullable(s.image_id)},

@@ -31,6 +31,8 @@ BotStatus read_one(AgentContext& ctx, LoginProbe& probe, int bot_id, const std::
     status.present = true;
     status.running = info->state.running && !info->state.restarting;
     status.state = info->state.status;
+    status.exit_code = info->state.exit_code;
+    status.image = info->image_ref;
     status.health = info->state.health;
     status.restart_count = info->restart_count;
     status.image_id = info->image_id;

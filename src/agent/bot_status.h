@@ -15,6 +15,8 @@ struct BotStatus {
   bool present = false;
   bool running = false;
   std::string state;  // Docker's state: running, exited, restarting...
+  int exit_code = 0;  // the last exit's code (meaningful when exited or restarting)
+  std::string image;  // Config.Image: the reference the container was created from
   std::string health;
   int restart_count = 0;
   std::string image_id;

@@ -3,7 +3,7 @@
 #include "agent/bot_names.h"
 #include "agent/clone_spec.h"
 #include "agent/rollback.h"
-#include "agent/settle_watch.h"
+#include "agent/settle_proof.h"
 
 namespace drover::agent {
 
@@ -167,9 +167,9 @@ class BotSwap {
     auto settle_began = ctx_.clock.now();
     SettleVerdict verdict;
     try {
-      verdict = watch_settle(ctx_, name_, req_.settle);
+      verdict = prove_settled(ctx_, name_, req_.settle);
     } catch (const docker::RuntimeError& e) {
-      verdict = {false, std::string("it could not be inspected: ") + e.what()};
+      verdict = {false, std::string("the engine could not show that it stayed up: ") + e.what()};
     }
     result_.timings.settle = ctx_.clock.now() - settle_began;
     if (!verdict.confirmed) return verdict.reason + log_tail(ctx_, name_);

@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "agent/login_probe_container.h"
-#include "agent/login_probe_rfc3339.h"
+#include "util/rfc3339.h"
 
 namespace drover::agent {
 namespace {

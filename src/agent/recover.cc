@@ -2,7 +2,7 @@
 
 #include "agent/bot_names.h"
 #include "agent/rollback.h"
-#include "agent/settle_watch.h"
+#include "agent/settle_proof.h"
 
 namespace drover::agent {
 
@@ -30,7 +30,12 @@ RecoverResult recover_with_prev(AgentContext& ctx, int bot_id, Duration settle,
                                 const std::optional<docker::ContainerInfo>& current) {
   const auto prev = prev_container_name(bot_id);
   if (current && why_not_up(current, current->restart_count).empty()) {
-    auto verdict = watch_settle(ctx, container_name(bot_id), settle);
+    SettleVerdict verdict;
+    try {
+      verdict = prove_settled(ctx, container_name(bot_id), settle);
+    } catch (const docker::RuntimeError& e) {
+      verdict = {false, std::string("the engine could not show that it stayed up: ") + e.what()};
+    }
     if (verdict.confirmed) {
       ctx.runtime.remove_container(prev);
       ctx.log.bot(bot_id, "recover: the new container is up; removed leftover " + prev);

@@ -1,7 +1,7 @@
 #include "agent/rollback.h"
 
 #include "agent/bot_names.h"
-#include "agent/settle_watch.h"
+#include "agent/settle_proof.h"
 
 namespace drover::agent {
 

@@ -181,6 +181,9 @@ StatusReport read_status_report(std::string_view line) {
       bot.bot = item.at("bot").bot_id();
       bot.present = item.at("present").boolean();
       bot.running = bot.present && item.maybe("running") && item.at("running").boolean();
+      bot.state = optional_string(item, "state");
+      if (auto code = item.maybe("exit_code")) bot.exit_code = static_cast<int>(code->integer());
+      bot.image = optional_string(item, "image");
       if (auto restarts = item.maybe("restart_count")) {
         bot.restart_count = static_cast<int>(restarts->integer());
       }

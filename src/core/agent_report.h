@@ -9,7 +9,8 @@
 //                   "login":"logged_in|not_logged_in|unknown"}],
 //          "prune":{"space_reclaimed":123,"images_deleted":2},"error":null}
 // status: {"command":"status","ok":true,
-//          "bots":[{"bot":539,"present":true,"running":true,"restart_count":0,
+//          "bots":[{"bot":539,"present":true,"running":true,"state":"running","exit_code":0,
+//                   "image":"repo@sha256:…","restart_count":0,
 //                   "image_id":"sha256:…","repo_digests":["…"],"matches_expected":true,
 //                   "login":"logged_in","login_detail":"…"}]}
 //
@@ -80,7 +81,10 @@ struct SwapReport {
 struct BotStatus {
   BotId bot = 0;
   bool present = false;  // a container named bot<ID> exists
-  bool running = false;
+  bool running = false;  // running and not restarting (a crash loop between restarts is not)
+  std::string state;     // Docker's status: running, restarting, exited, created, paused…
+  int exit_code = 0;     // its last exit code
+  std::string image;     // the reference it was created from (repo@sha256:… after a deploy)
   int restart_count = 0;
   std::string image_id;
   std::vector<std::string> repo_digests;

@@ -158,6 +158,12 @@ VerificationReport verification_from(const JsonReader& j) {
   report.unanswered = j.at("unanswered").bot_ids();
   report.logged_in = j.at("logged_in").bot_ids();
   report.not_logged_in = j.at("not_logged_in").bot_ids();
+  // Journals written before down reasons existed have none: their down bots read as such.
+  if (auto reasons = j.maybe("down_reasons")) {
+    for (const auto& item : reasons->array()) {
+      report.down_reasons[item.at("bot").bot_id()] = item.at("reason").string();
+    }
+  }
   return report;
 }
 
@@ -264,6 +270,12 @@ json host_record_to_json(const HostRecord& record) {
           {"took_ms", ms(record.took)}};
 }
 
+json down_reasons_to_json(const std::map<BotId, std::string>& reasons) {
+  json out = json::array();
+  for (const auto& [bot, reason] : reasons) out.push_back({{"bot", bot}, {"reason", reason}});
+  return out;
+}
+
 json verification_to_json(const VerificationReport& report) {
   return {{"total", report.total},
           {"on_version", report.on_version},
@@ -271,7 +283,8 @@ json verification_to_json(const VerificationReport& report) {
           {"down", report.down},
           {"unanswered", report.unanswered},
           {"logged_in", report.logged_in},
-          {"not_logged_in", report.not_logged_in}};
+          {"not_logged_in", report.not_logged_in},
+          {"down_reasons", down_reasons_to_json(report.down_reasons)}};
 }
 
 json retry_to_json(const StragglerRetryResult& retry) {

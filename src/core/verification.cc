@@ -5,6 +5,28 @@
 
 namespace drover::core {
 
+std::string short_image(const std::string& reference) {
+  constexpr std::string_view kDigest = "@sha256:";
+  constexpr std::size_t kShown = 12;
+  const auto at = reference.find(kDigest);
+  if (at == std::string::npos || reference.size() <= at + kDigest.size() + kShown) {
+    return reference;
+  }
+  return reference.substr(0, at + kDigest.size() + kShown);
+}
+
+std::string down_reason(const BotStatus& status) {
+  if (!status.present) return "no container";
+  const auto on = status.image.empty() ? std::string() : " on " + short_image(status.image);
+  if (status.state == "restarting") return "crash-looping" + on;
+  if (status.state == "exited" || status.state == "dead") {
+    return "exited with code " + std::to_string(status.exit_code) + on;
+  }
+  if (status.state == "created") return "never started" + on;
+  if (status.state == "paused") return "paused" + on;
+  return "not running" + on;
+}
+
 VerificationReport classify_bots(const std::vector<BotId>& expected,
                                  const std::vector<BotStatus>& observed) {
   std::map<BotId, const BotStatus*> by_bot;
@@ -23,6 +45,7 @@ VerificationReport classify_bots(const std::vector<BotId>& expected,
     const BotStatus& status = *it->second;
     if (!status.present || !status.running) {
       report.down.push_back(id);
+      report.down_reasons[id] = down_reason(status);
       continue;
     }
     (status.matches_expected ? report.on_version : report.stale).push_back(id);

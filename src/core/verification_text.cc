@@ -29,7 +29,22 @@ std::string render_verification_report(const VerificationReport& report) {
   out += row("on deployed version", fmt::format("{}/{}", report.on_version.size(), report.total));
   out += row("logged into Steam", fmt::format("{}/{}", report.logged_in.size(), report.total));
   out += row("stale (old image)", listed(report.stale));
-  out += row("down (no container)", listed(report.down));
+  std::vector<BotId> no_container;
+  std::string not_running;
+  std::size_t not_running_count = 0;
+  for (BotId id : report.down) {
+    const auto reason = report.down_reasons.find(id);
+    if (reason == report.down_reasons.end() || reason->second == "no container") {
+      no_container.push_back(id);
+    } else {
+      not_running += fmt::format(" bot{} ({})", id, reason->second);
+      ++not_running_count;
+    }
+  }
+  out += row("down (no container)", listed(no_container));
+  if (not_running_count > 0) {
+    out += row("down (not running)", fmt::format("{} ->{}", not_running_count, not_running));
+  }
   if (!report.unanswered.empty()) {
     out += row("no answer (host)", listed(report.unanswered));
   }

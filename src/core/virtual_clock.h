@@ -13,6 +13,9 @@ class VirtualClock final : public Clock {
   TimePoint now() override { return now_; }
   /// Sleeping is advancing: whoever "sleeps" makes virtual time pass.
   void sleep_for(Duration d) override { advance(d); }
+  /// The calendar follows virtual time from a fixed epoch (2026-11-28T00:00:00Z at start).
+  WallTime wall_now() override { return kVirtualEpoch + (now_ - TimePoint{}); }
+  static constexpr WallTime kVirtualEpoch{std::chrono::seconds(1795824000)};
 
   /// Moves time forward by `d`; a negative `d` is ignored.
   void advance(Duration d) {

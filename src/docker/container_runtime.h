@@ -4,6 +4,7 @@
 // in-memory runtime that can fail or "crash" at any call (tests/support/in_memory_runtime.h).
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
@@ -32,7 +33,8 @@ struct ContainerState {
   int exit_code = 0;
   bool oom_killed = false;
   std::string health;  // "" when the image has no HEALTHCHECK; else starting | healthy | unhealthy
-  std::string started_at;  // RFC 3339, as the engine reports it
+  std::string started_at;   // RFC 3339, as the engine reports it (the latest start)
+  std::string finished_at;  // RFC 3339: the latest exit ("0001-01-01T00:00:00Z": none yet)
   std::string error;
 };
 
@@ -41,6 +43,7 @@ struct ContainerInfo {
   std::string name;       // without the leading '/'
   std::string image_id;   // sha256:...
   std::string image_ref;  // Config.Image: the reference it was created from
+  std::string created;    // RFC 3339: when the engine created it
   ContainerState state;
   int restart_count = 0;
   nlohmann::json config;       // the inspect document's Config (ContainerConfig)
@@ -54,6 +57,15 @@ struct ImageInfo {
   std::vector<std::string> repo_digests;  // repo@sha256:...
   nlohmann::json config;  // the image's Config: Cmd, Entrypoint, Env, Healthcheck...
   std::int64_t size = 0;
+};
+
+/// One entry of the engine's event log for a container (`docker events`): what happened to
+/// it and when. Actions drover reads: start, die (attributes: exitCode), oom, kill, stop,
+/// restart, pause, "health_status: healthy|unhealthy|starting".
+struct ContainerEvent {
+  std::string action;
+  std::int64_t time_unix_nanos = 0;
+  std::map<std::string, std::string> attributes;
 };
 
 struct PruneResult {
@@ -91,6 +103,13 @@ class ContainerRuntime {
   /// `since_unix` > 0 keeps only lines logged at or after that time.
   virtual std::vector<std::string> container_logs(const std::string& id, int tail,
                                                   std::int64_t since_unix = 0) = 0;
+
+  /// The engine's record of what happened to container `id` between the two times (Unix
+  /// nanoseconds; `until` must not be in the future), oldest first. This is evidence the
+  /// container cannot erase by looking fine at the moment we inspect it.
+  virtual std::vector<ContainerEvent> container_events(const std::string& id,
+                                                       std::int64_t since_unix_nanos,
+                                                       std::int64_t until_unix_nanos) = 0;
 
   /// `docker image prune -af`: removes every image no container uses.
   virtual PruneResult prune_images() = 0;

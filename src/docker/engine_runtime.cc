@@ -1,5 +1,7 @@
 #include "docker/engine_runtime.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -183,6 +185,38 @@ std::vector<std::string> EngineRuntime::container_logs(const std::string& id, in
     throw RuntimeError(kMalformedReply, "the logs of " + id + ": " + e.what());
   }
   return lines.finish();
+}
+
+namespace {
+
+// The engine's own timestamp form for since/until: seconds.nanoseconds.
+std::string engine_timestamp(std::int64_t unix_nanos) {
+  const auto seconds = unix_nanos / 1'000'000'000;
+  const auto nanos = unix_nanos % 1'000'000'000;
+  return fmt::format("{}.{:09d}", seconds, nanos);
+}
+
+}  // namespace
+
+std::vector<ContainerEvent> EngineRuntime::container_events(const std::string& id,
+                                                            std::int64_t since_unix_nanos,
+                                                            std::int64_t until_unix_nanos) {
+  if (id.empty()) throw RuntimeError(400, "container_events needs a container id");
+  // The engine refuses since > until; an empty interval has no events.
+  if (until_unix_nanos <= since_unix_nanos) return {};
+  QueryString query;
+  query.add("since", engine_timestamp(since_unix_nanos));
+  query.add("until", engine_timestamp(until_unix_nanos));
+  query.add("filters", json{{"type", {"container"}}, {"container", {id}}}.dump());
+  auto request = make(ep::kSystemEvents, {}, query);
+  // `until` is not in the future, so the engine answers from its log and closes at once.
+  request.idle_timeout = kPingTimeout;
+  const auto response = client_.send(request);
+  try {
+    return container_events_from_stream(response.body, id);
+  } catch (const std::invalid_argument& e) {
+    throw RuntimeError(kMalformedReply, std::string("the Docker engine's events: ") + e.what());
+  }
 }
 
 PruneResult EngineRuntime::prune_images() {

@@ -32,6 +32,8 @@ class EngineRuntime final : public ContainerRuntime {
   /// Inspects the container first: a Tty container's log body is raw, not multiplexed.
   std::vector<std::string> container_logs(const std::string& id, int tail,
                                           std::int64_t since_unix = 0) override;
+  std::vector<ContainerEvent> container_events(const std::string& id, std::int64_t since_unix_nanos,
+                                               std::int64_t until_unix_nanos) override;
   PruneResult prune_images() override;
 
  private:

@@ -1,5 +1,7 @@
 #include "docker/inspect_mapping.h"
 
+#include <algorithm>
+#include <stdexcept>
 #include <string_view>
 
 namespace drover::docker {
@@ -57,6 +59,7 @@ ContainerState state_from_json(const json& state) {
   out.oom_killed = bool_member(state, "OOMKilled");
   out.error = string_member(state, "Error");
   out.started_at = string_member(state, "StartedAt");
+  out.finished_at = string_member(state, "FinishedAt");
   out.health = string_member(member(state, "Health"), "Status");
   if (out.health == "none") out.health.clear();
   return out;
@@ -70,6 +73,7 @@ ContainerInfo container_info_from_json(const json& inspect) {
   out.name = string_member(inspect, "Name");
   if (!out.name.empty() && out.name.front() == '/') out.name.erase(0, 1);
   out.image_id = string_member(inspect, "Image");
+  out.created = string_member(inspect, "Created");
   out.config = object_member(inspect, "Config");
   out.image_ref = string_member(out.config, "Image");
   out.host_config = object_member(inspect, "HostConfig");
@@ -87,6 +91,45 @@ ImageInfo image_info_from_json(const json& inspect) {
   out.config = object_member(inspect, "Config");
   out.size = int_member(inspect, "Size");
   return out;
+}
+
+std::vector<ContainerEvent> container_events_from_stream(std::string_view body,
+                                                         const std::string& container_id) {
+  std::vector<ContainerEvent> events;
+  std::size_t line_number = 0;
+  while (!body.empty()) {
+    const auto end = body.find('\n');
+    const auto line = body.substr(0, end);
+    body = end == std::string_view::npos ? std::string_view() : body.substr(end + 1);
+    ++line_number;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    const auto message = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!message.is_object()) {
+      throw std::invalid_argument("event " + std::to_string(line_number) +
+                                  " of the engine's event stream is not a JSON object");
+    }
+    const auto& actor = member(message, "Actor");
+    if (string_member(message, "Type") != "container" ||
+        string_member(actor, "ID") != container_id) {
+      continue;
+    }
+    ContainerEvent event;
+    event.action = string_member(message, "Action");
+    event.time_unix_nanos = int_member(message, "timeNano");
+    if (event.time_unix_nanos == 0)
+      event.time_unix_nanos = int_member(message, "time") * 1'000'000'000;
+    const auto& attributes = member(actor, "Attributes");
+    if (attributes.is_object()) {
+      for (const auto& [key, value] : attributes.items()) {
+        if (value.is_string()) event.attributes[key] = value.get<std::string>();
+      }
+    }
+    events.push_back(std::move(event));
+  }
+  std::stable_sort(events.begin(), events.end(), [](const auto& a, const auto& b) {
+    return a.time_unix_nanos < b.time_unix_nanos;
+  });
+  return events;
 }
 
 }  // namespace drover::docker

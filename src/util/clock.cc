@@ -12,4 +12,8 @@ void SteadyClock::sleep_for(Duration d) {
   std::this_thread::sleep_for(d);
 }
 
+WallTime SteadyClock::wall_now() {
+  return std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
+}
+
 }  // namespace drover

@@ -230,6 +230,39 @@ TEST_F(DockerRuntimeIT, ReportsTheExitCodeOfAnExitedContainer) {
   EXPECT_EQ(runtime_.container_logs(id, 0), std::vector<std::string>{"bye"});
 }
 
+// The engine's event log is the settle proof's second witness: it records a start and a die
+// (with the exit code) that an inspect afterwards cannot see.
+TEST_F(DockerRuntimeIT, TheEventLogRecordsAContainersStartAndDie) {
+  const auto id = create("events", {{"Cmd", {"/busybox", "sh", "-c", "exit 4"}}});
+  const auto created = runtime_.inspect_container(id);
+  ASSERT_TRUE(created);
+  EXPECT_FALSE(created->created.empty());
+  runtime_.start_container(id);
+  const auto info = wait_until_exited(id);
+  EXPECT_NE(info.state.finished_at, "0001-01-01T00:00:00Z");
+
+  const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  const auto events = runtime_.container_events(id, now - 120'000'000'000LL, now);
+  std::vector<std::string> actions;
+  for (const auto& event : events) {
+    actions.push_back(event.action);
+    EXPECT_GT(event.time_unix_nanos, now - 120'000'000'000LL);
+    if (event.action == "die") {
+      EXPECT_EQ(event.attributes.at("exitCode"), "4");
+    }
+  }
+  const auto at = [&](const std::string& action) {
+    return std::find(actions.begin(), actions.end(), action) - actions.begin();
+  };
+  ASSERT_LT(at("start"), static_cast<long>(actions.size())) << ::testing::PrintToString(actions);
+  ASSERT_LT(at("die"), static_cast<long>(actions.size())) << ::testing::PrintToString(actions);
+  EXPECT_LT(at("start"), at("die"));
+  // Another container's events are not this one's; an empty interval has none.
+  EXPECT_TRUE(runtime_.container_events(id, now, now).empty());
+}
+
 TEST_F(DockerRuntimeIT, LogsHonourTailAndTtyContainers) {
   const auto plain = create(
       "logs", {{"Cmd", {"/busybox", "sh", "-c", "for i in 1 2 3 4 5; do echo line$i; done"}}});

@@ -45,6 +45,10 @@ class RunningBotRuntime final : public docker::ContainerRuntime {
   std::vector<std::string> container_logs(const std::string&, int, std::int64_t) override {
     unused();
   }
+  std::vector<docker::ContainerEvent> container_events(const std::string&, std::int64_t,
+                                                       std::int64_t) override {
+    unused();
+  }
   docker::PruneResult prune_images() override { unused(); }
 
  private:

@@ -18,6 +18,12 @@ class FakeClock final : public Clock {
     now_ += d;
     slept_ += d;
   }
+  /// Calendar time: 2026-11-28T00:00:00Z when the clock was made, then as virtual time moves.
+  WallTime wall_now() override {
+    std::lock_guard lock(mutex_);
+    return kEpoch + (now_ - TimePoint{});
+  }
+  static constexpr WallTime kEpoch{std::chrono::seconds(1795824000)};
   Duration slept() {
     std::lock_guard lock(mutex_);
     return slept_;

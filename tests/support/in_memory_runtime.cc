@@ -1,5 +1,6 @@
 #include "support/in_memory_runtime.h"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,6 +10,15 @@ namespace {
 
 std::string hex_id(int n, char prefix) {
   return fmt::format("{}{:063x}", prefix, n);
+}
+
+constexpr Duration kRestartBackoff{100};
+constexpr const char* kNever = "0001-01-01T00:00:00Z";
+
+bool restarts_on_exit(const nlohmann::json& host_config, int exit_code) {
+  const auto policy = host_config.value("RestartPolicy", nlohmann::json::object());
+  const auto name = policy.is_object() ? policy.value("Name", std::string()) : std::string();
+  return name == "always" || name == "unless-stopped" || (name == "on-failure" && exit_code != 0);
 }
 
 }  // namespace
@@ -145,7 +155,10 @@ std::optional<docker::ContainerInfo> InMemoryRuntime::inspect_container(
   std::lock_guard lock(mutex_);
   int n = begin_call("inspect_container " + name_or_id);
   std::optional<docker::ContainerInfo> out;
-  if (auto* c = find_container(name_or_id)) out = c->info;
+  if (auto* c = find_container(name_or_id)) {
+    advance_locked(*c);
+    out = c->info;
+  }
   after_call(n);
   return out;
 }
@@ -187,6 +200,9 @@ std::string InMemoryRuntime::create_container(const std::string& name, const nlo
   c.info.image_id = image->info.id;
   c.info.image_ref = body.value("Image", "");
   c.info.state.status = "created";
+  c.info.state.started_at = kNever;
+  c.info.state.finished_at = kNever;
+  c.info.created = rfc3339_at(clock_.now());
   c.info.config = body;
   c.info.config.erase("HostConfig");
   c.info.config.erase("NetworkingConfig");
@@ -205,23 +221,111 @@ std::string InMemoryRuntime::create_container(const std::string& name, const nlo
   c.info.host_config = body.value("HostConfig", nlohmann::json::object());
   auto id = c.info.id;
   containers_[id] = std::move(c);
+  record_event_locked(containers_[id], "create", clock_.now());
   after_call(n);
   return id;
 }
 
+std::int64_t InMemoryRuntime::unix_nanos_at(TimePoint at) const {
+  const auto wall = clock_.wall_now() - (clock_.now() - at);
+  return wall.time_since_epoch().count();
+}
+
+std::string InMemoryRuntime::rfc3339_at(TimePoint at) const {
+  const auto nanos = unix_nanos_at(at);
+  const auto seconds = std::chrono::sys_seconds(std::chrono::seconds(nanos / 1'000'000'000));
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:09d}Z", seconds, nanos % 1'000'000'000);
+}
+
+void InMemoryRuntime::record_event_locked(const Container& c, const std::string& action,
+                                          TimePoint at,
+                                          std::map<std::string, std::string> attributes) {
+  if (c.info.id.empty()) return;
+  const auto& behavior = images_.at(c.info.image_id).behavior;
+  if (!behavior.events_logged) return;
+  attributes["name"] = c.info.name;
+  events_.push_back({c.info.id, {action, unix_nanos_at(at), std::move(attributes)}});
+}
+
+void InMemoryRuntime::begin_run_locked(Container& c, TimePoint at) {
+  auto& state = c.info.state;
+  state.status = "running";
+  state.running = true;
+  state.restarting = false;
+  state.exit_code = 0;
+  state.started_at = rfc3339_at(at);
+  c.run_begins = at;
+  c.restarts_at.reset();
+  record_event_locked(c, "start", at);
+}
+
+void InMemoryRuntime::advance_locked(Container& c) {
+  if (!c.run_begins || c.info.image_id.empty()) return;
+  const auto& behavior = images_.at(c.info.image_id).behavior;
+  const auto now = clock_.now();
+  auto& state = c.info.state;
+  // Play the timeline forward, one transition at a time, up to now.
+  for (int guard = 0; guard < 10000; ++guard) {
+    if (c.restarts_at) {
+      if (now < *c.restarts_at) break;
+      if (behavior.restarts_counted) ++c.info.restart_count;
+      begin_run_locked(c, *c.restarts_at);
+      continue;
+    }
+    if (!state.running && state.status == "created") {
+      if (now < *c.run_begins) break;
+      begin_run_locked(c, *c.run_begins);
+      continue;
+    }
+    if (state.running && behavior.exits_after && now >= *c.run_begins + *behavior.exits_after) {
+      const auto exited = *c.run_begins + *behavior.exits_after;
+      record_event_locked(c, "die", exited, {{"exitCode", std::to_string(behavior.exit_code)}});
+      state.exit_code = behavior.exit_code;
+      state.finished_at = rfc3339_at(exited);
+      state.health = "";
+      if (restarts_on_exit(c.info.host_config, behavior.exit_code)) {
+        state.status = "restarting";
+        state.restarting = true;
+        state.running = true;  // as Docker reports a container between restarts
+        c.restarts_at = exited + kRestartBackoff;
+      } else {
+        state.status = "exited";
+        state.running = false;
+        c.run_begins.reset();
+        break;
+      }
+      continue;
+    }
+    break;
+  }
+  if (state.running && !state.restarting && c.info.config.contains("Healthcheck")) {
+    const bool verdict = behavior.healthy_after && now >= *c.run_begins + *behavior.healthy_after;
+    state.health = !verdict ? "starting" : behavior.unhealthy ? "unhealthy" : "healthy";
+  }
+}
+
 void InMemoryRuntime::start_locked(Container& c) {
   const auto& behavior = images_.at(c.info.image_id).behavior;
-  c.info.state.started_at = "2026-11-28T00:00:00Z";
+  const auto now = clock_.now();
+  c.info.state.finished_at = c.info.state.finished_at.empty() ? kNever : c.info.state.finished_at;
   if (behavior.exits_at_start) {
-    c.info.state = {"exited", false, false, behavior.exit_code, false, "", "", ""};
+    c.info.state.started_at = rfc3339_at(now);
+    c.info.state = {
+        "exited",        false, false, behavior.exit_code, false, "", c.info.state.started_at,
+        rfc3339_at(now), ""};
+    record_event_locked(c, "start", now);
+    record_event_locked(c, "die", now, {{"exitCode", std::to_string(behavior.exit_code)}});
     return;
   }
-  c.info.state.status = "running";
-  c.info.state.running = true;
-  c.info.state.exit_code = 0;
-  if (c.info.config.contains("Healthcheck")) {
-    c.info.state.health = behavior.unhealthy ? "unhealthy" : "healthy";
+  if (behavior.process_starts_after.count() > 0) {
+    c.info.state.status = "created";
+    c.info.state.running = false;
+    c.info.state.started_at = kNever;
+    c.run_begins = now + behavior.process_starts_after;
+  } else {
+    begin_run_locked(c, now);
   }
+  advance_locked(c);
 }
 
 void InMemoryRuntime::start_container(const std::string& id) {
@@ -229,7 +333,8 @@ void InMemoryRuntime::start_container(const std::string& id) {
   int n = begin_call("start_container " + id);
   auto* c = find_container(id);
   if (!c) throw docker::RuntimeError(404, "No such container: " + id);
-  if (!c->info.state.running) start_locked(*c);
+  advance_locked(*c);
+  if (!c->info.state.running && !c->run_begins) start_locked(*c);
   after_call(n);
 }
 
@@ -238,9 +343,19 @@ void InMemoryRuntime::stop_container(const std::string& id, std::chrono::seconds
   int n = begin_call("stop_container " + id);
   auto* c = find_container(id);
   if (!c) throw docker::RuntimeError(404, "No such container: " + id);
+  advance_locked(*c);
+  if (c->info.state.running) {
+    record_event_locked(*c, "kill", clock_.now(), {{"signal", "15"}});
+    record_event_locked(*c, "die", clock_.now(), {{"exitCode", "0"}});
+  }
   c->info.state.running = false;
+  c->info.state.restarting = false;
   c->info.state.status = "exited";
   c->info.state.health = "";
+  c->info.state.finished_at = rfc3339_at(clock_.now());
+  c->run_begins.reset();
+  c->restarts_at.reset();
+  record_event_locked(*c, "stop", clock_.now());
   after_call(n);
 }
 
@@ -254,6 +369,7 @@ void InMemoryRuntime::rename_container(const std::string& id, const std::string&
         409, "Conflict. The container name \"/" + new_name + "\" is already in use");
   }
   c->info.name = new_name;
+  record_event_locked(*c, "rename", clock_.now());
   after_call(n);
 }
 
@@ -262,6 +378,7 @@ void InMemoryRuntime::remove_container(const std::string& id) {
   int n = begin_call("remove_container " + id);
   auto* c = find_container(id);
   if (!c) throw docker::RuntimeError(404, "No such container: " + id);
+  record_event_locked(*c, "destroy", clock_.now());
   containers_.erase(c->info.id);
   after_call(n);
 }
@@ -278,6 +395,41 @@ std::vector<std::string> InMemoryRuntime::container_logs(const std::string& id, 
   }
   after_call(n);
   return lines;
+}
+
+void InMemoryRuntime::log_event(const std::string& name_or_id, const std::string& action,
+                                std::map<std::string, std::string> attributes) {
+  std::lock_guard lock(mutex_);
+  auto* c = find_container(name_or_id);
+  if (!c) throw std::logic_error("log_event: no container " + name_or_id);
+  attributes["name"] = c->info.name;
+  events_.push_back({c->info.id, {action, unix_nanos_at(clock_.now()), std::move(attributes)}});
+}
+
+void InMemoryRuntime::set_started_at(const std::string& name_or_id, const std::string& rfc3339) {
+  std::lock_guard lock(mutex_);
+  auto* c = find_container(name_or_id);
+  if (!c) throw std::logic_error("set_started_at: no container " + name_or_id);
+  c->info.state.started_at = rfc3339;
+}
+
+std::vector<docker::ContainerEvent> InMemoryRuntime::container_events(
+    const std::string& id, std::int64_t since_unix_nanos, std::int64_t until_unix_nanos) {
+  std::lock_guard lock(mutex_);
+  int n = begin_call("container_events " + id);
+  if (auto* c = find_container(id)) advance_locked(*c);
+  std::vector<docker::ContainerEvent> out;
+  for (const auto& [container, event] : events_) {
+    if (container == id && event.time_unix_nanos >= since_unix_nanos &&
+        event.time_unix_nanos <= until_unix_nanos) {
+      out.push_back(event);
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.time_unix_nanos < b.time_unix_nanos;
+  });
+  after_call(n);
+  return out;
 }
 
 docker::PruneResult InMemoryRuntime::prune_images() {

@@ -29,6 +29,15 @@ json image_config(const std::string& version) {
           {"Healthcheck", {{"Test", {"CMD", "/bot", "--health"}}}}};
 }
 
+// An image whose containers exit with code 3 as soon as they start.
+testing::FakeImageBehavior exits_with_3(std::vector<std::string> log_lines) {
+  testing::FakeImageBehavior broken;
+  broken.exits_at_start = true;
+  broken.exit_code = 3;
+  broken.log_lines = std::move(log_lines);
+  return broken;
+}
+
 class StaticLoginProbe final : public LoginProbe {
  public:
   LoginReading check(int, const docker::ContainerInfo&) override {
@@ -41,7 +50,7 @@ class AgentSwapTest : public ::testing::Test {
   void SetUp() override {
     runtime.publish_image(kV1, image_config("v1"));
     runtime.publish_image(kV2, image_config("v2"));
-    runtime.publish_image(kBroken, image_config("broken"), {true, 3, false, {"fatal: no config"}});
+    runtime.publish_image(kBroken, image_config("broken"), exits_with_3({"fatal: no config"}));
     for (int id : {539, 540, 541}) {
       runtime.add_running_container(container_name(id), kV1,
                                     {{"Env", {"BOT_ID=" + std::to_string(id)}},
@@ -91,8 +100,8 @@ class AgentSwapTest : public ::testing::Test {
     return "";
   }
 
-  InMemoryRuntime runtime;
   FakeClock clock;
+  InMemoryRuntime runtime{clock};
   FixedRandom random{12345};
   std::ostringstream log_text;
   ProgressLog log{log_text};
@@ -234,7 +243,7 @@ TEST_F(AgentSwapTest, AnEngineErrorAtAnyCallLeavesNoBotDown) {
   int total = runtime.call_count() - base;
   ASSERT_GT(total, 20);
   for (int n = 1; n <= total; ++n) {
-    InMemoryRuntime fresh;
+    InMemoryRuntime fresh{clock};
     fresh.publish_image(kV1, image_config("v1"));
     fresh.publish_image(kV2, image_config("v2"));
     for (int id : {539, 540, 541}) fresh.add_running_container(container_name(id), kV1);
@@ -260,9 +269,10 @@ TEST_F(AgentSwapTest, AnEngineErrorAtAnyCallLeavesNoBotDown) {
 // swap, and a recovery; one more run (recover, then swap) must restore the invariant.
 TEST_F(AgentSwapTest, CrashAtAnyCallIsRepairedByTheNextRun) {
   for (const auto& target : {kV2, kBroken}) {
-    InMemoryRuntime counting;
+    InMemoryRuntime counting{clock};
     counting.publish_image(kV1, image_config("v1"));
-    counting.publish_image(target, image_config("x"), {target == kBroken, 3, false, {}});
+    counting.publish_image(target, image_config("x"),
+                           target == kBroken ? exits_with_3({}) : testing::FakeImageBehavior{});
     for (int id : {539, 540, 541}) counting.add_running_container(container_name(id), kV1);
     AgentContext counting_ctx{counting, clock, random, log, ctx.free_bytes};
     auto base = counting.call_count();
@@ -270,9 +280,10 @@ TEST_F(AgentSwapTest, CrashAtAnyCallIsRepairedByTheNextRun) {
     int total = counting.call_count() - base;
     for (int n = 1; n <= total; ++n) {
       for (bool after : {false, true}) {
-        InMemoryRuntime fresh;
+        InMemoryRuntime fresh{clock};
         fresh.publish_image(kV1, image_config("v1"));
-        fresh.publish_image(target, image_config("x"), {target == kBroken, 3, false, {}});
+        fresh.publish_image(target, image_config("x"),
+                            target == kBroken ? exits_with_3({}) : testing::FakeImageBehavior{});
         for (int id : {539, 540, 541}) fresh.add_running_container(container_name(id), kV1);
         AgentContext c{fresh, clock, random, log, ctx.free_bytes};
         int at = fresh.call_count() + n;

@@ -96,6 +96,10 @@ class PruningRuntime final : public docker::ContainerRuntime {
   std::vector<std::string> container_logs(const std::string&, int, std::int64_t) override {
     unused();
   }
+  std::vector<docker::ContainerEvent> container_events(const std::string&, std::int64_t,
+                                                       std::int64_t) override {
+    unused();
+  }
 
  private:
   [[noreturn]] static void unused() { throw std::logic_error("the baseline does not call this"); }

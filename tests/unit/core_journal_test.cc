@@ -62,6 +62,7 @@ TEST(CoreJournal, HostVerificationAndResultRoundTrip) {
   verification.report.total = 4;
   verification.report.on_version = {1, 2, 3};
   verification.report.down = {4};
+  verification.report.down_reasons[4] = "crash-looping on repo@sha256:0123456789ab";
   verification.report.logged_in = {1, 2};
   verification.report.not_logged_in = {3};
   EXPECT_EQ(std::get<JournalVerification>(round_trip(verification)), verification);

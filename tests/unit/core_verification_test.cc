@@ -8,6 +8,7 @@
 #include "core/straggler_retry.h"
 #include "core/verification.h"
 #include "core/verification_text.h"
+#include "core/verified_result.h"
 
 namespace drover::core {
 namespace {
@@ -60,6 +61,9 @@ TEST(CoreVerification, GuideExampleD) {
 TEST(CoreVerification, ClassifiesEveryBotOnce) {
   auto exited = running(5, true, LoginState::unknown);
   exited.running = false;
+  exited.state = "exited";
+  exited.exit_code = 3;
+  exited.image = "127.0.0.1:5000/bot@sha256:0123456789abcdef0123";
   const std::vector<BotStatus> observed = {
       running(1, true, LoginState::logged_in),
       running(2, false, LoginState::logged_in),
@@ -74,6 +78,7 @@ TEST(CoreVerification, ClassifiesEveryBotOnce) {
   EXPECT_EQ(report.on_version, (std::vector<BotId>{1, 6}));
   EXPECT_EQ(report.stale, (std::vector<BotId>{2, 3}));
   EXPECT_EQ(report.down, (std::vector<BotId>{4, 5}));
+  EXPECT_EQ(report.down_reasons.at(4), "no container");
   EXPECT_EQ(report.unanswered, (std::vector<BotId>{7}));
   EXPECT_EQ(report.logged_in, (std::vector<BotId>{1, 2}));
   EXPECT_EQ(report.not_logged_in, (std::vector<BotId>{3, 6}));
@@ -83,7 +88,9 @@ TEST(CoreVerification, ClassifiesEveryBotOnce) {
             "  on deployed version : 2/7\n"
             "  logged into Steam   : 2/7\n"
             "  stale (old image)   : 2 -> bot2 bot3\n"
-            "  down (no container) : 2 -> bot4 bot5\n"
+            "  down (no container) : 1 -> bot4\n"
+            "  down (not running)  : 1 -> bot5 (exited with code 3 on "
+            "127.0.0.1:5000/bot@sha256:0123456789ab)\n"
             "  no answer (host)    : 1 -> bot7\n"
             "  not logged in yet   : 2 -> bot3 bot6\n");
 }
@@ -185,6 +192,63 @@ TEST(CoreDeployExitCode, MostSevereCauseWins) {
   EXPECT_EQ(to_int(ExitCode::lock_held), 7);
   EXPECT_EQ(to_int(ExitCode::refused), 3);
   EXPECT_EQ(to_int(ExitCode::usage_error), 2);
+}
+
+TEST(CoreVerification, ABotThatExistsButDoesNotRunIsDownWithItsReason) {
+  auto status = running(8, true, LoginState::unknown);
+  status.running = false;
+  status.image = "127.0.0.1:5000/bot@sha256:fedcba9876543210fedcba";
+  status.state = "restarting";
+  EXPECT_EQ(down_reason(status), "crash-looping on 127.0.0.1:5000/bot@sha256:fedcba987654");
+  status.state = "exited";
+  status.exit_code = 137;
+  EXPECT_EQ(down_reason(status), "exited with code 137 on 127.0.0.1:5000/bot@sha256:fedcba987654");
+  status.state = "created";
+  EXPECT_EQ(down_reason(status), "never started on 127.0.0.1:5000/bot@sha256:fedcba987654");
+  status.image = "127.0.0.1:5000/bot:v2";
+  status.state = "";  // an older agent says only "not running"
+  EXPECT_EQ(down_reason(status), "not running on 127.0.0.1:5000/bot:v2");
+  EXPECT_EQ(down_reason(absent(8)), "no container");
+
+  status.state = "restarting";
+  const auto report = classify_bots({8, 9}, {status, absent(9)});
+  EXPECT_EQ(report.down, (std::vector<BotId>{8, 9}));
+  EXPECT_EQ(report.down_reasons.at(8), "crash-looping on 127.0.0.1:5000/bot:v2");
+  EXPECT_EQ(report.down_reasons.at(9), "no container");
+  EXPECT_TRUE(report.on_version.empty()) << "a crash loop is never on the deployed version";
+}
+
+// A host whose agent confirmed its bots but whose bot verification finds down is a failure
+// in the result line; hosts that were not confirmed, or whose bots run, are left alone.
+TEST(CoreVerification, AConfirmedHostWithABotFoundDownCountsAsFailed) {
+  RolloutResult result;
+  result.status = RolloutStatus::success;
+  result.total = 3;
+  result.succeeded = 3;
+  VerificationReport report;
+  report.down = {14};
+  report.down_reasons[14] = "crash-looping on repo@sha256:0123456789ab";
+  const std::vector<HostSelection> confirmed = {{"dh4", std::nullopt, {10, 11, 12}},
+                                                {"dh5", std::nullopt, {13, 14, 15}}};
+
+  auto corrected = fail_confirmed_hosts_found_down(result, confirmed, report);
+
+  EXPECT_EQ(corrected.status, RolloutStatus::failed);
+  EXPECT_EQ(corrected.succeeded, 2u);
+  EXPECT_EQ(corrected.failed, 1u);
+  ASSERT_EQ(corrected.failures.size(), 1u);
+  EXPECT_EQ(corrected.failures[0].host, "dh5");
+  EXPECT_EQ(corrected.failures[0].outcome.kind, FailureKind::bot_failed);
+  EXPECT_EQ(corrected.failures[0].outcome.reason,
+            "the agent confirmed its bots, but verification found bot14 (crash-looping on "
+            "repo@sha256:0123456789ab)");
+  EXPECT_EQ(deploy_exit_code(corrected, &report, nullptr), ExitCode::stale_or_down);
+
+  // A halt stays a halt; nothing down changes nothing.
+  result.status = RolloutStatus::halted;
+  EXPECT_EQ(fail_confirmed_hosts_found_down(result, confirmed, report).status,
+            RolloutStatus::halted);
+  EXPECT_EQ(fail_confirmed_hosts_found_down(result, confirmed, VerificationReport{}), result);
 }
 
 }  // namespace

@@ -60,6 +60,8 @@ TEST(DockerInspectMapping, MapsARunningContainer) {
   EXPECT_FALSE(info.state.oom_killed);
   EXPECT_EQ(info.state.health, "healthy");
   EXPECT_EQ(info.state.started_at, "2024-03-01T10:00:01.123456789Z");
+  EXPECT_EQ(info.state.finished_at, "0001-01-01T00:00:00Z");
+  EXPECT_EQ(info.created, "2024-03-01T10:00:00.000000000Z");
   EXPECT_EQ(info.restart_count, 2);
   EXPECT_EQ(info.config["Env"][0], "BOT_ID=7");
   EXPECT_EQ(info.config["Labels"]["drover.bot"], "7");
@@ -112,6 +114,37 @@ TEST(DockerInspectMapping, MapsAStartingRestartingContainer) {
 }
 
 // ImageInspect in engine-api-v1.41.yaml.
+// The event stream of GET /events, one EventMessage per line (the specification's example,
+// then the fields an engine adds: timeNano, exitCode on a die).
+TEST(DockerInspectMapping, ReadsAContainersEventsFromTheStream) {
+  const std::string id = "ede54ee1afda366ab42f824e8a5ffd195155d853ceaec74a927f249ea270c743";
+  const std::string body =
+      R"({"Type":"container","Action":"create","Actor":{"ID":")" + id +
+      R"(","Attributes":{"image":"alpine","name":"my-container"}},"time":1461943101})"
+      "\n"
+      R"({"Type":"container","Action":"die","Actor":{"ID":")" +
+      id +
+      R"(","Attributes":{"exitCode":"3","name":"my-container"}},"time":1461943103,)"
+      R"("timeNano":1461943103000000123})"
+      "\n\n"
+      R"({"Type":"container","Action":"die","Actor":{"ID":"other","Attributes":{}},"time":1})"
+      "\n"
+      R"({"Type":"image","Action":"pull","Actor":{"ID":")" +
+      id +
+      R"(","Attributes":{}},"time":1})"
+      "\n";
+  const auto events = container_events_from_stream(body, id);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].action, "create");
+  EXPECT_EQ(events[0].time_unix_nanos, 1461943101000000000);
+  EXPECT_EQ(events[0].attributes.at("name"), "my-container");
+  EXPECT_EQ(events[1].action, "die");
+  EXPECT_EQ(events[1].time_unix_nanos, 1461943103000000123);
+  EXPECT_EQ(events[1].attributes.at("exitCode"), "3");
+  EXPECT_THROW(container_events_from_stream("{\"Type\":\"container\"}\nnot json\n", id),
+               std::invalid_argument);
+}
+
 TEST(DockerInspectMapping, MapsAnImage) {
   const auto info = image_info_from_json(json::parse(R"({
     "Id": "sha256:d0f1b2c3a4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f",

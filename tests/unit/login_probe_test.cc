@@ -8,8 +8,8 @@
 
 #include "agent/login_probe_health.h"
 #include "agent/login_probe_log.h"
-#include "agent/login_probe_rfc3339.h"
 #include "agent/redis_login_probe.h"
+#include "util/rfc3339.h"
 
 namespace drover::agent {
 namespace {
@@ -51,6 +51,10 @@ class CannedRuntime final : public docker::ContainerRuntime {
   void stop_container(const std::string&, std::chrono::seconds) override { unused(); }
   void rename_container(const std::string&, const std::string&) override { unused(); }
   void remove_container(const std::string&) override { unused(); }
+  std::vector<docker::ContainerEvent> container_events(const std::string&, std::int64_t,
+                                                       std::int64_t) override {
+    unused();
+  }
   docker::PruneResult prune_images() override { unused(); }
 
  private:
@@ -229,6 +233,15 @@ TEST(Rfc3339, HandlesCalendarEdges) {
   EXPECT_EQ(parse_rfc3339_unix_seconds("2016-12-31T23:59:60Z"), 1483228800);
   // Docker's "never started" value.
   EXPECT_EQ(parse_rfc3339_unix_seconds("0001-01-01T00:00:00Z"), -62135596800);
+  // Nanoseconds, for the settle proof: every fractional digit up to the ninth counts.
+  EXPECT_EQ(parse_rfc3339_unix_nanos("2026-06-12T09:41:07.123456789Z"), 1781257267123456789);
+  EXPECT_EQ(parse_rfc3339_unix_nanos("2026-06-12T09:41:07.5Z"), 1781257267500000000);
+  EXPECT_EQ(parse_rfc3339_unix_nanos("2026-06-12T09:41:07.1234567891Z"), 1781257267123456789);
+  EXPECT_EQ(parse_rfc3339_unix_nanos("2026-06-12T11:41:07.25+02:00"), 1781257267250000000);
+  EXPECT_EQ(parse_rfc3339_unix_nanos("2026-06-12T09:41:07Z"), 1781257267000000000);
+  // Docker's "never" does not fit nanoseconds since 1970 in 64 bits: no time, not garbage.
+  EXPECT_FALSE(parse_rfc3339_unix_nanos("0001-01-01T00:00:00Z"));
+  EXPECT_FALSE(parse_rfc3339_unix_nanos("not a time"));
 }
 
 TEST(Rfc3339, RejectsMalformedText) {

@@ -17,6 +17,7 @@
 #include "core/deploy_id.h"
 #include "core/image_reference.h"
 #include "core/input_error.h"
+#include "core/verified_result.h"
 
 namespace drover::cli {
 namespace {
@@ -64,16 +65,26 @@ int execute(const core::DeployPlan& plan, const std::set<core::HostName>& done,
             RolloutView& view, CliWorld& world) {
   auto transport = world.make_transport(config);
   view.started(plan.deploy_id);
-  RolloutDriverContext ctx{
-      *transport, world.clock, view, world.interrupt_requested,
-      [&](const core::HostRecord& record) { journal.append(core::JournalHost{record}); }};
+  std::set<core::HostName> confirmed = done;  // hosts whose agent confirmed every bot
+  RolloutDriverContext ctx{*transport, world.clock, view, world.interrupt_requested,
+                           [&](const core::HostRecord& record) {
+                             if (record.outcome.ok()) confirmed.insert(record.host);
+                             journal.append(core::JournalHost{record});
+                           }};
   auto result = drive_rollout(plan, config, done, ctx);
   world.terminal.end_status_line();
-  view.result(result);
 
+  // Verification first, so the result line counts a confirmed bot found down as a failure.
+  auto report = read_verification(plan.selection, plan.pinned_image, config, *transport, view);
+  std::vector<core::HostSelection> confirmed_hosts;
+  for (const auto& host : plan.selection.hosts) {
+    if (confirmed.contains(host.name)) confirmed_hosts.push_back(host);
+  }
+  result = core::fail_confirmed_hosts_found_down(std::move(result), confirmed_hosts, report);
+  view.result(result);
   auto verified =
-      verify_selection(plan.selection, plan.pinned_image, config, *transport, world.clock, view,
-                       straggler_wait(request.straggler_wait_seconds));
+      report_and_retry(report, plan.selection, plan.pinned_image, config, *transport, world.clock,
+                       view, straggler_wait(request.straggler_wait_seconds));
   journal.append(core::JournalVerification{verified.report, verified.retry});
   auto code =
       core::deploy_exit_code(result, &verified.report, verified.retry ? &*verified.retry : nullptr);

@@ -41,12 +41,28 @@ std::vector<core::BotStatus> read_statuses(const std::vector<core::HostSelection
 
 }  // namespace
 
+core::VerificationReport read_verification(const core::Selection& selection,
+                                           const std::string& expected_image,
+                                           const DroverConfig& config, core::Transport& transport,
+                                           RolloutView& view) {
+  auto statuses = read_statuses(selection.hosts, expected_image, config, transport, view);
+  return core::classify_bots(selection.bots(), statuses);
+}
+
 VerifyResult verify_selection(const core::Selection& selection, const std::string& expected_image,
                               const DroverConfig& config, core::Transport& transport, Clock& clock,
                               RolloutView& view, drover::Duration straggler_wait) {
+  return report_and_retry(read_verification(selection, expected_image, config, transport, view),
+                          selection, expected_image, config, transport, clock, view,
+                          straggler_wait);
+}
+
+VerifyResult report_and_retry(const core::VerificationReport& report,
+                              const core::Selection& selection, const std::string& expected_image,
+                              const DroverConfig& config, core::Transport& transport, Clock& clock,
+                              RolloutView& view, drover::Duration straggler_wait) {
   VerifyResult out;
-  auto statuses = read_statuses(selection.hosts, expected_image, config, transport, view);
-  out.report = core::classify_bots(selection.bots(), statuses);
+  out.report = report;
   view.verification(out.report);
 
   auto plan = core::plan_straggler_retry(out.report, selection, straggler_wait);

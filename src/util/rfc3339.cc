@@ -1,8 +1,9 @@
-#include "agent/login_probe_rfc3339.h"
+#include "util/rfc3339.h"
 
 #include <chrono>
+#include <cstdint>
 
-namespace drover::agent {
+namespace drover {
 namespace {
 
 // Reads exactly `width` ASCII digits at `pos`; the grammar has fixed-width fields only, so a
@@ -22,9 +23,33 @@ bool is_char(std::string_view text, std::size_t pos, char c) {
   return pos < text.size() && text[pos] == c;
 }
 
+struct Parsed {
+  std::int64_t unix_seconds = 0;
+  std::int64_t nanos = 0;  // the fraction, 0..999'999'999
+};
+
+std::optional<Parsed> parse(std::string_view text);
+
 }  // namespace
 
 std::optional<std::int64_t> parse_rfc3339_unix_seconds(std::string_view text) {
+  auto parsed = parse(text);
+  if (!parsed) return std::nullopt;
+  return parsed->unix_seconds;
+}
+
+std::optional<std::int64_t> parse_rfc3339_unix_nanos(std::string_view text) {
+  auto parsed = parse(text);
+  constexpr std::int64_t kLimit = INT64_MAX / 1'000'000'000 - 1;
+  if (!parsed || parsed->unix_seconds > kLimit || parsed->unix_seconds < -kLimit) {
+    return std::nullopt;
+  }
+  return parsed->unix_seconds * 1'000'000'000 + parsed->nanos;
+}
+
+namespace {
+
+std::optional<Parsed> parse(std::string_view text) {
   auto year = fixed_digits(text, 0, 4);
   auto month = fixed_digits(text, 5, 2);
   auto day = fixed_digits(text, 8, 2);
@@ -47,10 +72,15 @@ std::optional<std::int64_t> parse_rfc3339_unix_seconds(std::string_view text) {
   if (!date.ok()) return std::nullopt;
 
   std::size_t pos = 19;
+  std::int64_t nanos = 0;
   if (is_char(text, pos, '.')) {
     std::size_t digits = 0;
-    for (++pos; pos < text.size() && text[pos] >= '0' && text[pos] <= '9'; ++pos) ++digits;
+    for (++pos; pos < text.size() && text[pos] >= '0' && text[pos] <= '9'; ++pos) {
+      if (digits < 9) nanos = nanos * 10 + (text[pos] - '0');
+      ++digits;
+    }
     if (digits == 0) return std::nullopt;
+    for (auto d = digits; d < 9; ++d) nanos *= 10;
   }
 
   std::int64_t offset_seconds = 0;
@@ -71,7 +101,9 @@ std::optional<std::int64_t> parse_rfc3339_unix_seconds(std::string_view text) {
   std::int64_t days = std::chrono::sys_days{date}.time_since_epoch().count();
   std::int64_t local = days * 86400 + *hour * 3600 + *minute * 60 + *second;
   // Local time = UTC + offset, so UTC = local - offset.
-  return local - offset_seconds;
+  return Parsed{local - offset_seconds, nanos};
 }
 
-}  // namespace drover::agent
+}  // namespace
+
+}  // namespace drover

@@ -1,12 +1,13 @@
 #pragma once
 // RFC 3339 timestamps as Docker writes them (State.StartedAt: "2026-06-12T09:41:07.123456789Z",
 // or with a numeric offset). The log probe needs the start of the container's current run to
-// read only that run's log lines.
+// read only that run's log lines; the settle proof measures its window from it, to the
+// nanosecond the engine reports.
 #include <cstdint>
 #include <optional>
 #include <string_view>
 
-namespace drover::agent {
+namespace drover {
 
 /// Seconds since the Unix epoch, rounded down (fractional seconds are dropped, so the second
 /// the container started is included). nullopt when `text` is not an RFC 3339 date-time:
@@ -14,4 +15,9 @@ namespace drover::agent {
 /// Dates are checked (no Feb 30); a leap second (:60) is accepted as the next second.
 std::optional<std::int64_t> parse_rfc3339_unix_seconds(std::string_view text);
 
-}  // namespace drover::agent
+/// Nanoseconds since the Unix epoch (digits past the ninth fractional one are dropped).
+/// nullopt as for parse_rfc3339_unix_seconds, and when the value does not fit 64 bits
+/// (years before 1677 or after 2262: Docker's "never" is 0001-01-01T00:00:00Z).
+std::optional<std::int64_t> parse_rfc3339_unix_nanos(std::string_view text);
+
+}  // namespace drover
