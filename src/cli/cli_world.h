@@ -1,20 +1,27 @@
 #pragma once
-// Everything the drover commands touch outside their own memory, built once in main.
+// Everything the drover commands touch outside their own memory, built once in main; the unit
+// tests build it from fakes (tests/support/fake_cli_world.h) and run the same commands.
 #include <atomic>
 #include <functional>
 #include <memory>
 
-#include "cli/aws_apis.h"
-#include "cli/config_file.h"
-#include "cli/rollout_view.h"
-#include "cli/state_dir.h"
-#include "cli/terminal.h"
+#include "cli/aws/apis.h"
+#include "cli/config/drover_toml.h"
+#include "cli/lock/deploy_lock.h"
+#include "cli/state/state_dir.h"
+#include "cli/view/rollout_view.h"
+#include "cli/view/terminal.h"
+#include "core/image_reference.h"
 #include "core/transport.h"
 #include "util/clock.h"
-#include "util/http/http_client.h"
 #include "util/random.h"
 
 namespace drover::cli {
+
+/// The digest ("sha256:<64 hex>") a registry serves for an image's tag now; a reference that
+/// carries a digest is its own answer. The real side is resolve_digest
+/// (registry/registry_digest.h); it throws core::InputError when the registry cannot say.
+using DigestLookup = std::function<std::string(const core::ImageReference&)>;
 
 struct CliWorld {
   Terminal& terminal;
@@ -30,8 +37,14 @@ struct CliWorld {
   std::string command_line;  // for the lock and the journal: "drover deploy all routine -y"
   /// AWS for the ssm transport, fleet discovery, the Parameter Store lock and inventory.
   AwsConnect aws;
-  /// HTTP(S) for the registry digest lookup (the one client AWS uses too).
-  HttpClient& http;
+  /// Pins a deploy's (or verify's) image to what its tag names at plan time.
+  DigestLookup resolve_digest;
+  /// What the deploy lock asks of the OS: who runs drover (`self`), this process's pid, the
+  /// wall clock, whether a pid is alive.
+  LockEnvironment lock_environment;
+
+  /// Who runs drover, as locks and journals name them: the lock environment's `self`.
+  const OperatorIdentity& operator_identity() const { return lock_environment.self; }
 };
 
 }  // namespace drover::cli

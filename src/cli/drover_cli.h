@@ -1,5 +1,6 @@
 #pragma once
-// drover's command line: the subcommands in one table, and the one place where every failure
+// drover's command line: parses into the subcommands of the command table
+// (commands/command_table.h), runs the one asked for, and is the one place where every failure
 // becomes a single line `drover: error: <where>: <what> (<how to fix>)` and an exit code.
 //
 // Exit codes (core/exit_code.h): 0 success; 2 usage or configuration error (nothing touched);

@@ -1,14 +1,16 @@
-// drover: builds the real world (terminal, clocks, the configured transport) and hands it to
-// the command line. See drover_cli.h for commands and exit codes.
+// drover: builds the real world (terminal, clocks, the configured transport, AWS, the registry,
+// the lock's view of this process and its operator) and hands it to the command line. See
+// drover_cli.h for commands and exit codes.
 #include <signal.h>
 
 #include <atomic>
 #include <ctime>
 #include <string>
 
-#include "cli/aws_connect.h"
+#include "cli/aws/connect.h"
+#include "cli/commands/fleet_services.h"
 #include "cli/drover_cli.h"
-#include "cli/fleet_services.h"
+#include "cli/registry/registry_digest.h"
 #include "transport/local/local_agent_path.h"
 #include "transport/local/local_transport.h"
 #include "transport/ssh/ssh_transport.h"
@@ -83,6 +85,9 @@ int main(int argc, char** argv) {
       now_utc,
       command_line(argc, argv),
       aws,
-      http};
+      [&http](const drover::core::ImageReference& image) {
+        return drover::cli::resolve_digest(image, http);
+      },
+      drover::cli::LockEnvironment::real()};
   return drover::cli::run_drover_cli(argc, argv, world);
 }

@@ -73,6 +73,23 @@ constexpr NameTable<HostGroup, 2> kHostGroupNames{{
 }};
 static_assert(covers_every_value(kHostGroupNames));
 
+// The name becomes the fleet's state directory and names its deploy lock (a file there, or the
+// Parameter Store parameter /drover/<name>/deploy-lock): it must not be able to point anywhere
+// else ("..", "a/b"), and one fleet gets one spelling, so "TradeBot" and "tradebot" can never
+// be two locks for what operators think of as one fleet.
+void check_fleet_name(std::string_view name) {
+  bool ok = !name.empty() && name.size() <= 64 && name != "." && name != "..";
+  for (char c : name) {
+    ok = ok &&
+         ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-');
+  }
+  if (!ok) {
+    throw InputError("fleet name", fmt::format("'{}' is not a fleet name", printable(name)),
+                     "use 1 to 64 lower-case letters, digits, '.', '_' or '-' (not '.' or '..' "
+                     "alone), e.g. name = \"tradebot\"");
+  }
+}
+
 std::string_view to_string(HostGroup group) {
   return name_of(kHostGroupNames, group);
 }
@@ -85,9 +102,7 @@ HostGroup parse_host_group(std::string_view text) {
 
 Fleet::Fleet(std::string name, std::vector<Host> hosts)
     : name_(std::move(name)), hosts_(std::move(hosts)) {
-  if (name_.empty()) {
-    throw InputError("fleet", "has no name", "set [fleet] name = \"…\"");
-  }
+  check_fleet_name(name_);
   if (hosts_.empty()) {
     throw InputError("fleet", "has no hosts", "add at least one [[hosts]] entry with its bots");
   }

@@ -3,7 +3,7 @@
 // Production hosts are what `deploy all` rolls to; staging hosts what `deploy staging` does.
 //
 // Invariants (checked by the constructor, which throws InputError otherwise):
-//   - the fleet has a name and at least one host;
+//   - the fleet's name passes check_fleet_name, and the fleet has at least one host;
 //   - host names are non-empty, unique, and made of letters, digits, '.', '_' and '-';
 //   - every host holds at least one bot; no bot id appears twice, on one host or across hosts;
 //   - addresses, when given, contain no whitespace or shell characters.
@@ -22,6 +22,11 @@ namespace drover::core {
 using HostName = std::string;
 
 enum class HostGroup { production, staging };
+
+/// Throws InputError unless `name` is a fleet name: 1 to 64 lower-case letters, digits, '.',
+/// '_' or '-', and not "." or "..". drover.toml's loader applies it (reporting file and line);
+/// the Fleet constructor holds every fleet to it.
+void check_fleet_name(std::string_view name);
 
 /// "production" | "staging".
 std::string_view to_string(HostGroup group);

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "cli/operator_identity.h"
+#include "cli/lock/operator_identity.h"
 #include "support/drover_fleet.h"
 #include "support/test_env.h"
 

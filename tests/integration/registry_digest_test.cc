@@ -1,7 +1,7 @@
 // resolve_digest against the real docker-registry of scripts/test-services.sh, and against
 // small loopback stand-ins for what that registry never does: refuse connections, stay
 // silent, want authentication, or send the digest only on GET.
-#include "cli/registry_digest.h"
+#include "cli/registry/registry_digest.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>

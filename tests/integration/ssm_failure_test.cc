@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "aws/credentials.h"
-#include "cli/aws_connect.h"
-#include "cli/parameter_store_lock.h"
+#include "cli/aws/connect.h"
+#include "cli/lock/parameter_store_lock.h"
 #include "support/ssm_world.h"
 #include "util/clock.h"
 #include "util/http/curl_http_client.h"

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "cli/aws_connect.h"
+#include "cli/aws/connect.h"
 #include "support/fake_aws.h"
 #include "transport/ssm/ssm_transport.h"
 #include "util/clock.h"

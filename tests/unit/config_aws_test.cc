@@ -1,8 +1,7 @@
-// drover.toml's AWS settings (cli/config_aws.h) and the ssm transport's host rules.
-#include "cli/config_aws.h"
-
+// drover.toml's AWS settings (cli/config/aws.h) and the ssm transport's host rules.
 #include <gtest/gtest.h>
 
+#include "cli/config/aws.h"
 #include "config_test_support.h"
 
 namespace drover::cli::testing {

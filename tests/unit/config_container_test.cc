@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "cli/config_file.h"
+#include "cli/config/drover_toml.h"
 #include "config_test_support.h"
 
 namespace drover::cli {

@@ -1,10 +1,9 @@
-#include "cli/config_file.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <string>
 
+#include "cli/config/drover_toml.h"
 #include "config_test_support.h"
 #include "support/test_env.h"
 
@@ -178,6 +177,16 @@ TEST(ConfigFile, TheFleetSectionIsChecked) {
                        "drover.toml:1: fleet.name: is missing"));
   EXPECT_TRUE(contains(refusal("[fleet]\nname = \"a b\"\nimage = \"r/x\"\n" + kOneHost),
                        "drover.toml:2: fleet.name: 'a b' is not a fleet name"));
+  // The fleet name names the state directory and the lock: the one rule (core::Fleet's) is
+  // applied at load, so a name the state directory could not take never gets past this line.
+  for (const auto& bad :
+       std::vector<std::string>{"TradeBot", "..", ".", "a/b", std::string(65, 'a')}) {
+    EXPECT_TRUE(contains(refusal("[fleet]\nname = \"" + bad + "\"\nimage = \"r/x\"\n" + kOneHost),
+                         "drover.toml:2: fleet.name: '" + bad + "' is not a fleet name"))
+        << bad;
+  }
+  EXPECT_TRUE(contains(refusal("[fleet]\nname = \"TradeBot\"\nimage = \"r/x\"\n" + kOneHost),
+                       "lower-case"));
   EXPECT_TRUE(contains(refusal("[fleet]\nname = 7\nimage = \"r/x\"\n" + kOneHost),
                        "drover.toml:2: fleet.name: expected the fleet's name in quotes, got a "
                        "number"));

@@ -1,5 +1,3 @@
-#include "cli/config_lookup.h"
-
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -8,7 +6,8 @@
 #include <fstream>
 #include <string>
 
-#include "cli/config_file.h"
+#include "cli/config/drover_toml.h"
+#include "cli/config/lookup.h"
 #include "config_test_support.h"
 #include "core/input_error.h"
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "cli/config_file.h"
+#include "cli/config/drover_toml.h"
 #include "core/input_error.h"
 
 namespace drover::cli::testing {

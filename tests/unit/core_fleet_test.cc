@@ -82,6 +82,21 @@ TEST(CoreFleet, RefusesMalformedHosts) {
             std::string::npos);
 }
 
+TEST(CoreFleet, FleetNamesAreLowerCaseDigitsDotDashUnderscore) {
+  EXPECT_NO_THROW(check_fleet_name("tradebot"));
+  EXPECT_NO_THROW(check_fleet_name("eu-west.prod_2"));
+  EXPECT_NO_THROW(check_fleet_name(std::string(64, 'a')));
+  for (const auto& bad :
+       std::vector<std::string>{"", ".", "..", "Tradebot", "TradeBot", "a/b", "../etc", "a b",
+                                "bot\n", "é", std::string(65, 'a')}) {
+    EXPECT_THROW(check_fleet_name(bad), InputError) << bad;
+    EXPECT_NE(refusal(bad, {{"a", std::nullopt, {1}, HostGroup::production}}), "") << bad;
+  }
+  EXPECT_NE(refusal("TradeBot", {{"a", std::nullopt, {1}, HostGroup::production}})
+                .find("'TradeBot' is not a fleet name"),
+            std::string::npos);
+}
+
 TEST(CoreFleet, ParsesGroups) {
   EXPECT_EQ(parse_host_group("staging"), HostGroup::staging);
   EXPECT_EQ(parse_host_group("production"), HostGroup::production);

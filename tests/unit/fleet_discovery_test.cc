@@ -1,6 +1,6 @@
-// Fleet discovery from EC2 tags (cli/fleet_discovery.h): the DescribeInstances XML, the
+// Fleet discovery from EC2 tags (cli/aws/fleet_discovery.h): the DescribeInstances XML, the
 // request's filters, and a clear error for every tag drover cannot read.
-#include "cli/fleet_discovery.h"
+#include "cli/aws/fleet_discovery.h"
 
 #include <gtest/gtest.h>
 

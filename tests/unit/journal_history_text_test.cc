@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "cli/history_text.h"
+#include "cli/view/history_text.h"
 #include "state_test_dir.h"
 
 namespace drover::cli {

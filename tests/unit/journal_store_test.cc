@@ -5,7 +5,7 @@
 #include <fstream>
 #include <system_error>
 
-#include "cli/deploy_journal.h"
+#include "cli/state/deploy_journal.h"
 #include "core/input_error.h"
 #include "state_test_dir.h"
 
@@ -35,7 +35,7 @@ void append_raw(const fs::path& path, const std::string& text) {
 class JournalStore : public ::testing::Test {
  protected:
   testing::TempDir tmp;
-  StateDir dir = StateDir::open(tmp.path(), "tradebot");
+  StateDir dir = StateDir::open(tmp.path(), core::testfleets::small_fleet());
 };
 
 TEST_F(JournalStore, AppendsWholeLinesAndReadsThemBack) {

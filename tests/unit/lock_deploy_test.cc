@@ -8,7 +8,7 @@
 #include <regex>
 #include <set>
 
-#include "cli/deploy_lock.h"
+#include "cli/lock/deploy_lock.h"
 #include "state_test_dir.h"
 
 namespace drover::cli {

@@ -1,6 +1,6 @@
-// The Parameter Store deploy lock (cli/parameter_store_lock.h) against an in-memory Parameter
+// The Parameter Store deploy lock (cli/lock/parameter_store_lock.h) against an in-memory Parameter
 // Store with AWS's create-if-absent semantics.
-#include "cli/parameter_store_lock.h"
+#include "cli/lock/parameter_store_lock.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // registry_digest without a registry: the URL and scheme drover asks, reading and validating
 // the Docker-Content-Digest header, and references that are already pinned (no network).
-#include "cli/registry_digest.h"
+#include "cli/registry/registry_digest.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "cli/state_dir.h"
+#include "cli/state/state_dir.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -55,18 +55,10 @@ TEST(StateDirRoot, NothingSetIsAnInputErrorWithAFix) {
   }
 }
 
-TEST(StateDirFleetName, AcceptsLowerCaseDigitsDotDashUnderscore) {
-  EXPECT_NO_THROW(check_fleet_name("tradebot"));
-  EXPECT_NO_THROW(check_fleet_name("eu-west.prod_2"));
-  for (const char* bad : {"", ".", "..", "Tradebot", "a/b", "../etc", "a b", "bot\n", "é"}) {
-    EXPECT_THROW(check_fleet_name(bad), core::InputError) << bad;
-  }
-}
-
 TEST(StateDir, CreatesFleetAndDeploysDirectoriesPrivate) {
   testing::TempDir tmp;
   const auto root = tmp.path() / "state" / "drover";
-  const auto dir = StateDir::open(root, "tradebot");
+  const auto dir = StateDir::open(root, core::testfleets::small_fleet());
   EXPECT_EQ(dir.fleet(), "tradebot");
   EXPECT_EQ(dir.fleet_dir(), root / "tradebot");
   EXPECT_EQ(dir.lock_file(), root / "tradebot" / "lock");
@@ -78,7 +70,7 @@ TEST(StateDir, CreatesFleetAndDeploysDirectoriesPrivate) {
     EXPECT_EQ(mode_of(path), 0700u) << path;
   }
   // Opening again is fine and changes nothing.
-  EXPECT_NO_THROW(StateDir::open(root, "tradebot"));
+  EXPECT_NO_THROW(StateDir::open(root, core::testfleets::small_fleet()));
 }
 
 TEST(StateDir, KeepsTheModeOfADirectoryThatAlreadyExists) {
@@ -86,24 +78,27 @@ TEST(StateDir, KeepsTheModeOfADirectoryThatAlreadyExists) {
   const auto shared = tmp.path() / "team";
   ASSERT_EQ(::mkdir(shared.c_str(), 0700), 0);
   ASSERT_EQ(::chmod(shared.c_str(), 0770), 0);
-  StateDir::open(shared, "tradebot");
+  StateDir::open(shared, core::testfleets::small_fleet());
   EXPECT_EQ(mode_of(shared), 0770u) << "a shared state directory is the operator's choice";
   EXPECT_EQ(mode_of(shared / "tradebot"), 0700u);
 }
 
 TEST(StateDir, OpenForUsesTheEnvironment) {
   testing::TempDir tmp;
-  const auto dir = StateDir::open_for(env_of({{"XDG_STATE_HOME", tmp.path().string()}}), "f1");
+  const core::Fleet f1("f1", {{"host-1", std::nullopt, {539}, core::HostGroup::production}});
+  const auto dir = StateDir::open_for(env_of({{"XDG_STATE_HOME", tmp.path().string()}}), f1);
   EXPECT_EQ(dir.fleet_dir(), tmp.path() / "drover" / "f1");
   EXPECT_TRUE(fs::is_directory(dir.deploys_dir()));
 }
 
-TEST(StateDir, RefusesBadNamesAndFilesInTheWay) {
+// A bad fleet name never gets this far: core::check_fleet_name refuses it when drover.toml is
+// loaded (core_fleet_test.cc, config_file_test.cc, and cli_commands_test.cc, which shows that
+// nothing is created for it).
+TEST(StateDir, RefusesFilesInTheWay) {
   testing::TempDir tmp;
-  EXPECT_THROW(StateDir::open(tmp.path(), ".."), core::InputError);
-  EXPECT_FALSE(fs::exists(tmp.path() / "deploys")) << "nothing created for a refused name";
   std::ofstream(tmp.path() / "blocked") << "x";
-  EXPECT_THROW(StateDir::open(tmp.path() / "blocked", "tradebot"), std::system_error);
+  EXPECT_THROW(StateDir::open(tmp.path() / "blocked", core::testfleets::small_fleet()),
+               std::system_error);
 }
 
 }  // namespace

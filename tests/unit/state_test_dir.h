@@ -1,36 +1,15 @@
 #pragma once
-// A fresh temporary directory per test for the state directory, journal and lock tests,
-// removed with everything in it at the end; and a sample plan of the small fleet.
-#include <gtest/gtest.h>
-#include <stdlib.h>
-
-#include <filesystem>
+// A fresh temporary directory per test for the state directory, journal and lock tests
+// (support/temp_dir.h), and a sample plan of the small fleet.
 #include <string>
 
 #include "core/deploy_plan.h"
 #include "core_test_fleets.h"
+#include "support/temp_dir.h"
 
 namespace drover::cli::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = ::testing::TempDir() + "/drover-state-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using drover::testing::TempDir;
 
 /// A routine `all` deploy of the small fleet (host-1, host-2), pinned to a digest.
 inline core::DeployPlan sample_plan(const std::string& deploy_id,

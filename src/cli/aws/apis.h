@@ -1,0 +1,24 @@
+#pragma once
+// The AWS APIs the drover commands call, as plain functions so the commands (lock, discovery,
+// inventory, the ssm transport) are tested with scripted answers. The real side
+// (aws/connect.h) signs with the credential chain and retries throttling.
+#include <functional>
+#include <string>
+
+#include "cli/aws/fleet_discovery.h"
+#include "cli/config/aws.h"
+#include "transport/ssm/ssm_api.h"
+
+namespace drover::cli {
+
+struct AwsApis {
+  transport::AwsJsonCall ssm;  // SSM JSON 1.1: Run Command, instance information, parameters
+  Ec2Call ec2;                 // EC2 Query: DescribeInstances
+  std::string region;          // the region they talk to, for messages
+};
+
+/// Connects to AWS as `settings` say (region, profile, endpoint). Construction does no
+/// request; the first call resolves credentials.
+using AwsConnect = std::function<AwsApis(const AwsSettings& settings)>;
+
+}  // namespace drover::cli

@@ -1,0 +1,98 @@
+#include "cli/aws/connect.h"
+
+#include <map>
+#include <mutex>
+
+#include "aws/credential_chain.h"
+#include "aws/json_protocol_client.h"
+#include "aws/query_protocol_client.h"
+#include "aws/region.h"
+
+namespace drover::cli {
+namespace {
+
+constexpr const char* kEc2ApiVersion = "2016-11-15";
+
+std::optional<std::string> non_empty(const std::optional<std::string>& value) {
+  return value && !value->empty() ? value : std::nullopt;
+}
+
+// Everything one set of settings needs, alive as long as the process.
+struct Session {
+  std::unique_ptr<aws::CredentialsProvider> credentials;
+  std::unique_ptr<aws::JsonProtocolClient> ssm;
+  std::unique_ptr<aws::QueryProtocolClient> ec2;
+  std::string region;
+};
+
+class Connector {
+ public:
+  Connector(EnvLookup env, Clock& clock, Random& random, ProcessRunner& runner, HttpClient& http)
+      : env_(std::move(env)), clock_(clock), random_(random), runner_(runner), http_(http) {}
+
+  AwsApis connect(const AwsSettings& settings) {
+    const auto region = aws::resolve_region({.explicit_region = settings.region_flag,
+                                             .profile = settings.profile,
+                                             .fleet_region = settings.region,
+                                             .env = env_})
+                            .name;
+    const auto key =
+        region + "\n" + settings.profile.value_or("") + "\n" + settings.endpoint_url.value_or("");
+    std::lock_guard lock(mutex_);
+    auto& session = sessions_[key];
+    if (!session) session = open(settings, region);
+    auto* s = session.get();
+    return AwsApis{[s](std::string_view operation, const nlohmann::json& input) {
+                     return s->ssm->call(operation, input);
+                   },
+                   [s](std::string_view action, const aws::QueryParameters& parameters) {
+                     return s->ec2->call(action, parameters);
+                   },
+                   s->region};
+  }
+
+ private:
+  std::unique_ptr<Session> open(const AwsSettings& settings, const std::string& region) {
+    auto session = std::make_unique<Session>();
+    session->region = region;
+    aws::EnvLookup env = env_;
+    session->credentials = aws::make_default_credential_chain(aws::CredentialChainOptions{
+        .http = http_,
+        .processes = runner_,
+        .clock = std::chrono::system_clock::now,
+        .region = region,
+        .env = env,
+        .profile = settings.profile,
+        .refresh_before = aws::kDefaultRefreshBefore,
+        .assume_role = {},
+    });
+    auto endpoint = [&](const char* service, const char* target_prefix) {
+      return aws::ServiceEndpoint{
+          service, service, target_prefix, region,
+          aws::endpoint_url_for(service, region, env, non_empty(settings.endpoint_url))};
+    };
+    session->ssm = std::make_unique<aws::JsonProtocolClient>(
+        endpoint("ssm", "AmazonSSM"), http_, *session->credentials, clock_, random_);
+    session->ec2 = std::make_unique<aws::QueryProtocolClient>(
+        endpoint("ec2", ""), kEc2ApiVersion, http_, *session->credentials, clock_, random_);
+    return session;
+  }
+
+  EnvLookup env_;
+  Clock& clock_;
+  Random& random_;
+  ProcessRunner& runner_;
+  HttpClient& http_;
+  std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<Session>> sessions_;
+};
+
+}  // namespace
+
+AwsConnect real_aws_connect(EnvLookup env, Clock& clock, Random& random, ProcessRunner& runner,
+                            HttpClient& http) {
+  auto connector = std::make_shared<Connector>(std::move(env), clock, random, runner, http);
+  return [connector](const AwsSettings& settings) { return connector->connect(settings); };
+}
+
+}  // namespace drover::cli

@@ -1,0 +1,20 @@
+#pragma once
+// `drover history [--limit N]`: the fleet's past deploys, newest first, one row each (id,
+// start, target, speed, image, digest, hosts, result, operator), read from the journals in
+// the state directory. A journal that cannot be read is skipped with a warning on stderr.
+#include <cstddef>
+
+#include "cli/commands/command.h"
+
+namespace drover::cli {
+
+struct HistoryRequest {
+  std::size_t limit = 20;  // rows to show
+  FleetOptions fleet;
+};
+
+void add_history_options(CLI::App& subcommand, HistoryRequest& request);
+
+int run_history(const HistoryRequest& request, CliWorld& world);
+
+}  // namespace drover::cli

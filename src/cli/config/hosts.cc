@@ -1,0 +1,118 @@
+#include "cli/config/hosts.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <string>
+
+#include "core/bot_id.h"
+#include "core/input_error.h"
+#include "core/printable_text.h"
+
+namespace drover::cli {
+namespace {
+
+const Expected kHosts{"one [[hosts]] table per host", "[[hosts]]  then  name = \"host-1\""};
+const Expected kName{"the host's name in quotes", "name = \"host-1\""};
+const Expected kAddress{"an address in quotes", "address = \"10.0.0.5\""};
+const Expected kBots{"a list of bot ids (numbers)", "bots = [539, 540, 541]"};
+const Expected kGroup{"\"production\" or \"staging\"", "group = \"production\""};
+
+core::BotId read_bot(const ConfigTable& host, const toml::node& node, std::size_t index) {
+  const auto path = fmt::format("{}[{}]", host.key_path("bots"), index);
+  if (!node.is_integer()) {
+    config_error(host.place_of(node, path),
+                 fmt::format("expected a bot id (a number), got {}", describe_node(node)),
+                 "write bot ids as numbers without quotes: bots = [539, 540, 541]");
+  }
+  const auto id = node.as_integer()->get();
+  if (id < core::kMinBotId || id > core::kMaxBotId) {
+    config_error(host.place_of(node, path), fmt::format("bot id {} is out of range", id),
+                 fmt::format("bot ids run from {} to {}", core::kMinBotId, core::kMaxBotId));
+  }
+  return static_cast<core::BotId>(id);
+}
+
+void check_with_fleet(const ConfigTable& t, std::string_view key, core::Host probe) {
+  try {
+    core::Fleet alone("check", {std::move(probe)});
+  } catch (const core::InputError& e) {
+    t.fail(key, e.problem(), e.fix());
+  }
+}
+
+core::Host read_host(const ConfigTable& t) {
+  t.allow_only({"name", "address", "bots", "group"});
+  core::Host host;
+  host.name = t.required_string("name", kName);
+  host.address = t.string("address", kAddress);
+  const toml::array* bots = t.array("bots", kBots);
+  if (!bots) {
+    t.missing("bots", kBots);
+  }
+  for (std::size_t i = 0; i < bots->size(); ++i) {
+    host.bots.push_back(read_bot(t, *bots->get(i), i));
+  }
+  if (auto group = t.string("group", kGroup)) {
+    try {
+      host.group = core::parse_host_group(*group);
+    } catch (const core::InputError& e) {
+      t.fail("group", e.problem(), "use group = \"production\" or group = \"staging\"");
+    }
+  }
+  // The rest of the per-host rules (name and address characters, a non-empty bot list, no
+  // bot twice) are core::Fleet's. Each field is checked on a one-host fleet where only that
+  // field is real, so a refusal points at the key it is about.
+  check_with_fleet(t, "name", {host.name, std::nullopt, {core::kMinBotId}, host.group});
+  check_with_fleet(t, "address", {"h", host.address, {core::kMinBotId}, host.group});
+  check_with_fleet(t, "bots", {"h", std::nullopt, host.bots, host.group});
+  return host;
+}
+
+}  // namespace
+
+std::vector<core::Host> read_hosts(const ConfigTable& root) {
+  const toml::array* entries = root.array("hosts", kHosts);
+  if (!entries || entries->empty()) {
+    root.fail("hosts", "the fleet has no hosts",
+              "add one [[hosts]] table per host: [[hosts]] name = \"host-1\" bots = [539, 540]");
+  }
+  std::vector<core::Host> hosts;
+  std::map<std::string, std::pair<std::size_t, std::uint32_t>> host_lines;  // name → index, line
+  std::map<core::BotId, std::pair<std::string, std::uint32_t>> bot_hosts;   // bot → host, line
+  for (std::size_t i = 0; i < entries->size(); ++i) {
+    const toml::node& entry = *entries->get(i);
+    const auto path = fmt::format("hosts[{}]", i);
+    if (!entry.is_table()) {
+      config_error(root.place_of(entry, path),
+                   fmt::format("expected a table ([[hosts]] with name and bots), got {}",
+                               describe_node(entry)),
+                   "write each host as a [[hosts]] section with name = \"…\" and bots = [ … ]");
+    }
+    ConfigTable table(*entry.as_table(), root.file(), path);
+    core::Host host = read_host(table);
+
+    const auto name_line = table.place("name").line;
+    auto [first, new_name] = host_lines.emplace(host.name, std::pair{i, name_line});
+    if (!new_name) {
+      table.fail("name",
+                 fmt::format("host name '{}' is already used by hosts[{}] (line {})",
+                             core::printable(host.name), first->second.first, first->second.second),
+                 "give each host its own name");
+    }
+    const auto bots_line = table.place("bots").line;
+    for (core::BotId bot : host.bots) {
+      auto [other, new_bot] = bot_hosts.emplace(bot, std::pair{host.name, bots_line});
+      if (!new_bot) {
+        table.fail("bots",
+                   fmt::format("bot {} is also on host {} (line {})", bot,
+                               core::printable(other->second.first), other->second.second),
+                   "a bot runs on exactly one host; remove it from one of the two");
+      }
+    }
+    hosts.push_back(std::move(host));
+  }
+  return hosts;
+}
+
+}  // namespace drover::cli

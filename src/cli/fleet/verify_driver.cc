@@ -1,0 +1,83 @@
+#include "cli/fleet/verify_driver.h"
+
+#include <fmt/format.h>
+
+#include <mutex>
+#include <thread>
+
+#include "cli/fleet/agent_calls.h"
+
+namespace drover::cli {
+namespace {
+
+// How many hosts are asked at once: enough to verify 178 hosts in seconds, few enough not
+// to open hundreds of SSH/SSM sessions together.
+constexpr std::size_t kStatusWindow = 16;
+
+std::vector<core::BotStatus> read_statuses(const std::vector<core::HostSelection>& hosts,
+                                           const std::string& expected_image,
+                                           const DroverConfig& config, core::Transport& transport,
+                                           RolloutView& view) {
+  std::mutex mutex;
+  std::vector<core::BotStatus> statuses;
+  for (std::size_t begin = 0; begin < hosts.size(); begin += kStatusWindow) {
+    std::vector<std::jthread> batch;
+    for (std::size_t i = begin; i < std::min(hosts.size(), begin + kStatusWindow); ++i) {
+      batch.emplace_back([&, i] {
+        const auto& host = hosts[i];
+        auto result =
+            transport.run_agent(host_of(host), status_call(host.bots, expected_image, config));
+        std::string problem;
+        auto bots = status_from_result(result, problem);
+        std::lock_guard lock(mutex);
+        if (!problem.empty())
+          view.notice(fmt::format("host {} did not answer: {}", host.name, problem));
+        statuses.insert(statuses.end(), bots.begin(), bots.end());
+      });
+    }
+  }
+  return statuses;
+}
+
+}  // namespace
+
+core::VerificationReport read_verification(const core::Selection& selection,
+                                           const std::string& expected_image,
+                                           const DroverConfig& config, core::Transport& transport,
+                                           RolloutView& view) {
+  auto statuses = read_statuses(selection.hosts, expected_image, config, transport, view);
+  return core::classify_bots(selection.bots(), statuses);
+}
+
+VerifyResult verify_selection(const core::Selection& selection, const std::string& expected_image,
+                              const DroverConfig& config, core::Transport& transport, Clock& clock,
+                              RolloutView& view, drover::Duration straggler_wait) {
+  return report_and_retry(read_verification(selection, expected_image, config, transport, view),
+                          selection, expected_image, config, transport, clock, view,
+                          straggler_wait);
+}
+
+VerifyResult report_and_retry(const core::VerificationReport& report,
+                              const core::Selection& selection, const std::string& expected_image,
+                              const DroverConfig& config, core::Transport& transport, Clock& clock,
+                              RolloutView& view, drover::Duration straggler_wait) {
+  VerifyResult out;
+  out.report = report;
+  view.verification(out.report);
+
+  auto plan = core::plan_straggler_retry(out.report, selection, straggler_wait);
+  if (plan.empty()) return out;
+  auto started = clock.now();
+  for (auto left = plan.wait; left.count() > 0;
+       left = core::straggler_wait_remaining(plan, started, clock.now())) {
+    view.straggler_countdown(plan.bot_count(), left);
+    clock.sleep_for(std::min<drover::Duration>(left, drover::Duration(1000)));
+  }
+  view.straggler_recheck(plan.bot_count());
+  auto rechecked = read_statuses(plan.hosts, expected_image, config, transport, view);
+  out.retry = core::evaluate_straggler_retry(plan, rechecked);
+  view.straggler_result(*out.retry);
+  return out;
+}
+
+}  // namespace drover::cli

@@ -1,0 +1,246 @@
+#include "cli/lock/deploy_lock.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <ctime>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <system_error>
+#include <utility>
+
+#include "cli/state/durable_file.h"
+#include "core/printable_text.h"
+
+namespace drover::cli {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr int kLockVersion = 1;
+
+std::string lock_json(const LockHolder& h) {
+  const json j = {{"v", kLockVersion},          {"holder", h.holder},       {"pid", h.pid},
+                  {"started_at", h.started_at}, {"deploy_id", h.deploy_id}, {"command", h.command}};
+  return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+LockHolder unreadable(std::string why) {
+  LockHolder h;
+  h.unreadable = std::move(why);
+  return h;
+}
+
+LockHolder parse_lock_json(const std::string& text) {
+  if (text.empty()) return unreadable("the lock file is empty");
+  const auto j = json::parse(text, nullptr, false);
+  if (!j.is_object()) return unreadable("the lock file is not JSON");
+  // json::value() would throw on a "v" of another type; the file is not ours to trust.
+  if (!j.contains("v") || !j["v"].is_number_integer() || j["v"].get<long long>() != kLockVersion) {
+    return unreadable("the lock file has an unknown version");
+  }
+  LockHolder h;
+  for (auto [key, field] :
+       {std::pair{"holder", &h.holder}, std::pair{"started_at", &h.started_at},
+        std::pair{"deploy_id", &h.deploy_id}, std::pair{"command", &h.command}}) {
+    if (!j.contains(key) || !j[key].is_string()) {
+      return unreadable(fmt::format("the lock file has no \"{}\"", key));
+    }
+    *field = j[key].get<std::string>();
+  }
+  if (!j.contains("pid") || !j["pid"].is_number_integer() || j["pid"].get<long long>() <= 0 ||
+      j["pid"].get<long long>() > std::numeric_limits<pid_t>::max()) {
+    return unreadable("the lock file has no valid \"pid\"");
+  }
+  h.pid = static_cast<pid_t>(j["pid"].get<long long>());
+  return h;
+}
+
+// Everything quoted from the lock file is escaped: anyone who can write the state directory
+// could put terminal escapes in it.
+std::string escaped(std::string_view text) {
+  return core::printable(text);
+}
+
+std::string describe(const LockHolder& h) {
+  return fmt::format("{} (pid {}) since {} for deploy {}: {}", escaped(h.holder), h.pid,
+                     escaped(h.started_at), escaped(h.deploy_id), escaped(h.command));
+}
+
+std::string held_where(const std::string& fleet) {
+  return fmt::format("fleet \"{}\"", escaped(fleet));
+}
+
+std::string held_problem(const LockHolder& h, LockState state) {
+  switch (state) {
+    case LockState::live:
+      return "another deploy holds the lock: " + describe(h);
+    case LockState::stale:
+      return fmt::format(
+          "the lock is stale: {} (pid {}) took it at {} for deploy {} ({}) and that process is "
+          "no longer running on this host",
+          escaped(h.holder), h.pid, escaped(h.started_at), escaped(h.deploy_id),
+          escaped(h.command));
+    case LockState::unreadable:
+      break;
+  }
+  return fmt::format("the lock cannot be read: {}", escaped(h.unreadable));
+}
+
+// `breaking`: the operator is already running `drover unlock`, so the advice is the next
+// step rather than the whole story.
+std::string held_fix(const LockHolder& h, LockState state, bool breaking) {
+  switch (state) {
+    case LockState::live:
+      if (breaking) {
+        return "if that deploy is really gone, break the lock with `drover unlock --force`";
+      }
+      return fmt::format(
+          "wait for it to end (`drover show {}` shows its progress); if it is really gone, "
+          "break the lock with `drover unlock --force`",
+          escaped(h.deploy_id));
+    case LockState::stale:
+      return fmt::format(
+          "`drover show {0}` shows what it did; break the lock with `drover unlock`, then "
+          "`drover deploy --resume {0}` finishes that deploy",
+          escaped(h.deploy_id));
+    case LockState::unreadable:
+      break;
+  }
+  return "if no deploy is running, break the lock with `drover unlock --force`";
+}
+
+std::string held_message(const std::string& fleet, const LockHolder& h, LockState state,
+                         bool breaking) {
+  return fmt::format("{}: {} ({})", held_where(fleet), held_problem(h, state),
+                     held_fix(h, state, breaking));
+}
+
+std::string utc_now() {
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+bool process_exists(pid_t pid) {
+  // EPERM: it exists but belongs to someone else. Only ESRCH proves it is gone.
+  return ::kill(pid, 0) == 0 || errno != ESRCH;
+}
+
+}  // namespace
+
+std::string lock_text(const LockHolder& holder) {
+  return lock_json(holder);
+}
+
+LockHolder parse_lock_text(const std::string& text) {
+  return parse_lock_json(text);
+}
+
+LockEnvironment LockEnvironment::real() {
+  return {current_operator(), ::getpid(), utc_now, process_exists};
+}
+
+LockState judge_lock(const LockHolder& holder, const LockEnvironment& env) {
+  if (!holder.unreadable.empty()) return LockState::unreadable;
+  // A pid means nothing on another host; such a lock can only look live.
+  if (holder_hostname(holder.holder) != env.self.hostname) return LockState::live;
+  return env.pid_alive(holder.pid) ? LockState::live : LockState::stale;
+}
+
+LockHeld::LockHeld(std::string fleet, LockHolder holder, LockState state, bool breaking)
+    : std::runtime_error(held_message(fleet, holder, state, breaking)),
+      holder_(std::move(holder)),
+      state_(state),
+      where_(held_where(fleet)),
+      problem_(held_problem(holder_, state_)),
+      fix_(held_fix(holder_, state_, breaking)) {}
+
+std::optional<LockHolder> read_lock(const fs::path& lock_file) {
+  const auto text = read_text_file(lock_file);
+  if (!text) return std::nullopt;
+  return parse_lock_json(*text);
+}
+
+DeployLock DeployLock::acquire(const fs::path& lock_file, std::string fleet, std::string deploy_id,
+                               std::string command, const LockEnvironment& env) {
+  LockHolder mine{env.self.holder(),  env.pid, env.now_utc(), std::move(deploy_id),
+                  std::move(command), ""};
+  // A lock released between our create and our read is simply tried again.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const int fd = ::open(lock_file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      const int error = errno;
+      if (error != EEXIST) {
+        throw std::system_error(error, std::generic_category(),
+                                "cannot create the deploy lock " + lock_file.string());
+      }
+      auto existing = read_lock(lock_file);
+      if (!existing) continue;
+      const auto state = judge_lock(*existing, env);
+      throw LockHeld(std::move(fleet), std::move(*existing), state, false);
+    }
+    const UniqueFd owner(fd);
+    try {
+      write_and_sync(fd, lock_json(mine), lock_file);
+      sync_directory(lock_file.parent_path());
+    } catch (...) {
+      // A half-written lock would block the next operator with an unreadable file.
+      ::unlink(lock_file.c_str());
+      throw;
+    }
+    return DeployLock(lock_file, std::move(mine));
+  }
+  throw std::system_error(EAGAIN, std::generic_category(),
+                          "the deploy lock " + lock_file.string() + " keeps changing");
+}
+
+DeployLock::DeployLock(DeployLock&& other) noexcept
+    : path_(std::move(other.path_)), holder_(std::move(other.holder_)), held_(other.held_) {
+  other.held_ = false;
+}
+
+DeployLock::~DeployLock() {
+  release();
+}
+
+bool DeployLock::release() noexcept {
+  if (!held_) return false;
+  held_ = false;
+  try {
+    // Only our own lock is removed: if an operator broke it with --force and another deploy
+    // took the fleet since, that deploy's lock must stay.
+    const auto current = read_lock(path_);
+    if (!current || *current != holder_) return false;
+    if (::unlink(path_.c_str()) != 0) return false;
+    sync_directory(path_.parent_path());
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+std::optional<LockHolder> break_lock(const fs::path& lock_file, const std::string& fleet,
+                                     bool force, const LockEnvironment& env) {
+  auto existing = read_lock(lock_file);
+  if (!existing) return std::nullopt;
+  const auto state = judge_lock(*existing, env);
+  if (!force && state != LockState::stale) throw LockHeld(fleet, *existing, state, true);
+  if (::unlink(lock_file.c_str()) != 0 && errno != ENOENT) {
+    throw std::system_error(errno, std::generic_category(),
+                            "cannot remove the deploy lock " + lock_file.string());
+  }
+  sync_directory(lock_file.parent_path());
+  return existing;
+}
+
+}  // namespace drover::cli

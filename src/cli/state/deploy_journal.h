@@ -1,0 +1,66 @@
+#pragma once
+// The deploy journal on disk: one append-only JSON-lines file per deploy,
+// <state>/<fleet>/deploys/<deploy-id>.jsonl, holding core's journal records (plan first,
+// then hosts as they finish, verification, result; a resume appends to the same file).
+// Next to it, <deploy-id>.origin.json: {"v":1,"deploy_id":…,"operator":"alice@ops-1",
+// "command":"drover deploy all routine -y"}, written once.
+//
+// Durability: each record is one write() of a whole line followed by fsync, and a new file's
+// directory is fsynced, so a crash leaves only whole lines plus at most one torn last line.
+// Readers ignore that torn line with a warning; reopening for a resume cuts it off first so
+// the next record starts on a line of its own.
+// Nothing secret is written: plans, outcomes and reasons only (the agent reports carry no
+// credentials, and the caller must not pass any in DeployOrigin::command).
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/state/durable_file.h"
+#include "cli/state/state_dir.h"
+#include "cli/state/stored_deploy.h"
+#include "core/deploy_plan.h"
+#include "core/journal_record.h"
+
+namespace drover::cli {
+
+/// One deploy's journal, open for appending. Move-only; closing needs no flush (every
+/// append is already synced).
+class DeployJournal {
+ public:
+  /// Creates the journal of a new deploy with `plan` as its first record, and its origin
+  /// file. Throws std::system_error if a journal of that id already exists or cannot be
+  /// written; std::invalid_argument if plan.deploy_id is not a deploy id.
+  static DeployJournal create(const StateDir& dir, const core::DeployPlan& plan,
+                              const DeployOrigin& origin);
+  /// Opens an existing journal to append to it (`--resume`). A torn last line is removed.
+  /// Throws core::InputError for a malformed or unknown id (as load_deploy).
+  static DeployJournal reopen(const StateDir& dir, std::string_view deploy_id);
+
+  /// Appends one record as one line, then fsync. Throws std::system_error.
+  void append(const core::JournalRecord& record);
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  DeployJournal(std::filesystem::path path, UniqueFd fd)
+      : path_(std::move(path)), fd_(std::move(fd)) {}
+
+  std::filesystem::path path_;
+  UniqueFd fd_;
+};
+
+/// Every readable deploy of the fleet, newest first (by the plan's created_at, then id).
+/// A journal that cannot be read is left out with a warning rather than hiding the others.
+struct DeployListing {
+  std::vector<StoredDeploy> deploys;
+  std::vector<std::string> warnings;
+};
+DeployListing list_deploys(const StateDir& dir);
+
+/// One deploy, for `drover show` and `--resume`. Throws core::InputError when `deploy_id` is
+/// not a deploy id or has no journal (the fix points to `drover history`), and
+/// core::JournalError ("<file>: line N: …") when the journal cannot be read.
+StoredDeploy load_deploy(const StateDir& dir, std::string_view deploy_id);
+
+}  // namespace drover::cli

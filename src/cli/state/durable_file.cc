@@ -1,0 +1,87 @@
+#include "cli/state/durable_file.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+
+namespace drover::cli {
+
+namespace {
+
+[[noreturn]] void fail(int error, std::string_view what, const std::filesystem::path& path) {
+  throw std::system_error(error, std::generic_category(),
+                          fmt::format("{} {}", what, path.string()));
+}
+
+}  // namespace
+
+UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = other.release();
+  }
+  return *this;
+}
+
+UniqueFd::~UniqueFd() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+UniqueFd open_file(const std::filesystem::path& path, int flags, int mode, std::string_view what) {
+  int fd;
+  do {
+    fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) fail(errno, what, path);
+  return UniqueFd(fd);
+}
+
+void write_and_sync(int fd, std::string_view data, const std::filesystem::path& path) {
+  // A regular file takes the whole buffer in one write() unless the disk fills up; the loop
+  // only finishes such a short write. A crash between the two parts leaves a torn last line,
+  // which readers ignore.
+  while (!data.empty()) {
+    const auto written = ::write(fd, data.data(), data.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      fail(errno, "cannot write", path);
+    }
+    data.remove_prefix(static_cast<std::size_t>(written));
+  }
+  if (::fsync(fd) != 0) fail(errno, "cannot sync", path);
+}
+
+void sync_directory(const std::filesystem::path& dir) {
+  const auto fd = open_file(dir, O_RDONLY | O_DIRECTORY, 0, "cannot open directory");
+  // Some file systems refuse fsync on a directory (EINVAL); the data itself is synced anyway.
+  if (::fsync(fd.get()) != 0 && errno != EINVAL) fail(errno, "cannot sync directory", dir);
+}
+
+std::optional<std::string> read_text_file(const std::filesystem::path& path) {
+  int fd;
+  do {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    fail(errno, "cannot open", path);
+  }
+  const UniqueFd owner(fd);
+  std::string text;
+  char buffer[65536];
+  for (;;) {
+    const auto got = ::read(fd, buffer, sizeof buffer);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      fail(errno, "cannot read", path);
+    }
+    if (got == 0) break;
+    text.append(buffer, static_cast<std::size_t>(got));
+  }
+  return text;
+}
+
+}  // namespace drover::cli

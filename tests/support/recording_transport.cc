@@ -1,0 +1,180 @@
+#include "support/recording_transport.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "cli/fleet/agent_build.h"
+
+namespace drover::testing {
+namespace {
+
+// The value after `flag` in an agent argv; "" when the flag is absent.
+std::string value_of(const std::vector<std::string>& args, const std::string& flag) {
+  auto it = std::find(args.begin(), args.end(), flag);
+  return it == args.end() || it + 1 == args.end() ? std::string() : *(it + 1);
+}
+
+std::vector<core::BotId> bots_of(const std::vector<std::string>& args) {
+  std::vector<core::BotId> bots;
+  const auto list = value_of(args, "--bots");
+  for (std::size_t begin = 0; begin < list.size();) {
+    auto end = std::min(list.find(',', begin), list.size());
+    bots.push_back(static_cast<core::BotId>(std::stoi(list.substr(begin, end - begin))));
+    begin = end + 1;
+  }
+  return bots;
+}
+
+core::AgentResult answered(nlohmann::json report, bool ok) {
+  core::AgentResult result;
+  result.status = core::TransportStatus::ok;
+  result.exit_code = ok ? 0 : 1;
+  result.report = std::move(report);
+  return result;
+}
+
+core::AgentResult version_answer(const core::Host& host, const std::string& sha256) {
+  return answered({{"command", "version"},
+                   {"host", host.name},
+                   {"ok", true},
+                   {"version", "0.1.0"},
+                   {"sha256", sha256}},
+                  true);
+}
+
+}  // namespace
+
+RecordingTransport::RecordingTransport(std::string initial_image)
+    : initial_image_(std::move(initial_image)) {}
+
+ScriptedHost& RecordingTransport::script(const core::HostName& host) {
+  std::lock_guard lock(mutex_);
+  return scripts_[host];
+}
+
+core::AgentResult RecordingTransport::run_agent(const core::Host& host,
+                                                const core::AgentCall& call) {
+  if (on_call) on_call(host, call);
+  ScriptedHost script;
+  {
+    std::lock_guard lock(mutex_);
+    ran_.push_back({host.name, call.args});
+    script = scripts_[host.name];
+  }
+  if (script.reach != core::TransportStatus::ok) {
+    core::AgentResult result;
+    result.status = script.reach;
+    result.detail = "scripted " + std::string(core::to_string(script.reach)) + " on " + host.name;
+    return result;
+  }
+  const auto& command = call.args.at(0);
+  if (command == "swap") return swap(host, script, call.args);
+  if (command == "status") return status(host, script, call.args);
+  if (command == "version") {
+    return version_answer(host, script.agent_sha256.empty() ? std::string(cli::built_agent_sha256())
+                                                            : script.agent_sha256);
+  }
+  throw std::logic_error("RecordingTransport: no script for agent command " + command);
+}
+
+core::AgentResult RecordingTransport::install_agent(const core::Host& host,
+                                                    const core::AgentBinary& binary) {
+  {
+    std::lock_guard lock(mutex_);
+    ran_.push_back({host.name, {"install", binary.sha256}});
+    scripts_[host.name].agent_sha256 = binary.sha256;
+  }
+  return version_answer(host, binary.sha256);
+}
+
+core::AgentResult RecordingTransport::swap(const core::Host& host, const ScriptedHost& script,
+                                           const std::vector<std::string>& args) {
+  if (script.during_swap) script.during_swap();
+  const auto image = value_of(args, "--image");
+  auto bots = nlohmann::json::array();
+  std::lock_guard lock(mutex_);
+  for (auto bot : bots_of(args)) {
+    auto& current = images_.try_emplace(bot, initial_image_).first->second;
+    std::string outcome = "swapped";
+    if (script.swap_rolls_back) {
+      outcome = "rolled_back";
+    } else if (current == image) {
+      outcome = "unchanged";
+    } else {
+      current = image;
+    }
+    bots.push_back({{"bot", bot},
+                    {"outcome", outcome},
+                    {"reason", script.swap_rolls_back ? "exited with code 3 (scripted)" : ""},
+                    {"repo_digest", current},
+                    {"login", std::string(core::to_string(script.login))}});
+  }
+  return answered({{"command", "swap"},
+                   {"host", host.name},
+                   {"ok", !script.swap_rolls_back},
+                   {"image", {{"ref", image}, {"id", "sha256:fake"}, {"repo_digest", image}}},
+                   {"bots", bots},
+                   {"prune", {{"space_reclaimed", 0}, {"images_deleted", 0}}},
+                   {"error", nullptr}},
+                  !script.swap_rolls_back);
+}
+
+core::AgentResult RecordingTransport::status(const core::Host& host, const ScriptedHost& script,
+                                             const std::vector<std::string>& args) {
+  const auto expected = value_of(args, "--expect-image");
+  auto bots = nlohmann::json::array();
+  bool all_match = true;
+  std::lock_guard lock(mutex_);
+  for (auto bot : bots_of(args)) {
+    const auto& current = images_.try_emplace(bot, initial_image_).first->second;
+    all_match = all_match && current == expected;
+    bots.push_back({{"bot", bot},
+                    {"present", true},
+                    {"running", true},
+                    {"restart_count", 0},
+                    {"repo_digests", nlohmann::json::array({current})},
+                    {"matches_expected", current == expected},
+                    {"login", std::string(core::to_string(script.login))}});
+  }
+  return answered({{"command", "status"}, {"host", host.name}, {"ok", all_match}, {"bots", bots}},
+                  all_match);
+}
+
+std::vector<RanCommand> RecordingTransport::commands_ran() const {
+  std::lock_guard lock(mutex_);
+  return ran_;
+}
+
+std::vector<core::HostName> RecordingTransport::hosts_that_ran(const std::string& command) const {
+  std::vector<core::HostName> hosts;
+  for (const auto& ran : commands_ran()) {
+    if (!ran.args.empty() && ran.args.front() == command) hosts.push_back(ran.host);
+  }
+  return hosts;
+}
+
+std::string RecordingTransport::image_of(core::BotId bot) const {
+  std::lock_guard lock(mutex_);
+  auto it = images_.find(bot);
+  return it == images_.end() ? initial_image_ : it->second;
+}
+
+std::unique_ptr<core::Transport> RecordingTransport::handle() {
+  class Forwarding final : public core::Transport {
+   public:
+    explicit Forwarding(RecordingTransport& target) : target_(target) {}
+    core::AgentResult run_agent(const core::Host& host, const core::AgentCall& call) override {
+      return target_.run_agent(host, call);
+    }
+    core::AgentResult install_agent(const core::Host& host,
+                                    const core::AgentBinary& binary) override {
+      return target_.install_agent(host, binary);
+    }
+
+   private:
+    RecordingTransport& target_;
+  };
+  return std::make_unique<Forwarding>(*this);
+}
+
+}  // namespace drover::testing

@@ -1,0 +1,47 @@
+#pragma once
+// A fake cli::Terminal: interactive or not as the test says, answering each prompt with the
+// next scripted answer (end of input once they run out), and keeping everything drover wrote:
+// stdout, stderr, the prompts it asked and every status line it drew. Thread-safe.
+#include <atomic>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/view/terminal.h"
+
+namespace drover::testing {
+
+class ScriptedTerminal final : public cli::Terminal {
+ public:
+  explicit ScriptedTerminal(bool interactive = false) : interactive_(interactive) {}
+
+  /// Whether drover finds a terminal on stdin and stdout (prompts, the live bar).
+  void set_interactive(bool interactive) { interactive_ = interactive; }
+  /// Queues the answer to the next prompt still unanswered.
+  void will_answer(std::string answer);
+
+  bool interactive() override { return interactive_; }
+  std::optional<std::string> ask(const std::string& prompt) override;
+  void print(const std::string& text) override;
+  void status_line(const std::string& text) override;
+  void end_status_line() override {}
+  void error(const std::string& text) override;
+
+  std::string out() const;
+  std::string err() const;
+  std::vector<std::string> prompts() const;
+  std::vector<std::string> status_lines() const;
+
+ private:
+  std::atomic<bool> interactive_;
+  mutable std::mutex mutex_;
+  std::deque<std::string> answers_;
+  std::string out_;
+  std::string err_;
+  std::vector<std::string> prompts_;
+  std::vector<std::string> status_lines_;
+};
+
+}  // namespace drover::testing

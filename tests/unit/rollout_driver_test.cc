@@ -1,0 +1,216 @@
+// The rollout driver against the recording fake transport: a 10,000-host plan runs on a pool
+// the size of its window (the thread count never grows past it), every host is asked once,
+// and the result is the one core's scheduler gives for the same finishes.
+#include "cli/fleet/rollout_driver.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <iterator>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+#include "core/rollout_scheduler.h"
+#include "core/virtual_clock.h"
+#include "support/recording_transport.h"
+#include "support/scripted_terminal.h"
+
+namespace drover::cli {
+namespace {
+
+constexpr std::size_t kHosts = 10'000;
+const std::string kOldImage = "registry.test/tradebot@sha256:" + std::string(64, '1');
+
+std::size_t thread_count() {
+  namespace fs = std::filesystem;
+  return static_cast<std::size_t>(
+      std::distance(fs::directory_iterator("/proc/self/task"), fs::directory_iterator()));
+}
+
+core::Fleet fleet_of(std::size_t hosts) {
+  std::vector<core::Host> list;
+  for (std::size_t i = 1; i <= hosts; ++i) {
+    list.push_back({"host-" + std::to_string(i),
+                    std::nullopt,
+                    {static_cast<core::BotId>(i)},
+                    core::HostGroup::production});
+  }
+  return core::Fleet("big", std::move(list));
+}
+
+// drover.toml's defaults for everything but the fleet.
+DroverConfig config_of(core::Fleet fleet) {
+  auto config = parse_config(
+      "[fleet]\nname = \"big\"\nimage = \"registry.test/tradebot\"\n"
+      "[[hosts]]\nname = \"host-1\"\nbots = [1]\n",
+      "drover.toml");
+  config.fleet = std::move(fleet);
+  return config;
+}
+
+class RolloutDriverTest : public ::testing::Test {
+ protected:
+  RolloutDriverTest() {
+    transport.on_call = [this](const core::Host&, const core::AgentCall&) {
+      {
+        std::lock_guard lock(mutex);
+        call_threads.insert(std::this_thread::get_id());
+      }
+      const auto now = thread_count();
+      auto peak = peak_threads.load();
+      while (now > peak && !peak_threads.compare_exchange_weak(peak, now)) {
+      }
+    };
+  }
+
+  core::DeployPlan plan_for(core::SpeedName speed) const {
+    auto plan = core::make_plan(config.fleet, core::Target::all(), speed, {},
+                                core::parse_image_reference("registry.test/tradebot:v2"),
+                                "6ca32b16-367e-4372-8a33-6dd9442ed2c3", "2026-06-12T10:00:00Z");
+    plan.pinned_image = "registry.test/tradebot@sha256:" + std::string(64, '2');
+    return plan;
+  }
+
+  core::RolloutResult drive(const core::DeployPlan& plan,
+                            const std::set<core::HostName>& done = {}) {
+    auto view = make_view(OutputMode::plain, terminal);
+    RolloutDriverContext ctx{
+        transport, clock, *view, interrupt,
+        [this](const core::HostRecord& record) { finishes.push_back(record); }};
+    threads_before = thread_count();
+    return drive_rollout(plan, config, done, ctx);
+  }
+
+  // What core's scheduler makes of the same finishes in the same order (and an interrupt after
+  // `interrupted_after` of them): the rollout's result as the driver must report it.
+  core::RolloutResult replayed(const core::DeployPlan& plan,
+                               const std::set<core::HostName>& done = {},
+                               std::optional<std::size_t> interrupted_after = {}) const {
+    core::RolloutOptions options;
+    for (const auto& host : plan.selection.hosts) options.hosts.push_back(host.name);
+    options.concurrency = plan.settings.concurrency;
+    options.halt = plan.settings.halt;
+    options.already_done = done;
+    core::VirtualClock virtual_clock;
+    core::RolloutScheduler scheduler(options, virtual_clock);
+    // The driver's loop: look at the interrupt flag, start what may start, take one finish.
+    for (std::size_t i = 0; i <= finishes.size(); ++i) {
+      if (interrupted_after == i) scheduler.interrupt();
+      scheduler.next_to_start();
+      if (i < finishes.size()) scheduler.on_finished(finishes[i].host, finishes[i].outcome);
+    }
+    EXPECT_TRUE(scheduler.done());
+    return scheduler.result();
+  }
+
+  DroverConfig config = config_of(fleet_of(kHosts));
+  testing::RecordingTransport transport{kOldImage};
+  core::VirtualClock clock;
+  testing::ScriptedTerminal terminal;
+  std::atomic<bool> interrupt{false};
+  std::vector<core::HostRecord> finishes;
+  // Two measures of the threads a rollout takes: the distinct threads the agent calls ran on
+  // (one per host when each host had a thread of its own, even though each had ended before
+  // the next started), and the most threads the process had alive at any call.
+  std::mutex mutex;
+  std::set<std::thread::id> call_threads;
+  std::atomic<std::size_t> peak_threads{0};
+  std::size_t threads_before = 0;
+};
+
+TEST_F(RolloutDriverTest, TenThousandHostsRunOnAPoolTheSizeOfTheWindow) {
+  const auto plan = plan_for(core::SpeedName::routine);
+  ASSERT_EQ(plan.selection.hosts.size(), kHosts);
+  const auto result = drive(plan);
+
+  EXPECT_EQ(result.status, core::RolloutStatus::success);
+  EXPECT_EQ(result.total, kHosts);
+  EXPECT_EQ(result.succeeded, kHosts);
+  EXPECT_EQ(result.failed, 0u);
+  EXPECT_TRUE(result.not_started.empty());
+  EXPECT_EQ(result, replayed(plan));
+
+  const auto swapped = transport.hosts_that_ran("swap");
+  EXPECT_EQ(swapped.size(), kHosts);
+  EXPECT_EQ(std::set<core::HostName>(swapped.begin(), swapped.end()).size(), kHosts)
+      << "every host asked exactly once";
+  // routine's window is 5: the calls ran on at most 5 workers, and the process never had more
+  // than this thread, those workers and a little slack for threads a library may hold.
+  EXPECT_LE(call_threads.size(), 5u);
+  EXPECT_LE(peak_threads.load(), threads_before + 5 + 2) << "threads before: " << threads_before;
+}
+
+TEST_F(RolloutDriverTest, TheErrorHaltStopsNewHostsAsTheSchedulerSays) {
+  // Every 7th host rolls back: 1,428 would fail, fast tolerates 10 % of 10,000 = 1,000.
+  for (std::size_t i = 7; i <= kHosts; i += 7) {
+    transport.script("host-" + std::to_string(i)).swap_rolls_back = true;
+  }
+  const auto plan = plan_for(core::SpeedName::fast);
+  const auto result = drive(plan);
+
+  EXPECT_EQ(result.status, core::RolloutStatus::halted);
+  EXPECT_EQ(result.tolerated_failures, 1000u);
+  EXPECT_GT(result.failed, 1000u);
+  EXPECT_LE(result.failed, 1000u + 10u) << "only the hosts in flight finish after the halt";
+  EXPECT_FALSE(result.not_started.empty());
+  EXPECT_EQ(result.succeeded + result.failed + result.not_started.size(), kHosts);
+  for (const auto& failure : result.failures) {
+    EXPECT_EQ(std::stoul(failure.host.substr(5)) % 7, 0u) << failure.host;
+  }
+  EXPECT_EQ(result, replayed(plan));
+  EXPECT_EQ(transport.hosts_that_ran("swap").size(), result.succeeded + result.failed)
+      << "no host after the halt was started";
+  EXPECT_LE(call_threads.size(), 10u);
+  EXPECT_LE(peak_threads.load(), threads_before + 10 + 2) << "threads before: " << threads_before;
+}
+
+TEST_F(RolloutDriverTest, AnInterruptLetsTheHostsInFlightFinishAndStartsNoOther) {
+  transport.script("host-3").during_swap = [this] { interrupt = true; };
+  const auto plan = plan_for(core::SpeedName::routine);
+  const auto result = drive(plan);
+  // The plain view prints one line per finished host, so the notice's place says after how
+  // many finishes the driver saw the interrupt.
+  const auto out = terminal.out();
+  const auto notice = out.find("interrupted: no new host will start");
+  ASSERT_NE(notice, std::string::npos) << out;
+  const auto seen_after =
+      static_cast<std::size_t>(std::count(out.begin(), out.begin() + notice, '\n'));
+
+  EXPECT_EQ(result.status, core::RolloutStatus::interrupted);
+  EXPECT_EQ(result.failed, 0u);
+  EXPECT_LE(result.succeeded, 5u + 5u) << "at most two windows: the one running and its refill";
+  EXPECT_EQ(result.succeeded + result.not_started.size(), kHosts);
+  EXPECT_EQ(transport.hosts_that_ran("swap").size(), result.succeeded);
+  EXPECT_EQ(result, replayed(plan, {}, seen_after));
+}
+
+TEST_F(RolloutDriverTest, AResumeAsksOnlyTheHostsNotDone) {
+  std::set<core::HostName> done;
+  for (std::size_t i = 1; i <= 9'000; ++i) done.insert("host-" + std::to_string(i));
+  const auto plan = plan_for(core::SpeedName::routine);
+  const auto result = drive(plan, done);
+
+  EXPECT_EQ(result.status, core::RolloutStatus::success);
+  EXPECT_EQ(result.already_done, 9'000u);
+  EXPECT_EQ(result.succeeded, kHosts);
+  EXPECT_EQ(result, replayed(plan, done));
+  const auto swapped = transport.hosts_that_ran("swap");
+  ASSERT_EQ(swapped.size(), 1'000u);
+  for (const auto& host : swapped) EXPECT_EQ(done.count(host), 0u) << host;
+}
+
+TEST_F(RolloutDriverTest, ATransportThatThrowsEndsTheRolloutWithItsException) {
+  transport.on_call = [](const core::Host& host, const core::AgentCall&) {
+    if (host.name == "host-4") throw std::runtime_error("transport bug");
+  };
+  EXPECT_THROW(drive(plan_for(core::SpeedName::routine)), std::runtime_error);
+  EXPECT_LT(transport.hosts_that_ran("swap").size(), 20u) << "no new host after the failure";
+}
+
+}  // namespace
+}  // namespace drover::cli
