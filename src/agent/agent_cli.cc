@@ -6,6 +6,7 @@
 #include "agent/baseline.h"
 #include "agent/bot_status.h"
 #include "agent/host_swap.h"
+#include "core/agent_drift.h"
 #include "core/agent_request.h"
 #include "core/input_error.h"
 #include "util/build_info.h"
@@ -97,15 +98,16 @@ int refuse(AgentWorld& world, const std::string& command, const std::string& err
 
 int run_agent_cli(int argc, char** argv, AgentWorld& world) {
   core::AgentCommandLine command_line;
-  command_line.app().set_version_flag("--version", version_line("drover-agent"),
-                                      "print the version and build, then exit");
+  command_line.app().set_version_flag("--version", std::string(),
+                                      "print the version and build (its sha256), then exit");
   try {
     auto request = command_line.parse(argc, argv);
     return std::visit([&](const auto& r) { return run(world, r); }, request);
   } catch (const CLI::CallForHelp& e) {
     return command_line.app().exit(e);
   } catch (const CLI::CallForVersion&) {
-    world.out << version_line("drover-agent") << '\n';
+    world.out << version_line("drover-agent", core::short_sha256(sha256_file_hex(world.self_path)))
+              << '\n';
     return kExitOk;
   } catch (const CLI::ParseError& e) {
     // The command line's shape was wrong, so no command can be said to have been asked for.

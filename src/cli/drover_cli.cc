@@ -70,7 +70,7 @@ int run_drover_cli(int argc, char** argv, CliWorld& world) {
   CLI::App app{"drover: roll a new image out to the bot fleet, safely, and prove what happened"};
   app.require_subcommand(1);
   app.footer(kExitCodes);
-  app.set_version_flag("--version", version_line("drover"),
+  app.set_version_flag("--version", version_line("drover", build_commit()),
                        "print the version and build, then exit");
   std::vector<std::pair<CLI::App*, CommandRun>> commands;
   for (const auto& command : command_table()) {
@@ -86,7 +86,7 @@ int run_drover_cli(int argc, char** argv, CliWorld& world) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForVersion&) {
-    world.terminal.print(version_line("drover") + "\n");
+    world.terminal.print(version_line("drover", build_commit()) + "\n");
     return core::to_int(ExitCode::success);
   } catch (const CLI::ParseError& e) {
     error_line(world, "arguments", e.what(), "see drover --help");

@@ -1,7 +1,7 @@
 #include "util/build_info.h"
 
-// Generated into the build tree by cmake/build_info.cmake: DROVER_BUILD_VERSION and
-// DROVER_BUILD_COMMIT.
+// Generated into the build tree by cmake/build_info.cmake: DROVER_BUILD_VERSION (and the
+// commit, which only build_commit.cc uses).
 #include "drover_build_info.h"
 
 namespace drover {
@@ -10,13 +10,9 @@ std::string_view build_version() {
   return DROVER_BUILD_VERSION;
 }
 
-std::string_view build_commit() {
-  return DROVER_BUILD_COMMIT;
-}
-
-std::string version_line(std::string_view program) {
+std::string version_line(std::string_view program, std::string_view build) {
   return std::string(program) + " " + std::string(build_version()) + " (build " +
-         std::string(build_commit()) + ")";
+         std::string(build) + ")";
 }
 
 }  // namespace drover
