@@ -5,8 +5,10 @@
 #include "aws/aws_error.h"
 #include "cli/commands/command_table.h"
 #include "cli/lock/deploy_lock.h"
+#include "cli/state/storage_error.h"
 #include "core/exit_code.h"
 #include "core/input_error.h"
+#include "core/journal_record.h"
 #include "core/printable_text.h"
 #include "util/build_info.h"
 
@@ -20,7 +22,8 @@ constexpr const char* kExitCodes =
     "3 refused at confirmation (nothing touched); 4 halted by the error threshold or "
     "interrupted; 5 verification found stale or down bots; 6 bots still not logged in after "
     "the retry; 7 another deploy holds the fleet's lock; 8 a fleet check (baseline, drift, the "
-    "deploy's drift preflight) found hosts needing attention.";
+    "deploy's drift preflight) found hosts needing attention; 9 a journal, lock or state "
+    "directory file could not be read or written (the message names it).";
 
 void error_line(CliWorld& world, const std::string& where, const std::string& what,
                 const std::string& fix) {
@@ -97,6 +100,14 @@ int run_drover_cli(int argc, char** argv, CliWorld& world) {
   } catch (const LockHeld& e) {
     error_line(world, e.where(), e.problem(), e.fix());
     return core::to_int(ExitCode::lock_held);
+  } catch (const StorageError& e) {
+    error_line(world, core::printable(e.file().string()), core::printable(e.problem()), e.fix());
+    return core::to_int(ExitCode::storage_failed);
+  } catch (const core::JournalError& e) {
+    error_line(world, "journal", core::printable(e.what()),
+               "the journal is damaged (edited, or its disk failed): `drover verify` shows what "
+               "runs on the fleet; move the file aside to leave it out of `drover history`");
+    return core::to_int(ExitCode::storage_failed);
   } catch (const aws::AwsError& e) {
     return aws_error(world, e);
   } catch (const std::exception& e) {

@@ -235,12 +235,17 @@ TEST(CliDeploy, BadWordsAreUsageErrorsThatTouchNothingAndExitTwo) {
   EXPECT_TRUE(world.journaled_deploys().empty());
 }
 
-TEST(CliDeploy, AStateDirectoryThatCannotBeMadeIsAnInternalErrorExitingOne) {
+TEST(CliDeploy, AStateDirectoryThatCannotBeMadeIsAStorageFailureExitingNine) {
   FakeCliWorld world(fleet_of(2));
   std::ofstream(world.state_root()) << "a file where the state directory should be";
-  EXPECT_EQ(world.run({"deploy", "all", "routine", "v2", "-y"}), 1);
-  EXPECT_TRUE(world.terminal.err().starts_with("drover: error: internal: "))
-      << world.terminal.err();
+  EXPECT_EQ(world.run({"deploy", "all", "routine", "v2", "-y"}), 9);
+  const auto err = world.terminal.err();
+  EXPECT_TRUE(err.starts_with("drover: error: ")) << err;
+  EXPECT_TRUE(
+      err.ends_with("/state/unit: cannot create the state directory: Not a directory (a "
+                    "file is in the way: move it, or point DROVER_STATE_DIR at another "
+                    "directory)\n"))
+      << err;
   EXPECT_TRUE(world.transport.hosts_that_ran("swap").empty())
       << "nothing swapped without a journal";
 }

@@ -305,5 +305,16 @@ TEST(ConfigFile, AFileThatCannotBeReadSaysSo) {
   }
 }
 
+TEST(ConfigFile, AFileWithoutEndIsReadOnlyUpToALimit) {
+  try {
+    load_config_file("/dev/zero");
+    FAIL();
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(e.where(), "/dev/zero");
+    EXPECT_EQ(e.problem(), "is larger than 1 MiB");
+    EXPECT_TRUE(contains(e.fix(), "check that this is the file you meant")) << e.fix();
+  }
+}
+
 }  // namespace
 }  // namespace drover::cli

@@ -7,10 +7,10 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <limits>
 #include <nlohmann/json.hpp>
-#include <system_error>
 #include <utility>
 
 #include "cli/state/durable_file.h"
@@ -24,6 +24,8 @@ using nlohmann::json;
 namespace {
 
 constexpr int kLockVersion = 1;
+// A lock is one short JSON line; anything bigger was not written by drover.
+constexpr std::size_t kMaxLockBytes = std::size_t{64} << 10;
 
 std::string lock_json(const LockHolder& h) {
   const json j = {{"v", kLockVersion},          {"holder", h.holder},       {"pid", h.pid},
@@ -166,7 +168,14 @@ LockHeld::LockHeld(std::string fleet, LockHolder holder, LockState state, bool b
       fix_(held_fix(holder_, state_, breaking)) {}
 
 std::optional<LockHolder> read_lock(const fs::path& lock_file) {
-  const auto text = read_text_file(lock_file);
+  std::optional<std::string> text;
+  try {
+    text = read_text_file(lock_file, kMaxLockBytes);
+  } catch (const StorageError& e) {
+    // Too large or not a file: not a lock drover wrote, which is what `unreadable` means.
+    if (e.error() != 0) throw;
+    return unreadable(fmt::format("the lock file {}", e.problem()));
+  }
   if (!text) return std::nullopt;
   return parse_lock_json(*text);
 }
@@ -181,8 +190,8 @@ DeployLock DeployLock::acquire(const fs::path& lock_file, std::string fleet, std
     if (fd < 0) {
       const int error = errno;
       if (error != EEXIST) {
-        throw std::system_error(error, std::generic_category(),
-                                "cannot create the deploy lock " + lock_file.string());
+        throw StorageError(lock_file, error,
+                           fmt::format("cannot create the deploy lock: {}", std::strerror(error)));
       }
       auto existing = read_lock(lock_file);
       if (!existing) continue;
@@ -200,8 +209,9 @@ DeployLock DeployLock::acquire(const fs::path& lock_file, std::string fleet, std
     }
     return DeployLock(lock_file, std::move(mine));
   }
-  throw std::system_error(EAGAIN, std::generic_category(),
-                          "the deploy lock " + lock_file.string() + " keeps changing");
+  throw StorageError(lock_file, EAGAIN,
+                     "the deploy lock keeps changing (created and removed while drover looked)",
+                     "run the command again; if it persists, see who else deploys this fleet");
 }
 
 DeployLock::DeployLock(DeployLock&& other) noexcept
@@ -236,8 +246,9 @@ std::optional<LockHolder> break_lock(const fs::path& lock_file, const std::strin
   const auto state = judge_lock(*existing, env);
   if (!force && state != LockState::stale) throw LockHeld(fleet, *existing, state, true);
   if (::unlink(lock_file.c_str()) != 0 && errno != ENOENT) {
-    throw std::system_error(errno, std::generic_category(),
-                            "cannot remove the deploy lock " + lock_file.string());
+    const int error = errno;
+    throw StorageError(lock_file, error,
+                       fmt::format("cannot remove the deploy lock: {}", std::strerror(error)));
   }
   sync_directory(lock_file.parent_path());
   return existing;

@@ -79,7 +79,7 @@ class LockHeld : public std::runtime_error {
 class DeployLock {
  public:
   /// Creates `lock_file` for this deploy. Throws LockHeld when it exists (live, stale or
-  /// unreadable), std::system_error when it cannot be written.
+  /// unreadable), StorageError when it cannot be written.
   static DeployLock acquire(const std::filesystem::path& lock_file, std::string fleet,
                             std::string deploy_id, std::string command, const LockEnvironment& env);
 

@@ -6,9 +6,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
-#include <system_error>
 #include <utility>
 
 #include "core/deploy_id.h"
@@ -23,6 +23,10 @@ using nlohmann::json;
 namespace {
 
 constexpr int kOriginVersion = 1;
+// A journal holds about a kilobyte per host and run; 64 MiB is far past any real fleet's,
+// while a journal replaced by something endless (a link to /dev/zero) stops there.
+constexpr std::size_t kMaxJournalBytes = std::size_t{64} << 20;
+constexpr std::size_t kMaxOriginBytes = std::size_t{64} << 10;
 
 std::string journal_label(const StateDir& dir, std::string_view deploy_id) {
   return fmt::format("{}/deploys/{}.jsonl", dir.fleet(), deploy_id);
@@ -72,8 +76,8 @@ DeployOrigin read_origin(const StateDir& dir, std::string_view deploy_id,
   const auto label = fmt::format("{}/deploys/{}.origin.json", dir.fleet(), deploy_id);
   std::optional<std::string> text;
   try {
-    text = read_text_file(path);
-  } catch (const std::system_error& e) {
+    text = read_text_file(path, kMaxOriginBytes);
+  } catch (const StorageError& e) {
     warnings.push_back(fmt::format("{}; operator unknown", e.what()));
     return {};
   }
@@ -118,24 +122,31 @@ DeployJournal DeployJournal::create(const StateDir& dir, const core::DeployPlan&
         fmt::format("deploy journal: \"{}\" is not a deploy id", plan.deploy_id));
   }
   auto path = dir.journal_file(plan.deploy_id);
+  const auto origin_path = dir.origin_file(plan.deploy_id);
   // O_EXCL: a deploy id is drawn at random, so an existing journal means a bug, and its
   // record must not be overwritten.
   auto fd =
       open_file(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND, 0600, "cannot create deploy journal");
-  write_and_sync(fd.get(), core::to_journal_line(core::JournalPlan{plan}), path);
-
-  const auto origin_path = dir.origin_file(plan.deploy_id);
-  const auto origin_fd =
-      open_file(origin_path, O_WRONLY | O_CREAT | O_TRUNC, 0600, "cannot create deploy origin");
-  write_and_sync(origin_fd.get(), origin_text(plan.deploy_id, origin), origin_path);
-  sync_directory(dir.deploys_dir());
+  try {
+    write_and_sync(fd.get(), core::to_journal_line(core::JournalPlan{plan}), path);
+    const auto origin_fd =
+        open_file(origin_path, O_WRONLY | O_CREAT | O_TRUNC, 0600, "cannot create deploy origin");
+    write_and_sync(origin_fd.get(), origin_text(plan.deploy_id, origin), origin_path);
+    sync_directory(dir.deploys_dir());
+  } catch (const StorageError&) {
+    // Nothing has been deployed yet: a journal without its plan (0 bytes on a full disk)
+    // would only be a damaged entry in `drover history`.
+    ::unlink(path.c_str());
+    ::unlink(origin_path.c_str());
+    throw;
+  }
   return DeployJournal(std::move(path), std::move(fd));
 }
 
 DeployJournal DeployJournal::reopen(const StateDir& dir, std::string_view deploy_id) {
   check_id(deploy_id);
   auto path = dir.journal_file(deploy_id);
-  const auto text = read_text_file(path);
+  const auto text = read_text_file(path, kMaxJournalBytes);
   if (!text) unknown_id(dir, deploy_id);
   // Refuse to append to a journal that does not read back: the records after the damage
   // would be unreachable.
@@ -147,12 +158,10 @@ DeployJournal DeployJournal::reopen(const StateDir& dir, std::string_view deploy
     // in the middle of the journal, which readers refuse; the torn line was ignored anyway.
     const auto keep = text->rfind('\n');
     const off_t size = keep == std::string::npos ? 0 : static_cast<off_t>(keep + 1);
-    if (::ftruncate(fd.get(), size) != 0) {
-      throw std::system_error(errno, std::generic_category(),
-                              "cannot cut the torn last line of " + path.string());
-    }
-    if (::fsync(fd.get()) != 0) {
-      throw std::system_error(errno, std::generic_category(), "cannot sync " + path.string());
+    if (::ftruncate(fd.get(), size) != 0 || ::fsync(fd.get()) != 0) {
+      const int error = errno;
+      throw StorageError(path, error,
+                         fmt::format("cannot cut its torn last line: {}", std::strerror(error)));
     }
   } else if (!text->empty() && text->back() != '\n') {
     // A complete record whose '\n' never reached the disk: readers accept it, so finish it.
@@ -162,7 +171,7 @@ DeployJournal DeployJournal::reopen(const StateDir& dir, std::string_view deploy
 }
 
 void DeployJournal::append(const core::JournalRecord& record) {
-  write_and_sync(fd_.get(), core::to_journal_line(record), path_);
+  append_whole(fd_.get(), core::to_journal_line(record), path_);
 }
 
 DeployListing list_deploys(const StateDir& dir) {
@@ -170,7 +179,7 @@ DeployListing list_deploys(const StateDir& dir) {
   std::error_code ec;
   fs::directory_iterator it(dir.deploys_dir(), ec);
   if (ec) {
-    throw std::system_error(ec, "cannot list " + dir.deploys_dir().string());
+    throw StorageError(dir.deploys_dir(), ec.value(), "cannot be listed: " + ec.message());
   }
   for (const auto& entry : it) {
     const auto name = entry.path().filename().string();
@@ -182,12 +191,12 @@ DeployListing list_deploys(const StateDir& dir) {
       continue;
     }
     try {
-      const auto text = read_text_file(entry.path());
+      const auto text = read_text_file(entry.path(), kMaxJournalBytes);
       if (!text) continue;  // removed while we listed
       listing.deploys.push_back(read_stored(dir, id, *text));
     } catch (const core::JournalError& e) {
       listing.warnings.push_back(fmt::format("{}; left out", e.what()));
-    } catch (const std::system_error& e) {
+    } catch (const StorageError& e) {
       listing.warnings.push_back(fmt::format("{}; left out", e.what()));
     }
   }
@@ -204,7 +213,7 @@ DeployListing list_deploys(const StateDir& dir) {
 
 StoredDeploy load_deploy(const StateDir& dir, std::string_view deploy_id) {
   check_id(deploy_id);
-  const auto text = read_text_file(dir.journal_file(deploy_id));
+  const auto text = read_text_file(dir.journal_file(deploy_id), kMaxJournalBytes);
   if (!text) unknown_id(dir, deploy_id);
   return read_stored(dir, deploy_id, *text);
 }
