@@ -7,10 +7,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 
 #include "cli/lock/deploy_lock.h"
 #include "support/fake_cli_world.h"
+#include "support/file_size_limit.h"
 
 namespace drover::testing {
 namespace {
@@ -147,6 +149,36 @@ TEST(CliDeploy, CtrlCStartsNoNewHostAndResumeDeploysOnlyTheRemainingHosts) {
   for (core::BotId bot : {101, 201, 301, 401, 501}) {
     EXPECT_EQ(world.transport.image_of(bot), FakeCliWorld::pinned("v2")) << bot;
   }
+}
+
+TEST(CliDeploy, AJournalThatFillsTheDiskMidRolloutStartsNoNewHostAndNamesTheUnrecordedSwap) {
+  FakeCliWorld world(fleet_of(5), kOneAtATime);
+  std::optional<FileSizeLimit> disk_full;
+  world.transport.script("host-2").during_swap = [&] {
+    // host-1 is journaled; the disk fills now, 20 bytes into host-2's record.
+    for (const auto& entry : std::filesystem::directory_iterator(world.fleet_state() / "deploys")) {
+      if (entry.path().extension() == ".jsonl") disk_full.emplace(entry.file_size() + 20);
+    }
+  };
+  const int code = world.run({"deploy", "all", "routine", "v2", "-y"});
+  disk_full.reset();
+  EXPECT_EQ(code, 9) << world.terminal.err();
+
+  EXPECT_EQ(world.transport.hosts_that_ran("swap"), names(1, 2)) << "no new host after it";
+  const auto err = world.terminal.err();
+  EXPECT_TRUE(err.starts_with("drover: error: ")) << err;
+  EXPECT_TRUE(contains(err,
+                       ".jsonl: cannot write: File too large (no new host was started; the "
+                       "swap of host-2 finished but may not be in the journal: `drover "
+                       "verify` shows what runs on the fleet; free space on that disk"))
+      << err;
+  EXPECT_TRUE(contains(world.terminal.out(), "the journal could not record host-2"))
+      << world.terminal.out();
+  EXPECT_FALSE(std::filesystem::exists(world.fleet_state() / "lock")) << "the lock is released";
+  ASSERT_EQ(world.journaled_deploys().size(), 1u);
+  EXPECT_EQ(world.run({"show", world.journaled_deploys()[0]}), 0)
+      << "the journal reads back, without a torn record: " << world.terminal.err();
+  EXPECT_TRUE(contains(world.terminal.out(), "host-1")) << world.terminal.out();
 }
 
 TEST(CliDeploy, AnotherAgentBuildRefusesTheDeployTouchingNothingAndExitsEight) {

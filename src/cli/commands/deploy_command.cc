@@ -17,6 +17,7 @@
 #include "core/deploy_id.h"
 #include "core/image_reference.h"
 #include "core/input_error.h"
+#include "core/printable_text.h"
 #include "core/verified_result.h"
 
 namespace drover::cli {
@@ -59,6 +60,16 @@ bool confirmed(const core::DeployPlan& plan, const DeployRequest& request, CliWo
   return false;
 }
 
+// What to do when the journal failed mid-rollout: the swaps it could not record happened.
+std::string unrecorded_fix(const std::vector<core::HostName>& hosts, const std::string& fix) {
+  std::string names;
+  for (const auto& host : hosts) names += (names.empty() ? "" : ", ") + core::printable(host);
+  return fmt::format(
+      "no new host was started; the swap of {} finished but may not be in the journal: "
+      "`drover verify` shows what runs on the fleet; {}",
+      names, fix);
+}
+
 // The rollout, verification and journal of a planned (or resumed) deploy, under the lock.
 int execute(const core::DeployPlan& plan, const std::set<core::HostName>& done,
             DeployJournal& journal, const DroverConfig& config, const DeployRequest& request,
@@ -66,12 +77,24 @@ int execute(const core::DeployPlan& plan, const std::set<core::HostName>& done,
   auto transport = world.make_transport(config);
   view.started(plan.deploy_id);
   std::set<core::HostName> confirmed = done;  // hosts whose agent confirmed every bot
+  std::vector<core::HostName> unrecorded;     // hosts the journal failed to record
   RolloutDriverContext ctx{*transport, world.clock, view, world.interrupt_requested,
                            [&](const core::HostRecord& record) {
                              if (record.outcome.ok()) confirmed.insert(record.host);
-                             journal.append(core::JournalHost{record});
+                             try {
+                               journal.append(core::JournalHost{record});
+                             } catch (const StorageError&) {
+                               unrecorded.push_back(record.host);
+                               throw;
+                             }
                            }};
-  auto result = drive_rollout(plan, config, done, ctx);
+  core::RolloutResult result;
+  try {
+    result = drive_rollout(plan, config, done, ctx);
+  } catch (const StorageError& e) {
+    world.terminal.end_status_line();
+    throw e.with_fix(unrecorded_fix(unrecorded, e.fix()));
+  }
   world.terminal.end_status_line();
 
   // Verification first, so the result line counts a confirmed bot found down as a failure.

@@ -71,6 +71,9 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
   WorkerPool workers(scheduler.window());
   std::map<core::HostName, TimePoint> started_at;
   bool interrupt_seen = false;
+  // The first host the journal could not record: no new host starts after it (a swap that
+  // cannot be recorded is one the operator cannot learn of), and it is rethrown at the end.
+  std::exception_ptr record_failure;
   while (!scheduler.done()) {
     if (ctx.interrupt_requested && !interrupt_seen) {
       interrupt_seen = true;
@@ -97,12 +100,26 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
       if (item->failure) std::rethrow_exception(item->failure);
       scheduler.on_finished(item->host, item->outcome);
       core::HostRecord record{item->host, item->outcome, ctx.clock.now() - started_at[item->host]};
-      if (ctx.on_host_finished) ctx.on_host_finished(record);
       ctx.view.host_finished(record, scheduler.progress());
+      if (ctx.on_host_finished) {
+        try {
+          ctx.on_host_finished(record);
+        } catch (...) {
+          if (!record_failure) {
+            record_failure = std::current_exception();
+            scheduler.interrupt();
+            ctx.view.notice(fmt::format(
+                "the journal could not record {}: no new host will start; waiting for the {} "
+                "host(s) in flight to finish",
+                item->host, scheduler.in_flight()));
+          }
+        }
+      }
     } else {
       ctx.view.tick(scheduler.progress());
     }
   }
+  if (record_failure) std::rethrow_exception(record_failure);
   return scheduler.result();
 }
 

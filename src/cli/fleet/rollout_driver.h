@@ -2,7 +2,9 @@
 // Drives core's RolloutScheduler with a real transport: each started host runs its agent on a
 // worker of a pool the size of the scheduler's window (util/worker_pool.h), finished hosts are
 // fed back to the scheduler, the view ticks about once a second, and an operator interrupt
-// (Ctrl-C) stops new starts while in-flight hosts finish. A transport that throws (a bug) ends
+// (Ctrl-C) stops new starts while in-flight hosts finish. When on_host_finished throws (the
+// journal cannot be written), no new host starts either; the hosts in flight finish and are
+// handed to on_host_finished too, then the first exception is rethrown. A transport that throws (a bug) ends
 // the rollout with that exception once the hosts in flight have finished.
 #include <atomic>
 #include <functional>
