@@ -155,6 +155,19 @@ TEST(ConfigFile, BadTomlSaysWhereTheSyntaxBreaks) {
   EXPECT_TRUE(contains(message, "drover.toml:3: not valid TOML:")) << message;
 }
 
+TEST(ConfigFile, AKeyOfFortyThousandPartsIsRefusedAtItsLineWithoutACrash) {
+  std::string key = "a";
+  for (int i = 1; i < 40000; ++i) key += ".a";
+  EXPECT_EQ(refusal(kFleet + kOneHost + key + " = 1\n"),
+            "drover.toml:" +
+                std::to_string(1 + std::count(kFleet.begin(), kFleet.end(), '\n') +
+                               std::count(kOneHost.begin(), kOneHost.end(), '\n')) +
+                ": nests deeper than 64 levels (table header parts, dotted key parts, lists and "
+                "inline tables together) (drover.toml needs a few levels ([speeds.routine], "
+                "[container.labels]): check that this is the file you meant)");
+  EXPECT_TRUE(contains(refusal(kFleet + "[" + key + "]\n"), "nests deeper than 64 levels"));
+}
+
 TEST(ConfigFile, UnknownKeysAreErrorsWithASuggestion) {
   EXPECT_EQ(refusal(kFleet + "nmae = \"x\"\n" + kOneHost),
             "drover.toml:4: fleet.nmae: unknown key (did you mean 'name'? [fleet] takes only: "

@@ -9,6 +9,7 @@
 #include "cli/config/speeds.h"
 #include "cli/config/ssh.h"
 #include "cli/config/table.h"
+#include "cli/config/toml_depth.h"
 #include "core/image_reference.h"
 #include "core/input_error.h"
 #include "core/name_table.h"
@@ -236,6 +237,15 @@ std::string_view to_string(TransportKind kind) {
 
 DroverConfig parse_config(std::string_view text, const std::string& source,
                           const ConfigOverrides& overrides) {
+  if (const auto deep = find_too_deep_nesting(text)) {
+    // Before toml++ sees it: its parser recurses once per level and runs out of stack.
+    config_error({source, deep->line, ""},
+                 fmt::format("nests deeper than {} levels (table header parts, dotted key parts, "
+                             "lists and inline tables together)",
+                             kMaxTomlDepth),
+                 "drover.toml needs a few levels ([speeds.routine], [container.labels]): "
+                 "check that this is the file you meant");
+  }
   toml::table document;
   try {
     document = toml::parse(text, source);
