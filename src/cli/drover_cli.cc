@@ -92,7 +92,7 @@ int run_drover_cli(int argc, char** argv, CliWorld& world) {
     world.terminal.print(version_line("drover", build_commit()) + "\n");
     return core::to_int(ExitCode::success);
   } catch (const CLI::ParseError& e) {
-    error_line(world, "arguments", e.what(), "see drover --help");
+    error_line(world, "arguments", core::printable(e.what(), 200), "see drover --help");
     return core::to_int(ExitCode::usage_error);
   } catch (const core::InputError& e) {
     error_line(world, e.where(), e.problem(), e.fix());

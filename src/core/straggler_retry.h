@@ -22,6 +22,9 @@
 namespace drover::core {
 
 inline constexpr Duration kDefaultStragglerWait{std::chrono::seconds(60)};
+/// The longest wait --straggler-wait takes: a bot that has not logged in within an hour is
+/// down, not straggling.
+inline constexpr int kMaxStragglerWaitSeconds = 3600;
 
 /// Which hosts to re-check for which bots: only hosts with stragglers, only the stragglers.
 struct StragglerRetryPlan {

@@ -1,6 +1,7 @@
 #include "cli/commands/deploy_choice.h"
 
 #include "core/input_error.h"
+#include "core/printable_text.h"
 #include "core/speed_table.h"
 #include "core/straggler_retry.h"
 
@@ -35,9 +36,11 @@ ChosenDeploy choose_deploy(const DeployWords& words, const DroverConfig& config,
     chosen.target = core::Target::single_bot(config.fleet.parse_fleet_bot_id(id_text));
   } else {
     if (words.bot_id) {
-      throw core::InputError("deploy arguments",
-                             "a bot id (" + *words.bot_id + ") only goes with target bot",
-                             "use: drover deploy bot " + *words.bot_id);
+      throw core::InputError(
+          "deploy arguments",
+          "a bot id (" + core::printable(*words.bot_id, core::kQuotedBytes) +
+              ") only goes with target bot",
+          "use: drover deploy bot " + core::printable(*words.bot_id, core::kQuotedBytes));
     }
     chosen.target = *kind == core::TargetKind::all ? core::Target::all() : core::Target::staging();
   }

@@ -18,6 +18,7 @@
 #include "core/image_reference.h"
 #include "core/input_error.h"
 #include "core/printable_text.h"
+#include "core/straggler_retry.h"
 #include "core/verified_result.h"
 
 namespace drover::cli {
@@ -157,7 +158,8 @@ void add_deploy_options(CLI::App& subcommand, DeployRequest& request) {
   add_text_option(subcommand, "--resume", request.resume,
                   "deploy only the hosts an earlier deploy did not finish");
   add_seconds_option(subcommand, "--straggler-wait", request.straggler_wait_seconds,
-                     "seconds to wait for login stragglers (60)");
+                     core::kMaxStragglerWaitSeconds,
+                     "seconds to wait for login stragglers, 0 to 3600 (60)");
   subcommand.add_flag("--allow-drift", request.allow_drift,
                       "deploy even to hosts running another drover-agent build, or none");
   add_fleet_options(subcommand, request.fleet);

@@ -14,6 +14,7 @@
 #include "core/deploy_id.h"
 #include "core/input_error.h"
 #include "core/journal_replay.h"
+#include "core/printable_text.h"
 
 namespace drover::cli {
 
@@ -39,7 +40,7 @@ void check_id(std::string_view deploy_id) {
     throw core::InputError("deploy id",
                            fmt::format("\"{}\" is not a deploy id (expected a UUID such as "
                                        "6ca32b16-367e-4372-8a33-6dd9442ed2c3)",
-                                       deploy_id),
+                                       core::printable(deploy_id, core::kQuotedBytes)),
                            kFindIds);
   }
 }
