@@ -15,7 +15,9 @@ std::string toml_of(const std::vector<core::Host>& hosts, const std::string& mor
       "[fleet]\nname = \"unit\"\nimage = \"registry.test/tradebot\"\ndefault_tag = \"v1\"\n\n" +
       more_toml + "\n";
   for (const auto& host : hosts) {
-    text += "[[hosts]]\nname = \"" + host.name + "\"\nbots = [";
+    text += "[[hosts]]\nname = \"" + host.name + "\"\n";
+    if (host.address) text += "address = \"" + *host.address + "\"\n";
+    text += "bots = [";
     for (std::size_t i = 0; i < host.bots.size(); ++i) {
       text += (i == 0 ? "" : ", ") + std::to_string(host.bots[i]);
     }

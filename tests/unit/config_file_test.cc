@@ -273,7 +273,12 @@ TEST(ConfigFile, HostsAreChecked) {
   EXPECT_TRUE(contains(refusal(kFleet + "[[hosts]]\nname = \"h\"\nbots = [1, 1]\n"),
                        "drover.toml:6: hosts[0].bots: lists bot 1 twice"));
   EXPECT_TRUE(contains(refusal(kFleet + "[[hosts]]\nname = \"h 1\"\nbots = [1]\n"),
-                       "drover.toml:5: hosts[0].name: name 'h 1' has ' '"));
+                       "drover.toml:5: hosts[0].name: name 'h 1' has ' ' (a host without an "
+                       "address is reached by its name"));
+  EXPECT_EQ(
+      refusal(kFleet + "[[hosts]]\nname = \"web 1 (eu)\"\naddress = \"10.0.0.5\"\nbots = [1]\n"),
+      "")
+      << "with an address, the name is only a label";
   EXPECT_TRUE(contains(refusal(kFleet + "[[hosts]]\nname = \"h\"\naddress = \"a;b\"\nbots = [1]\n"),
                        "drover.toml:6: hosts[0].address: address 'a;b' has ';'"));
   EXPECT_TRUE(
