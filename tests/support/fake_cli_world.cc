@@ -32,7 +32,8 @@ FakeCliWorld::FakeCliWorld(const std::vector<core::Host>& hosts, const std::stri
     : lock_environment{{"tester", "ops-1"},
                        4242,
                        [] { return std::string("2026-06-12T10:00:00Z"); },
-                       [](pid_t) { return true; }},
+                       [](pid_t) { return true; },
+                       "unit-machine"},
       config_file_(dir_.path() / "drover.toml") {
   env["DROVER_STATE_DIR"] = state_root().string();
   write_config(toml_of(hosts, more_toml));
