@@ -21,8 +21,10 @@ namespace {
 
 std::atomic<bool> interrupt_requested{false};
 
-// First Ctrl-C: no new host starts, in-flight ones finish. Later ones change nothing: the
-// agents run in their own process groups and finish their swaps either way.
+// First Ctrl-C, SIGTERM (a cancelled CI job, a service stop) or SIGHUP (a closed terminal):
+// no new host starts, in-flight ones finish and are journaled, the result is recorded and the
+// lock released by the normal end of the command. Later ones change nothing: the agents run
+// in their own process groups and finish their swaps either way.
 void on_interrupt(int) {
   interrupt_requested = true;
 }
@@ -48,7 +50,7 @@ int main(int argc, char** argv) {
   struct sigaction action {};
   action.sa_handler = on_interrupt;
   sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
+  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) sigaction(signal_number, &action, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
   bool json = false;
