@@ -144,10 +144,16 @@ class BotSwap {
     try {
       verdict = prove_settled(ctx_, name_, req_.settle);
     } catch (const docker::RuntimeError& e) {
-      verdict = {false, std::string("the engine could not show that it stayed up: ") + e.what()};
+      verdict = {
+          false, std::string("the engine could not show that it stayed up: ") + e.what(), {}};
     }
     result_.timings.settle = ctx_.clock.now() - settle_began;
-    if (!verdict.confirmed) return verdict.reason + log_tail(ctx_, name_);
+    if (!verdict.confirmed) {
+      if (!verdict.health_check_output.empty()) {
+        return verdict.reason + "; last health check: " + verdict.health_check_output;
+      }
+      return verdict.reason + log_tail(ctx_, name_);
+    }
     ctx_.on_step(req_.bot_id, SwapStep::Settled);
     return "";
   }

@@ -33,8 +33,9 @@ struct ContainerState {
   int exit_code = 0;
   bool oom_killed = false;
   std::string health;  // "" when the image has no HEALTHCHECK; else starting | healthy | unhealthy
-  std::string started_at;   // RFC 3339, as the engine reports it (the latest start)
-  std::string finished_at;  // RFC 3339: the latest exit ("0001-01-01T00:00:00Z": none yet)
+  std::string health_output;  // what the latest health probe printed (State.Health.Log), trimmed
+  std::string started_at;     // RFC 3339, as the engine reports it (the latest start)
+  std::string finished_at;    // RFC 3339: the latest exit ("0001-01-01T00:00:00Z": none yet)
   std::string error;
 };
 

@@ -301,6 +301,7 @@ void InMemoryRuntime::advance_locked(Container& c) {
   if (state.running && !state.restarting && c.info.config.contains("Healthcheck")) {
     const bool verdict = behavior.healthy_after && now >= *c.run_begins + *behavior.healthy_after;
     state.health = !verdict ? "starting" : behavior.unhealthy ? "unhealthy" : "healthy";
+    state.health_output = verdict ? behavior.health_output : "";
   }
 }
 
@@ -309,10 +310,12 @@ void InMemoryRuntime::start_locked(Container& c) {
   const auto now = clock_.now();
   c.info.state.finished_at = c.info.state.finished_at.empty() ? kNever : c.info.state.finished_at;
   if (behavior.exits_at_start) {
-    c.info.state.started_at = rfc3339_at(now);
-    c.info.state = {
-        "exited",        false, false, behavior.exit_code, false, "", c.info.state.started_at,
-        rfc3339_at(now), ""};
+    docker::ContainerState exited;
+    exited.status = "exited";
+    exited.exit_code = behavior.exit_code;
+    exited.started_at = rfc3339_at(now);
+    exited.finished_at = rfc3339_at(now);
+    c.info.state = exited;
     record_event_locked(c, "start", now);
     record_event_locked(c, "die", now, {{"exitCode", std::to_string(behavior.exit_code)}});
     return;

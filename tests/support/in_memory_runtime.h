@@ -23,7 +23,8 @@ struct SimulatedCrash {
 struct FakeImageBehavior {
   bool exits_at_start = false;  // the container is "exited" right after start
   int exit_code = 0;
-  bool unhealthy = false;  // health is "unhealthy" (only when the config has a Healthcheck)
+  bool unhealthy = false;     // health is "unhealthy" (only when the config has a Healthcheck)
+  std::string health_output;  // what the latest health probe printed (State.Health.Log)
   std::vector<std::string> log_lines;
   /// The engine reports the container "created" (not running) for this long after start.
   Duration process_starts_after{0};

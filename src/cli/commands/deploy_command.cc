@@ -98,6 +98,14 @@ std::unique_ptr<HeldFleetLock> take_lock(const DroverConfig& config, const core:
   return make_fleet_lock(config, world)->acquire(plan.deploy_id, world.command_line);
 }
 
+// A dry run says so last: a plan box alone reads like the start of a deploy.
+int end_dry_run(RolloutView& view) {
+  view.notice(
+      "dry run: nothing was deployed (no bot touched, no lock taken, no journal written); run "
+      "the same command without --dry-run to deploy");
+  return core::to_int(ExitCode::success);
+}
+
 int resume(const DeployRequest& request, const DroverConfig& config, CliWorld& world) {
   auto state = StateDir::open_for(world.env, config.fleet);
   auto stored = load_deploy(state, *request.resume);
@@ -115,9 +123,8 @@ int resume(const DeployRequest& request, const DroverConfig& config, CliWorld& w
   view->notice(fmt::format("resuming deploy {}: {} of {} host(s) left to deploy", plan.deploy_id,
                            to_do.size(), plan.selection.hosts.size()));
   if (!clear) return refuse_drift(plan, world);
-  if (request.dry_run || !confirmed(plan, request, world)) {
-    return core::to_int(request.dry_run ? ExitCode::success : ExitCode::refused);
-  }
+  if (request.dry_run) return end_dry_run(*view);
+  if (!confirmed(plan, request, world)) return core::to_int(ExitCode::refused);
   auto lock = take_lock(config, plan, world);
   auto journal = DeployJournal::reopen(state, plan.deploy_id);
   return execute(plan, stored.replay.succeeded_hosts, journal, config, request, *view, world);
@@ -153,7 +160,7 @@ int run_deploy(const DeployRequest& request, CliWorld& world) {
   auto view = make_view(output_mode(request.json, world.terminal), world.terminal);
   view->plan(plan);
   if (!clear) return refuse_drift(plan, world);
-  if (request.dry_run) return core::to_int(ExitCode::success);
+  if (request.dry_run) return end_dry_run(*view);
   if (!confirmed(plan, request, world)) return core::to_int(ExitCode::refused);
 
   auto state = StateDir::open_for(world.env, config.fleet);
