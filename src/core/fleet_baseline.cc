@@ -18,10 +18,11 @@ struct Column {
 
 // The table's columns, in the agent's order; a check a newer agent adds still gets its
 // problem lines, just no column.
-constexpr std::array<Column, 4> kColumns{{{"docker_on_boot", "docker on boot"},
+constexpr std::array<Column, 5> kColumns{{{"docker_on_boot", "docker on boot"},
                                           {"resolv_conf_mode", "resolv.conf"},
                                           {"docker_log_rotation", "log rotation"},
-                                          {"disk_free", "free disk"}}};
+                                          {"disk_free", "free disk"},
+                                          {"registry_access", "registry"}}};
 
 std::string label_of(const std::string& check) {
   for (const auto& column : kColumns) {
