@@ -32,7 +32,12 @@ struct Reader {
     return std::string(text.substr(begin, at - begin));
   }
   std::string value() {
-    if (at >= text.size() || text[at] != '"') return token();
+    if (at >= text.size() || text[at] != '"') {
+      // Unquoted: up to the next comma or space (servers write bare URLs here too).
+      const std::size_t begin = at;
+      while (at < text.size() && text[at] != ',' && text[at] != ' ' && text[at] != '\t') ++at;
+      return std::string(text.substr(begin, at - begin));
+    }
     std::string out;
     for (++at; at < text.size() && text[at] != '"'; ++at) {
       if (text[at] == '\\' && at + 1 < text.size()) ++at;
