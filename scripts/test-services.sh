@@ -4,7 +4,8 @@
 #   - a second docker-registry on 127.0.0.1:5001 with htpasswd authentication (plain HTTP:
 #     neither the registry nor the engine insists on TLS for a loopback registry), users
 #     drover-test and AWS (the fake ECR token's user) with the test passwords below, holding
-#     drover-test/bot:{v1,v2}, pushed with a throwaway DOCKER_CONFIG (root's is never touched)
+#     drover-test/bot:{v1,v2,private} (private: v2 plus a label, a digest only it has),
+#     pushed with a throwaway DOCKER_CONFIG (root's is never touched)
 #   - redis-server    on 127.0.0.1:6390 (no persistence)
 #   - images 127.0.0.1:5000/drover-test/{busybox:latest,bot:v1,bot:v2,bot:broken,bot:nohealth}
 #     built FROM scratch (demo/images/<name>/<tag>/Dockerfile) and pushed.
@@ -99,6 +100,19 @@ docker info >/dev/null 2>&1 || die "the Docker engine does not answer: run scrip
 [[ -x "$BUSYBOX_BIN" ]] || die "$BUSYBOX_BIN not found: install busybox-static (scripts/setup.sh)"
 
 # ---------------------------------------------------------------- registry
+# serve_registry NAME CONFIG READY WHAT: starts docker-registry on CONFIG in the background
+# (pid $STATE/NAME.pid, log $STATE/NAME.log) and waits up to 30 s for the check READY; dies
+# with "docker-registry WHAT" and the log's tail when it does not pass.
+serve_registry() {
+  local name="$1" config="$2" ready="$3" what="$4"
+  setsid docker-registry serve "$config" </dev/null >>"$STATE/$name.log" 2>&1 9>&- &
+  echo $! >"$STATE/$name.pid"
+  if ! wait_for 30 "$ready"; then
+    tail -n 20 "$STATE/$name.log" >&2 || true
+    die "docker-registry $what within 30 s (log: $STATE/$name.log)"
+  fi
+}
+
 registry_ready() {
   local status
   status="$(http_status "$REGISTRY" /v2/)" && [[ "$status" == "HTTP/1."?" 200"* ]]
@@ -134,13 +148,8 @@ http:
   headers:
     X-Content-Type-Options: [nosniff]
 EOF
-  setsid docker-registry serve "$STATE/registry/config.yml" \
-    </dev/null >>"$STATE/registry.log" 2>&1 9>&- &
-  echo $! >"$STATE/registry.pid"
-  if ! wait_for 30 registry_ready; then
-    tail -n 20 "$STATE/registry.log" >&2 || true
-    die "docker-registry did not answer at http://$REGISTRY/v2/ within 30 s (log: $STATE/registry.log)"
-  fi
+  serve_registry registry "$STATE/registry/config.yml" registry_ready \
+    "did not answer at http://$REGISTRY/v2/"
   log "registry  $REGISTRY started (pid $(cat "$STATE/registry.pid"), data $STATE/registry/data)"
 }
 
@@ -193,22 +202,16 @@ auth:
     realm: drover-test
     path: $dir/htpasswd
 EOF
-  setsid docker-registry serve "$dir/config.yml" \
-    </dev/null >>"$STATE/auth-registry.log" 2>&1 9>&- &
-  echo $! >"$STATE/auth-registry.pid"
-  if ! wait_for 30 auth_registry_accepts; then
-    tail -n 20 "$STATE/auth-registry.log" >&2 || true
-    die "docker-registry did not accept the test user at http://$AUTH_REGISTRY/v2/ within 30 s"
-  fi
+  serve_registry auth-registry "$dir/config.yml" auth_registry_accepts \
+    "did not accept the test user at http://$AUTH_REGISTRY/v2/"
   log "registry  $AUTH_REGISTRY (htpasswd) started (pid $(cat "$STATE/auth-registry.pid"))"
 }
 
-# push_to_auth_registry TAG: pushes drover-test/bot:TAG (built above, on the public test
-# registry) to the authenticated one under the same path, logged in through a throwaway
-# DOCKER_CONFIG.
+# push_to_auth_registry TAG [FROM]: pushes FROM (default drover-test/bot:TAG, built above, on
+# the public test registry) to the authenticated one as drover-test/bot:TAG, logged in through
+# a throwaway DOCKER_CONFIG.
 push_to_auth_registry() {
-  local tag="$1" from to out config
-  from="$REGISTRY/drover-test/bot:$tag"
+  local tag="$1" from="${2:-$REGISTRY/drover-test/bot:$1}" to out config
   to="$AUTH_REGISTRY/drover-test/bot:$tag"
   config="$(mktemp -d "${TMPDIR:-/tmp}/drover-auth-push.XXXXXX")"
   docker tag "$from" "$to"
@@ -320,4 +323,15 @@ for dockerfile in "${dockerfiles[@]}"; do
   publish_image "$dockerfile"
 done
 for tag in v1 v2; do push_to_auth_registry "$tag"; done
+# :private is v2 with a label, so its digest exists only in the authenticated registry: the
+# engine serves a pull by digest from its own cache without asking the registry, so a test
+# that a host without credentials is refused needs an image no test has pulled from :5000.
+private_from="drover-test-private-build:v2"
+if ! out="$(printf 'FROM %s\nLABEL drover.test.private=yes\n' "$REGISTRY/drover-test/bot:v2" |
+  DOCKER_BUILDKIT=0 docker build --quiet -t "$private_from" - 2>&1)"; then
+  echo "$out" >&2
+  die "building the private test image failed"
+fi
+push_to_auth_registry private "$private_from"
+docker rmi "$private_from" >/dev/null 2>&1 || true
 log "ready: registry http://$REGISTRY, http://$AUTH_REGISTRY (htpasswd), redis $REDIS, ${#dockerfiles[@]} images"
