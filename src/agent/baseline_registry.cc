@@ -1,8 +1,8 @@
 // baseline's registry_access check (baseline_checks.h): can this host authenticate to the
 // fleet's registry with its own credentials?
 #include "agent/baseline_checks.h"
-#include "registry/registry_names.h"
 #include "registry/registry_credentials.h"
+#include "registry/registry_names.h"
 
 namespace drover::agent {
 
@@ -38,8 +38,8 @@ BaselineCheck check_registry_access(docker::ContainerRuntime& runtime,
                      " (push it, or check [fleet] image/default_tag in drover.toml)";
     } else {
       check.found = "unreachable";
-      check.detail = "asking registry " + registry + " for " + image.str() + " failed: " +
-                     e.what() + " (check that this host can reach the registry)";
+      check.detail = "asking registry " + registry + " for " + image.str() +
+                     " failed: " + e.what() + " (check that this host can reach the registry)";
     }
   }
   return check;

@@ -144,8 +144,10 @@ HostSwapResult swap_host(AgentContext& ctx, LoginProbe& probe, const HostSwapOpt
     result.pull_time = ctx.clock.now() - began;
   } catch (const registry::RegistryAuthError& e) {
     fail_all(result, options,
-             "pulling " + options.image_ref + " needs registry credentials this host could not "
-             "read: " + e.what() + "; no bot was touched");
+             "pulling " + options.image_ref +
+                 " needs registry credentials this host could not "
+                 "read: " +
+                 e.what() + "; no bot was touched");
     return result;
   } catch (const docker::RuntimeError& e) {
     std::string what;

@@ -18,8 +18,7 @@ PullAuthLookup host_pull_auth(std::string config_dir, ProcessRunner& runner) {
     PullAuth auth;
     auth.config_path = config.path;
     if (auto credentials = registry::find_credentials(config, image, runner)) {
-      auth.header =
-          registry::registry_auth_header(*credentials, registry::credential_key(image));
+      auth.header = registry::registry_auth_header(*credentials, registry::credential_key(image));
       auth.source = credentials->source;
     }
     return auth;

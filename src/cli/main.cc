@@ -92,8 +92,7 @@ int main(int argc, char** argv) {
         auto ecr = [&aws, settings](const drover::registry::EcrRegistry& registry) {
           auto in_region = settings;
           in_region.region_flag = registry.region;
-          return aws(in_region).ecr("GetAuthorizationToken",
-                                    {{"registryIds", {registry.account}}});
+          return aws(in_region).ecr("GetAuthorizationToken", {{"registryIds", {registry.account}}});
         };
         return drover::cli::resolve_digest(
             image, http,

@@ -36,10 +36,21 @@ inline constexpr Endpoint kSystemEvents{"GET", "/events"};
 
 /// Every endpoint above; the specification test iterates this list.
 inline constexpr std::array kAll{
-    kPing,           kInfo,          kContainerInspect, kContainerCreate,
-    kContainerStart, kContainerStop, kContainerRename,  kContainerDelete,
-    kContainerLogs,  kImageInspect,  kImageCreate,      kImagePrune,
-    kSystemEvents,   kDistributionInspect};
+    kPing,
+    kInfo,
+    kContainerInspect,
+    kContainerCreate,
+    kContainerStart,
+    kContainerStop,
+    kContainerRename,
+    kContainerDelete,
+    kContainerLogs,
+    kImageInspect,
+    kImageCreate,
+    kImagePrune,
+    kSystemEvents,
+    kDistributionInspect,
+};
 }  // namespace endpoints
 
 /// Whether `param` may fill a path's {param}. The engine decodes %2F back to '/' and then

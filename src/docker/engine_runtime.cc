@@ -125,7 +125,7 @@ ImageInfo EngineRuntime::pull_image(const std::string& ref, const std::string& r
 }
 
 std::string EngineRuntime::registry_manifest_digest(const std::string& ref,
-                                                  const std::string& registry_auth) {
+                                                    const std::string& registry_auth) {
   try {
     (void)core::parse_image_reference(ref);
   } catch (const core::InputError& e) {

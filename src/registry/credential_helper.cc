@@ -57,8 +57,8 @@ std::optional<RegistryCredentials> run_credential_helper(ProcessRunner& runner,
         result.err.find(kNotFound) != std::string::npos) {
       return std::nullopt;
     }
-    throw RegistryAuthError("the credential helper " + program + " failed for " +
-                            server_address + ": " + complaint(result));
+    throw RegistryAuthError("the credential helper " + program + " failed for " + server_address +
+                            ": " + complaint(result));
   }
   const auto answer = nlohmann::json::parse(result.out, nullptr, /*allow_exceptions=*/false);
   const auto text = [&answer](const char* key) {
@@ -66,8 +66,8 @@ std::optional<RegistryCredentials> run_credential_helper(ProcessRunner& runner,
     return it != answer.end() && it->is_string() ? it->get<std::string>() : std::string();
   };
   if (answer.is_discarded() || !answer.is_object() || !answer.contains("Secret")) {
-    throw RegistryAuthError("the credential helper " + program + " answered for " +
-                            server_address + " with something other than its JSON answer");
+    throw RegistryAuthError("the credential helper " + program + " answered for " + server_address +
+                            " with something other than its JSON answer");
   }
   RegistryCredentials credentials;
   credentials.source = program;

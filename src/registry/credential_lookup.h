@@ -14,7 +14,7 @@ namespace drover::registry {
 
 /// What the config says about one registry, before any helper runs.
 struct CredentialSource {
-  std::string helper;  // the helper to run ("" when none applies)
+  std::string helper;                             // the helper to run ("" when none applies)
   std::optional<DockerConfig::Auth> inline_auth;  // the auths entry, when there is one
 };
 

@@ -9,8 +9,8 @@
 #include <string_view>
 
 #include "core/image_reference.h"
-#include "registry/registry_names.h"
 #include "registry/registry_credentials.h"
+#include "registry/registry_names.h"
 
 namespace drover::registry {
 
@@ -27,9 +27,9 @@ struct DockerConfig {
     std::string password;
     std::string identity_token;
   };
-  std::string path;                     // the file it came from, for messages
-  std::map<std::string, Auth> auths;    // by the key as written ("ghcr.io", "https://…/v1/")
-  std::string creds_store;              // "" when none: the helper for every registry
+  std::string path;                   // the file it came from, for messages
+  std::map<std::string, Auth> auths;  // by the key as written ("ghcr.io", "https://…/v1/")
+  std::string creds_store;            // "" when none: the helper for every registry
   std::map<std::string, std::string> cred_helpers;  // registry → helper ("ecr-login")
 };
 

@@ -24,7 +24,8 @@ bool auth_registry_running();
 
 /// A Docker client config directory (DOCKER_CONFIG) under `dir`: config.json with exactly
 /// `json` as its text. Returns the directory.
-std::filesystem::path write_docker_config(const std::filesystem::path& dir, const std::string& json);
+std::filesystem::path write_docker_config(const std::filesystem::path& dir,
+                                          const std::string& json);
 /// config.json text whose auths hold `user`:`password` for the authenticated registry.
 std::string auths_config(const std::string& user, const std::string& password);
 /// config.json text naming the test helper (tests/support/docker-credential-drover-test) for

@@ -181,8 +181,8 @@ namespace {
 
 // What Docker 20.10 says when a registry refuses a pull or a manifest request.
 [[noreturn]] void refuse_unauthorized(const std::string& ref) {
-  throw docker::RuntimeError(
-      500, "Head \"https://registry/v2/" + ref + "\": no basic auth credentials");
+  throw docker::RuntimeError(500,
+                             "Head \"https://registry/v2/" + ref + "\": no basic auth credentials");
 }
 
 }  // namespace

@@ -60,7 +60,9 @@ class InMemoryRuntime final : public docker::ContainerRuntime {
   void fail_operation(const std::string& op, int status = 500) { fail_ops_[op] = status; }
   /// Makes the registry private: pulls and manifest requests succeed only with this
   /// X-Registry-Auth value; others fail as the engine reports a registry's 401.
-  void require_registry_auth(std::string registry_auth) { required_auth_ = std::move(registry_auth); }
+  void require_registry_auth(std::string registry_auth) {
+    required_auth_ = std::move(registry_auth);
+  }
   /// The X-Registry-Auth values pulls were sent with, in order.
   std::vector<std::string> pull_auths() const;
   /// Makes the engine appear down.

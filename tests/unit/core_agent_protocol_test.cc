@@ -47,8 +47,9 @@ TEST(CoreAgentProtocol, EveryRequestParsesBackIntoItself) {
   StatusRequest status{{539, 540}, parse_image_reference("team/bot@" + kDigest), "log:^ready$"};
   StatusRequest status_without_image{{1}, std::nullopt, "health"};
   RecoverRequest recover{{77, 78}, milliseconds(1500)};
-  BaselineRequest baseline{true, 4096, "/mnt/host root",
-                           parse_image_reference("123456789012.dkr.ecr.eu-west-1.amazonaws.com/bot:v1")};
+  BaselineRequest baseline{
+      true, 4096, "/mnt/host root",
+      parse_image_reference("123456789012.dkr.ecr.eu-west-1.amazonaws.com/bot:v1")};
   BaselineRequest plain_baseline{false, 512, "", std::nullopt};
   for (const AgentRequest& request :
        std::vector<AgentRequest>{swap, plain_swap, status, status_without_image, recover, baseline,

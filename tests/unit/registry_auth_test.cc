@@ -125,8 +125,8 @@ TEST(RegistryAuth, AnonymousRegistryIsAskedOnceWithoutCredentials) {
 TEST(RegistryAuth, BasicChallengeIsAnsweredWithTheCredentials) {
   ScriptedHttp http;
   http.answers = {status(401, {{"www-authenticate", "Basic realm=\"r\""}}), with_digest()};
-  auto digest = resolve_digest(parse_image_reference("127.0.0.1:5001/team/bot:v1"), http,
-                               user("op", "pw-1"));
+  auto digest =
+      resolve_digest(parse_image_reference("127.0.0.1:5001/team/bot:v1"), http, user("op", "pw-1"));
   EXPECT_EQ(digest, kDigest);
   ASSERT_EQ(http.requests.size(), 2u);
   EXPECT_EQ(header(http.requests[1], "Authorization"), "Basic " + base64_encode("op:pw-1"));
@@ -136,8 +136,9 @@ TEST(RegistryAuth, BasicChallengeIsAnsweredWithTheCredentials) {
 TEST(RegistryAuth, BearerChallengeGetsATokenForThePullScope) {
   ScriptedHttp http;
   http.answers = {
-      status(401, {{"www-authenticate",
-                    "Bearer realm=\"https://auth.example.com/token\",service=\"reg.example.com\""}}),
+      status(401,
+             {{"www-authenticate",
+               "Bearer realm=\"https://auth.example.com/token\",service=\"reg.example.com\""}}),
       status(200, {}, R"({"token": "tok-123"})"), with_digest()};
   auto digest = resolve_digest(parse_image_reference("reg.example.com/team/bot:v1"), http,
                                user("op", "pw-2"));
@@ -145,7 +146,8 @@ TEST(RegistryAuth, BearerChallengeGetsATokenForThePullScope) {
   ASSERT_EQ(http.requests.size(), 3u);
   EXPECT_EQ(http.requests[1].method, "GET");
   EXPECT_EQ(http.requests[1].url,
-            "https://auth.example.com/token?service=reg.example.com&scope=repository%3Ateam%2Fbot%3Apull");
+            "https://auth.example.com/"
+            "token?service=reg.example.com&scope=repository%3Ateam%2Fbot%3Apull");
   EXPECT_EQ(header(http.requests[1], "Authorization"), "Basic " + base64_encode("op:pw-2"));
   EXPECT_EQ(header(http.requests[2], "Authorization"), "Bearer tok-123");
 }
@@ -167,10 +169,10 @@ TEST(RegistryAuth, BearerWithoutCredentialsAsksForAnAnonymousToken) {
 
 TEST(RegistryAuth, IdentityTokenIsExchangedWithTheRefreshTokenGrant) {
   ScriptedHttp http;
-  http.answers = {
-      status(401, {{"www-authenticate", "Bearer realm=\"https://auth.example.com/token\","
-                                        "service=\"reg.example.com\""}}),
-      status(200, {}, R"({"access_token": "tok"})"), with_digest()};
+  http.answers = {status(401, {{"www-authenticate",
+                                "Bearer realm=\"https://auth.example.com/token\","
+                                "service=\"reg.example.com\""}}),
+                  status(200, {}, R"({"access_token": "tok"})"), with_digest()};
   resolve_digest(parse_image_reference("reg.example.com/bot:v1"), http,
                  [](const core::ImageReference&) {
                    registry::RegistryCredentials c;
@@ -207,9 +209,8 @@ TEST(RegistryAuth, RefusedCredentialsNameTheirSourceAndNeverTheSecret) {
   EXPECT_EQ(message.find("Secret-Pw-9"), std::string::npos);
 
   ScriptedHttp token;
-  token.answers = {
-      status(401, {{"www-authenticate", "Bearer realm=\"https://a.example.com/t\""}}),
-      status(401)};
+  token.answers = {status(401, {{"www-authenticate", "Bearer realm=\"https://a.example.com/t\""}}),
+                   status(401)};
   message = refusal("reg.example.com/bot:v1", token, user("op", "Secret-Pw-9"));
   EXPECT_NE(message.find("refused the credentials"), std::string::npos) << message;
   EXPECT_EQ(message.find("Secret-Pw-9"), std::string::npos);

@@ -119,7 +119,8 @@ TEST(CredentialLookup, RunsTheHelperByArgvWithTheRegistryOnStdin) {
   EXPECT_EQ(found->password, "pw");
   EXPECT_EQ(found->source, "docker-credential-drover-test");
   ASSERT_EQ(runner.calls().size(), 1u);
-  EXPECT_EQ(runner.calls()[0].argv, (std::vector<std::string>{"docker-credential-drover-test", "get"}));
+  EXPECT_EQ(runner.calls()[0].argv,
+            (std::vector<std::string>{"docker-credential-drover-test", "get"}));
   EXPECT_EQ(runner.calls()[0].options.stdin_data, "127.0.0.1:5001");
   EXPECT_TRUE(runner.calls()[0].options.timeout);
 }
@@ -155,8 +156,9 @@ TEST(CredentialLookup, HelperFailuresNameTheHelperAndNeverItsAnswer) {
     run_credential_helper(missing, "ecr-login", "r.example.com");
     ADD_FAILURE();
   } catch (const RegistryAuthError& e) {
-    EXPECT_NE(std::string(e.what()).find("docker-credential-ecr-login for r.example.com cannot be run"),
-              std::string::npos)
+    EXPECT_NE(
+        std::string(e.what()).find("docker-credential-ecr-login for r.example.com cannot be run"),
+        std::string::npos)
         << e.what();
   }
   RecordingRunner failing;
@@ -199,8 +201,8 @@ TEST(RegistryAuthHeader, IsBase64UrlOfTheEngineApisJson) {
 
   RegistryCredentials token;
   token.identity_token = "rt";
-  const auto token_body =
-      nlohmann::json::parse(*base64_decode(registry_auth_header(token, "https://index.docker.io/v1/")));
+  const auto token_body = nlohmann::json::parse(
+      *base64_decode(registry_auth_header(token, "https://index.docker.io/v1/")));
   EXPECT_EQ(token_body["identitytoken"], "rt");
   EXPECT_FALSE(token_body.contains("password"));
 }

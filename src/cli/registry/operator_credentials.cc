@@ -57,12 +57,11 @@ registry::RegistryCredentials ecr_credentials_from(const nlohmann::json& answer,
 
 RegistryCredentialsSource operator_registry_credentials(EnvLookup env, ProcessRunner& runner,
                                                         EcrTokenCall ecr) {
-  return [env = std::move(env), &runner,
-          ecr = std::move(ecr)](const core::ImageReference& image)
-             -> std::optional<registry::RegistryCredentials> {
+  return [env = std::move(env), &runner, ecr = std::move(ecr)](
+             const core::ImageReference& image) -> std::optional<registry::RegistryCredentials> {
     const auto home = env("HOME");
-    const auto dir = registry::docker_config_dir(
-        env("DOCKER_CONFIG"), home, home && !home->empty() ? *home : passwd_home());
+    const auto dir = registry::docker_config_dir(env("DOCKER_CONFIG"), home,
+                                                 home && !home->empty() ? *home : passwd_home());
     const auto config = registry::load_docker_config(dir);
     if (auto found = registry::find_credentials(config, image, runner)) return found;
     const auto ecr_registry = registry::parse_ecr_registry(image.domain);
@@ -70,11 +69,11 @@ RegistryCredentialsSource operator_registry_credentials(EnvLookup env, ProcessRu
     try {
       return ecr_credentials_from(ecr(*ecr_registry), image);
     } catch (const aws::AwsError& e) {
-      throw core::InputError(
-          "image " + image.str(),
-          "ECR GetAuthorizationToken for registry " + registry::registry_display_name(image) +
-              " failed: " + core::printable(e.code() + ": " + e.message()),
-          ecr_fix(image));
+      throw core::InputError("image " + image.str(),
+                             "ECR GetAuthorizationToken for registry " +
+                                 registry::registry_display_name(image) +
+                                 " failed: " + core::printable(e.code() + ": " + e.message()),
+                             ecr_fix(image));
     }
   };
 }

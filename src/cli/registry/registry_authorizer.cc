@@ -29,13 +29,12 @@ void refuse_registry_credentials(const core::ImageReference& image,
                                  const std::optional<registry::RegistryCredentials>& credentials) {
   const std::string registry = registry::registry_display_name(image);
   if (!credentials) {
-    refuse(image,
-           "registry " + registry + " wants credentials and drover found none for it",
+    refuse(image, "registry " + registry + " wants credentials and drover found none for it",
            registry::credentials_fix(image, docker_config_hint()));
   }
   refuse(image,
-         "registry " + registry + " refused the credentials from " + credentials->source +
-             " for " + image.repository(),
+         "registry " + registry + " refused the credentials from " + credentials->source + " for " +
+             image.repository(),
          "check them: " + registry::credentials_fix(image, docker_config_hint()));
 }
 
@@ -85,9 +84,10 @@ std::string RegistryAuthorizer::bearer_token(const core::ImageReference& image,
     request.method = "POST";
     request.url = challenge.realm;
     request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
-    request.body = "grant_type=refresh_token&client_id=drover&service=" +
-                   percent_encode(challenge.service) + "&scope=" + percent_encode(scope) +
-                   "&refresh_token=" + percent_encode(credentials->identity_token);
+    request.body =
+        "grant_type=refresh_token&client_id=drover&service=" + percent_encode(challenge.service) +
+        "&scope=" + percent_encode(scope) +
+        "&refresh_token=" + percent_encode(credentials->identity_token);
   } else {
     QueryString query;
     if (!challenge.service.empty()) query.add("service", challenge.service);

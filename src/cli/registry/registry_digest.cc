@@ -60,7 +60,10 @@ class ManifestSession {
  public:
   ManifestSession(const core::ImageReference& ref, HttpClient& http,
                   const RegistryCredentialsSource& credentials, const RegistryOptions& options)
-      : ref_(ref), http_(http), options_(options), authorizer_(http, credentials, options.timeout) {}
+      : ref_(ref),
+        http_(http),
+        options_(options),
+        authorizer_(http, credentials, options.timeout) {}
 
   Answer ask(const std::string& url, bool head) {
     Answer answer = send(url, head);
@@ -155,8 +158,7 @@ class ManifestSession {
              "check the repository name, or " + by_digest_fix(ref));
     case 404:
       if (!ref.digest.empty()) {
-        refuse(ref,
-               fmt::format("digest {} does not exist in {}", ref.digest, ref.repository()),
+        refuse(ref, fmt::format("digest {} does not exist in {}", ref.digest, ref.repository()),
                "check the digest (docker image inspect shows RepoDigests), or push the image");
       }
       refuse(ref, fmt::format("tag {} does not exist in {}", tag_of(ref), ref.repository()),
