@@ -16,7 +16,7 @@ PACKAGES=(
   libboost-dev libhiredis-dev libssl-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
   libfmt-dev libgtest-dev libgmock-dev libcurl4-openssl-dev libpugixml-dev
   # services and tools the integration tests drive
-  docker.io docker-registry redis-server openssh-server openssh-client busybox-static
+  docker.io docker-registry apache2-utils redis-server openssh-server openssh-client busybox-static
   iproute2 procps systemd
 )
 

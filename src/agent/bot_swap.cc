@@ -167,8 +167,18 @@ class BotSwap {
       if (e.status() != 404) throw;
       ctx_.log.bot(req_.bot_id, std::string("the image vanished before create (") + e.what() +
                                     "); pulling it again");
-      ctx_.runtime.pull_image(req_.image_ref);
+      ctx_.runtime.pull_image(req_.image_ref, repull_auth());
       return ctx_.runtime.create_container(name_, body);
+    }
+  }
+
+  // The host's credentials again; the first pull succeeded with them, so a lookup that fails
+  // now falls back to an anonymous pull, whose own error then says what happened.
+  std::string repull_auth() {
+    try {
+      return ctx_.registry_auth(core::parse_image_reference(req_.image_ref)).header;
+    } catch (const std::exception&) {
+      return "";
     }
   }
 

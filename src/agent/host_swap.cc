@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "agent/bot_names.h"
+#include "registry/registry_credentials.h"
 
 namespace drover::agent {
 
@@ -127,19 +128,36 @@ HostSwapResult swap_host(AgentContext& ctx, LoginProbe& probe, const HostSwapOpt
     ctx.clock.sleep_for(result.jitter_waited);
   }
 
+  const auto image = core::parse_image_reference(options.image_ref);
+  PullAuth auth;
   try {
     ctx.runtime.ping();
     if (auto why = check_disk(ctx, result, options); !why.empty()) {
       fail_all(result, options, why);
       return result;
     }
-    ctx.log.line("pulling " + options.image_ref);
+    auth = ctx.registry_auth(image);
+    ctx.log.line("pulling " + options.image_ref +
+                 (auth.source.empty() ? "" : " with the credentials from " + auth.source));
     auto began = ctx.clock.now();
-    result.image = ctx.runtime.pull_image(options.image_ref);
+    result.image = ctx.runtime.pull_image(options.image_ref, auth.header);
     result.pull_time = ctx.clock.now() - began;
+  } catch (const registry::RegistryAuthError& e) {
+    fail_all(result, options,
+             "pulling " + options.image_ref +
+                 " needs registry credentials this host could not "
+                 "read: " +
+                 e.what() + "; no bot was touched");
+    return result;
   } catch (const docker::RuntimeError& e) {
-    auto what = e.unreachable() ? std::string(e.what())
-                                : "pulling " + options.image_ref + " failed: " + e.what();
+    std::string what;
+    if (e.unreachable()) {
+      what = e.what();
+    } else if (is_registry_refusal(e)) {
+      what = "pulling " + options.image_ref + " failed: " + registry_refusal_reason(image, auth);
+    } else {
+      what = "pulling " + options.image_ref + " failed: " + e.what();
+    }
     fail_all(result, options, what + "; no bot was touched");
     return result;
   }

@@ -172,9 +172,40 @@ std::optional<docker::ImageInfo> InMemoryRuntime::inspect_image(const std::strin
   return out;
 }
 
-docker::ImageInfo InMemoryRuntime::pull_image(const std::string& ref) {
+std::vector<std::string> InMemoryRuntime::pull_auths() const {
+  std::lock_guard lock(mutex_);
+  return pull_auths_;
+}
+
+namespace {
+
+// What Docker 20.10 says when a registry refuses a pull or a manifest request.
+[[noreturn]] void refuse_unauthorized(const std::string& ref) {
+  throw docker::RuntimeError(500,
+                             "Head \"https://registry/v2/" + ref + "\": no basic auth credentials");
+}
+
+}  // namespace
+
+std::string InMemoryRuntime::registry_manifest_digest(const std::string& ref,
+                                                      const std::string& registry_auth) {
+  std::lock_guard lock(mutex_);
+  int n = begin_call("registry_manifest_digest " + ref);
+  if (required_auth_ && registry_auth != *required_auth_) refuse_unauthorized(ref);
+  auto it = registry_.find(ref);
+  if (it == registry_.end()) {
+    throw docker::RuntimeError(404, "manifest for " + ref + " not found: manifest unknown");
+  }
+  after_call(n);
+  return "sha256:" + std::string(64, '0');
+}
+
+docker::ImageInfo InMemoryRuntime::pull_image(const std::string& ref,
+                                              const std::string& registry_auth) {
   std::lock_guard lock(mutex_);
   int n = begin_call("pull_image " + ref);
+  pull_auths_.push_back(registry_auth);
+  if (required_auth_ && registry_auth != *required_auth_) refuse_unauthorized(ref);
   auto it = registry_.find(ref);
   if (it == registry_.end()) {
     throw docker::RuntimeError(404, "manifest for " + ref + " not found: manifest unknown");

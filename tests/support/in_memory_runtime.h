@@ -59,6 +59,13 @@ class InMemoryRuntime final : public docker::ContainerRuntime {
   void clear_faults();
   /// Makes every call of this operation (e.g. "pull_image") fail.
   void fail_operation(const std::string& op, int status = 500) { fail_ops_[op] = status; }
+  /// Makes the registry private: pulls and manifest requests succeed only with this
+  /// X-Registry-Auth value; others fail as the engine reports a registry's 401.
+  void require_registry_auth(std::string registry_auth) {
+    required_auth_ = std::move(registry_auth);
+  }
+  /// The X-Registry-Auth values pulls were sent with, in order.
+  std::vector<std::string> pull_auths() const;
   /// Makes the engine appear down.
   void set_unreachable(bool down) { unreachable_ = down; }
   /// Adds an entry to the engine's event log for that container, now (an event the
@@ -80,7 +87,9 @@ class InMemoryRuntime final : public docker::ContainerRuntime {
   std::string data_root() override;
   std::optional<docker::ContainerInfo> inspect_container(const std::string& name_or_id) override;
   std::optional<docker::ImageInfo> inspect_image(const std::string& ref) override;
-  docker::ImageInfo pull_image(const std::string& ref) override;
+  docker::ImageInfo pull_image(const std::string& ref, const std::string& registry_auth) override;
+  std::string registry_manifest_digest(const std::string& ref,
+                                       const std::string& registry_auth) override;
   std::string create_container(const std::string& name, const nlohmann::json& body) override;
   void start_container(const std::string& id) override;
   void stop_container(const std::string& id, std::chrono::seconds timeout) override;
@@ -133,6 +142,8 @@ class InMemoryRuntime final : public docker::ContainerRuntime {
   int crash_before_ = 0;
   int crash_after_ = 0;
   bool unreachable_ = false;
+  std::optional<std::string> required_auth_;
+  std::vector<std::string> pull_auths_;
 };
 
 }  // namespace drover::testing

@@ -25,9 +25,10 @@ namespace {
 using core::ExitCode;
 
 // The digest every host will run, whatever the tag does during the rollout.
-void pin_image(core::DeployPlan& plan, CliWorld& world) {
+// A digest given by the operator is checked too: the registry must have it (issue 13).
+void pin_image(core::DeployPlan& plan, const DroverConfig& config, CliWorld& world) {
   auto ref = core::parse_image_reference(plan.image);
-  plan.pinned_image = ref.pinned(world.resolve_digest(ref));
+  plan.pinned_image = ref.pinned(world.resolve_digest(ref, config.aws));
 }
 
 // The drift guard, before anything is touched: which agent build each host to deploy runs.
@@ -155,7 +156,7 @@ int run_deploy(const DeployRequest& request, CliWorld& world) {
   auto chosen = choose_deploy(words, config, request.yes, world);
   auto plan = core::make_plan(config.fleet, chosen.target, chosen.speed, config.speeds,
                               chosen.image, core::make_deploy_id(world.random), world.now_utc());
-  pin_image(plan, world);
+  pin_image(plan, config, world);
   const bool clear = preflight_passes(plan, plan.selection.hosts, config, request, world);
   auto view = make_view(output_mode(request.json, world.terminal), world.terminal);
   view->plan(plan);
