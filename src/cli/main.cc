@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
       [&http](const drover::core::ImageReference& image) {
         return drover::cli::resolve_digest(image, http);
       },
-      drover::cli::LockEnvironment::real()};
+      drover::cli::LockEnvironment::real(),
+      http};
   return drover::cli::run_drover_cli(argc, argv, world);
 }
