@@ -35,11 +35,9 @@ RecoverResult recover_with_prev(AgentContext& ctx, int bot_id, Duration settle,
   return {bot_id, RecoverAction::restored_prev, "restored the previous container from " + prev};
 }
 
-}  // namespace
-
-RecoverResult recover_bot(AgentContext& ctx, int bot_id, Duration settle) {
+RecoverResult recover_once(AgentContext& ctx, int bot_id, Duration settle) {
   const auto name = container_name(bot_id);
-  try {
+  {
     auto current = ctx.runtime.inspect_container(name);
     if (ctx.runtime.inspect_container(prev_container_name(bot_id))) {
       return recover_with_prev(ctx, bot_id, settle, current);
@@ -53,10 +51,31 @@ RecoverResult recover_bot(AgentContext& ctx, int bot_id, Duration settle) {
     }
     ctx.log.bot(bot_id, "recover: started the stopped " + name);
     return {bot_id, RecoverAction::started, "started the stopped " + name};
-  } catch (const docker::RuntimeError& e) {
-    return {bot_id, RecoverAction::failed,
-            std::string("the Docker engine refused a recovery step: ") + e.what() +
-                " (run `drover-agent recover --bots " + std::to_string(bot_id) + "` again)"};
+  }
+}
+
+}  // namespace
+
+RecoverResult recover_bot(AgentContext& ctx, int bot_id, Duration settle) {
+  // A killed agent can leave engine requests in flight: dockerd finishes a create or a
+  // rename after its client died, so the names recovery read a moment ago may have changed
+  // under it (a rename then meets a name conflict). Every attempt reads the state afresh,
+  // so trying again once those requests have landed is safe.
+  constexpr int kAttempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return recover_once(ctx, bot_id, settle);
+    } catch (const docker::RuntimeError& e) {
+      if (attempt == kAttempts) {
+        return {bot_id, RecoverAction::failed,
+                std::string("the Docker engine refused a recovery step ") +
+                    std::to_string(kAttempts) + " times: " + e.what() +
+                    " (run `drover-agent recover --bots " + std::to_string(bot_id) + "` again)"};
+      }
+      ctx.log.bot(bot_id, std::string("recover: the engine refused a step (") + e.what() +
+                              "); reading the state again");
+      ctx.clock.sleep_for(std::chrono::seconds(attempt));
+    }
   }
 }
 
