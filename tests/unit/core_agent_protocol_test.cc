@@ -44,15 +44,15 @@ TEST(CoreAgentProtocol, EveryRequestParsesBackIntoItself) {
   SwapRequest plain_swap;  // no jitter, no template: those options are left out
   plain_swap.bots = {1};
   plain_swap.image = parse_image_reference("bot:v1");
-  StatusRequest status{{539, 540}, parse_image_reference("team/bot@" + kDigest), "log:^ready$"};
-  StatusRequest status_without_image{{1}, std::nullopt, "health"};
+  StatusRequest status{{539, 540}, parse_image_reference("team/bot@" + kDigest), "log:^ready$", {}};
+  StatusRequest status_without_image{{1}, std::nullopt, "health", {}};
   // A rollback's host: bots going back to different digests.
   auto swap_per_bot = swap;
   swap_per_bot.bot_images = {{540, parse_image_reference("team/bot@" + kDigest)},
                              {7, parse_image_reference("127.0.0.1:5000/bot:v0")}};
   auto status_per_bot = status;
   status_per_bot.bot_images = {{540, parse_image_reference("bot:v1")}};
-  StatusRequest status_only_per_bot{{3, 4}, std::nullopt, "health"};
+  StatusRequest status_only_per_bot{{3, 4}, std::nullopt, "health", {}};
   status_only_per_bot.bot_images = {{4, parse_image_reference("bot@" + kDigest)}};
   RecoverRequest recover{{77, 78}, milliseconds(1500)};
   BaselineRequest baseline{true, 4096, "/mnt/host root"};
@@ -74,7 +74,7 @@ TEST(CoreAgentProtocol, ArgvIsWhatOlderAgentsParse) {
                 "--stop-timeout", "20", "--settle", "2.5", "--login-wait", "25.125",
                 "--login-probe", "redis:10.0.0.5:6379/bot:{id}:login=1", "--disk-floor-mb", "2048",
                 "--jitter", "60", "--template", R"({"Env":["BOT_ID={id}","A=b c"],"Tty":false})"}));
-  EXPECT_EQ(agent_argv(StatusRequest{{1, 2}, std::nullopt, "health"}),
+  EXPECT_EQ(agent_argv(StatusRequest{{1, 2}, std::nullopt, "health", {}}),
             (std::vector<std::string>{"status", "--bots", "1,2", "--login-probe", "health"}));
   EXPECT_EQ(agent_argv(BaselineRequest{true, 1024, ""}),
             (std::vector<std::string>{"baseline", "--disk-floor-mb", "1024", "--fix"}));
@@ -88,7 +88,7 @@ TEST(CoreAgentProtocol, ArgvIsWhatOlderAgentsParse) {
             (std::vector<std::string>{"--bot-image", "7=b:v0", "--bot-image", "540=bot:v1"}));
   EXPECT_EQ(per_bot.image_for(540).str(), "bot:v1");
   EXPECT_EQ(per_bot.image_for(539), per_bot.image);
-  StatusRequest status{{1, 2}, std::nullopt, "health"};
+  StatusRequest status{{1, 2}, std::nullopt, "health", {}};
   status.bot_images = {{2, parse_image_reference("bot:v1")}};
   EXPECT_EQ(status.expected_for(1), std::nullopt);
   EXPECT_EQ(status.expected_for(2), parse_image_reference("bot:v1"));

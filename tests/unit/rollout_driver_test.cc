@@ -81,7 +81,7 @@ class RolloutDriverTest : public ::testing::Test {
     auto view = make_view(OutputMode::plain, terminal);
     RolloutDriverContext ctx{
         transport, clock, *view, interrupt,
-        [this](const core::HostRecord& record) { finishes.push_back(record); }};
+        [this](const core::HostRecord& record) { finishes.push_back(record); }, {}};
     threads_before = thread_count();
     return drive_rollout(plan, config, done, ctx);
   }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "cli/notify/webhook_url.h"
@@ -18,8 +19,9 @@ constexpr std::size_t kQuotedBody = 80;
 std::string why_not_delivered(const HttpResponse& response, const Webhook& webhook,
                               std::chrono::milliseconds timeout) {
   if (response.failure == HttpFailure::timed_out) {
-    return fmt::format("no answer within {} s (it was given up; the deploy went on)",
-                       timeout.count() / 1000);
+    return fmt::format("no answer within {} (given up; the deploy went on)",
+                       timeout.count() % 1000 == 0 ? std::to_string(timeout.count() / 1000) + " s"
+                                                   : std::to_string(timeout.count()) + " ms");
   }
   if (response.status == 0) {
     // libcurl's message starts with the request line, URL and all: scrub it.
@@ -63,52 +65,98 @@ std::vector<Webhook> resolve_webhooks(const NotifySettings& settings, const EnvL
 
 WebhookNotifier::WebhookNotifier(std::vector<Webhook> webhooks, std::chrono::milliseconds timeout,
                                  HttpClient& http)
-    : webhooks_(std::move(webhooks)), timeout_(timeout), http_(http) {}
-
-WebhookNotifier::~WebhookNotifier() = default;
-
-void WebhookNotifier::send(const core::DeployEvent& event) {
-  if (webhooks_.empty()) return;
-  const auto what = fmt::format("{} {}", event.plan->is_rollback() ? "rollback" : "deploy",
-                                core::to_string(event.kind));
-  const auto slack = core::slack_message(event).dump(-1, ' ', false,
-                                                     nlohmann::json::error_handler_t::replace);
-  const auto json = core::notification_document(event).dump(
-      -1, ' ', false, nlohmann::json::error_handler_t::replace);
-  std::lock_guard lock(mutex_);
-  for (const auto& webhook : webhooks_) {
-    sends_.emplace_back([this, &webhook, what, body = webhook.format == WebhookFormat::slack
-                                                          ? slack
-                                                          : json]() mutable {
-      deliver(webhook, std::move(what), std::move(body));
-    });
+    : timeout_(timeout), http_(http) {
+  for (auto& webhook : webhooks) {
+    channels_.push_back(std::make_unique<Channel>(Channel{std::move(webhook), {}, false}));
+  }
+  for (auto& channel : channels_) {
+    workers_.emplace_back([this, &channel = *channel] { work(channel); });
   }
 }
 
-void WebhookNotifier::deliver(const Webhook& webhook, std::string what, std::string body) {
-  HttpRequest request;
-  request.method = "POST";
-  request.url = webhook.url;
-  request.headers = {{"Content-Type", "application/json"}};
-  request.body = std::move(body);
-  request.timeout = timeout_;
-  const auto response = http_.send(request);
-  if (response.failure == HttpFailure::none && response.status >= 200 && response.status < 300) {
-    return;
+WebhookNotifier::~WebhookNotifier() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
   }
-  std::lock_guard lock(mutex_);
-  failures_.push_back(
-      fmt::format("{}: {}: {}", webhook.label, what, why_not_delivered(response, webhook, timeout_)));
+  changed_.notify_all();
+  workers_.clear();  // joins
+}
+
+void WebhookNotifier::send(const core::DeployEvent& event) {
+  if (channels_.empty()) return;
+  const auto what = fmt::format("{} {}", event.plan->is_rollback() ? "rollback" : "deploy",
+                                core::to_string(event.kind));
+  const auto dump = [](const nlohmann::json& document) {
+    return document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  const auto slack = dump(core::slack_message(event));
+  const auto json = dump(core::notification_document(event));
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& channel : channels_) {
+      channel->queue.push_back(
+          {what, channel->webhook.format == WebhookFormat::slack ? slack : json});
+    }
+  }
+  changed_.notify_all();
+}
+
+void WebhookNotifier::work(Channel& channel) {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    changed_.wait(lock, [&] { return stopping_ || !channel.queue.empty(); });
+    // Stopping without finish() (the command ended by an exception): what is still queued is
+    // not sent, so leaving never waits longer than the one request in flight.
+    if (stopping_) return;
+    auto message = std::move(channel.queue.front());
+    channel.queue.pop_front();
+    auto timeout = timeout_;
+    if (deadline_) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          *deadline_ - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        failures_.push_back(fmt::format(
+            "{}: {}: not sent: the webhook was still busy with earlier events when the time "
+            "allowed ran out",
+            channel.webhook.label, message.what));
+        changed_.notify_all();
+        continue;
+      }
+      timeout = std::min(timeout, left);
+    }
+    channel.busy = true;
+    lock.unlock();
+    HttpRequest request;
+    request.method = "POST";
+    request.url = channel.webhook.url;
+    request.headers = {{"Content-Type", "application/json"}};
+    request.body = std::move(message.body);
+    request.timeout = timeout;
+    const auto response = http_.send(request);
+    lock.lock();
+    channel.busy = false;
+    const bool delivered =
+        response.failure == HttpFailure::none && response.status >= 200 && response.status < 300;
+    if (!delivered) {
+      failures_.push_back(fmt::format("{}: {}: {}", channel.webhook.label, message.what,
+                                      why_not_delivered(response, channel.webhook, timeout)));
+    }
+    changed_.notify_all();
+  }
 }
 
 std::vector<std::string> WebhookNotifier::finish() {
-  std::vector<std::jthread> sends;
-  {
-    std::lock_guard lock(mutex_);
-    sends.swap(sends_);
-  }
-  sends.clear();  // joins: each send ends within the timeout
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
+  deadline_ = std::chrono::steady_clock::now() + timeout_;
+  changed_.notify_all();
+  changed_.wait(lock, [&] {
+    for (const auto& channel : channels_) {
+      if (channel->busy || !channel->queue.empty()) return false;
+    }
+    return true;
+  });
+  deadline_.reset();
   return std::exchange(failures_, {});
 }
 

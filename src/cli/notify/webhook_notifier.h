@@ -1,12 +1,19 @@
 #pragma once
 // Sends a deploy's or rollback's events (core/deploy_notification.h) to the webhooks of
-// drover.toml's [notify]. Each event goes to every webhook on a thread of its own, so a slow
-// webhook never holds up the rollout; each request is cut off after the configured timeout,
-// so finish() at the end of the command waits at most that long for the last one. A webhook
-// that fails or times out never fails the deploy: finish() returns one line per failed
-// delivery for the command to show, naming the webhook without its URL (webhook_url.h).
+// drover.toml's [notify]. Each webhook has a worker thread of its own taking its events in
+// order (a chat never shows "finished" above "started"), so a slow or hanging webhook never
+// holds up the rollout or the other webhooks. Each request is cut off after the configured
+// timeout, and finish(), at the end of the command, waits at most that long in all: whatever
+// a webhook has not taken by then is not sent. A webhook that fails or times out never fails
+// the deploy: finish() returns one line per event not delivered, for the command to show,
+// naming the webhook without its URL (webhook_url.h). The deadline is real time, as the
+// HTTP timeouts are.
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -33,28 +40,38 @@ class WebhookNotifier {
  public:
   WebhookNotifier(std::vector<Webhook> webhooks, std::chrono::milliseconds timeout,
                   HttpClient& http);
-  /// Waits for the sends still in flight (each ends within the timeout).
+  /// Stops the workers; a request in flight ends within the timeout.
   ~WebhookNotifier();
   WebhookNotifier(const WebhookNotifier&) = delete;
   WebhookNotifier& operator=(const WebhookNotifier&) = delete;
 
-  /// Renders `event` for each webhook now and sends it in the background; returns at once.
+  /// Renders `event` for each webhook now and queues it; returns at once.
   void send(const core::DeployEvent& event);
-  /// Waits for every send so far; returns the failed deliveries, one line each:
-  /// "trading-ops (slack, https://hooks.slack.com/…): deploy finished: HTTP 500 (…)".
+  /// Waits, at most the timeout, for every event queued so far; returns the ones not delivered,
+  /// one line each: "trading-ops (slack, https://hooks.slack.com/…): deploy finished: HTTP 500".
   std::vector<std::string> finish();
 
-  bool empty() const { return webhooks_.empty(); }
-
  private:
-  void deliver(const Webhook& webhook, std::string what, std::string body);
+  struct Message {
+    std::string what;  // "deploy started"
+    std::string body;
+  };
+  struct Channel {
+    Webhook webhook;
+    std::deque<Message> queue;
+    bool busy = false;  // a request is in flight
+  };
+  void work(Channel& channel);
 
-  std::vector<Webhook> webhooks_;
   std::chrono::milliseconds timeout_;
   HttpClient& http_;
   std::mutex mutex_;
+  std::condition_variable changed_;
+  bool stopping_ = false;
+  std::optional<std::chrono::steady_clock::time_point> deadline_;  // set by finish()
   std::vector<std::string> failures_;
-  std::vector<std::jthread> sends_;  // last member: joined first, while the rest still lives
+  std::vector<std::unique_ptr<Channel>> channels_;
+  std::vector<std::jthread> workers_;  // last member: joined first, while the rest still lives
 };
 
 }  // namespace drover::cli
