@@ -175,8 +175,8 @@ DeployJournal DeployJournal::reopen(const StateDir& dir, std::string_view deploy
 
 void DeployJournal::append(const core::JournalRecord& record) {
   if (const auto* host = std::get_if<core::JournalHost>(&record)) {
-    write_and_sync(fd_.get(), core::to_journal_line(core::JournalHost{host->record, next_sequence_}),
-                   path_);
+    write_and_sync(fd_.get(),
+                   core::to_journal_line(core::JournalHost{host->record, next_sequence_}), path_);
     ++next_sequence_;
     return;
   }
@@ -211,11 +211,14 @@ DeployListing list_deploys(const StateDir& dir) {
       listing.unreadable.push_back(e.what());
     }
   }
-  // RFC 3339 UTC times of one format sort as text.
+  // RFC 3339 UTC times of one format sort as text; within one second, the fleet's sequence.
   std::sort(listing.deploys.begin(), listing.deploys.end(),
             [](const StoredDeploy& a, const StoredDeploy& b) {
               if (a.replay.plan.created_at != b.replay.plan.created_at) {
                 return a.replay.plan.created_at > b.replay.plan.created_at;
+              }
+              if (a.replay.last_sequence != b.replay.last_sequence) {
+                return a.replay.last_sequence > b.replay.last_sequence;
               }
               return a.deploy_id > b.deploy_id;
             });

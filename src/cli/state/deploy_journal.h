@@ -58,7 +58,8 @@ class DeployJournal {
   std::int64_t next_sequence_;
 };
 
-/// Every readable deploy of the fleet, newest first (by the plan's created_at, then id).
+/// Every readable deploy of the fleet, newest first (by the plan's created_at, then the latest
+/// sequence number, then id).
 /// A journal that cannot be read is left out with a warning rather than hiding the others.
 struct DeployListing {
   std::vector<StoredDeploy> deploys;
