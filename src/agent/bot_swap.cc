@@ -43,8 +43,8 @@ class BotSwap {
       return fail(std::string("cannot inspect ") + name_ + ": " + e.what());
     }
     if (old && old->state.running && old->image_id == req_.image.id) {
-      result_.from =
-          core::PreviousImage{old->image_ref, old->image_id, repo_digest_for(req_.image, old->image_ref)};
+      result_.from = core::PreviousImage{old->image_ref, old->image_id,
+                                         repo_digest_for(req_.image, old->image_ref)};
       ctx_.log.bot(req_.bot_id, "already runs " + req_.image_ref + "; left untouched");
       return finish(BotSwapOutcome::unchanged, req_.image.id,
                     repo_digest_for(req_.image, req_.image_ref));

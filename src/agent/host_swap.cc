@@ -107,8 +107,8 @@ std::vector<BotSwapResult> swap_bots(AgentContext& ctx, const HostSwapOptions& o
       requests.emplace_back();
       continue;
     }
-    requests.push_back(BotSwapRequest{id, image->second, ref, options.stop_timeout,
-                                      options.settle, options.container_template});
+    requests.push_back(BotSwapRequest{id, image->second, ref, options.stop_timeout, options.settle,
+                                      options.container_template});
   }
   if (!options.parallel) {
     for (size_t i = 0; i < requests.size(); ++i) {

@@ -207,8 +207,9 @@ AgentCommandLine::AgentCommandLine()
     cmd->add_option(kBots, v.bots, "bot ids, comma separated (539,540,541)")->required();
   };
   auto add_bot_image_option = [&](CLI::App* cmd, const char* help) {
-    cmd->add_option(kBotImage, v.bot_images, help)->expected(1)->multi_option_policy(
-        CLI::MultiOptionPolicy::TakeAll);
+    cmd->add_option(kBotImage, v.bot_images, help)
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   };
   auto add_probe = [&](CLI::App* cmd) {
     cmd->add_option(kLoginProbe, v.login_probe,

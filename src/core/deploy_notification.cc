@@ -131,18 +131,18 @@ std::vector<std::string> text_lines(const DeployEvent& event) {
   }
   if (event.progress &&
       (event.kind == DeployEventKind::halted || event.kind == DeployEventKind::interrupted)) {
-    lines.push_back(fmt::format(
-        "{}/{} hosts done, {} failed; no new host starts, the {} in flight finish",
-        event.progress->finished, event.progress->total, event.progress->failed,
-        event.progress->in_flight));
+    lines.push_back(
+        fmt::format("{}/{} hosts done, {} failed; no new host starts, the {} in flight finish",
+                    event.progress->finished, event.progress->total, event.progress->failed,
+                    event.progress->in_flight));
   }
   if (event.result) {
     const auto& r = *event.result;
     lines.push_back(fmt::format("hosts: {}/{} ok, {} failed, {} not started", r.succeeded, r.total,
                                 r.failed, r.not_started.size()));
     for (std::size_t i = 0; i < r.failures.size() && i < kMaxFailuresListed; ++i) {
-      lines.push_back(
-          fmt::format("failed {}: {}", r.failures[i].host, printable(r.failures[i].outcome.reason)));
+      lines.push_back(fmt::format("failed {}: {}", r.failures[i].host,
+                                  printable(r.failures[i].outcome.reason)));
     }
     if (r.failures.size() > kMaxFailuresListed) {
       lines.push_back(fmt::format("… and {} more failed host(s) (drover show {})",

@@ -34,10 +34,10 @@ std::string_view to_string(DeployEventKind kind);
 
 struct DeployEvent {
   DeployEventKind kind = DeployEventKind::started;
-  const DeployPlan* plan = nullptr;  // never null; outlives the event
-  std::string operator_name;         // "alice@ops-1"
-  std::string at;                    // RFC 3339, when it happened
-  bool resumed = false;              // a `--resume` of an earlier run
+  const DeployPlan* plan = nullptr;         // never null; outlives the event
+  std::string operator_name;                // "alice@ops-1"
+  std::string at;                           // RFC 3339, when it happened
+  bool resumed = false;                     // a `--resume` of an earlier run
   std::optional<RolloutProgress> progress;  // halted, interrupted: where the rollout stood
   // finished:
   std::optional<RolloutResult> result;

@@ -46,7 +46,7 @@ struct DeployPlan {
 /// The image each verified bot should run: one for every bot (a deploy, `drover verify`), or
 /// one per bot (a rollback).
 struct ExpectedImages {
-  std::string image;                      // for every bot not in per_bot
+  std::string image;                     // for every bot not in per_bot
   std::map<BotId, std::string> per_bot;  // bots expected on another image
 
   const std::string& for_bot(BotId bot) const;

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-
 #include <type_traits>
 #include <utility>
 #include <variant>

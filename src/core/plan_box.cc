@@ -102,10 +102,10 @@ std::string render_plan_box(const DeployPlan& plan) {
   const auto hosts = plan.selection.hosts.size();
   std::vector<std::vector<std::string>> rows = {
       {"Target", describe_target(plan.selection)},
-      {"Hosts", plan.is_rollback() && plan.selection.target.kind != TargetKind::bot
-                    ? fmt::format("{} ({} going back)", hosts,
-                                  bots_phrase(plan.selection.bot_count()))
-                    : hosts_row(plan.selection)},
+      {"Hosts",
+       plan.is_rollback() && plan.selection.target.kind != TargetKind::bot
+           ? fmt::format("{} ({} going back)", hosts, bots_phrase(plan.selection.bot_count()))
+           : hosts_row(plan.selection)},
       {"Speed", std::string(to_string(plan.speed))},
       {"Concurrency", concurrency_row(speed, plan.selection)},
       {"Graceful stop", format_seconds(speed.stop_timeout)},

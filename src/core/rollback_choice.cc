@@ -32,7 +32,8 @@ struct BotFacts {
 };
 
 BotFacts facts_of(const JournalReplay& journal, const HostSelection& host, BotId bot) {
-  const auto name = fmt::format("{} {}", kind_of(journal.plan), short_deploy_id(journal.plan.deploy_id));
+  const auto name =
+      fmt::format("{} {}", kind_of(journal.plan), short_deploy_id(journal.plan.deploy_id));
   std::optional<BotFacts> changed;
   std::string unknown;
   bool recorded = false;
@@ -75,8 +76,8 @@ struct Restore {
 
 Restore digest_to_restore(const BotFacts& facts, const std::string& name) {
   if (!facts.from) {
-    return {"", fmt::format("{} created it (it had no container before): nothing to go back to",
-                            name)};
+    return {"",
+            fmt::format("{} created it (it had no container before): nothing to go back to", name)};
   }
   const auto& from = *facts.from;
   const auto what = from.ref.empty() ? std::string("its old image") : from.ref;

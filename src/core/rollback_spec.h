@@ -53,8 +53,8 @@ struct RollbackSpec {
 /// notifications and `history --json`).
 struct DigestGroup {
   std::string image;
-  std::vector<BotId> bots;            // ascending
-  std::vector<std::string> undoes;    // deploy ids, each once, in the order first seen
+  std::vector<BotId> bots;          // ascending
+  std::vector<std::string> undoes;  // deploy ids, each once, in the order first seen
 };
 
 /// The targets grouped by image, the biggest group first (then by image).

@@ -87,7 +87,8 @@ core::AgentResult RecordingTransport::run_agent(const core::Host& host,
     if (script.swap_answer == core::TransportStatus::ok) return result;
     core::AgentResult lost;  // the swap happened; what it said did not arrive
     lost.status = script.swap_answer;
-    lost.detail = "scripted " + std::string(core::to_string(script.swap_answer)) + " on " + host.name;
+    lost.detail =
+        "scripted " + std::string(core::to_string(script.swap_answer)) + " on " + host.name;
     return lost;
   }
   if (command == "status") return status(host, script, call.args);

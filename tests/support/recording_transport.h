@@ -7,9 +7,9 @@
 // Every bot starts on `initial_image`. A swap that succeeds moves the host's bots to the image
 // it was given (--bot-image for a bot, else --image; a bot already on it is `unchanged`) and
 // reports what each ran before (`from`); a status reports each bot's image against its
-// --bot-image or --expect-image. Each host's script says how its agent behaves: unreachable, rolls back, logs
-// in or not, which agent build answers `version`, and a hook that runs inside its swap (an
-// operator's Ctrl-C in the middle of a rollout). Thread-safe: the rollout and the fleet checks
+// --bot-image or --expect-image. Each host's script says how its agent behaves: unreachable, rolls
+// back, logs in or not, which agent build answers `version`, and a hook that runs inside its swap
+// (an operator's Ctrl-C in the middle of a rollout). Thread-safe: the rollout and the fleet checks
 // call it from several workers at once.
 #include <functional>
 #include <map>

@@ -71,7 +71,7 @@ TEST(CliNotify, ADeployTellsEveryWebhookWhenItStartsAndFinishesWithTheVerificati
   for (const auto& fact :
        {"finished: VERIFICATION FAILED (exit 6)", "hosts: 2/2 ok, 0 failed, 0 not started",
         "verification: 3/3 on version, 2/3 logged in", "stale (old image): 0", "down: 0",
-        "not logged in: 1 -&gt; bot201"  /* Slack escapes &, < and > */}) {
+        "not logged in: 1 -&gt; bot201" /* Slack escapes &, < and > */}) {
     EXPECT_TRUE(contains(finished, fact)) << fact << "\n" << finished;
   }
 

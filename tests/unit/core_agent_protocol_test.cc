@@ -57,10 +57,9 @@ TEST(CoreAgentProtocol, EveryRequestParsesBackIntoItself) {
   RecoverRequest recover{{77, 78}, milliseconds(1500)};
   BaselineRequest baseline{true, 4096, "/mnt/host root"};
   BaselineRequest plain_baseline{false, 512, ""};
-  for (const AgentRequest& request :
-       std::vector<AgentRequest>{swap, plain_swap, status, status_without_image, swap_per_bot,
-                                 status_per_bot, status_only_per_bot, recover, baseline,
-                                 plain_baseline, VersionRequest{}}) {
+  for (const AgentRequest& request : std::vector<AgentRequest>{
+           swap, plain_swap, status, status_without_image, swap_per_bot, status_per_bot,
+           status_only_per_bot, recover, baseline, plain_baseline, VersionRequest{}}) {
     SCOPED_TRACE(::testing::PrintToString(agent_argv(request)));
     EXPECT_EQ(round_trip(request), request);
   }
@@ -109,8 +108,8 @@ TEST(CoreAgentProtocol, TheCommandLineRefusesWhatNoRequestCanBe) {
                  InputError)
         << pair;
   }
-  EXPECT_THROW(command_line.parse({"status", "--bots", "1", "--bot-image", "1=a:v1", "--bot-image",
-                                   "1=a:v2"}),
+  EXPECT_THROW(command_line.parse(
+                   {"status", "--bots", "1", "--bot-image", "1=a:v1", "--bot-image", "1=a:v2"}),
                InputError);
   EXPECT_THROW(command_line.parse({"dance"}), CLI::ParseError);
   // One command line parses several times: nothing of an earlier parse leaks into the next.

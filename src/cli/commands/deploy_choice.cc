@@ -48,9 +48,9 @@ ChosenTarget choose_target_and_speed(const DeployWords& words, const DroverConfi
   ChosenTarget chosen;
   auto kind = words.target;
   if (!kind) {
-    kind = core::parse_target_kind(ask_or_fail(world, command,
-                                               capitalized(command) + " target (staging | bot | all): ",
-                                               "the target", "pass staging, bot or all"));
+    kind = core::parse_target_kind(ask_or_fail(
+        world, command, capitalized(command) + " target (staging | bot | all): ", "the target",
+        "pass staging, bot or all"));
   }
   if (*kind == core::TargetKind::bot) {
     auto id_text = words.bot_id ? *words.bot_id

@@ -39,8 +39,8 @@ int resume(const DeployRequest& request, const DroverConfig& config, CliWorld& w
   auto view = make_view(output_mode(request.json, world.terminal), world.terminal);
   view->plan(plan);
   view->notice(fmt::format("resuming {} {}: {} of {} host(s) left to do",
-                           plan.is_rollback() ? "rollback" : "deploy", plan.deploy_id,
-                           to_do.size(), plan.selection.hosts.size()));
+                           plan.is_rollback() ? "rollback" : "deploy", plan.deploy_id, to_do.size(),
+                           plan.selection.hosts.size()));
   if (!clear) return refuse_drift(plan, world);
   if (request.dry_run || !confirmed(plan, request.yes, world)) {
     return core::to_int(request.dry_run ? ExitCode::success : ExitCode::refused);

@@ -18,8 +18,7 @@ using core::ExitCode;
 bool preflight_passes(core::DeployPlan& plan, const std::vector<core::HostSelection>& hosts,
                       const DroverConfig& config, bool allow_drift, CliWorld& world) {
   auto transport = world.make_transport(config);
-  plan.agent_preflight =
-      core::make_preflight(check_agent_versions(hosts, *transport), allow_drift);
+  plan.agent_preflight = core::make_preflight(check_agent_versions(hosts, *transport), allow_drift);
   return !plan.agent_preflight->blocks();
 }
 
@@ -68,7 +67,10 @@ int run_plan(const core::DeployPlan& plan, const PlanRun& run, DeployJournal& jo
   notifier.send(event(core::DeployEventKind::started));
   view.started(plan.deploy_id);
   std::set<core::HostName> confirmed_hosts = run.done;  // hosts whose agent confirmed every bot
-  RolloutDriverContext ctx{*transport, world.clock, view, world.interrupt_requested,
+  RolloutDriverContext ctx{*transport,
+                           world.clock,
+                           view,
+                           world.interrupt_requested,
                            [&](const core::HostRecord& record) {
                              if (record.outcome.ok()) confirmed_hosts.insert(record.host);
                              journal.append(core::JournalHost{record});

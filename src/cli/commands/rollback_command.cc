@@ -51,9 +51,10 @@ core::RollbackSpec choose(const RollbackRequest& request, const core::Selection&
 // Nothing to go back to: say why for every selected bot, touch nothing.
 int nothing_to_do(const core::RollbackSpec& spec, const core::Selection& selection,
                   RolloutView& view) {
-  std::string text = fmt::format("nothing to roll back for {}: no selected bot has a recorded "
-                                 "digest to go back to; nothing was touched",
-                                 core::describe_target(selection));
+  std::string text = fmt::format(
+      "nothing to roll back for {}: no selected bot has a recorded "
+      "digest to go back to; nothing was touched",
+      core::describe_target(selection));
   for (const auto& group : spec.left_alone) {
     text += fmt::format("\n  left alone: {} bot(s): {}", group.bots.size(),
                         core::printable(group.reason));

@@ -29,8 +29,8 @@ static_assert(core::covers_every_value(kFormatNames));
 bool is_variable_name(std::string_view name) {
   if (name.empty() || (name.front() >= '0' && name.front() <= '9')) return false;
   for (char c : name) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                    c == '_';
+    const bool ok =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
     if (!ok) return false;
   }
   return true;
@@ -51,15 +51,16 @@ WebhookSettings read_webhook(const ConfigTable& t, std::size_t index) {
   if (url) {
     if (!is_webhook_url(*url)) {
       // The value is not quoted: it may be a secret with a typo in it.
-      t.fail("url", "is not an http:// or https:// URL (the value is not shown: webhook URLs "
-                    "are secrets)",
+      t.fail("url",
+             "is not an http:// or https:// URL (the value is not shown: webhook URLs "
+             "are secrets)",
              "give the full URL the service gave you, e.g. https://hooks.slack.com/services/…");
     }
     webhook.url = *url;
   } else {
     if (!is_variable_name(*url_env)) {
-      t.fail("url_env", fmt::format("'{}' is not an environment variable name",
-                                    core::printable(*url_env)),
+      t.fail("url_env",
+             fmt::format("'{}' is not an environment variable name", core::printable(*url_env)),
              "use letters, digits and _, e.g. url_env = \"DROVER_SLACK_WEBHOOK\"");
     }
     webhook.url_env = *url_env;
@@ -102,7 +103,8 @@ NotifySettings read_notify_settings(const std::optional<ConfigTable>& table) {
                    fmt::format("expected a table, got {}", describe_node(entry)),
                    "write each webhook as a [[notify.webhook]] section");
     }
-    settings.webhooks.push_back(read_webhook(ConfigTable(*entry.as_table(), table->file(), path), i));
+    settings.webhooks.push_back(
+        read_webhook(ConfigTable(*entry.as_table(), table->file(), path), i));
   }
   return settings;
 }

@@ -92,8 +92,9 @@ core::AgentCall baseline_call(const DroverConfig& config, bool fix) {
 SwapHostResult read_swap_result(const core::AgentResult& result,
                                 const std::vector<core::BotId>& bots) {
   if (!result.ok()) {
-    return {core::HostOutcome::failure(core::failure_kind(result.status), first_line(result.detail)),
-            {}};
+    return {
+        core::HostOutcome::failure(core::failure_kind(result.status), first_line(result.detail)),
+        {}};
   }
   try {
     const auto report = core::read_swap_report(result.report);

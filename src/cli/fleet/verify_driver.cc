@@ -25,8 +25,7 @@ std::vector<core::BotStatus> read_statuses(const std::vector<core::HostSelection
     for (std::size_t i = begin; i < std::min(hosts.size(), begin + kStatusWindow); ++i) {
       batch.emplace_back([&, i] {
         const auto& host = hosts[i];
-        auto result =
-            transport.run_agent(host_of(host), status_call(host.bots, expected, config));
+        auto result = transport.run_agent(host_of(host), status_call(host.bots, expected, config));
         std::string problem;
         auto bots = status_from_result(result, problem);
         std::lock_guard lock(mutex);
@@ -49,18 +48,19 @@ core::VerificationReport read_verification(const core::Selection& selection,
   return core::classify_bots(selection.bots(), statuses);
 }
 
-VerifyResult verify_selection(const core::Selection& selection, const core::ExpectedImages& expected,
-                              const DroverConfig& config, core::Transport& transport, Clock& clock,
-                              RolloutView& view, drover::Duration straggler_wait) {
+VerifyResult verify_selection(const core::Selection& selection,
+                              const core::ExpectedImages& expected, const DroverConfig& config,
+                              core::Transport& transport, Clock& clock, RolloutView& view,
+                              drover::Duration straggler_wait) {
   return report_and_retry(read_verification(selection, expected, config, transport, view),
-                          selection, expected, config, transport, clock, view,
-                          straggler_wait);
+                          selection, expected, config, transport, clock, view, straggler_wait);
 }
 
 VerifyResult report_and_retry(const core::VerificationReport& report,
-                              const core::Selection& selection, const core::ExpectedImages& expected,
-                              const DroverConfig& config, core::Transport& transport, Clock& clock,
-                              RolloutView& view, drover::Duration straggler_wait) {
+                              const core::Selection& selection,
+                              const core::ExpectedImages& expected, const DroverConfig& config,
+                              core::Transport& transport, Clock& clock, RolloutView& view,
+                              drover::Duration straggler_wait) {
   VerifyResult out;
   out.report = report;
   view.verification(out.report);

@@ -29,13 +29,15 @@ core::VerificationReport read_verification(const core::Selection& selection,
 
 /// Shows `report`, then gives its login stragglers one timed retry.
 VerifyResult report_and_retry(const core::VerificationReport& report,
-                              const core::Selection& selection, const core::ExpectedImages& expected,
-                              const DroverConfig& config, core::Transport& transport, Clock& clock,
-                              RolloutView& view, drover::Duration straggler_wait);
+                              const core::Selection& selection,
+                              const core::ExpectedImages& expected, const DroverConfig& config,
+                              core::Transport& transport, Clock& clock, RolloutView& view,
+                              drover::Duration straggler_wait);
 
 /// read_verification, then report_and_retry.
-VerifyResult verify_selection(const core::Selection& selection, const core::ExpectedImages& expected,
-                              const DroverConfig& config, core::Transport& transport, Clock& clock,
-                              RolloutView& view, drover::Duration straggler_wait);
+VerifyResult verify_selection(const core::Selection& selection,
+                              const core::ExpectedImages& expected, const DroverConfig& config,
+                              core::Transport& transport, Clock& clock, RolloutView& view,
+                              drover::Duration straggler_wait);
 
 }  // namespace drover::cli
