@@ -90,7 +90,15 @@ else
       cgroupfs-mount || true
     fi
     log "starting dockerd (log: $STATE/dockerd.log)"
-    setsid dockerd </dev/null >>"$STATE/dockerd.log" 2>&1 &
+    # dockerd outlives this script: it keeps no descriptor above 2 of its caller's (a lock
+    # taken with `flock FILE scripts/test.sh` would otherwise be held until dockerd stops).
+    (
+      for fd in /proc/"$BASHPID"/fd/*; do
+        fd="${fd##*/}"
+        if ((fd > 2)); then eval "exec ${fd}>&-"; fi
+      done
+      exec setsid dockerd </dev/null >>"$STATE/dockerd.log" 2>&1
+    ) &
     pid=$!
     echo "$pid" >"$STATE/dockerd.pid"
   fi

@@ -99,13 +99,27 @@ docker info >/dev/null 2>&1 || die "the Docker engine does not answer: run scrip
 [[ -x "$BOT_BIN" ]] || die "$BOT_BIN not found: build the drover-demo-bot target first"
 [[ -x "$BUSYBOX_BIN" ]] || die "$BUSYBOX_BIN not found: install busybox-static (scripts/setup.sh)"
 
+# close_inherited_fds: closes every descriptor above 2 in the calling (sub)shell. A service
+# outlives this script, so it must not keep what the caller's caller opened: a lock taken with
+# `flock FILE command` (its fd 3) held by a registry would block every later taker for ever.
+close_inherited_fds() {
+  local fd
+  for fd in /proc/"$BASHPID"/fd/*; do
+    fd="${fd##*/}"
+    if ((fd > 2)); then eval "exec ${fd}>&-"; fi
+  done
+}
+
 # ---------------------------------------------------------------- registry
 # serve_registry NAME CONFIG READY WHAT: starts docker-registry on CONFIG in the background
 # (pid $STATE/NAME.pid, log $STATE/NAME.log) and waits up to 30 s for the check READY; dies
 # with "docker-registry WHAT" and the log's tail when it does not pass.
 serve_registry() {
   local name="$1" config="$2" ready="$3" what="$4"
-  setsid docker-registry serve "$config" </dev/null >>"$STATE/$name.log" 2>&1 9>&- &
+  (
+    close_inherited_fds
+    exec setsid docker-registry serve "$config" </dev/null >>"$STATE/$name.log" 2>&1
+  ) &
   echo $! >"$STATE/$name.pid"
   if ! wait_for 30 "$ready"; then
     tail -n 20 "$STATE/$name.log" >&2 || true
@@ -237,10 +251,13 @@ start_redis() {
   command -v redis-server >/dev/null || die "redis-server is not installed: run scripts/setup.sh"
   stop_stale "$STATE/redis.pid"
   mkdir -p "$STATE/redis"
-  redis-server --bind "${REDIS%:*}" --port "${REDIS##*:}" --daemonize yes \
-    --save "" --appendonly no \
-    --pidfile "$STATE/redis.pid" --logfile "$STATE/redis.log" --dir "$STATE/redis" \
-    </dev/null >/dev/null 2>&1 9>&- ||
+  (
+    close_inherited_fds
+    exec redis-server --bind "${REDIS%:*}" --port "${REDIS##*:}" --daemonize yes \
+      --save "" --appendonly no \
+      --pidfile "$STATE/redis.pid" --logfile "$STATE/redis.log" --dir "$STATE/redis" \
+      </dev/null >/dev/null 2>&1
+  ) ||
     die "redis-server failed to start (log: $STATE/redis.log)"
   if ! wait_for 15 redis_pings "$REDIS"; then
     tail -n 20 "$STATE/redis.log" >&2 || true

@@ -43,6 +43,8 @@ class BotSwap {
       return fail(std::string("cannot inspect ") + name_ + ": " + e.what());
     }
     if (old && old->state.running && old->image_id == req_.image.id) {
+      result_.from = core::PreviousImage{old->image_ref, old->image_id,
+                                         repo_digest_for(req_.image, old->image_ref)};
       ctx_.log.bot(req_.bot_id, "already runs " + req_.image_ref + "; left untouched");
       return finish(BotSwapOutcome::unchanged, req_.image.id,
                     repo_digest_for(req_.image, req_.image_ref));
@@ -63,6 +65,9 @@ class BotSwap {
     }
     old_image_id_ = old.image_id;
     old_digest_ = old_image ? repo_digest_for(*old_image, old.image_ref) : "";
+    // Recorded before anything is stopped: the digest is what brings the bot back once the
+    // prune after this swap has removed the old image from the host.
+    result_.from = core::PreviousImage{old.image_ref, old.image_id, old_digest_};
 
     ctx_.log.bot(req_.bot_id,
                  fmt::format("stopping (graceful, up to {}s)", req_.stop_timeout.count()));

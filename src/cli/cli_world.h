@@ -14,6 +14,7 @@
 #include "core/image_reference.h"
 #include "core/transport.h"
 #include "util/clock.h"
+#include "util/http/http_client.h"
 #include "util/random.h"
 
 namespace drover::cli {
@@ -45,6 +46,9 @@ struct CliWorld {
   /// What the deploy lock asks of the OS: who runs drover (`self`), this process's pid, the
   /// wall clock, whether a pid is alive.
   LockEnvironment lock_environment;
+  /// HTTP for the webhooks of [notify] (the real side is libcurl; tests post to a local
+  /// receiver).
+  HttpClient& http;
 
   /// Who runs drover, as locks and journals name them: the lock environment's `self`.
   const OperatorIdentity& operator_identity() const { return lock_environment.self; }

@@ -98,6 +98,7 @@ int main(int argc, char** argv) {
             image, http,
             drover::cli::operator_registry_credentials(drover::cli::process_env, runner, ecr));
       },
-      drover::cli::LockEnvironment::real()};
+      drover::cli::LockEnvironment::real(),
+      http};
   return drover::cli::run_drover_cli(argc, argv, world);
 }

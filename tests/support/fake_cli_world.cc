@@ -68,7 +68,8 @@ int FakeCliWorld::run(std::vector<std::string> args) {
                         images_pinned_.push_back(image.str());
                         return image.digest.empty() ? digest_of(image.tag) : image.digest;
                       },
-                      lock_environment};
+                      lock_environment,
+                      http};
   return cli::run_drover_cli(static_cast<int>(argv.size()), argv.data(), world);
 }
 

@@ -33,8 +33,9 @@ int run_verify(const VerifyRequest& request, CliWorld& world) {
   view->notice(fmt::format("verifying {} bot(s) on {} host(s) against {}", selection.bot_count(),
                            selection.hosts.size(), pinned));
   auto transport = world.make_transport(config);
-  auto verified = verify_selection(selection, pinned, config, *transport, world.clock, *view,
-                                   straggler_wait(request.straggler_wait_seconds));
+  auto verified =
+      verify_selection(selection, core::ExpectedImages{pinned, {}}, config, *transport, world.clock,
+                       *view, straggler_wait(request.straggler_wait_seconds));
   return core::to_int(
       core::verification_exit_code(verified.report, verified.retry ? &*verified.retry : nullptr));
 }
