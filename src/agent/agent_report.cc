@@ -17,6 +17,7 @@ core::BotSwapResult bot_swap_result(const BotSwapResult& bot, const HostSwapResu
   out.image_id = bot.image_id;
   out.repo_digest = bot.repo_digest;
   out.created_from_template = bot.created_from_template;
+  out.from = bot.from;
   out.timings = {host.pull_time.count(), bot.timings.stop.count(), bot.timings.start.count(),
                  bot.timings.settle.count(), bot.timings.downtime.count()};
   for (const auto& login : host.logins) {

@@ -39,6 +39,9 @@ struct BotSwapResult {
   std::string repo_digest;  // its repo@sha256 digest, when known
   SwapTimings timings;
   bool created_from_template = false;
+  /// What bot<ID> ran before this swap (for `drover rollback`); unset when it had no container
+  /// or the agent could not read it.
+  std::optional<core::PreviousImage> from;
 };
 
 BotSwapResult swap_bot(AgentContext& ctx, const BotSwapRequest& request);

@@ -1,9 +1,11 @@
 #include "agent/host_swap.h"
 
 #include <algorithm>
+#include <map>
 #include <thread>
 
 #include "agent/bot_names.h"
+#include "registry/registry_credentials.h"
 
 namespace drover::agent {
 
@@ -55,21 +57,81 @@ std::string check_disk(AgentContext& ctx, HostSwapResult& result, const HostSwap
       free ? human_bytes(*free) : "unknown", root, human_bytes(options.disk_floor_bytes));
 }
 
-std::vector<BotSwapResult> swap_bots(AgentContext& ctx, const HostSwapOptions& options,
-                                     const docker::ImageInfo& image) {
-  std::vector<BotSwapRequest> requests;
+const std::string& image_ref_for(const HostSwapOptions& options, int bot_id) {
+  const auto found = options.bot_image_refs.find(bot_id);
+  return found == options.bot_image_refs.end() ? options.image_ref : found->second;
+}
+
+// The images the bots need, each once, in the order of the first bot that needs it.
+std::vector<std::string> images_needed(const HostSwapOptions& options) {
+  std::vector<std::string> refs;
   for (int id : options.bot_ids) {
-    requests.push_back({id, image, options.image_ref, options.stop_timeout, options.settle,
-                        options.container_template});
+    const auto& ref = image_ref_for(options, id);
+    if (std::find(refs.begin(), refs.end(), ref) == refs.end()) refs.push_back(ref);
   }
-  std::vector<BotSwapResult> results(requests.size());
+  return refs;
+}
+
+// What the pulls gave: each image pulled, or why it could not be.
+struct PulledImages {
+  std::map<std::string, docker::ImageInfo> images;
+  std::map<std::string, std::string> failures;  // ref → the registry's or engine's message
+};
+
+// Each image with the credentials this host has for its registry (registry_credentials.h).
+// Throws RuntimeError only when the engine itself stopped answering.
+PulledImages pull_images(AgentContext& ctx, const std::vector<std::string>& refs) {
+  PulledImages pulled;
+  for (const auto& ref : refs) {
+    const auto image = core::parse_image_reference(ref);
+    PullAuth auth;
+    try {
+      auth = ctx.registry_auth(image);
+      ctx.log.line("pulling " + ref +
+                   (auth.source.empty() ? "" : " with the credentials from " + auth.source));
+      pulled.images.emplace(ref, ctx.runtime.pull_image(ref, auth.header));
+    } catch (const registry::RegistryAuthError& e) {
+      pulled.failures.emplace(
+          ref,
+          "pulling " + ref + " needs registry credentials this host could not read: " + e.what());
+    } catch (const docker::RuntimeError& e) {
+      if (e.unreachable()) throw;
+      pulled.failures.emplace(ref,
+                              "pulling " + ref + " failed: " +
+                                  (is_registry_refusal(e) ? registry_refusal_reason(image, auth)
+                                                          : std::string(e.what())));
+    }
+  }
+  return pulled;
+}
+
+std::vector<BotSwapResult> swap_bots(AgentContext& ctx, const HostSwapOptions& options,
+                                     const PulledImages& pulled) {
+  std::vector<std::optional<BotSwapRequest>> requests;
+  std::vector<BotSwapResult> results(options.bot_ids.size());
+  for (std::size_t i = 0; i < options.bot_ids.size(); ++i) {
+    const int id = options.bot_ids[i];
+    const auto& ref = image_ref_for(options, id);
+    const auto image = pulled.images.find(ref);
+    if (image == pulled.images.end()) {
+      results[i].bot_id = id;
+      results[i].outcome = BotSwapOutcome::failed;
+      results[i].reason = pulled.failures.at(ref) + "; the bot was not touched";
+      requests.emplace_back();
+      continue;
+    }
+    requests.push_back(BotSwapRequest{id, image->second, ref, options.stop_timeout, options.settle,
+                                      options.container_template});
+  }
   if (!options.parallel) {
-    for (size_t i = 0; i < requests.size(); ++i) results[i] = swap_bot(ctx, requests[i]);
+    for (size_t i = 0; i < requests.size(); ++i) {
+      if (requests[i]) results[i] = swap_bot(ctx, *requests[i]);
+    }
     return results;
   }
   std::vector<std::jthread> threads;
   for (size_t i = 0; i < requests.size(); ++i) {
-    threads.emplace_back([&, i] { results[i] = swap_bot(ctx, requests[i]); });
+    if (requests[i]) threads.emplace_back([&, i] { results[i] = swap_bot(ctx, *requests[i]); });
   }
   threads.clear();  // joins
   return results;
@@ -127,25 +189,32 @@ HostSwapResult swap_host(AgentContext& ctx, LoginProbe& probe, const HostSwapOpt
     ctx.clock.sleep_for(result.jitter_waited);
   }
 
+  PulledImages pulled;
   try {
     ctx.runtime.ping();
     if (auto why = check_disk(ctx, result, options); !why.empty()) {
       fail_all(result, options, why);
       return result;
     }
-    ctx.log.line("pulling " + options.image_ref);
     auto began = ctx.clock.now();
-    result.image = ctx.runtime.pull_image(options.image_ref);
+    pulled = pull_images(ctx, images_needed(options));
     result.pull_time = ctx.clock.now() - began;
   } catch (const docker::RuntimeError& e) {
-    auto what = e.unreachable() ? std::string(e.what())
-                                : "pulling " + options.image_ref + " failed: " + e.what();
-    fail_all(result, options, what + "; no bot was touched");
+    fail_all(result, options, std::string(e.what()) + "; no bot was touched");
     return result;
+  }
+  if (pulled.images.empty()) {
+    std::string why;
+    for (const auto& [ref, failure] : pulled.failures) why += (why.empty() ? "" : "; ") + failure;
+    fail_all(result, options, why + "; no bot was touched");
+    return result;
+  }
+  if (auto main = pulled.images.find(options.image_ref); main != pulled.images.end()) {
+    result.image = main->second;
   }
   ctx.on_step(0, SwapStep::Pulled);
 
-  result.bots = swap_bots(ctx, options, *result.image);
+  result.bots = swap_bots(ctx, options, pulled);
 
   try {
     auto pruned = ctx.runtime.prune_images();

@@ -16,7 +16,8 @@ RecoverResult recover_with_prev(AgentContext& ctx, int bot_id, Duration settle,
     try {
       verdict = prove_settled(ctx, container_name(bot_id), settle);
     } catch (const docker::RuntimeError& e) {
-      verdict = {false, std::string("the engine could not show that it stayed up: ") + e.what()};
+      verdict = {
+          false, std::string("the engine could not show that it stayed up: ") + e.what(), {}};
     }
     if (verdict.confirmed) {
       ctx.runtime.remove_container(prev);

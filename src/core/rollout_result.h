@@ -7,17 +7,32 @@
 #include <string_view>
 #include <vector>
 
+#include "core/agent_report.h"
 #include "core/fleet.h"
 #include "core/host_outcome.h"
 #include "util/clock.h"
 
 namespace drover::core {
 
+/// One bot of a finished host, as its agent's swap report told it: what happened to it, what
+/// it ran before the swap (what `drover rollback` puts back) and what it runs now.
+struct BotRecord {
+  BotId bot = 0;
+  BotSwapOutcome outcome = BotSwapOutcome::failed;
+  std::optional<PreviousImage> from;
+  std::string repo_digest;  // repo@sha256:… it runs now, when the agent knew it
+
+  bool operator==(const BotRecord&) const = default;
+};
+
 /// One finished host.
 struct HostRecord {
   HostName host;
   HostOutcome outcome;
   Duration took{0};  // from its start to its finish, on the scheduler's clock
+  /// Every bot of its swap report; empty when the host gave none (unreachable, timed out, bad
+  /// output) or the journal was written before drover kept them.
+  std::vector<BotRecord> bots{};
 
   bool operator==(const HostRecord&) const = default;
 };

@@ -20,7 +20,7 @@ std::string BotFleet::data_dir(int bot_id) const {
 }
 
 void BotFleet::run_all(const std::string& image_ref, const nlohmann::json& extra) {
-  runtime_.pull_image(image_ref);
+  runtime_.pull_image(image_ref, "");
   for (int id : ids_) {
     std::filesystem::create_directories(data_dir(id));
     nlohmann::json body = {{"Image", image_ref},
