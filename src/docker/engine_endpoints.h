@@ -21,6 +21,7 @@ struct Endpoint {
 namespace endpoints {
 inline constexpr Endpoint kPing{"GET", "/_ping"};
 inline constexpr Endpoint kInfo{"GET", "/info"};
+inline constexpr Endpoint kContainerList{"GET", "/containers/json"};
 inline constexpr Endpoint kContainerInspect{"GET", "/containers/{id}/json"};
 inline constexpr Endpoint kContainerCreate{"POST", "/containers/create"};
 inline constexpr Endpoint kContainerStart{"POST", "/containers/{id}/start"};
@@ -36,20 +37,9 @@ inline constexpr Endpoint kSystemEvents{"GET", "/events"};
 
 /// Every endpoint above; the specification test iterates this list.
 inline constexpr std::array kAll{
-    kPing,
-    kInfo,
-    kContainerInspect,
-    kContainerCreate,
-    kContainerStart,
-    kContainerStop,
-    kContainerRename,
-    kContainerDelete,
-    kContainerLogs,
-    kImageInspect,
-    kImageCreate,
-    kImagePrune,
-    kSystemEvents,
-    kDistributionInspect,
+    kPing,           kInfo,          kContainerList,   kContainerInspect, kContainerCreate,
+    kContainerStart, kContainerStop, kContainerRename, kContainerDelete,  kContainerLogs,
+    kImageInspect,   kImageCreate,   kImagePrune,      kSystemEvents,     kDistributionInspect,
 };
 }  // namespace endpoints
 
