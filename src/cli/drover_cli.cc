@@ -6,6 +6,7 @@
 #include "aws/aws_error.h"
 #include "cli/commands/command_table.h"
 #include "cli/commands/help_footer.h"
+#include "cli/commands/plan_execution.h"
 #include "cli/lock/deploy_lock.h"
 #include "cli/state/storage_error.h"
 #include "core/exit_code.h"
@@ -88,6 +89,8 @@ int run_drover_cli(int argc, char** argv, CliWorld& world) {
     world.terminal.print(out.str());
     if (!err.str().empty()) world.terminal.error(err.str());
     return code;
+  } catch (const EndedAtOnce& ended) {
+    return ended.exit_code;  // a world without end_process (tests): the result is recorded
   } catch (const CLI::CallForVersion&) {
     world.terminal.print(version_line("drover", build_commit()) + "\n");
     return core::to_int(ExitCode::success);

@@ -72,7 +72,8 @@ int FakeCliWorld::run(std::vector<std::string> args) {
                         return image.digest.empty() ? digest_of(image.tag) : image.digest;
                       },
                       lock_environment,
-                      http};
+                      http,
+                      &abandon};
   return cli::run_drover_cli(static_cast<int>(argv.size()), argv.data(), world);
 }
 

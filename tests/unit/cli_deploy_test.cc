@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include "cli/lock/deploy_lock.h"
 #include "support/fake_cli_world.h"
@@ -100,6 +102,45 @@ TEST(CliDeploy, FailuresUnderTheThresholdLeaveStaleBotsAndExitFive) {
   const auto out = world.terminal.out();
   EXPECT_TRUE(contains(out, "--- result: Failed (9/10, 1 error)")) << out;
   EXPECT_TRUE(contains(out, "301")) << "verification names the stale bots: " << out;
+}
+
+TEST(CliDeploy, ASecondInterruptEndsAtOnceButRecordsTheResultAndReleasesTheLock) {
+  FakeCliWorld world(fleet_of(5), kOneAtATime);
+  const auto lock_file = world.fleet_state() / "lock";
+  bool lock_gone_while_in_flight = false;
+  // host-2 is still swapping when both signals arrive; its swap ends only once drover has
+  // released the lock (or after 20 s, which fails the test): drover did not wait for it.
+  world.transport.script("host-2").during_swap = [&] {
+    world.interrupt = true;
+    world.abandon = true;
+    for (int i = 0; i < 2000 && std::filesystem::exists(lock_file); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    lock_gone_while_in_flight = !std::filesystem::exists(lock_file);
+  };
+  EXPECT_EQ(world.run({"deploy", "all", "routine", "v2", "-y"}), 4) << world.terminal.err();
+
+  EXPECT_TRUE(lock_gone_while_in_flight) << "drover waited for the host in flight";
+  EXPECT_EQ(world.transport.hosts_that_ran("swap"), names(1, 2));
+  const auto out = world.terminal.out();
+  EXPECT_TRUE(contains(out, "interrupted again: drover stops waiting")) << out;
+  EXPECT_TRUE(contains(out, "--- result: Interrupted (1/5, 0 errors)")) << out;
+  EXPECT_TRUE(contains(out, "not waited for: host-2")) << out;
+  const auto deploys = world.journaled_deploys();
+  ASSERT_EQ(deploys.size(), 1u);
+  const auto before_show = world.terminal.out().size();
+  EXPECT_EQ(world.run({"show", deploys[0]}), 0) << world.terminal.err();
+  const auto shown = world.terminal.out().substr(before_show);
+  EXPECT_TRUE(contains(shown, "not waited for: host-2")) << shown;
+
+  // A resume redoes the host nobody waited for, with the ones never started.
+  world.interrupt = false;
+  world.abandon = false;
+  world.transport.script("host-2").during_swap = nullptr;
+  EXPECT_EQ(world.run({"deploy", "--resume", deploys[0], "-y"}), 0) << world.terminal.err();
+  for (core::BotId bot : {101, 201, 301, 401, 501}) {
+    EXPECT_EQ(world.transport.image_of(bot), FakeCliWorld::pinned("v2")) << bot;
+  }
 }
 
 TEST(CliDeploy, CtrlCStartsNoNewHostAndResumeDeploysOnlyTheRemainingHosts) {

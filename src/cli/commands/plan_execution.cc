@@ -112,7 +112,29 @@ int run_plan(const core::DeployPlan& plan, const PlanRun& run, DeployJournal& jo
                                                        : core::DeployEventKind::interrupted);
                              stopping.progress = progress;
                              notifier.send(stopping);
-                           }};
+                           },
+                           world.abandon_requested,
+                           {}};
+  // A second interrupt: no more waiting. What is known is recorded, the lock released, and
+  // the process ended without unwinding (the pool would wait for the hosts in flight).
+  auto end_at_once = [&](const core::RolloutResult& known) {
+    world.terminal.end_status_line();
+    view.notice(
+        "interrupted again: drover stops waiting; the agents still working finish their swaps "
+        "on their own (`drover verify` shows what runs)");
+    view.result(known);
+    constexpr auto code = ExitCode::halted;  // 4: interrupted
+    try {
+      journal.append(core::JournalResult{known, code, world.now_utc()});
+    } catch (const StorageError& e) {
+      world.terminal.error(std::string("drover: error: ") + e.what() + "\n");
+    }
+    if (run.lock) run.lock->release();
+    if (world.end_process) world.end_process(core::to_int(code));
+    throw EndedAtOnce{core::to_int(code)};
+  };
+  auto abandon_requested = [&] { return world.abandon_requested && *world.abandon_requested; };
+  ctx.on_abandon = end_at_once;
   core::RolloutResult result;
   try {
     result = drive_rollout(plan, config, run.done, ctx);
@@ -121,18 +143,22 @@ int run_plan(const core::DeployPlan& plan, const PlanRun& run, DeployJournal& jo
     throw e.with_fix(unrecorded_fix(unrecorded, e.fix()));
   }
   world.terminal.end_status_line();
+  if (abandon_requested()) end_at_once(result);
 
   // Verification first, so the result line counts a confirmed bot found down as a failure.
   const auto expected = core::expected_images(plan);
   auto report = read_verification(plan.selection, expected, config, *transport, view);
+  if (abandon_requested()) end_at_once(result);
   std::vector<core::HostSelection> confirmed;
   for (const auto& host : plan.selection.hosts) {
     if (confirmed_hosts.contains(host.name)) confirmed.push_back(host);
   }
   result = core::fail_confirmed_hosts_found_down(std::move(result), confirmed, report);
   view.result(result);
-  auto verified = report_and_retry(report, plan.selection, expected, config, *transport,
-                                   world.clock, view, straggler_wait(run.straggler_wait_seconds));
+  auto verified =
+      report_and_retry(report, plan.selection, expected, config, *transport, world.clock, view,
+                       straggler_wait(run.straggler_wait_seconds), world.abandon_requested);
+  if (abandon_requested()) end_at_once(result);
   journal.append(core::JournalVerification{verified.report, verified.retry});
   auto code =
       core::deploy_exit_code(result, &verified.report, verified.retry ? &*verified.retry : nullptr);

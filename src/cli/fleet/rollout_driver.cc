@@ -7,6 +7,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <stdexcept>
 
 #include "cli/fleet/agent_calls.h"
 #include "core/rollout_scheduler.h"
@@ -82,6 +83,13 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
     ctx.on_stopping(status, scheduler.progress());
   };
   while (!scheduler.done()) {
+    if (ctx.abandon_requested && *ctx.abandon_requested && ctx.on_abandon) {
+      auto result = scheduler.result();
+      result.status = core::RolloutStatus::interrupted;
+      result.not_waited_for = scheduler.in_flight_hosts();
+      ctx.on_abandon(result);
+      throw std::logic_error("the rollout's on_abandon returned with hosts in flight");
+    }
     if (ctx.interrupt_requested && !interrupt_seen) {
       interrupt_seen = true;
       scheduler.interrupt();

@@ -60,7 +60,8 @@ VerifyResult report_and_retry(const core::VerificationReport& report,
                               const core::Selection& selection,
                               const core::ExpectedImages& expected, const DroverConfig& config,
                               core::Transport& transport, Clock& clock, RolloutView& view,
-                              drover::Duration straggler_wait) {
+                              drover::Duration straggler_wait,
+                              const std::atomic<bool>* stop_waiting) {
   VerifyResult out;
   out.report = report;
   view.verification(out.report);
@@ -70,6 +71,7 @@ VerifyResult report_and_retry(const core::VerificationReport& report,
   auto started = clock.now();
   for (auto left = plan.wait; left.count() > 0;
        left = core::straggler_wait_remaining(plan, started, clock.now())) {
+    if (stop_waiting && *stop_waiting) return out;
     view.straggler_countdown(plan.bot_count(), left);
     clock.sleep_for(std::min<drover::Duration>(left, drover::Duration(1000)));
   }
