@@ -233,10 +233,30 @@ TEST(CliDeploy, BotsStillNotLoggedInAfterTheRetryExitSix) {
   world.transport.script("host-2").login = core::LoginState::not_logged_in;
   EXPECT_EQ(world.run({"deploy", "all", "routine", "v2", "-y", "--straggler-wait", "30"}), 6);
 
-  // One status for everyone, then the straggler host alone again, after the wait.
-  EXPECT_EQ(world.transport.hosts_that_ran("status").size(), 3u);
-  EXPECT_EQ(world.transport.hosts_that_ran("status").back(), "host-2");
+  // One status for everyone, then the straggler host alone: at each look during the wait
+  // (every 5 s, none of which found it logged in), and once more when the wait ran out.
+  const auto asked = world.transport.hosts_that_ran("status");
+  ASSERT_EQ(asked.size(), 2u + 6u);
+  for (std::size_t i = 2; i < asked.size(); ++i) EXPECT_EQ(asked[i], "host-2") << i;
   EXPECT_GE(world.clock.now().time_since_epoch(), std::chrono::seconds(30)) << "the wait passed";
+}
+
+TEST(CliDeploy, TheStragglerWaitEndsOnceEveryStragglerHasLoggedIn) {
+  FakeCliWorld world(fleet_of(2));
+  // host-2's bots log in on the third status call: verification, one look, then it is in.
+  world.transport.script("host-2").login = core::LoginState::not_logged_in;
+  world.transport.script("host-2").logs_in_at_status_call = 3;
+  EXPECT_EQ(world.run({"deploy", "all", "routine", "v2", "-y", "--straggler-wait", "60"}), 0)
+      << world.terminal.err();
+
+  const auto asked = world.transport.hosts_that_ran("status");
+  ASSERT_EQ(asked.size(), 4u) << "both hosts, then the straggler's host alone at each look";
+  EXPECT_EQ(asked[2], "host-2");
+  EXPECT_EQ(asked[3], "host-2");
+  EXPECT_LT(world.clock.now().time_since_epoch(), std::chrono::seconds(30))
+      << "the wait went on after the straggler logged in";
+  const auto out = world.terminal.out();
+  EXPECT_TRUE(contains(out, "logged in during wait : 2/2")) << out;
 }
 
 TEST(CliDeploy, AHeldLockRefusesTheDeployNamingItsHolderAndExitsSeven) {

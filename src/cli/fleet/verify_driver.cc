@@ -69,9 +69,22 @@ VerifyResult report_and_retry(const core::VerificationReport& report,
   auto plan = core::plan_straggler_retry(out.report, selection, straggler_wait);
   if (plan.empty()) return out;
   auto started = clock.now();
+  auto next_look = started + core::kStragglerLookInterval;
   for (auto left = plan.wait; left.count() > 0;
        left = core::straggler_wait_remaining(plan, started, clock.now())) {
     if (stop_waiting && *stop_waiting) return out;
+    // The wait is a ceiling, not a sentence: once every straggler has logged in, it ends.
+    if (clock.now() >= next_look) {
+      auto looked = core::evaluate_straggler_retry(
+          plan, read_statuses(plan.hosts, expected, config, transport, view));
+      if (looked.all_logged_in()) {
+        view.straggler_recheck(plan.bot_count());
+        out.retry = looked;
+        view.straggler_result(*out.retry);
+        return out;
+      }
+      next_look = clock.now() + core::kStragglerLookInterval;
+    }
     view.straggler_countdown(plan.bot_count(), left);
     clock.sleep_for(std::min<drover::Duration>(left, drover::Duration(1000)));
   }

@@ -28,8 +28,10 @@ core::VerificationReport read_verification(const core::Selection& selection,
                                            const DroverConfig& config, core::Transport& transport,
                                            RolloutView& view);
 
-/// Shows `report`, then gives its login stragglers one timed retry. When `stop_waiting` is
-/// set during the wait, it returns at once without the retry.
+/// Shows `report`, then gives its login stragglers one timed retry: they are asked again
+/// every core::kStragglerLookInterval and the wait ends once all of them have logged in, else
+/// when it runs out. When `stop_waiting` is set during the wait, it returns at once without
+/// the retry.
 VerifyResult report_and_retry(const core::VerificationReport& report,
                               const core::Selection& selection,
                               const core::ExpectedImages& expected, const DroverConfig& config,
