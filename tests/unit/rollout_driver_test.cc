@@ -84,6 +84,8 @@ class RolloutDriverTest : public ::testing::Test {
                              *view,
                              interrupt,
                              [this](const core::HostRecord& record) { finishes.push_back(record); },
+                             {},
+                             nullptr,
                              {}};
     threads_before = thread_count();
     return drive_rollout(plan, config, done, ctx);
