@@ -28,13 +28,20 @@ TEST(CliHistory, ListsTheDeploysAndShowTellsOneOfThem) {
   ASSERT_EQ(deploys.size(), 1u);
   EXPECT_EQ(world.run({"history", "--limit", "5"}), 0);
   const auto history = world.terminal.out();
-  EXPECT_TRUE(contains(history, deploys[0])) << history;
+  // The table shows the id's first 8 characters, and show takes them (git-style).
+  const auto short_id = deploys[0].substr(0, 8);
+  EXPECT_TRUE(contains(history, short_id + "  ")) << history;
+  EXPECT_FALSE(contains(history, deploys[0])) << history;
   EXPECT_TRUE(contains(history, "tester@ops-1")) << history;
 
   EXPECT_EQ(world.run({"show", deploys[0]}), 0) << world.terminal.err();
   EXPECT_TRUE(contains(world.terminal.out(), FakeCliWorld::pinned("v2")));
+  const auto before = world.terminal.out().size();
+  EXPECT_EQ(world.run({"show", short_id}), 0) << world.terminal.err();
+  EXPECT_TRUE(contains(world.terminal.out().substr(before), "deploy " + deploys[0]));
   EXPECT_EQ(world.run({"show", "6ca32b16-367e-4372-8a33-000000000000"}), 2);
   EXPECT_TRUE(contains(world.terminal.err(), "drover history")) << world.terminal.err();
+  EXPECT_EQ(world.run({"show", "6ca3"}), 2) << "fewer than 8 characters name no deploy";
 }
 
 TEST(CliViews, HostNamesWithSpacesAndOtherCharactersShowInEveryView) {

@@ -35,19 +35,47 @@ std::string journal_label(const StateDir& dir, std::string_view deploy_id) {
 
 const char* const kFindIds = "`drover history` lists this fleet's deploys with their ids";
 
-void check_id(std::string_view deploy_id) {
-  if (!core::is_deploy_id(deploy_id)) {
-    throw core::InputError("deploy id",
-                           fmt::format("\"{}\" is not a deploy id (expected a UUID such as "
-                                       "6ca32b16-367e-4372-8a33-6dd9442ed2c3)",
-                                       core::printable(deploy_id, core::kQuotedBytes)),
-                           kFindIds);
-  }
-}
-
 [[noreturn]] void unknown_id(const StateDir& dir, std::string_view deploy_id) {
   throw core::InputError(
       "deploy id", fmt::format("no deploy {} in fleet \"{}\"", deploy_id, dir.fleet()), kFindIds);
+}
+
+// What `drover history` shows (core::short_deploy_id) and longer, as git takes a commit: at
+// least 8 characters of a deploy id, lower-case hex and dashes.
+bool is_deploy_id_prefix(std::string_view text) {
+  return text.size() >= 8 && text.size() < 36 && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-';
+         });
+}
+
+// The full id `text` names: itself, or the one journal whose id starts with it.
+std::string resolve_id(const StateDir& dir, std::string_view text) {
+  if (core::is_deploy_id(text)) return std::string(text);
+  if (!is_deploy_id_prefix(text)) {
+    throw core::InputError("deploy id",
+                           fmt::format("\"{}\" is not a deploy id (expected a UUID such as "
+                                       "6ca32b16-367e-4372-8a33-6dd9442ed2c3, or its first 8 "
+                                       "or more characters)",
+                                       core::printable(text, core::kQuotedBytes)),
+                           kFindIds);
+  }
+  std::vector<std::string> matches;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir.deploys_dir(), ec), end; !ec && it != end; it.increment(ec)) {
+    const auto id = it->path().stem().string();
+    if (it->path().extension() == ".jsonl" && core::is_deploy_id(id) && id.starts_with(text)) {
+      matches.push_back(id);
+    }
+  }
+  if (matches.empty()) unknown_id(dir, text);
+  if (matches.size() > 1) {
+    std::sort(matches.begin(), matches.end());
+    throw core::InputError(
+        "deploy id",
+        fmt::format("{} is the start of {} deploys ({}, …)", text, matches.size(), matches[0]),
+        "give more of the id; `drover history` lists this fleet's deploys");
+  }
+  return matches.front();
 }
 
 // Replays with the file named in the error, so `drover show` says which file is damaged.
@@ -156,13 +184,13 @@ DeployJournal DeployJournal::create(const StateDir& dir, const core::DeployPlan&
 }
 
 DeployJournal DeployJournal::reopen(const StateDir& dir, std::string_view deploy_id) {
-  check_id(deploy_id);
-  auto path = dir.journal_file(deploy_id);
+  const auto id = resolve_id(dir, deploy_id);
+  auto path = dir.journal_file(id);
   const auto text = read_text_file(path, kMaxJournalBytes);
-  if (!text) unknown_id(dir, deploy_id);
+  if (!text) unknown_id(dir, id);
   // Refuse to append to a journal that does not read back: the records after the damage
   // would be unreachable.
-  const auto replay = replay_file(dir, deploy_id, *text);
+  const auto replay = replay_file(dir, id, *text);
   const auto sequence = next_sequence(dir);
 
   auto fd = open_file(path, O_RDWR | O_APPEND, 0, "cannot open deploy journal");
@@ -236,10 +264,10 @@ DeployListing list_deploys(const StateDir& dir) {
 }
 
 StoredDeploy load_deploy(const StateDir& dir, std::string_view deploy_id) {
-  check_id(deploy_id);
-  const auto text = read_text_file(dir.journal_file(deploy_id), kMaxJournalBytes);
-  if (!text) unknown_id(dir, deploy_id);
-  return read_stored(dir, deploy_id, *text);
+  const auto id = resolve_id(dir, deploy_id);
+  const auto text = read_text_file(dir.journal_file(id), kMaxJournalBytes);
+  if (!text) unknown_id(dir, id);
+  return read_stored(dir, id, *text);
 }
 
 }  // namespace drover::cli

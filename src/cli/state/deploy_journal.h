@@ -71,9 +71,11 @@ struct DeployListing {
 };
 DeployListing list_deploys(const StateDir& dir);
 
-/// One deploy, for `drover show` and `--resume`. Throws core::InputError when `deploy_id` is
-/// not a deploy id or has no journal (the fix points to `drover history`), and
-/// core::JournalError ("<file>: line N: …") when the journal cannot be read.
+/// One deploy, for `drover show`, `--resume` and `rollback --to`. `deploy_id` is a whole id or
+/// its first 8 or more characters (what `drover history` shows), naming exactly one journal.
+/// Throws core::InputError when it is neither, names none or several, or has no journal (the fix
+/// points to `drover history`), and core::JournalError ("<file>: line N: …") when the journal
+/// cannot be read.
 StoredDeploy load_deploy(const StateDir& dir, std::string_view deploy_id);
 
 }  // namespace drover::cli
