@@ -66,6 +66,8 @@ int run(AgentWorld& world, const core::BaselineRequest& request) {
   BaselineOptions options;
   options.fix = request.fix;
   options.disk_floor_bytes = request.disk_floor_mb << 20;
+  options.registry_image = request.registry_image;
+  options.registry_auth = world.ctx.registry_auth;
   const std::string root = request.root.empty() ? world.default_root : request.root;
   if (root.empty() || root.front() != '/') {
     throw core::InputError("--root", "'" + root + "' is not an absolute directory",

@@ -149,10 +149,16 @@ class BotSwap {
     try {
       verdict = prove_settled(ctx_, name_, req_.settle);
     } catch (const docker::RuntimeError& e) {
-      verdict = {false, std::string("the engine could not show that it stayed up: ") + e.what()};
+      verdict = {
+          false, std::string("the engine could not show that it stayed up: ") + e.what(), {}};
     }
     result_.timings.settle = ctx_.clock.now() - settle_began;
-    if (!verdict.confirmed) return verdict.reason + log_tail(ctx_, name_);
+    if (!verdict.confirmed) {
+      if (!verdict.health_check_output.empty()) {
+        return verdict.reason + "; last health check: " + verdict.health_check_output;
+      }
+      return verdict.reason + log_tail(ctx_, name_);
+    }
     ctx_.on_step(req_.bot_id, SwapStep::Settled);
     return "";
   }
@@ -166,8 +172,18 @@ class BotSwap {
       if (e.status() != 404) throw;
       ctx_.log.bot(req_.bot_id, std::string("the image vanished before create (") + e.what() +
                                     "); pulling it again");
-      ctx_.runtime.pull_image(req_.image_ref);
+      ctx_.runtime.pull_image(req_.image_ref, repull_auth());
       return ctx_.runtime.create_container(name_, body);
+    }
+  }
+
+  // The host's credentials again; the first pull succeeded with them, so a lookup that fails
+  // now falls back to an anonymous pull, whose own error then says what happened.
+  std::string repull_auth() {
+    try {
+      return ctx_.registry_auth(core::parse_image_reference(req_.image_ref)).header;
+    } catch (const std::exception&) {
+      return "";
     }
   }
 

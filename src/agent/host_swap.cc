@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "agent/bot_names.h"
+#include "registry/registry_credentials.h"
 
 namespace drover::agent {
 
@@ -77,16 +78,28 @@ struct PulledImages {
   std::map<std::string, std::string> failures;  // ref → the registry's or engine's message
 };
 
+// Each image with the credentials this host has for its registry (registry_credentials.h).
 // Throws RuntimeError only when the engine itself stopped answering.
 PulledImages pull_images(AgentContext& ctx, const std::vector<std::string>& refs) {
   PulledImages pulled;
   for (const auto& ref : refs) {
-    ctx.log.line("pulling " + ref);
+    const auto image = core::parse_image_reference(ref);
+    PullAuth auth;
     try {
-      pulled.images.emplace(ref, ctx.runtime.pull_image(ref));
+      auth = ctx.registry_auth(image);
+      ctx.log.line("pulling " + ref +
+                   (auth.source.empty() ? "" : " with the credentials from " + auth.source));
+      pulled.images.emplace(ref, ctx.runtime.pull_image(ref, auth.header));
+    } catch (const registry::RegistryAuthError& e) {
+      pulled.failures.emplace(
+          ref,
+          "pulling " + ref + " needs registry credentials this host could not read: " + e.what());
     } catch (const docker::RuntimeError& e) {
       if (e.unreachable()) throw;
-      pulled.failures.emplace(ref, "pulling " + ref + " failed: " + e.what());
+      pulled.failures.emplace(ref,
+                              "pulling " + ref + " failed: " +
+                                  (is_registry_refusal(e) ? registry_refusal_reason(image, auth)
+                                                          : std::string(e.what())));
     }
   }
   return pulled;

@@ -19,10 +19,13 @@
 
 namespace drover::cli {
 
-/// The digest ("sha256:<64 hex>") a registry serves for an image's tag now; a reference that
-/// carries a digest is its own answer. The real side is resolve_digest
-/// (registry/registry_digest.h); it throws core::InputError when the registry cannot say.
-using DigestLookup = std::function<std::string(const core::ImageReference&)>;
+/// The digest ("sha256:<64 hex>") a registry serves for an image's tag now; for a reference
+/// that carries a digest, that digest once the registry confirmed it has it. `aws` says how to
+/// reach AWS when the registry is ECR (profile, endpoint). The real side is resolve_digest
+/// (registry/registry_digest.h) with the operator's registry credentials
+/// (registry/operator_credentials.h); it throws core::InputError when the registry cannot say.
+using DigestLookup =
+    std::function<std::string(const core::ImageReference& image, const AwsSettings& aws)>;
 
 struct CliWorld {
   Terminal& terminal;

@@ -24,6 +24,7 @@ constexpr const char* kTemplate = "--template";
 constexpr const char* kExpectImage = "--expect-image";
 constexpr const char* kFix = "--fix";
 constexpr const char* kRoot = "--root";
+constexpr const char* kRegistryImage = "--registry-image";
 constexpr const char* kBotImage = "--bot-image";
 
 constexpr double kMaxSeconds = 3600;
@@ -117,6 +118,7 @@ std::vector<std::string> argv_of(const BaselineRequest& r) {
   std::vector<std::string> args = {"baseline", kDiskFloorMb, std::to_string(r.disk_floor_mb)};
   if (r.fix) args.push_back(kFix);
   if (!r.root.empty()) args.insert(args.end(), {kRoot, r.root});
+  if (r.registry_image) args.insert(args.end(), {kRegistryImage, r.registry_image->str()});
   return args;
 }
 
@@ -194,6 +196,7 @@ struct AgentCommandLine::Options {
     std::int64_t disk_floor_mb = 1024;
     bool fix = false;
     std::string root;
+    std::string registry_image;
     std::vector<std::string> bot_images;
   } values;
 };
@@ -250,6 +253,8 @@ AgentCommandLine::AgentCommandLine()
   baseline->add_option(kRoot, v.root,
                        "check the host whose / is at this directory (default "
                        "$DROVER_AGENT_ROOT, else /)");
+  baseline->add_option(kRegistryImage, v.registry_image,
+                       "check this host's registry credentials for this image (no pull)");
   options_->version = app_.add_subcommand("version", "print the version and the binary's sha256");
 }
 
@@ -304,7 +309,9 @@ AgentRequest AgentCommandLine::request() const {
     return RecoverRequest{parse_bot_list(v.bots), from_seconds(v.settle)};
   }
   if (options_->baseline->parsed()) {
-    return BaselineRequest{v.fix, v.disk_floor_mb, v.root};
+    BaselineRequest r{v.fix, v.disk_floor_mb, v.root, std::nullopt};
+    if (!v.registry_image.empty()) r.registry_image = parse_image_reference(v.registry_image);
+    return r;
   }
   return VersionRequest{};
 }

@@ -9,7 +9,7 @@
 //            [--bot-image 540=REF]...
 //   status   --bots 539,540,541 --login-probe SPEC [--expect-image REF] [--bot-image 540=REF]...
 //   recover  --bots 539,540,541 [--settle S]
-//   baseline --disk-floor-mb MB [--fix] [--root DIR]
+//   baseline --disk-floor-mb MB [--fix] [--root DIR] [--registry-image REF]
 //   version
 //
 // --bot-image gives one bot another image than --image (swap) or --expect-image (status): a
@@ -80,6 +80,9 @@ struct BaselineRequest {
   bool fix = false;
   std::int64_t disk_floor_mb = 1024;
   std::string root;  // the directory the host's / is at; empty: the agent's default
+  /// The fleet's image: the host checks that its own registry credentials are accepted for
+  /// it (a manifest request, no pull). Unset: no registry check.
+  std::optional<ImageReference> registry_image;
 
   bool operator==(const BaselineRequest&) const = default;
 };

@@ -30,8 +30,15 @@ std::string concurrency_row(const SpeedSettings& speed, const Selection& selecti
   if (speed.concurrency.is_all()) {
     return fmt::format("ALL {} host(s) at once (~{} simultaneous Steam logins)", hosts, logins);
   }
-  return fmt::format("{} host(s) at a time (~{} simultaneous Steam logins)",
-                     speed.concurrency.count(), logins);
+  const auto window = speed.concurrency.window(hosts);
+  if (window < speed.concurrency.count()) {
+    // A speed's count is a ceiling: a 4-host selection never runs 5 hosts at a time.
+    return fmt::format(
+        "{} host(s) at a time, every selected host (~{} simultaneous Steam "
+        "logins; the speed allows {})",
+        window, logins, speed.concurrency.count());
+  }
+  return fmt::format("{} host(s) at a time (~{} simultaneous Steam logins)", window, logins);
 }
 
 std::string hosts_phrase(const std::vector<HostName>& hosts) {
@@ -134,9 +141,14 @@ std::string render_plan_box(const DeployPlan& plan) {
   out += render_columns(rows, "", 1);
   out += "=============================================\n";
   if (plan.speed == SpeedName::immediate) {
+    // The guide's warning, in its words: what the storm does, not just that there is one.
     out += fmt::format(
-        "WARNING: immediate restarts all ~{} bots at once: a Steam login storm and a Redis "
-        "connection storm. Use it only in an emergency.\n",
+        "WARNING: immediate restarts all ~{} bots at once: the whole fleet re-authenticates to "
+        "Steam and reconnects to Redis simultaneously, a login storm and a Redis connection "
+        "storm.\n"
+        "         Steam rate-limits the logins; Redis can refuse or time out the flood of new "
+        "connections; bots can crash-loop while the storm clears.\n"
+        "         Use it only for a genuine emergency.\n",
         plan.selection.bot_count());
   }
   return out;

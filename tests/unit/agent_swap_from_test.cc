@@ -36,7 +36,7 @@ class AgentSwapFromTest : public ::testing::Test {
     for (const auto& ref : {kV1, kV2, kV3}) {
       ids[ref] = runtime.publish_image(ref, {{"Cmd", {"/bot"}}});
       // The registry's digest for the tag, as a pull reports it.
-      digests[ref] = runtime.pull_image(ref).repo_digests.at(0);
+      digests[ref] = runtime.pull_image(ref, "").repo_digests.at(0);
     }
     // Two versions on one host before the deploy: 539 and 540 on v1, 541 on v3.
     runtime.add_running_container(container_name(539), kV1);

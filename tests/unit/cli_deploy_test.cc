@@ -234,6 +234,10 @@ TEST(CliDeploy, ADryRunShowsThePlanAndExitsZeroTouchingNothing) {
   FakeCliWorld world(fleet_of(2));
   EXPECT_EQ(world.run({"deploy", "all", "fast", "v2", "--dry-run"}), 0) << world.terminal.err();
   EXPECT_TRUE(contains(world.terminal.out(), FakeCliWorld::pinned("v2"))) << world.terminal.out();
+  EXPECT_TRUE(world.terminal.out().ends_with(
+      "dry run: nothing was deployed (no bot touched, no lock taken, no journal written); run "
+      "the same command without --dry-run to deploy\n"))
+      << world.terminal.out();
   EXPECT_TRUE(world.transport.hosts_that_ran("swap").empty());
   EXPECT_TRUE(world.journaled_deploys().empty());
 }

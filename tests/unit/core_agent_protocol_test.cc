@@ -55,8 +55,10 @@ TEST(CoreAgentProtocol, EveryRequestParsesBackIntoItself) {
   StatusRequest status_only_per_bot{{3, 4}, std::nullopt, "health", {}};
   status_only_per_bot.bot_images = {{4, parse_image_reference("bot@" + kDigest)}};
   RecoverRequest recover{{77, 78}, milliseconds(1500)};
-  BaselineRequest baseline{true, 4096, "/mnt/host root"};
-  BaselineRequest plain_baseline{false, 512, ""};
+  BaselineRequest baseline{
+      true, 4096, "/mnt/host root",
+      parse_image_reference("123456789012.dkr.ecr.eu-west-1.amazonaws.com/bot:v1")};
+  BaselineRequest plain_baseline{false, 512, "", std::nullopt};
   for (const AgentRequest& request : std::vector<AgentRequest>{
            swap, plain_swap, status, status_without_image, swap_per_bot, status_per_bot,
            status_only_per_bot, recover, baseline, plain_baseline, VersionRequest{}}) {
@@ -75,8 +77,11 @@ TEST(CoreAgentProtocol, ArgvIsWhatOlderAgentsParse) {
                 "--jitter", "60", "--template", R"({"Env":["BOT_ID={id}","A=b c"],"Tty":false})"}));
   EXPECT_EQ(agent_argv(StatusRequest{{1, 2}, std::nullopt, "health", {}}),
             (std::vector<std::string>{"status", "--bots", "1,2", "--login-probe", "health"}));
-  EXPECT_EQ(agent_argv(BaselineRequest{true, 1024, ""}),
+  EXPECT_EQ(agent_argv(BaselineRequest{true, 1024, "", std::nullopt}),
             (std::vector<std::string>{"baseline", "--disk-floor-mb", "1024", "--fix"}));
+  EXPECT_EQ(agent_argv(BaselineRequest{false, 1024, "", parse_image_reference("r:5001/bot:v1")}),
+            (std::vector<std::string>{"baseline", "--disk-floor-mb", "1024", "--registry-image",
+                                      "r:5001/bot:v1"}));
   EXPECT_EQ(agent_argv(VersionRequest{}), std::vector<std::string>{"version"});
   EXPECT_EQ(command_name(RecoverRequest{}), "recover");
   // Per-bot images come last, in bot order, and only when there are any.

@@ -18,9 +18,10 @@ namespace {
 using core::ExitCode;
 
 // The digest every host will run, whatever the tag does during the rollout.
-void pin_image(core::DeployPlan& plan, CliWorld& world) {
+// A digest given by the operator is checked too: the registry must have it (issue 13).
+void pin_image(core::DeployPlan& plan, const DroverConfig& config, CliWorld& world) {
   auto ref = core::parse_image_reference(plan.image);
-  plan.pinned_image = ref.pinned(world.resolve_digest(ref));
+  plan.pinned_image = ref.pinned(world.resolve_digest(ref, config.aws));
 }
 
 int resume(const DeployRequest& request, const DroverConfig& config, CliWorld& world) {
@@ -42,9 +43,8 @@ int resume(const DeployRequest& request, const DroverConfig& config, CliWorld& w
                            plan.is_rollback() ? "rollback" : "deploy", plan.deploy_id, to_do.size(),
                            plan.selection.hosts.size()));
   if (!clear) return refuse_drift(plan, world);
-  if (request.dry_run || !confirmed(plan, request.yes, world)) {
-    return core::to_int(request.dry_run ? ExitCode::success : ExitCode::refused);
-  }
+  if (request.dry_run) return end_dry_run(*view);
+  if (!confirmed(plan, request.yes, world)) return core::to_int(ExitCode::refused);
   auto lock = take_lock(config, plan, world);
   auto journal = DeployJournal::reopen(state, plan.deploy_id);
   return run_plan(plan, {stored.replay.succeeded_hosts, true, request.straggler_wait_seconds},
@@ -76,14 +76,14 @@ int run_deploy(const DeployRequest& request, CliWorld& world) {
   auto chosen = choose_deploy(words, config, request.yes, world);
   auto plan = core::make_plan(config.fleet, chosen.target, chosen.speed, config.speeds,
                               chosen.image, core::make_deploy_id(world.random), world.now_utc());
-  pin_image(plan, world);
+  pin_image(plan, config, world);
   auto notifier = make_notifier(config, world);
   const bool clear =
       preflight_passes(plan, plan.selection.hosts, config, request.allow_drift, world);
   auto view = make_view(output_mode(request.json, world.terminal), world.terminal);
   view->plan(plan);
   if (!clear) return refuse_drift(plan, world);
-  if (request.dry_run) return core::to_int(ExitCode::success);
+  if (request.dry_run) return end_dry_run(*view);
   if (!confirmed(plan, request.yes, world)) return core::to_int(ExitCode::refused);
 
   auto state = StateDir::open_for(world.env, config.fleet);

@@ -41,6 +41,13 @@ bool confirmed(const core::DeployPlan& plan, bool yes, CliWorld& world) {
   return false;
 }
 
+int end_dry_run(RolloutView& view) {
+  view.notice(
+      "dry run: nothing was deployed (no bot touched, no lock taken, no journal written); run "
+      "the same command without --dry-run to deploy");
+  return core::to_int(core::ExitCode::success);
+}
+
 std::unique_ptr<HeldFleetLock> take_lock(const DroverConfig& config, const core::DeployPlan& plan,
                                          CliWorld& world) {
   return make_fleet_lock(config, world)->acquire(plan.deploy_id, world.command_line);

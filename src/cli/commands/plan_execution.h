@@ -30,6 +30,10 @@ int refuse_drift(const core::DeployPlan& plan, CliWorld& world);
 /// saying to pass -y. False (with the refusal printed) when the operator did not confirm.
 bool confirmed(const core::DeployPlan& plan, bool yes, CliWorld& world);
 
+/// Ends a --dry-run: says last that nothing was deployed (a plan box alone reads like the
+/// start of a deploy); returns ExitCode::success.
+int end_dry_run(RolloutView& view);
+
 /// The fleet's lock, for `plan`: a file for local and ssh, a Parameter Store parameter for
 /// ssm. Throws LockHeld naming the holder.
 std::unique_ptr<HeldFleetLock> take_lock(const DroverConfig& config, const core::DeployPlan& plan,

@@ -117,7 +117,7 @@ int run_rollback(const RollbackRequest& request, CliWorld& world) {
       preflight_passes(plan, plan.selection.hosts, config, request.allow_drift, world);
   view->plan(plan);
   if (!clear) return refuse_drift(plan, world);
-  if (request.dry_run) return core::to_int(ExitCode::success);
+  if (request.dry_run) return end_dry_run(*view);
   if (!confirmed(plan, request.yes, world)) return core::to_int(ExitCode::refused);
 
   auto lock = take_lock(config, plan, world);

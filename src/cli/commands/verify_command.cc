@@ -28,7 +28,7 @@ int run_verify(const VerifyRequest& request, CliWorld& world) {
   }
   auto chosen = choose_deploy(words, config, true, world);
   auto selection = core::select_hosts(config.fleet, chosen.target);
-  auto pinned = chosen.image.pinned(world.resolve_digest(chosen.image));
+  auto pinned = chosen.image.pinned(world.resolve_digest(chosen.image, config.aws));
   auto view = make_view(output_mode(request.json, world.terminal), world.terminal);
   view->notice(fmt::format("verifying {} bot(s) on {} host(s) against {}", selection.bot_count(),
                            selection.hosts.size(), pinned));

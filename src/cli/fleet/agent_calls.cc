@@ -85,6 +85,11 @@ core::AgentCall baseline_call(const DroverConfig& config, bool fix) {
   core::BaselineRequest request;
   request.fix = fix;
   request.disk_floor_mb = config.disk_floor_mb;
+  // The fleet's registry: each host checks that its own credentials are accepted there.
+  if (!config.image_repository.empty()) {
+    request.registry_image =
+        core::parse_image_reference(config.image_repository + ":" + config.default_tag);
+  }
   // --fix may prune every unused image on a nearly full disk.
   return {core::agent_argv(request), std::chrono::minutes(10)};
 }
