@@ -13,13 +13,6 @@
 namespace drover::testing {
 namespace {
 
-// A bot was not touched: the same container, never restarted.
-void expect_untouched(const docker::ContainerInfo& before, const docker::ContainerInfo& now) {
-  EXPECT_EQ(now.id, before.id) << before.name << " was replaced";
-  EXPECT_EQ(now.state.started_at, before.state.started_at) << before.name << " was restarted";
-  EXPECT_TRUE(now.state.running) << before.name << " is not running";
-}
-
 // The repo digest ("<registry>/drover-test/bot@sha256:…") the engine has for a test tag.
 std::string repo_digest_of(docker::ContainerRuntime& runtime, const std::string& tag) {
   const auto info = runtime.inspect_image(image("bot", tag));
@@ -128,15 +121,6 @@ TEST(DroverRollbackIT, AfterABotOnlyDeployAFleetRollbackTouchesOnlyThatBot) {
             "")
       << rollback.out;
 }
-
-// One host at a time, halting at the first failed host.
-constexpr const char* kHaltAtFirstFailure = R"([speeds.routine]
-concurrency = 1
-halt_percent = 10
-stop_timeout = 5
-settle = 2
-login_wait = 10
-)";
 
 TEST(DroverRollbackIT, RollingBackAHaltedDeployReturnsTheSwappedBotsAndLeavesTheRest) {
   DroverFleet fleet(DROVER_BIN, "e2e-rollback-halt",
