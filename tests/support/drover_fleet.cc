@@ -1,6 +1,7 @@
 #include "support/drover_fleet.h"
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -175,6 +176,12 @@ std::string first_missing(const std::string& haystack, const std::vector<std::st
     if (haystack.find(needle) == std::string::npos) return needle;
   }
   return "";
+}
+
+void expect_untouched(const docker::ContainerInfo& before, const docker::ContainerInfo& now) {
+  EXPECT_EQ(now.id, before.id) << before.name << " was replaced";
+  EXPECT_EQ(now.state.started_at, before.state.started_at) << before.name << " was restarted";
+  EXPECT_TRUE(now.state.running) << before.name << " is not running";
 }
 
 }  // namespace drover::testing

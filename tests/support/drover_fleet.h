@@ -41,6 +41,16 @@ settle = 2
 login_wait = 10
 )";
 
+/// `routine` one host at a time, halting once more than 10 % of the hosts failed: the first
+/// failed host halts the rollout and the hosts after it never start.
+inline constexpr const char* kHaltAtFirstFailure = R"([speeds.routine]
+concurrency = 1
+halt_percent = 10
+stop_timeout = 5
+settle = 2
+login_wait = 10
+)";
+
 class DroverFleet {
  public:
   /// Writes <tmp>/drover.toml for fleet `fleet_name` with `hosts` and the `speeds` sections,
@@ -106,6 +116,9 @@ std::string deploy_id_in(const std::string& output);
 
 /// Bot names as drover lists them: "bot8101 bot8102" (sorted as text, like drover).
 std::string bot_names(std::vector<int> ids);
+
+/// Expects (gtest) that a bot was not touched: the same container, never restarted, running.
+void expect_untouched(const docker::ContainerInfo& before, const docker::ContainerInfo& now);
 
 /// Whether every line of `needles` occurs in `haystack`, for messages: returns the first
 /// missing one, or "" when all are there.
