@@ -76,6 +76,7 @@ int run_plan(const core::DeployPlan& plan, const PlanRun& run, DeployJournal& jo
   std::set<core::HostName> confirmed_hosts = run.done;  // hosts whose agent confirmed every bot
   RolloutDriverContext ctx{*transport,
                            world.clock,
+                           world.random,
                            view,
                            world.interrupt_requested,
                            [&](const core::HostRecord& record) {
