@@ -245,6 +245,10 @@ RolloutResult result_from(const JsonReader& j) {
     result.failures.push_back(host_record_from(failure));
   }
   result.not_started = j.at("not_started").strings();
+  // Journals written before drover could end at once have no such list.
+  if (auto not_waited_for = j.maybe("not_waited_for")) {
+    result.not_waited_for = not_waited_for->strings();
+  }
   result.elapsed = duration_at(j, "elapsed_ms");
   return result;
 }
@@ -395,6 +399,7 @@ json result_to_json(const RolloutResult& result) {
            result.tolerated_failures == kNever ? json(nullptr) : json(result.tolerated_failures)},
           {"failures", failures},
           {"not_started", result.not_started},
+          {"not_waited_for", result.not_waited_for},
           {"elapsed_ms", ms(result.elapsed)}};
 }
 

@@ -115,6 +115,12 @@ RolloutProgress RolloutScheduler::progress() const {
   return progress;
 }
 
+std::vector<HostName> RolloutScheduler::in_flight_hosts() const {
+  std::vector<HostName> hosts;
+  for (const auto& [host, started] : in_flight_) hosts.push_back(host);
+  return hosts;
+}
+
 RolloutResult RolloutScheduler::result() const {
   RolloutResult result;
   result.total = options_.hosts.size();

@@ -73,6 +73,8 @@ class RolloutScheduler {
   /// The window for this rollout (never 0 unless the plan is empty).
   std::size_t window() const { return window_; }
   std::size_t in_flight() const { return in_flight_.size(); }
+  /// The hosts started and not finished, in name order.
+  std::vector<HostName> in_flight_hosts() const;
 
   RolloutProgress progress() const;
   /// The result so far; final once done().

@@ -1,9 +1,15 @@
-// Ctrl-C during a deploy, then `drover deploy --resume ID`: the real drover on the real engine.
+// Ctrl-C during a deploy, then `drover deploy --resume ID`; SIGTERM (a cancelled CI job) and
+// SIGHUP (a closed terminal) end a deploy like Ctrl-C: the real drover on the real engine.
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <chrono>
+#include <filesystem>
 #include <regex>
 #include <set>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "support/drover_fleet.h"
 #include "support/pty_session.h"
@@ -106,6 +112,102 @@ TEST(DroverResumeIT, AnInterruptedDeployIsResumedOnlyOnTheHostsItDidNotFinish) {
   EXPECT_EQ(history.exit_code, 0) << history.err;
   EXPECT_NE(history.out.find(id), std::string::npos) << history.out;
   EXPECT_NE(history.out.find("3/0/3"), std::string::npos) << history.out;
+}
+
+// SIGTERM and a closed terminal (bot ids 8880-8891). What a signalled deploy must leave: an
+// interrupted result in the journal, host-1 done and journaled, host-3 never started, no lock.
+void expect_interrupted_and_recorded(DroverFleet& fleet) {
+  EXPECT_FALSE(std::filesystem::exists(fleet.lock_file())) << "the lock was left behind";
+  auto history = fleet.drover({"history"});
+  EXPECT_EQ(history.exit_code, 0) << history.err;
+  EXPECT_NE(history.out.find("interrupted"), std::string::npos) << history.out;
+  std::vector<std::string> ids;
+  for (const auto& name : fleet.journal_files()) {
+    const std::filesystem::path file(name);
+    if (file.extension() == ".jsonl") ids.push_back(file.stem().string());
+  }
+  ASSERT_EQ(ids.size(), 1u);
+  const auto& id = ids[0];
+  auto show = fleet.drover({"show", id});
+  EXPECT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_NE(show.out.find("host-1"), std::string::npos) << show.out;
+  for (int bot : fleet.hosts()[0].bots) EXPECT_EQ(fleet.version(bot), "v2") << "bot" << bot;
+  for (int bot : fleet.hosts()[2].bots) EXPECT_EQ(fleet.version(bot), "v1") << "bot" << bot;
+}
+
+TEST(DroverSignalIT, SigtermEndsTheDeployLikeCtrlC) {
+  DroverFleet fleet(DROVER_BIN, "e2e-sigterm",
+                    {{"host-1", {8880, 8881}}, {"host-2", {8882}}, {"host-3", {8883}}},
+                    kOneHostAtATime);
+  fleet.run_all("v1");
+  LiveProcess deploy(LiveProcess::Mode::pipes,
+                     fleet.argv({"deploy", "all", "routine", "v2", "-y", "--straggler-wait", "3"}),
+                     fleet.env());
+  ASSERT_TRUE(deploy.wait_for("host-1: ok")) << deploy.output();
+  deploy.send_signal(SIGTERM);
+  auto code = deploy.wait_exit();
+  ASSERT_TRUE(code.has_value()) << deploy.output();
+  EXPECT_EQ(*code, 4) << deploy.output();
+  EXPECT_NE(deploy.output().find("interrupted: no new host will start"), std::string::npos)
+      << deploy.output();
+  EXPECT_NE(deploy.output().find("--- result: Interrupted"), std::string::npos) << deploy.output();
+  expect_interrupted_and_recorded(fleet);
+}
+
+TEST(DroverSignalIT, AClosedTerminalEndsTheDeployLikeCtrlC) {
+  DroverFleet fleet(DROVER_BIN, "e2e-sighup",
+                    {{"host-1", {8884, 8885}}, {"host-2", {8886}}, {"host-3", {8887}}},
+                    kOneHostAtATime);
+  fleet.run_all("v1");
+  LiveProcess deploy(LiveProcess::Mode::pty,
+                     fleet.argv({"deploy", "all", "routine", "v2", "-y", "--straggler-wait", "3"}),
+                     fleet.env());
+  // On a terminal drover draws the live bar instead of one line per host.
+  ASSERT_TRUE(deploy.wait_for("] 1/3 hosts")) << deploy.output();
+  deploy.hang_up();
+  auto code = deploy.wait_exit();
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 4);
+  expect_interrupted_and_recorded(fleet);
+}
+
+TEST(DroverSignalIT, ASecondSigtermEndsAtOnceRecordingTheResultAndReleasingTheLock) {
+  DroverFleet fleet(DROVER_BIN, "e2e-sigterm-twice",
+                    {{"host-1", {8888, 8889}}, {"host-2", {8890}}, {"host-3", {8891}}},
+                    kOneHostAtATime);
+  fleet.run_all("v1");
+  LiveProcess deploy(LiveProcess::Mode::pipes,
+                     fleet.argv({"deploy", "all", "routine", "v2", "-y", "--straggler-wait", "3"}),
+                     fleet.env());
+  ASSERT_TRUE(deploy.wait_for("host-1: ok")) << deploy.output();
+  deploy.send_signal(SIGTERM);
+  ASSERT_TRUE(deploy.wait_for("interrupted: no new host will start")) << deploy.output();
+  deploy.send_signal(SIGTERM);
+  auto code = deploy.wait_exit();
+  ASSERT_TRUE(code.has_value()) << deploy.output();
+  EXPECT_EQ(*code, 4) << deploy.output();
+  EXPECT_NE(deploy.output().find("interrupted again: drover stops waiting"), std::string::npos)
+      << deploy.output();
+  EXPECT_NE(deploy.output().find("not waited for: host-2"), std::string::npos) << deploy.output();
+  EXPECT_FALSE(std::filesystem::exists(fleet.lock_file())) << "the lock was left behind";
+  auto history = fleet.drover({"history"});
+  EXPECT_NE(history.out.find("interrupted"), std::string::npos) << history.out;
+
+  // Nobody waited for host-2's agent, and it finished its swap anyway.
+  for (int bot : fleet.hosts()[0].bots) EXPECT_EQ(fleet.version(bot), "v2") << "bot" << bot;
+  for (int bot : fleet.hosts()[1].bots) {
+    std::string version;
+    for (int i = 0; i < 120 && version != "v2"; ++i) {
+      try {
+        version = fleet.version(bot);
+      } catch (const std::exception&) {
+        version = "none";  // between the old container's rename and the new one's
+      }
+      if (version != "v2") std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    EXPECT_EQ(version, "v2") << "bot" << bot << " (its agent's swap was not finished)";
+  }
+  for (int bot : fleet.hosts()[2].bots) EXPECT_EQ(fleet.version(bot), "v1") << "bot" << bot;
 }
 
 }  // namespace

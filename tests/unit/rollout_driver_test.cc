@@ -83,6 +83,7 @@ class RolloutDriverTest : public ::testing::Test {
         transport, clock,
         random,    *view,
         interrupt, [this](const core::HostRecord& record) { finishes.push_back(record); },
+        {},        nullptr,
         {}};
     threads_before = thread_count();
     return drive_rollout(plan, config, done, ctx);

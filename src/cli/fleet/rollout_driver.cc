@@ -8,6 +8,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <stdexcept>
 
 #include "cli/fleet/agent_calls.h"
 #include "core/rollout_scheduler.h"
@@ -91,6 +92,9 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
   WorkerPool workers(scheduler.window());
   std::map<core::HostName, TimePoint> started_at;
   bool interrupt_seen = false;
+  // The first host the journal could not record: no new host starts after it (a swap that
+  // cannot be recorded is one the operator cannot learn of), and it is rethrown at the end.
+  std::exception_ptr record_failure;
   bool stop_reported = false;
   // Tells on_stopping once, and only when the stop holds a host back.
   auto report_stop = [&](core::RolloutStatus status) {
@@ -99,6 +103,13 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
     ctx.on_stopping(status, scheduler.progress());
   };
   while (!scheduler.done()) {
+    if (ctx.abandon_requested && *ctx.abandon_requested && ctx.on_abandon) {
+      auto result = scheduler.result();
+      result.status = core::RolloutStatus::interrupted;
+      result.not_waited_for = scheduler.in_flight_hosts();
+      ctx.on_abandon(result);
+      throw std::logic_error("the rollout's on_abandon returned with hosts in flight");
+    }
     if (ctx.interrupt_requested && !interrupt_seen) {
       interrupt_seen = true;
       scheduler.interrupt();
@@ -136,13 +147,27 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
       scheduler.on_finished(item->host, item->swap.outcome);
       core::HostRecord record{item->host, item->swap.outcome,
                               ctx.clock.now() - started_at[item->host], item->swap.bots};
-      if (ctx.on_host_finished) ctx.on_host_finished(record);
+      if (ctx.on_host_finished) {
+        try {
+          ctx.on_host_finished(record);
+        } catch (...) {
+          if (!record_failure) {
+            record_failure = std::current_exception();
+            scheduler.interrupt();
+            ctx.view.notice(fmt::format(
+                "the journal could not record {}: no new host will start; waiting for the {} "
+                "host(s) in flight to finish",
+                item->host, scheduler.in_flight()));
+          }
+        }
+      }
       ctx.view.host_finished(record, scheduler.progress());
       if (scheduler.halted()) report_stop(core::RolloutStatus::halted);
     } else {
       ctx.view.tick(scheduler.progress());
     }
   }
+  if (record_failure) std::rethrow_exception(record_failure);
   return scheduler.result();
 }
 
