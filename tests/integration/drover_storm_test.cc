@@ -5,9 +5,6 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <regex>
-#include <set>
-
 #include "support/drover_fleet.h"
 #include "support/pty_session.h"
 #include "support/test_env.h"
@@ -21,16 +18,6 @@ stop_timeout = 5
 settle = 2
 jitter = 20
 )";
-
-std::set<std::string> hosts_ok(const std::string& output) {
-  static const std::regex line(R"(\[\d+/\d+\] (host-\d+): ok)");
-  std::set<std::string> out;
-  for (auto it = std::sregex_iterator(output.begin(), output.end(), line);
-       it != std::sregex_iterator(); ++it) {
-    out.insert((*it)[1].str());
-  }
-  return out;
-}
 
 TEST(DroverStormIT, CtrlCEarlyInTheStormWindowLeavesTheHostsNotYetStartedOnTheOldImage) {
   DroverFleet fleet(DROVER_BIN, "e2e-storm",
