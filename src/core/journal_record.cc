@@ -35,7 +35,9 @@ json settings_to_json(const SpeedSettings& s) {
               {"login_poll", s.login_poll},
               {"login_wait_ms", ms(s.login_wait)}};
   // Absent when there is no cap, so journals without it (older drovers) read back the same.
-  if (s.login_rate) out["login_rate"] = *s.login_rate;
+  if (s.login_rate) {
+    out["login_rate"] = *s.login_rate;
+  }
   return out;
 }
 
@@ -74,7 +76,9 @@ SpeedSettings settings_from(const JsonReader& j) {
   s.login_wait = duration_at(j, "login_wait_ms");
   if (const auto rate = j.maybe("login_rate")) {
     const auto bots = rate->integer();
-    if (bots < 1) rate->fail("expected at least 1 bot per second");
+    if (bots < 1) {
+      rate->fail("expected at least 1 bot per second");
+    }
     s.login_rate = static_cast<std::size_t>(bots);
   }
   return s;

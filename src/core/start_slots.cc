@@ -55,7 +55,9 @@ std::vector<StartSlot> plan_start_slots(const std::vector<HostSelection>& hosts,
   }
   std::vector<std::size_t> bots;
   bots.reserve(order.size());
-  for (auto index : order) bots.push_back(hosts[index].bots.size());
+  for (auto index : order) {
+    bots.push_back(hosts[index].bots.size());
+  }
   const auto offsets = start_offsets(bots, spread, login_rate);
   std::vector<StartSlot> slots;
   slots.reserve(order.size());

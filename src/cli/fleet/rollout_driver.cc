@@ -77,7 +77,9 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
       options.not_before[slot.host] = slot.offset;
     }
   } else {
-    for (const auto& host : pending) options.hosts.push_back(host.name);
+    for (const auto& host : pending) {
+      options.hosts.push_back(host.name);
+    }
   }
   options.concurrency = plan.settings.concurrency;
   options.halt = plan.settings.halt;
@@ -134,7 +136,9 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
     if (scheduler.done()) break;
     // Wake for the next start slot, else about once a second for the view and Ctrl-C.
     Duration wait = std::chrono::seconds(1);
-    if (const auto until_slot = scheduler.until_next_slot()) wait = std::min(wait, *until_slot);
+    if (const auto until_slot = scheduler.until_next_slot()) {
+      wait = std::min(wait, *until_slot);
+    }
     if (scheduler.in_flight() == 0) {
       // Nothing can finish: only the next slot can start something. Sleeping on the clock (not
       // on the queue) lets a test's virtual clock pass the storm window at once.
