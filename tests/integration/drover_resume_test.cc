@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <regex>
 #include <set>
 #include <string>
 #include <thread>
@@ -24,17 +23,6 @@ stop_timeout = 5
 settle = 2
 login_wait = 10
 )";
-
-// Hosts the output reports as finished ok: "[2/3] host-1: ok (3s)".
-std::set<std::string> hosts_ok(const std::string& output) {
-  static const std::regex line(R"(\[\d+/\d+\] (host-\d+): ok)");
-  std::set<std::string> out;
-  for (auto it = std::sregex_iterator(output.begin(), output.end(), line);
-       it != std::sregex_iterator(); ++it) {
-    out.insert((*it)[1].str());
-  }
-  return out;
-}
 
 TEST(DroverResumeIT, AnInterruptedDeployIsResumedOnlyOnTheHostsItDidNotFinish) {
   DroverFleet fleet(DROVER_BIN, "e2e-resume",

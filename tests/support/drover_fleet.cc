@@ -162,6 +162,16 @@ std::string deploy_id_in(const std::string& output) {
   return std::regex_search(output, match, line) ? match[1].str() : "";
 }
 
+std::set<std::string> hosts_ok(const std::string& output) {
+  static const std::regex line(R"(\[\d+/\d+\] (host-\d+): ok)");
+  std::set<std::string> out;
+  for (auto it = std::sregex_iterator(output.begin(), output.end(), line);
+       it != std::sregex_iterator(); ++it) {
+    out.insert((*it)[1].str());
+  }
+  return out;
+}
+
 std::string bot_names(std::vector<int> ids) {
   std::vector<std::string> names;
   for (int id : ids) names.push_back("bot" + std::to_string(id));

@@ -6,6 +6,7 @@
 // run with argv and that configuration.
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -113,6 +114,9 @@ class DroverFleet {
 
 /// The deploy id of a "command: <uuid>" line in `output`; "" when there is none.
 std::string deploy_id_in(const std::string& output);
+
+/// The hosts a plain (piped) run reported finished ok: "[2/3] host-1: ok (3s)".
+std::set<std::string> hosts_ok(const std::string& output);
 
 /// Bot names as drover lists them: "bot8101 bot8102" (sorted as text, like drover).
 std::string bot_names(std::vector<int> ids);

@@ -95,6 +95,7 @@ int run_plan(const core::DeployPlan& plan, const PlanRun& run, DeployJournal& jo
   std::vector<core::HostName> unrecorded;               // hosts the journal failed to record
   RolloutDriverContext ctx{*transport,
                            world.clock,
+                           world.random,
                            view,
                            world.interrupt_requested,
                            [&](const core::HostRecord& record) {
