@@ -34,7 +34,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   const auto document = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (document.is_discarded() || !document.is_object()) return 0;
+  if (document.is_discarded() || !document.is_object()) {
+    return 0;  // drover reads only an object as a report (transport/agent_output.cc)
+  }
 
   read_and_round_trip(document, core::read_swap_report, "swap report round trip");
   read_and_round_trip(document, core::read_status_report, "status report round trip");

@@ -25,7 +25,9 @@ std::vector<fs::path> inputs_of(const fs::path& root) {
     return inputs;
   }
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file()) inputs.push_back(entry.path());
+    if (entry.is_regular_file()) {
+      inputs.push_back(entry.path());
+    }
   }
   std::sort(inputs.begin(), inputs.end());
   return inputs;

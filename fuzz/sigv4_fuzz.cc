@@ -33,7 +33,9 @@ sigv4::SignableRequest request_from(std::string_view text) {
   }
   const auto question = target.find('?');
   request.path = std::string(target.substr(0, question));
-  if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
+  if (question != std::string_view::npos) {
+    request.query = std::string(target.substr(question + 1));
+  }
   while (!text.empty()) {
     const auto end = text.find('\n');
     const auto line = text.substr(0, end);
