@@ -13,7 +13,12 @@ namespace {
 
 using namespace drover::aws;
 
-// Splits `text` like a .req file; never fails: a missing part is empty.
+// RFC 9110's token characters, the only ones a header name has.
+constexpr std::string_view kTokenChars =
+    "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+// Splits `text` like a .req file; never fails: a missing part is empty, and a header line whose
+// name is no HTTP token is left out.
 sigv4::SignableRequest request_from(std::string_view text) {
   sigv4::SignableRequest request;
   const auto blank = text.find("\n\n");
@@ -45,9 +50,13 @@ sigv4::SignableRequest request_from(std::string_view text) {
       continue;
     }
     const auto colon = line.find(':');
-    request.headers.emplace_back(
-        std::string(line.substr(0, colon)),
-        colon == std::string_view::npos ? std::string() : std::string(line.substr(colon + 1)));
+    const auto name = line.substr(0, colon);
+    if (name.find_first_not_of(kTokenChars) != std::string_view::npos) {
+      continue;  // drover's header names are HTTP tokens: SignedHeaders has no other form
+    }
+    request.headers.emplace_back(std::string(name), colon == std::string_view::npos
+                                                        ? std::string()
+                                                        : std::string(line.substr(colon + 1)));
   }
   return request;
 }
