@@ -15,7 +15,6 @@
 #include "core/name_table.h"
 #include "core/printable_text.h"
 #include "transport/ssm/instance_id.h"
-#include "transport/ssm/ssm_transport.h"
 #include "util/bounded_read.h"
 
 namespace drover::cli {
