@@ -123,14 +123,24 @@ void expect_interrupted_and_recorded(DroverFleet& fleet) {
   for (int bot : fleet.hosts()[2].bots) EXPECT_EQ(fleet.version(bot), "v1") << "bot" << bot;
 }
 
+// Three logical hosts (two bots on host-1, one on each other), one at a time, on v1, from
+// bot id `first`; the deploy to v2 started in `mode`.
+struct SignalledDeploy {
+  DroverFleet fleet;
+  LiveProcess deploy;
+  SignalledDeploy(const std::string& fleet_name, int first, LiveProcess::Mode mode)
+      : fleet(DROVER_BIN, fleet_name,
+              {{"host-1", {first, first + 1}}, {"host-2", {first + 2}}, {"host-3", {first + 3}}},
+              kOneHostAtATime),
+        // The bots run v1 before the deploy process starts (members start in this order).
+        deploy((fleet.run_all("v1"), mode),
+               fleet.argv({"deploy", "all", "routine", "v2", "-y", "--straggler-wait", "3"}),
+               fleet.env()) {}
+};
+
 TEST(DroverSignalIT, SigtermEndsTheDeployLikeCtrlC) {
-  DroverFleet fleet(DROVER_BIN, "e2e-sigterm",
-                    {{"host-1", {8880, 8881}}, {"host-2", {8882}}, {"host-3", {8883}}},
-                    kOneHostAtATime);
-  fleet.run_all("v1");
-  LiveProcess deploy(LiveProcess::Mode::pipes,
-                     fleet.argv({"deploy", "all", "routine", "v2", "-y", "--straggler-wait", "3"}),
-                     fleet.env());
+  SignalledDeploy run("e2e-sigterm", 8880, LiveProcess::Mode::pipes);
+  auto& deploy = run.deploy;
   ASSERT_TRUE(deploy.wait_for("host-1: ok")) << deploy.output();
   deploy.send_signal(SIGTERM);
   auto code = deploy.wait_exit();
@@ -139,34 +149,25 @@ TEST(DroverSignalIT, SigtermEndsTheDeployLikeCtrlC) {
   EXPECT_NE(deploy.output().find("interrupted: no new host will start"), std::string::npos)
       << deploy.output();
   EXPECT_NE(deploy.output().find("--- result: Interrupted"), std::string::npos) << deploy.output();
-  expect_interrupted_and_recorded(fleet);
+  expect_interrupted_and_recorded(run.fleet);
 }
 
 TEST(DroverSignalIT, AClosedTerminalEndsTheDeployLikeCtrlC) {
-  DroverFleet fleet(DROVER_BIN, "e2e-sighup",
-                    {{"host-1", {8884, 8885}}, {"host-2", {8886}}, {"host-3", {8887}}},
-                    kOneHostAtATime);
-  fleet.run_all("v1");
-  LiveProcess deploy(LiveProcess::Mode::pty,
-                     fleet.argv({"deploy", "all", "routine", "v2", "-y", "--straggler-wait", "3"}),
-                     fleet.env());
+  SignalledDeploy run("e2e-sighup", 8884, LiveProcess::Mode::pty);
+  auto& deploy = run.deploy;
   // On a terminal drover draws the live bar instead of one line per host.
   ASSERT_TRUE(deploy.wait_for("] 1/3 hosts")) << deploy.output();
   deploy.hang_up();
   auto code = deploy.wait_exit();
   ASSERT_TRUE(code.has_value());
   EXPECT_EQ(*code, 4);
-  expect_interrupted_and_recorded(fleet);
+  expect_interrupted_and_recorded(run.fleet);
 }
 
 TEST(DroverSignalIT, ASecondSigtermEndsAtOnceRecordingTheResultAndReleasingTheLock) {
-  DroverFleet fleet(DROVER_BIN, "e2e-sigterm-twice",
-                    {{"host-1", {8888, 8889}}, {"host-2", {8890}}, {"host-3", {8891}}},
-                    kOneHostAtATime);
-  fleet.run_all("v1");
-  LiveProcess deploy(LiveProcess::Mode::pipes,
-                     fleet.argv({"deploy", "all", "routine", "v2", "-y", "--straggler-wait", "3"}),
-                     fleet.env());
+  SignalledDeploy run("e2e-sigterm-twice", 8888, LiveProcess::Mode::pipes);
+  auto& deploy = run.deploy;
+  auto& fleet = run.fleet;
   ASSERT_TRUE(deploy.wait_for("host-1: ok")) << deploy.output();
   deploy.send_signal(SIGTERM);
   ASSERT_TRUE(deploy.wait_for("interrupted: no new host will start")) << deploy.output();
