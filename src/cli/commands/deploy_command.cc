@@ -47,7 +47,8 @@ int resume(const DeployRequest& request, const DroverConfig& config, CliWorld& w
   if (!confirmed(plan, request.yes, world)) return core::to_int(ExitCode::refused);
   auto lock = take_lock(config, plan, world);
   auto journal = DeployJournal::reopen(state, plan.deploy_id);
-  return run_plan(plan, {stored.replay.succeeded_hosts, true, request.straggler_wait_seconds, lock.get()},
+  return run_plan(plan,
+                  {stored.replay.succeeded_hosts, true, request.straggler_wait_seconds, lock.get()},
                   journal, config, *view, *notifier, world);
 }
 
@@ -91,8 +92,8 @@ int run_deploy(const DeployRequest& request, CliWorld& world) {
   auto lock = take_lock(config, plan, world);
   auto journal =
       DeployJournal::create(state, plan, {world.operator_identity().holder(), world.command_line});
-  return run_plan(plan, {{}, false, request.straggler_wait_seconds, lock.get()}, journal, config, *view,
-                  *notifier, world);
+  return run_plan(plan, {{}, false, request.straggler_wait_seconds, lock.get()}, journal, config,
+                  *view, *notifier, world);
 }
 
 }  // namespace drover::cli

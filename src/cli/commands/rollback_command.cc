@@ -133,8 +133,8 @@ int run_rollback(const RollbackRequest& request, CliWorld& world) {
   }
   auto journal =
       DeployJournal::create(state, plan, {world.operator_identity().holder(), world.command_line});
-  return run_plan(plan, {{}, false, request.straggler_wait_seconds, lock.get()}, journal, config, *view,
-                  *notifier, world);
+  return run_plan(plan, {{}, false, request.straggler_wait_seconds, lock.get()}, journal, config,
+                  *view, *notifier, world);
 }
 
 }  // namespace drover::cli
