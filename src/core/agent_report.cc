@@ -102,7 +102,8 @@ json parse_line(std::string_view line) {
   json document;
   try {
     document = json::parse(line);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // Not only parse_error: a number too large for a double ("8e3083") is out_of_range.
     const auto shown =
         line.size() > 200 ? std::string(line.substr(0, 200)) + "…" : std::string(line);
     throw AgentOutputError(
