@@ -20,12 +20,7 @@ json bot_to_json(const BotSwapResult& bot) {
           {"image_id", nullable(bot.image_id)},
           {"repo_digest", nullable(bot.repo_digest)},
           {"created_from_template", bot.created_from_template},
-          {"timings_ms",
-           {{"pull", bot.timings.pull_ms},
-            {"stop", bot.timings.stop_ms},
-            {"start", bot.timings.start_ms},
-            {"settle", bot.timings.settle_ms},
-            {"downtime", bot.timings.downtime_ms}}},
+          {"timings_ms", to_json(bot.timings)},
           {"login", to_string(bot.login)},
           {"login_detail", nullable(bot.login_detail)}};
 }
@@ -55,11 +50,7 @@ BotSwapResult bot_from(const JsonReader& item) {
   bot.image_id = optional_string(item, "image_id");
   bot.repo_digest = optional_string(item, "repo_digest");
   if (auto made = item.maybe("created_from_template")) bot.created_from_template = made->boolean();
-  if (auto timings = item.maybe("timings_ms")) {
-    bot.timings = {integer_or_zero(*timings, "pull"), integer_or_zero(*timings, "stop"),
-                   integer_or_zero(*timings, "start"), integer_or_zero(*timings, "settle"),
-                   integer_or_zero(*timings, "downtime")};
-  }
+  if (auto timings = item.maybe("timings_ms")) bot.timings = read_swap_timings(*timings);
   bot.login = login_of(item);
   bot.login_detail = optional_string(item, "login_detail");
   return bot;

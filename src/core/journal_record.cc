@@ -142,6 +142,12 @@ HostRecord host_record_from(const JsonReader& j) {
   record.outcome.kind = parse_failure_kind(j.at("kind").string());
   record.outcome.reason = j.at("reason").string();
   record.took = duration_at(j, "took_ms");
+  // Journals written before the agent measured its steps have no "bots".
+  if (auto bots = j.maybe("bots")) {
+    for (const auto& bot : bots->array()) {
+      record.bots.push_back({bot.at("bot").bot_id(), read_swap_timings(bot.at("timings_ms"))});
+    }
+  }
   return record;
 }
 
@@ -259,11 +265,16 @@ json plan_to_json(const DeployPlan& plan) {
 }
 
 json host_record_to_json(const HostRecord& record) {
+  json bots = json::array();
+  for (const auto& bot : record.bots) {
+    bots.push_back({{"bot", bot.bot}, {"timings_ms", to_json(bot.timings)}});
+  }
   return {{"host", record.host},
           {"status", to_string(record.outcome.status)},
           {"kind", to_string(record.outcome.kind)},
           {"reason", record.outcome.reason},
-          {"took_ms", ms(record.took)}};
+          {"took_ms", ms(record.took)},
+          {"bots", bots}};
 }
 
 json down_reasons_to_json(const std::map<BotId, std::string>& reasons) {

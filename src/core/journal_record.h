@@ -1,7 +1,9 @@
 #pragma once
 // The records of a deploy's append-only journal, one JSON object per line:
 //   {"type":"plan", …}          first: the whole DeployPlan (what a resume re-runs)
-//   {"type":"host", …}          one per finished host: outcome, reason, duration
+//   {"type":"host", …}          one per finished host: outcome, reason, duration, and each
+//                               bot's step durations ("bots":[{"bot":…,"timings_ms":{…}}];
+//                               absent from journals written before the agent measured them)
 //   {"type":"verification", …}  the verification report and the straggler retry, if any
 //   {"type":"result", …}        last: the rollout result, exit code and finish time
 // core only encodes and decodes; the CLI owns the file (state directory, fsync, locking).

@@ -9,6 +9,7 @@
 
 #include "core/fleet.h"
 #include "core/host_outcome.h"
+#include "core/swap_timings.h"
 #include "util/clock.h"
 
 namespace drover::core {
@@ -18,6 +19,9 @@ struct HostRecord {
   HostName host;
   HostOutcome outcome;
   Duration took{0};  // from its start to its finish, on the scheduler's clock
+  /// Where each bot's swap spent its time, as the agent reported it (empty when it did not
+  /// report, and in journals written before the agent measured its steps).
+  std::vector<BotTimings> bots;
 
   bool operator==(const HostRecord&) const = default;
 };

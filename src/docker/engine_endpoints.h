@@ -31,6 +31,7 @@ inline constexpr Endpoint kContainerLogs{"GET", "/containers/{id}/logs"};
 inline constexpr Endpoint kImageInspect{"GET", "/images/{name}/json"};
 inline constexpr Endpoint kImageCreate{"POST", "/images/create"};
 inline constexpr Endpoint kImagePrune{"POST", "/images/prune"};
+inline constexpr Endpoint kImageDelete{"DELETE", "/images/{name}"};
 inline constexpr Endpoint kSystemEvents{"GET", "/events"};
 
 /// Every endpoint above; the specification test iterates this list.
@@ -38,7 +39,7 @@ inline constexpr std::array kAll{
     kPing,           kInfo,          kContainerInspect, kContainerCreate,
     kContainerStart, kContainerStop, kContainerRename,  kContainerDelete,
     kContainerLogs,  kImageInspect,  kImageCreate,      kImagePrune,
-    kSystemEvents};
+    kImageDelete,    kSystemEvents};
 }  // namespace endpoints
 
 /// Whether `param` may fill a path's {param}. The engine decodes %2F back to '/' and then

@@ -1,6 +1,6 @@
 // The crash invariant on the real engine: the agent is SIGKILLed at every step of a swap
 // (and of a rollback) in turn; after one more agent run every bot has exactly one
-// container, named bot<ID>, and it is running.
+// container, named bot<ID>, and it is running (no -prev, no unstarted -next left).
 #include <gtest/gtest.h>
 
 #include "agent/swap_step.h"
@@ -27,7 +27,8 @@ std::vector<CrashCase> crash_cases() {
     alternate = !alternate;
   }
   // The swap path up to the new container's start, with an image that then dies.
-  for (auto step : {agent::SwapStep::Created, agent::SwapStep::Started}) {
+  for (auto step :
+       {agent::SwapStep::CreatedNext, agent::SwapStep::RenamedNext, agent::SwapStep::Started}) {
     cases.push_back({step, "broken", false});
   }
   return cases;
@@ -71,6 +72,8 @@ TEST_P(AgentCrashIT, OneMoreRunLeavesEveryBotRunning) {
         << name << " is " << info->state.status << " after a crash at " << step;
     EXPECT_FALSE(fleet.runtime().inspect_container(name + "-prev"))
         << name << "-prev left after a crash at " << step;
+    EXPECT_FALSE(fleet.runtime().inspect_container(name + "-next"))
+        << name << "-next left after a crash at " << step;
     if (c.repair_with_swap && c.target_tag == "v2") {
       EXPECT_EQ(info->image_ref, image("bot", "v2")) << "the repeated swap did not finish";
     }

@@ -106,7 +106,7 @@ SwapReport full_swap_report() {
   swapped.image_id = kImageId;
   swapped.repo_digest = "127.0.0.1:5000/tradebot@" + kDigest;
   swapped.created_from_template = true;
-  swapped.timings = {1200, 3000, 400, 10000, 3500};
+  swapped.timings = {1200, 150, 3000, 400, 10000, 80, 20, 5, 3500};
   swapped.login = LoginState::logged_in;
   swapped.login_detail = "healthcheck says healthy";
   BotSwapResult rolled_back;

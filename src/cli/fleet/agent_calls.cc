@@ -56,16 +56,22 @@ core::AgentCall baseline_call(const DroverConfig& config, bool fix) {
   return {core::agent_argv(request), std::chrono::minutes(10)};
 }
 
-core::HostOutcome swap_host_outcome(const core::AgentResult& result,
-                                    const std::vector<core::BotId>& bots) {
+SwapCallResult read_swap_call(const core::AgentResult& result,
+                              const std::vector<core::BotId>& bots) {
   if (!result.ok()) {
-    return core::HostOutcome::failure(core::failure_kind(result.status), first_line(result.detail));
+    return {
+        core::HostOutcome::failure(core::failure_kind(result.status), first_line(result.detail)),
+        {}};
   }
   try {
-    return core::swap_outcome(core::read_swap_report(result.report), bots);
+    const auto report = core::read_swap_report(result.report);
+    SwapCallResult call{core::swap_outcome(report, bots), {}};
+    for (const auto& bot : report.bots) call.timings.push_back({bot.bot, bot.timings});
+    return call;
   } catch (const core::AgentOutputError& e) {
-    return core::HostOutcome::failure(core::FailureKind::bad_output,
-                                      std::string("unreadable agent report: ") + e.what());
+    return {core::HostOutcome::failure(core::FailureKind::bad_output,
+                                       std::string("unreadable agent report: ") + e.what()),
+            {}};
   }
 }
 

@@ -21,9 +21,14 @@ core::AgentCall status_call(const std::vector<core::BotId>& bots, const std::str
 /// `baseline --disk-floor-mb … [--fix]`
 core::AgentCall baseline_call(const DroverConfig& config, bool fix);
 
-/// The host's outcome from a swap call's result.
-core::HostOutcome swap_host_outcome(const core::AgentResult& result,
-                                    const std::vector<core::BotId>& bots);
+/// What a swap call came back with: the host's outcome, and each bot's step durations when the
+/// agent reported them.
+struct SwapCallResult {
+  core::HostOutcome outcome;
+  std::vector<core::BotTimings> timings;
+};
+SwapCallResult read_swap_call(const core::AgentResult& result,
+                              const std::vector<core::BotId>& bots);
 /// The bot statuses a status call reported; empty (with `problem` set) when the host did not
 /// answer usably, so its bots count as unanswered.
 std::vector<core::BotStatus> status_from_result(const core::AgentResult& result,

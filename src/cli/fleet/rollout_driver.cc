@@ -19,7 +19,7 @@ namespace {
 // bug: transports report failures as results) hands over its exception instead.
 struct FinishedHost {
   core::HostName host;
-  core::HostOutcome outcome;
+  SwapCallResult call;
   std::exception_ptr failure;
 };
 
@@ -86,7 +86,7 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
       workers.submit([&, host = selections.at(name)] {
         try {
           auto result = ctx.transport.run_agent(host_of(host), swap_call(plan, host, config));
-          finished.push({host.name, swap_host_outcome(result, host.bots), nullptr});
+          finished.push({host.name, read_swap_call(result, host.bots), nullptr});
         } catch (...) {
           finished.push({host.name, {}, std::current_exception()});
         }
@@ -95,8 +95,9 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
     if (scheduler.done()) break;
     if (auto item = finished.pop(std::chrono::milliseconds(1000))) {
       if (item->failure) std::rethrow_exception(item->failure);
-      scheduler.on_finished(item->host, item->outcome);
-      core::HostRecord record{item->host, item->outcome, ctx.clock.now() - started_at[item->host]};
+      scheduler.on_finished(item->host, item->call.outcome);
+      core::HostRecord record{item->host, item->call.outcome,
+                              ctx.clock.now() - started_at[item->host], item->call.timings};
       if (ctx.on_host_finished) ctx.on_host_finished(record);
       ctx.view.host_finished(record, scheduler.progress());
     } else {
