@@ -226,7 +226,9 @@ class BotSwap {
                   "; run `drover-agent recover --bots " + std::to_string(req_.bot_id) +
                   "` on this host");
     }
-    result_.reason = "new container rejected, old container restored: " + why;
+    // When the rename of bot<ID>-next failed, it is still there: dropped once the old
+    // container runs again.
+    result_.reason = "new container rejected, old container restored: " + why + discard_next();
     return finish(BotSwapOutcome::rolled_back, old_image_id_, old_digest_);
   }
 

@@ -35,49 +35,65 @@ RecoverResult recover_with_prev(AgentContext& ctx, int bot_id, Duration settle,
   return {bot_id, RecoverAction::restored_prev, "restored the previous container from " + prev};
 }
 
-// The state after a bot<ID>-next leftover (if any) is gone.
+// bot<ID> and bot<ID>-prev back to the invariant.
 RecoverResult recover_names(AgentContext& ctx, int bot_id, Duration settle) {
   const auto name = container_name(bot_id);
-  auto current = ctx.runtime.inspect_container(name);
-  if (ctx.runtime.inspect_container(prev_container_name(bot_id))) {
-    return recover_with_prev(ctx, bot_id, settle, current);
+  {
+    auto current = ctx.runtime.inspect_container(name);
+    if (ctx.runtime.inspect_container(prev_container_name(bot_id))) {
+      return recover_with_prev(ctx, bot_id, settle, current);
+    }
+    if (!current) return {bot_id, RecoverAction::absent, "no container named " + name};
+    if (current->state.running) return {bot_id, RecoverAction::none, ""};
+    ctx.runtime.start_container(name);
+    auto problem = why_not_up(ctx.runtime.inspect_container(name), current->restart_count);
+    if (!problem.empty()) {
+      return {bot_id, RecoverAction::failed, "started the stopped " + name + " but " + problem};
+    }
+    ctx.log.bot(bot_id, "recover: started the stopped " + name);
+    return {bot_id, RecoverAction::started, "started the stopped " + name};
   }
-  if (!current) return {bot_id, RecoverAction::absent, "no container named " + name};
-  if (current->state.running) return {bot_id, RecoverAction::none, ""};
-  ctx.runtime.start_container(name);
-  auto problem = why_not_up(ctx.runtime.inspect_container(name), current->restart_count);
-  if (!problem.empty()) {
-    return {bot_id, RecoverAction::failed, "started the stopped " + name + " but " + problem};
+}
+
+RecoverResult recover_once(AgentContext& ctx, int bot_id, Duration settle) {
+  auto result = recover_names(ctx, bot_id, settle);
+  // A swap creates bot<ID>-next while the old container runs and renames it to bot<ID> before
+  // it ever starts: a leftover -next never ran, nothing depends on it, and the next swap
+  // creates its own. It goes last, once bot<ID> is settled, so it never decides anything.
+  const auto next = next_container_name(bot_id);
+  const auto leftover = ctx.runtime.inspect_container(next);
+  if (!leftover) return result;
+  ctx.runtime.remove_container(leftover->id);
+  ctx.log.bot(bot_id, "recover: removed leftover " + next + " (created, never started)");
+  if (result.action == RecoverAction::none) {
+    return {bot_id, RecoverAction::removed_next, "removed leftover " + next};
   }
-  ctx.log.bot(bot_id, "recover: started the stopped " + name);
-  return {bot_id, RecoverAction::started, "started the stopped " + name};
+  result.detail = "removed leftover " + next + (result.detail.empty() ? "" : "; " + result.detail);
+  return result;
 }
 
 }  // namespace
 
 RecoverResult recover_bot(AgentContext& ctx, int bot_id, Duration settle) {
-  const auto next = next_container_name(bot_id);
-  try {
-    // A swap creates bot<ID>-next while the old container runs and renames it to bot<ID>
-    // before it ever starts: a leftover -next never ran, nothing depends on it, and the swap
-    // that comes next creates its own.
-    bool removed_next = false;
-    if (auto leftover = ctx.runtime.inspect_container(next)) {
-      ctx.runtime.remove_container(leftover->id);
-      removed_next = true;
-      ctx.log.bot(bot_id, "recover: removed leftover " + next + " (created, never started)");
+  // A killed agent can leave engine requests in flight: dockerd finishes a create or a
+  // rename after its client died, so the names recovery read a moment ago may have changed
+  // under it (a rename then meets a name conflict). Every attempt reads the state afresh,
+  // so trying again once those requests have landed is safe.
+  constexpr int kAttempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return recover_once(ctx, bot_id, settle);
+    } catch (const docker::RuntimeError& e) {
+      if (attempt == kAttempts) {
+        return {bot_id, RecoverAction::failed,
+                std::string("the Docker engine refused a recovery step ") +
+                    std::to_string(kAttempts) + " times: " + e.what() +
+                    " (run `drover-agent recover --bots " + std::to_string(bot_id) + "` again)"};
+      }
+      ctx.log.bot(bot_id, std::string("recover: the engine refused a step (") + e.what() +
+                              "); reading the state again");
+      ctx.clock.sleep_for(std::chrono::seconds(attempt));
     }
-    auto result = recover_names(ctx, bot_id, settle);
-    if (!removed_next) return result;
-    if (result.action == RecoverAction::none) {
-      return {bot_id, RecoverAction::removed_next, "removed leftover " + next};
-    }
-    result.detail = "removed leftover " + next + "; " + result.detail;
-    return result;
-  } catch (const docker::RuntimeError& e) {
-    return {bot_id, RecoverAction::failed,
-            std::string("the Docker engine refused a recovery step: ") + e.what() +
-                " (run `drover-agent recover --bots " + std::to_string(bot_id) + "` again)"};
   }
 }
 

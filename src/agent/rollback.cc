@@ -11,9 +11,6 @@ std::string restore_prev(AgentContext& ctx, int bot_id) {
   if (auto current = ctx.runtime.inspect_container(name)) {
     ctx.runtime.remove_container(current->id);
   }
-  if (auto next = ctx.runtime.inspect_container(next_container_name(bot_id))) {
-    ctx.runtime.remove_container(next->id);
-  }
   ctx.on_step(bot_id, SwapStep::RollbackRemovedNew);
   ctx.runtime.rename_container(prev, name);
   ctx.on_step(bot_id, SwapStep::RollbackRenamed);

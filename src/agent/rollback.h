@@ -5,7 +5,7 @@
 
 namespace drover::agent {
 
-/// Removes bot<ID> and bot<ID>-next if present, renames bot<ID>-prev back to bot<ID> and starts it.
+/// Removes bot<ID> if present, renames bot<ID>-prev back to bot<ID> and starts it.
 /// Returns an empty string when the old container runs again, else what went wrong.
 /// Throws docker::RuntimeError when the engine refuses a step.
 std::string restore_prev(AgentContext& ctx, int bot_id);

@@ -18,7 +18,7 @@ enum class SwapStep {
   Pruned,              // unused images pruned, once every bot's new container has started
   Settled,             // new bot<ID> confirmed running
   RemovedPrev,         // bot<ID>-prev removed: the swap of this bot is complete
-  RollbackRemovedNew,  // rolling back: the failed new container (and any -next) is gone
+  RollbackRemovedNew,  // rolling back: the failed new container is gone
   RollbackRenamed,     // rolling back: bot<ID>-prev renamed back to bot<ID>
   RemovedOldImages,    // the images this swap left unused are removed
 };

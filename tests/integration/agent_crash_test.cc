@@ -60,7 +60,7 @@ TEST_P(AgentCrashIT, OneMoreRunLeavesEveryBotRunning) {
                         "--stop-timeout", "5", "--settle", "2"});
   } else {
     repair = run_agent(DROVER_AGENT_BIN, {"recover", "--bots", fleet.ids_arg(), "--settle", "2"});
-    EXPECT_EQ(repair.process.exit_code, 0) << repair.process.err;
+    EXPECT_EQ(repair.process.exit_code, 0) << repair.process.err << repair.process.out;
   }
 
   for (int id : fleet.ids()) {

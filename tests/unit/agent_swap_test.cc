@@ -322,6 +322,30 @@ TEST_F(AgentSwapTest, ARollbackLeavesNoUnusedImage) {
   EXPECT_EQ(runtime.local_images(), std::set<std::string>{kV1}) << "broken image left behind";
 }
 
+// A killed agent's create lands in dockerd after recovery looked: recovery's rename of the
+// -prev container meets a name conflict once, reads the state again and restores it.
+TEST_F(AgentSwapTest, RecoverReadsTheStateAgainWhenTheEngineRefusesAStep) {
+  runtime.rename_container("bot540", "bot540-prev");
+  runtime.stop_container("bot540-prev", std::chrono::seconds(1));
+  const int rename_call = runtime.call_count() + 4;  // inspect, inspect -prev, inspect, rename
+  runtime.fail_call(rename_call, 409);
+  auto r = recover_bot(ctx, 540, Duration(1000));
+  ASSERT_EQ(runtime.calls().at(rename_call - 1).rfind("rename_container", 0), 0u);
+  EXPECT_EQ(r.action, RecoverAction::restored_prev) << r.detail << log_text.str();
+  EXPECT_NE(log_text.str().find("reading the state again"), std::string::npos);
+  expect_every_bot_running();
+}
+
+TEST_F(AgentSwapTest, RecoverGivesUpWithTheEnginesReasonAfterThreeRefusals) {
+  runtime.rename_container("bot540", "bot540-prev");
+  runtime.stop_container("bot540-prev", std::chrono::seconds(1));
+  runtime.fail_operation("rename_container", 409);
+  auto r = recover_bot(ctx, 540, Duration(1000));
+  EXPECT_EQ(r.action, RecoverAction::failed);
+  EXPECT_NE(r.detail.find("3 times"), std::string::npos) << r.detail;
+  EXPECT_NE(r.detail.find("drover-agent recover --bots 540"), std::string::npos) << r.detail;
+}
+
 // Every runtime call of a swap, in turn, fails with an engine error: the swap must report
 // it, and every bot must still be running on some image afterwards (no recover needed).
 TEST_F(AgentSwapTest, AnEngineErrorAtAnyCallLeavesNoBotDown) {
