@@ -23,10 +23,16 @@ std::string repository_of(const std::string& reference) {
 // Whether the engine deletes this image by id without force once no container uses it: all
 // its references in one repository and at most one tag (Docker's isSingleReference).
 bool removable_by_id(const docker::ImageInfo& image) {
-  if (image.repo_tags.size() > 1) return false;
+  if (image.repo_tags.size() > 1) {
+    return false;
+  }
   std::set<std::string> repositories;
-  for (const auto& ref : image.repo_tags) repositories.insert(repository_of(ref));
-  for (const auto& ref : image.repo_digests) repositories.insert(repository_of(ref));
+  for (const auto& ref : image.repo_tags) {
+    repositories.insert(repository_of(ref));
+  }
+  for (const auto& ref : image.repo_digests) {
+    repositories.insert(repository_of(ref));
+  }
   return repositories.size() <= 1 && !repositories.contains("");
 }
 
@@ -69,13 +75,17 @@ ReleaseOutcome remove_released_images(AgentContext& ctx,
   std::set<std::string> seen;
   bool full_prune = false;
   for (const auto& image : images) {
-    if (image.id.empty() || !seen.insert(image.id).second) continue;
+    if (image.id.empty() || !seen.insert(image.id).second) {
+      continue;
+    }
     if (!removable_by_id(image)) {
       full_prune = true;
       continue;
     }
     try {
-      if (ctx.runtime.remove_image_if_unused(image.id)) outcome.removed.push_back(image.id);
+      if (ctx.runtime.remove_image_if_unused(image.id)) {
+        outcome.removed.push_back(image.id);
+      }
     } catch (const docker::RuntimeError& e) {
       outcome.error = std::string("removing the released image ") + image.id + ": " + e.what();
     }
@@ -83,7 +93,9 @@ ReleaseOutcome remove_released_images(AgentContext& ctx,
   if (full_prune) {
     auto pruned = prune_unused_images(ctx);
     add(outcome.fallback, pruned.result);
-    if (!pruned.error.empty()) outcome.error = pruned.error;
+    if (!pruned.error.empty()) {
+      outcome.error = pruned.error;
+    }
   }
   return outcome;
 }

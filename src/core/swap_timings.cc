@@ -28,15 +28,21 @@ constexpr std::array<Step, 9> kSteps{{
 
 nlohmann::json to_json(const SwapTimings& timings) {
   auto out = nlohmann::json::object();
-  for (const auto& step : kSteps) out[step.key] = timings.*step.field;
+  for (const auto& step : kSteps) {
+    out[step.key] = timings.*step.field;
+  }
   return out;
 }
 
 SwapTimings read_swap_timings(const JsonReader& object) {
-  if (!object.raw().is_object()) object.fail("expected an object of milliseconds");
+  if (!object.raw().is_object()) {
+    object.fail("expected an object of milliseconds");
+  }
   SwapTimings timings;
   for (const auto& step : kSteps) {
-    if (auto value = object.maybe(step.key)) timings.*step.field = value->integer();
+    if (auto value = object.maybe(step.key)) {
+      timings.*step.field = value->integer();
+    }
   }
   return timings;
 }
