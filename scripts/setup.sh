@@ -16,7 +16,7 @@ PACKAGES=(
   libboost-dev libhiredis-dev libssl-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
   libfmt-dev libgtest-dev libgmock-dev libcurl4-openssl-dev libpugixml-dev
   # services and tools the integration tests drive
-  docker.io docker-registry redis-server openssh-server openssh-client busybox-static
+  docker.io docker-registry apache2-utils redis-server openssh-server openssh-client busybox-static
   iproute2 procps systemd
 )
 
@@ -90,7 +90,15 @@ else
       cgroupfs-mount || true
     fi
     log "starting dockerd (log: $STATE/dockerd.log)"
-    setsid dockerd </dev/null >>"$STATE/dockerd.log" 2>&1 &
+    # dockerd outlives this script: it keeps no descriptor above 2 of its caller's (a lock
+    # taken with `flock FILE scripts/test.sh` would otherwise be held until dockerd stops).
+    (
+      for fd in /proc/"$BASHPID"/fd/*; do
+        fd="${fd##*/}"
+        if ((fd > 2)); then eval "exec ${fd}>&-"; fi
+      done
+      exec setsid dockerd </dev/null >>"$STATE/dockerd.log" 2>&1
+    ) &
     pid=$!
     echo "$pid" >"$STATE/dockerd.pid"
   fi

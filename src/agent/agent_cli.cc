@@ -27,6 +27,7 @@ int run(AgentWorld& world, const core::SwapRequest& request) {
   HostSwapOptions options;
   options.bot_ids = request.bots;
   options.image_ref = request.image.str();
+  for (const auto& [bot, image] : request.bot_images) options.bot_image_refs[bot] = image.str();
   options.stop_timeout = request.stop_timeout;
   options.settle = request.settle;
   options.jitter = request.jitter;
@@ -42,8 +43,12 @@ int run(AgentWorld& world, const core::SwapRequest& request) {
 int run(AgentWorld& world, const core::StatusRequest& request) {
   auto probe = make_login_probe(request.login_probe, world.ctx.runtime);
   world.ctx.runtime.ping();
-  auto report = status_report(
-      world.host_name, read_bot_status(world.ctx, *probe, request.bots, request.expect_image));
+  std::map<int, core::ImageReference> expected;
+  for (int bot : request.bots) {
+    if (auto image = request.expected_for(bot)) expected.emplace(bot, *image);
+  }
+  auto report =
+      status_report(world.host_name, read_bot_status(world.ctx, *probe, request.bots, expected));
   emit(world, core::to_json(report));
   return exit_for(report.ok);
 }
@@ -61,6 +66,8 @@ int run(AgentWorld& world, const core::BaselineRequest& request) {
   BaselineOptions options;
   options.fix = request.fix;
   options.disk_floor_bytes = request.disk_floor_mb << 20;
+  options.registry_image = request.registry_image;
+  options.registry_auth = world.ctx.registry_auth;
   const std::string root = request.root.empty() ? world.default_root : request.root;
   if (root.empty() || root.front() != '/') {
     throw core::InputError("--root", "'" + root + "' is not an absolute directory",

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "agent/progress_log.h"
+#include "agent/registry_login.h"
 #include "agent/swap_step.h"
 #include "docker/container_runtime.h"
 #include "util/clock.h"
@@ -24,6 +25,8 @@ struct AgentContext {
   ProgressLog& log;
   FreeBytesFn free_bytes;
   SwapStepObserver on_step = [](int, SwapStep) {};
+  /// The host's registry credentials for a pull (agent/registry_login.h).
+  PullAuthLookup registry_auth = anonymous_pull_auth;
 };
 
 }  // namespace drover::agent

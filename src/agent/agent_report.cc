@@ -17,6 +17,7 @@ core::BotSwapResult bot_swap_result(const BotSwapResult& bot, const HostSwapResu
   out.image_id = bot.image_id;
   out.repo_digest = bot.repo_digest;
   out.created_from_template = bot.created_from_template;
+  out.from = bot.from;
   out.timings.pull_ms = host.pull_time.count();
   out.timings.create_ms = bot.timings.create.count();
   out.timings.stop_ms = bot.timings.stop.count();

@@ -17,6 +17,10 @@ BaselineReport run_baseline(HostSystem& host, docker::ContainerRuntime& runtime,
   report.checks.push_back(check_resolv_conf_mode(host, options.fix));
   report.checks.push_back(check_docker_log_rotation(host, options.fix));
   report.checks.push_back(check_disk_free(host, runtime, options));
+  if (options.registry_image) {
+    report.checks.push_back(
+        check_registry_access(runtime, *options.registry_image, options.registry_auth));
+  }
   return report;
 }
 

@@ -29,6 +29,13 @@ BaselineCheck check_docker_log_rotation(HostSystem& host, bool fix);
 BaselineCheck check_disk_free(HostSystem& host, docker::ContainerRuntime& runtime,
                               const BaselineOptions& options);
 
+/// The registry answers a manifest request for `image` (GET /distribution/{name}/json through
+/// the engine: the registry exchange a pull starts with, and no layer) with the host's own
+/// credentials. Not fixable by the agent: the fix is configuring the host's credentials.
+BaselineCheck check_registry_access(docker::ContainerRuntime& runtime,
+                                    const core::ImageReference& image,
+                                    const PullAuthLookup& registry_auth);
+
 /// "512.0 MiB", "1.0 GiB", "900 B": byte counts as an operator reads them.
 std::string human_bytes(std::int64_t bytes);
 

@@ -58,11 +58,15 @@ core::BotStatus read_one(AgentContext& ctx, LoginProbe& probe, int bot_id,
 
 }  // namespace
 
-std::vector<core::BotStatus> read_bot_status(
-    AgentContext& ctx, LoginProbe& probe, const std::vector<int>& bot_ids,
-    const std::optional<core::ImageReference>& expect_image) {
+std::vector<core::BotStatus> read_bot_status(AgentContext& ctx, LoginProbe& probe,
+                                             const std::vector<int>& bot_ids,
+                                             const std::map<int, core::ImageReference>& expected) {
   std::vector<core::BotStatus> out;
-  for (int id : bot_ids) out.push_back(read_one(ctx, probe, id, expect_image));
+  for (int id : bot_ids) {
+    const auto found = expected.find(id);
+    out.push_back(read_one(ctx, probe, id,
+                           found == expected.end() ? std::nullopt : std::optional(found->second)));
+  }
   return out;
 }
 

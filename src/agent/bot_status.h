@@ -2,6 +2,7 @@
 // What runs for each bot, as `drover-agent status` reports it: the raw facts the operator's
 // verification classifies into on-version / stale / down and logged-in / not yet. The facts
 // are the agent protocol's core::BotStatus, so what is read is exactly what is reported.
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -12,10 +13,11 @@
 
 namespace drover::agent {
 
-/// `expect_image` is the reference to compare with, or none. A digest reference matches by
-/// repo digest; a tag matches when it names the same image id locally.
-std::vector<core::BotStatus> read_bot_status(
-    AgentContext& ctx, LoginProbe& probe, const std::vector<int>& bot_ids,
-    const std::optional<core::ImageReference>& expect_image);
+/// `expected` holds the reference each bot is compared with; a bot without one is compared
+/// with nothing. A digest reference matches by repo digest; a tag matches when it names the
+/// same image id locally.
+std::vector<core::BotStatus> read_bot_status(AgentContext& ctx, LoginProbe& probe,
+                                             const std::vector<int>& bot_ids,
+                                             const std::map<int, core::ImageReference>& expected);
 
 }  // namespace drover::agent

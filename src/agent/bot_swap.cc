@@ -49,6 +49,8 @@ class BotSwap {
       return fail(std::string("cannot inspect ") + name_ + ": " + e.what());
     }
     if (old && old->state.running && old->image_id == req_.image.id) {
+      result_.from = core::PreviousImage{old->image_ref, old->image_id,
+                                         repo_digest_for(req_.image, old->image_ref)};
       ctx_.log.bot(req_.bot_id, "already runs " + req_.image_ref + "; left untouched");
       return finish(BotSwapOutcome::unchanged, req_.image.id,
                     repo_digest_for(req_.image, req_.image_ref));
@@ -70,6 +72,9 @@ class BotSwap {
     }
     old_image_id_ = old.image_id;
     old_digest_ = old_image ? repo_digest_for(*old_image, old.image_ref) : "";
+    // Recorded before anything is stopped: the digest is what brings the bot back once the
+    // prune after this swap has removed the old image from the host.
+    result_.from = core::PreviousImage{old.image_ref, old.image_id, old_digest_};
     if (auto why = create_next(body); !why.empty()) {
       return fail("the new container could not be created: " + why + "; nothing was stopped" +
                   discard_next());
@@ -164,7 +169,7 @@ class BotSwap {
       if (e.status() != 404) throw;
       ctx_.log.bot(req_.bot_id, std::string("the image vanished before create (") + e.what() +
                                     "); pulling it again");
-      ctx_.runtime.pull_image(req_.image_ref);
+      ctx_.runtime.pull_image(req_.image_ref, repull_auth());
       return ctx_.runtime.create_container(next_, body);
     }
   }
@@ -191,10 +196,16 @@ class BotSwap {
     try {
       verdict = prove_settled(ctx_, name_, req_.settle);
     } catch (const docker::RuntimeError& e) {
-      verdict = {false, std::string("the engine could not show that it stayed up: ") + e.what()};
+      verdict = {
+          false, std::string("the engine could not show that it stayed up: ") + e.what(), {}};
     }
     result_.timings.settle = ctx_.clock.now() - settle_began;
-    if (!verdict.confirmed) return verdict.reason + log_tail(ctx_, name_);
+    if (!verdict.confirmed) {
+      if (!verdict.health_check_output.empty()) {
+        return verdict.reason + "; last health check: " + verdict.health_check_output;
+      }
+      return verdict.reason + log_tail(ctx_, name_);
+    }
     ctx_.on_step(req_.bot_id, SwapStep::Settled);
     return "";
   }
@@ -208,6 +219,16 @@ class BotSwap {
     } catch (const docker::RuntimeError& e) {
       return std::string("; removing the unstarted ") + next_ + " failed: " + e.what() +
              " (the next `drover-agent recover` removes it)";
+    }
+  }
+
+  // The host's credentials again; the first pull succeeded with them, so a lookup that fails
+  // now falls back to an anonymous pull, whose own error then says what happened.
+  std::string repull_auth() {
+    try {
+      return ctx_.registry_auth(core::parse_image_reference(req_.image_ref)).header;
+    } catch (const std::exception&) {
+      return "";
     }
   }
 

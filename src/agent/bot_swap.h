@@ -51,6 +51,9 @@ struct BotSwapResult {
   /// The old container's image, when this swap left it to no container of this bot (swapped):
   /// the host removes it if nothing else uses it.
   std::optional<docker::ImageInfo> released_image;
+  /// What bot<ID> ran before this swap (for `drover rollback`); unset when it had no container
+  /// or the agent could not read it.
+  std::optional<core::PreviousImage> from;
 };
 
 BotSwapResult swap_bot(AgentContext& ctx, const BotSwapRequest& request);

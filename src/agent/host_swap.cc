@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <latch>
+#include <map>
 #include <thread>
 
 #include "agent/bot_names.h"
 #include "agent/image_cleanup.h"
+#include "registry/registry_credentials.h"
 
 namespace drover::agent {
 
@@ -85,30 +87,91 @@ void add_pruned(docker::PruneResult& into, const docker::PruneResult& more) {
   into.deleted.insert(into.deleted.end(), more.deleted.begin(), more.deleted.end());
 }
 
+const std::string& image_ref_for(const HostSwapOptions& options, int bot_id) {
+  const auto found = options.bot_image_refs.find(bot_id);
+  return found == options.bot_image_refs.end() ? options.image_ref : found->second;
+}
+
+// The images the bots need, each once, in the order of the first bot that needs it.
+std::vector<std::string> images_needed(const HostSwapOptions& options) {
+  std::vector<std::string> refs;
+  for (int id : options.bot_ids) {
+    const auto& ref = image_ref_for(options, id);
+    if (std::find(refs.begin(), refs.end(), ref) == refs.end()) refs.push_back(ref);
+  }
+  return refs;
+}
+
+// What the pulls gave: each image pulled, or why it could not be.
+struct PulledImages {
+  std::map<std::string, docker::ImageInfo> images;
+  std::map<std::string, std::string> failures;  // ref → the registry's or engine's message
+};
+
+// Each image with the credentials this host has for its registry (registry_credentials.h).
+// Throws RuntimeError only when the engine itself stopped answering.
+PulledImages pull_images(AgentContext& ctx, const std::vector<std::string>& refs) {
+  PulledImages pulled;
+  for (const auto& ref : refs) {
+    const auto image = core::parse_image_reference(ref);
+    PullAuth auth;
+    try {
+      auth = ctx.registry_auth(image);
+      ctx.log.line("pulling " + ref +
+                   (auth.source.empty() ? "" : " with the credentials from " + auth.source));
+      pulled.images.emplace(ref, ctx.runtime.pull_image(ref, auth.header));
+    } catch (const registry::RegistryAuthError& e) {
+      pulled.failures.emplace(
+          ref,
+          "pulling " + ref + " needs registry credentials this host could not read: " + e.what());
+    } catch (const docker::RuntimeError& e) {
+      if (e.unreachable()) throw;
+      pulled.failures.emplace(ref,
+                              "pulling " + ref + " failed: " +
+                                  (is_registry_refusal(e) ? registry_refusal_reason(image, auth)
+                                                          : std::string(e.what())));
+    }
+  }
+  return pulled;
+}
+
 // Every bot's swap. The prune runs on this thread as soon as every bot's new container has
 // started: the settle windows that follow are waiting, and every image the swap still needs
 // is in use by a container by then (image_cleanup.h). Returns when the bots and the prune are
-// done; `last_bot_done` is when the last bot finished.
+// done; `last_bot_done` is when the last bot finished. A bot whose image could not be pulled
+// fails untouched.
 std::vector<BotSwapResult> swap_bots(AgentContext& ctx, const HostSwapOptions& options,
-                                     const docker::ImageInfo& image, HostSwapResult& result,
+                                     const PulledImages& pulled, HostSwapResult& result,
                                      TimePoint& last_bot_done) {
+  std::vector<BotSwapResult> bots(options.bot_ids.size());
   std::vector<BotSwapRequest> requests;
-  for (int id : options.bot_ids) {
-    requests.push_back({id, image, options.image_ref, options.stop_timeout, options.settle,
-                        options.container_template});
+  std::vector<std::size_t> slot;  // requests[k] is bots[slot[k]]
+  for (std::size_t i = 0; i < options.bot_ids.size(); ++i) {
+    const int id = options.bot_ids[i];
+    const auto& ref = image_ref_for(options, id);
+    const auto image = pulled.images.find(ref);
+    if (image == pulled.images.end()) {
+      bots[i].bot_id = id;
+      bots[i].outcome = BotSwapOutcome::failed;
+      bots[i].reason = pulled.failures.at(ref) + "; the bot was not touched";
+      continue;
+    }
+    requests.push_back(BotSwapRequest{id, image->second, ref, options.stop_timeout, options.settle,
+                                      options.container_template});
+    slot.push_back(i);
   }
-  std::vector<BotSwapResult> bots(requests.size());
-  std::vector<TimePoint> done(requests.size());
-  const auto swap_one = [&](std::size_t i) {
-    bots[i] = swap_bot(ctx, requests[i]);
-    done[i] = ctx.clock.now();
+  last_bot_done = ctx.clock.now();
+  std::vector<TimePoint> done(requests.size(), last_bot_done);
+  const auto swap_one = [&](std::size_t k) {
+    bots[slot[k]] = swap_bot(ctx, requests[k]);
+    done[k] = ctx.clock.now();
   };
   PruneOutcome pruned;
   if (options.parallel) {
     std::latch started(static_cast<std::ptrdiff_t>(requests.size()));
     for (auto& request : requests) request.on_new_started = [&started] { started.count_down(); };
     std::vector<std::jthread> threads;
-    for (std::size_t i = 0; i < requests.size(); ++i) threads.emplace_back(swap_one, i);
+    for (std::size_t k = 0; k < requests.size(); ++k) threads.emplace_back(swap_one, k);
     started.wait();
     pruned = prune_unused_images(ctx);
     ctx.on_step(0, SwapStep::Pruned);
@@ -117,24 +180,29 @@ std::vector<BotSwapResult> swap_bots(AgentContext& ctx, const HostSwapOptions& o
     pruned = prune_unused_images(ctx);
     ctx.on_step(0, SwapStep::Pruned);
   }
-  last_bot_done = *std::max_element(done.begin(), done.end());
+  if (!done.empty()) last_bot_done = *std::max_element(done.begin(), done.end());
   result.prune_overlapped = pruned.took;
   add_pruned(result.prune, pruned.result);
   if (!pruned.error.empty()) result.prune_error = pruned.error;
   return bots;
 }
 
-// The images the swap let go of: each swapped bot's old image, and the target when some bot
-// does not run it after all (rolled back, failed).
-std::vector<docker::ImageInfo> released_images(const HostSwapResult& result) {
+// The images the swap let go of: each swapped bot's old image, and each pulled image some
+// bot does not run after all (rolled back, failed).
+std::vector<docker::ImageInfo> released_images(const HostSwapOptions& options,
+                                               const PulledImages& pulled,
+                                               const HostSwapResult& result) {
   std::vector<docker::ImageInfo> images;
-  bool target_released = false;
   for (const auto& bot : result.bots) {
     if (bot.released_image) images.push_back(*bot.released_image);
-    target_released = target_released || bot.outcome == BotSwapOutcome::rolled_back ||
-                      bot.outcome == BotSwapOutcome::failed;
+    if (bot.outcome != BotSwapOutcome::rolled_back && bot.outcome != BotSwapOutcome::failed) {
+      continue;
+    }
+    if (auto target = pulled.images.find(image_ref_for(options, bot.bot_id));
+        target != pulled.images.end()) {
+      images.push_back(target->second);
+    }
   }
-  if (target_released && result.image) images.push_back(*result.image);
   return images;
 }
 
@@ -185,28 +253,35 @@ HostSwapResult swap_host(AgentContext& ctx, LoginProbe& probe, const HostSwapOpt
     ctx.clock.sleep_for(result.jitter_waited);
   }
 
+  PulledImages pulled;
   try {
     ctx.runtime.ping();
     if (auto why = check_disk(ctx, result, options); !why.empty()) {
       fail_all(result, options, why);
       return result;
     }
-    ctx.log.line("pulling " + options.image_ref);
     auto began = ctx.clock.now();
-    result.image = ctx.runtime.pull_image(options.image_ref);
+    pulled = pull_images(ctx, images_needed(options));
     result.pull_time = ctx.clock.now() - began;
   } catch (const docker::RuntimeError& e) {
-    auto what = e.unreachable() ? std::string(e.what())
-                                : "pulling " + options.image_ref + " failed: " + e.what();
-    fail_all(result, options, what + "; no bot was touched");
+    fail_all(result, options, std::string(e.what()) + "; no bot was touched");
     return result;
+  }
+  if (pulled.images.empty()) {
+    std::string why;
+    for (const auto& [ref, failure] : pulled.failures) why += (why.empty() ? "" : "; ") + failure;
+    fail_all(result, options, why + "; no bot was touched");
+    return result;
+  }
+  if (auto main = pulled.images.find(options.image_ref); main != pulled.images.end()) {
+    result.image = main->second;
   }
   ctx.on_step(0, SwapStep::Pulled);
 
   TimePoint last_bot_done;
-  result.bots = swap_bots(ctx, options, *result.image, result, last_bot_done);
+  result.bots = swap_bots(ctx, options, pulled, result, last_bot_done);
 
-  auto released = remove_released_images(ctx, released_images(result));
+  auto released = remove_released_images(ctx, released_images(options, pulled, result));
   for (const auto& id : released.removed) result.prune.deleted.push_back(id);
   add_pruned(result.prune, released.fallback);
   if (!released.error.empty() && result.prune_error.empty()) result.prune_error = released.error;

@@ -1,8 +1,12 @@
 #pragma once
 // One host's swap, as `drover-agent swap` runs it: repair leftovers, wait the jitter,
-// check the engine and the disk, pull the image before anything is stopped, swap the
-// host's bots in parallel (prune unused images while they settle, image_cleanup.h), remove
-// the images the swap released, then read the bots' login state.
+// check the engine and the disk, pull every image the bots need before anything is stopped,
+// swap the host's bots in parallel (prune unused images while they settle, image_cleanup.h),
+// remove the images the swap released, then read the bots' login state.
+// Bots usually share one image; a rollback may send two bots of a host to different digests
+// (bot_image_refs). A bot whose image cannot be pulled fails untouched; when no image can be
+// pulled the whole host fails before anything is stopped.
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -17,6 +21,7 @@ namespace drover::agent {
 struct HostSwapOptions {
   std::vector<int> bot_ids;
   std::string image_ref;
+  std::map<int, std::string> bot_image_refs;  // bots that go to another image than image_ref
   std::chrono::seconds stop_timeout{35};
   Duration settle{10000};
   Duration jitter{0};      // wait a random 0..jitter before starting (immediate speed)
@@ -33,10 +38,10 @@ struct BotLogin {
 
 struct HostSwapResult {
   std::string image_ref;
-  std::optional<docker::ImageInfo> image;  // set once the pull succeeded
+  std::optional<docker::ImageInfo> image;  // image_ref's, once its pull succeeded
   std::string error;                       // host-wide failure before any bot was touched
   Duration jitter_waited{0};
-  Duration pull_time{0};
+  Duration pull_time{0};  // every image's pull together
   /// The image cleanup after the last bot finished: waiting for the prune (when it outlasted
   /// the bots' settle windows) and removing the released images. What pruning added to the
   /// host's time.

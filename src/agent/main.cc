@@ -57,7 +57,11 @@ int main(int argc, char** argv) {
             return std::nullopt;
           }
         },
-        drover::agent::crash_switch_from_environment()};
+        drover::agent::crash_switch_from_environment(),
+        drover::agent::host_pull_auth(drover::agent::agent_docker_config_dir(
+                                          std::getenv("DROVER_AGENT_DOCKER_CONFIG"),
+                                          std::getenv("DOCKER_CONFIG"), std::getenv("HOME")),
+                                      runner)};
     drover::agent::AgentWorld world{ctx,
                                     [&runner](const std::string& root) {
                                       return std::make_unique<drover::agent::PosixHostSystem>(

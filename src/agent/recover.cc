@@ -16,7 +16,8 @@ RecoverResult recover_with_prev(AgentContext& ctx, int bot_id, Duration settle,
     try {
       verdict = prove_settled(ctx, container_name(bot_id), settle);
     } catch (const docker::RuntimeError& e) {
-      verdict = {false, std::string("the engine could not show that it stayed up: ") + e.what()};
+      verdict = {
+          false, std::string("the engine could not show that it stayed up: ") + e.what(), {}};
     }
     if (verdict.confirmed) {
       ctx.runtime.remove_container(prev);
@@ -38,21 +39,19 @@ RecoverResult recover_with_prev(AgentContext& ctx, int bot_id, Duration settle,
 // bot<ID> and bot<ID>-prev back to the invariant.
 RecoverResult recover_names(AgentContext& ctx, int bot_id, Duration settle) {
   const auto name = container_name(bot_id);
-  {
-    auto current = ctx.runtime.inspect_container(name);
-    if (ctx.runtime.inspect_container(prev_container_name(bot_id))) {
-      return recover_with_prev(ctx, bot_id, settle, current);
-    }
-    if (!current) return {bot_id, RecoverAction::absent, "no container named " + name};
-    if (current->state.running) return {bot_id, RecoverAction::none, ""};
-    ctx.runtime.start_container(name);
-    auto problem = why_not_up(ctx.runtime.inspect_container(name), current->restart_count);
-    if (!problem.empty()) {
-      return {bot_id, RecoverAction::failed, "started the stopped " + name + " but " + problem};
-    }
-    ctx.log.bot(bot_id, "recover: started the stopped " + name);
-    return {bot_id, RecoverAction::started, "started the stopped " + name};
+  auto current = ctx.runtime.inspect_container(name);
+  if (ctx.runtime.inspect_container(prev_container_name(bot_id))) {
+    return recover_with_prev(ctx, bot_id, settle, current);
   }
+  if (!current) return {bot_id, RecoverAction::absent, "no container named " + name};
+  if (current->state.running) return {bot_id, RecoverAction::none, ""};
+  ctx.runtime.start_container(name);
+  auto problem = why_not_up(ctx.runtime.inspect_container(name), current->restart_count);
+  if (!problem.empty()) {
+    return {bot_id, RecoverAction::failed, "started the stopped " + name + " but " + problem};
+  }
+  ctx.log.bot(bot_id, "recover: started the stopped " + name);
+  return {bot_id, RecoverAction::started, "started the stopped " + name};
 }
 
 RecoverResult recover_once(AgentContext& ctx, int bot_id, Duration settle) {

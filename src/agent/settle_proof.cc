@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/printable_text.h"
 #include "util/rfc3339.h"
 
 namespace drover::agent {
@@ -126,6 +127,22 @@ std::string why_not_up(const std::optional<docker::ContainerInfo>& info, int ini
   return contradiction(*info, initial_restarts);
 }
 
+namespace {
+
+// A refusal, with the health check's own output when the check is what refused.
+SettleVerdict refused(const docker::ContainerInfo& info, std::string reason, bool about_health) {
+  SettleVerdict verdict{false, std::move(reason), ""};
+  if (about_health) {
+    verdict.health_check_output = core::printable(info.state.health_output);
+    if (verdict.health_check_output.size() > 300) {
+      verdict.health_check_output = verdict.health_check_output.substr(0, 297) + "...";
+    }
+  }
+  return verdict;
+}
+
+}  // namespace
+
 SettleVerdict prove_settled(AgentContext& ctx, const std::string& container, Duration window,
                             const SettleLimits& limits) {
   const auto began = ctx.clock.now();
@@ -136,9 +153,10 @@ SettleVerdict prove_settled(AgentContext& ctx, const std::string& container, Dur
   std::string waiting_for;
   while (true) {
     const auto info = ctx.runtime.inspect_container(container);
-    if (!info) return {false, "the container disappeared"};
+    if (!info) return {false, "the container disappeared", {}};
     // RestartCount counts from 0: a new container that restarted even once is not proven.
-    if (auto why = contradiction(*info, 0); !why.empty()) return {false, why};
+    if (auto why = contradiction(*info, 0); !why.empty())
+      return refused(*info, why, why.starts_with("its health check"));
     const auto health_bound = health_verdict_bound(*info);
     if (!deadline_set && health_bound) {
       deadline = std::max(
@@ -155,9 +173,11 @@ SettleVerdict prove_settled(AgentContext& ctx, const std::string& container, Dur
       waiting_for = "the engine to report when it started";
     } else {
       if (first_start && *started != *first_start) {
-        return {false, fmt::format("it restarted during the settle window (started at {}, then "
+        return refused(*info,
+                       fmt::format("it restarted during the settle window (started at {}, then "
                                    "again at {})",
-                                   first_start_text, info->state.started_at)};
+                                   first_start_text, info->state.started_at),
+                       false);
       }
       first_start = started;
       first_start_text = info->state.started_at;
@@ -165,7 +185,7 @@ SettleVerdict prove_settled(AgentContext& ctx, const std::string& container, Dur
       if (auto why = contrary_event(
               ctx.runtime.container_events(info->id, events_since(*info, *started), now_wall));
           !why.empty()) {
-        return {false, why};
+        return refused(*info, why, why.find("health check") != std::string::npos);
       }
       const auto ran = now_wall - *started;
       if (ran < nanos_of(window)) {
@@ -177,14 +197,16 @@ SettleVerdict prove_settled(AgentContext& ctx, const std::string& container, Dur
                       (info->state.health.empty() ? std::string("nothing") : info->state.health) +
                       "')";
       } else {
-        return {true, ""};
+        return {true, "", {}};
       }
     }
 
     const auto now = ctx.clock.now();
     if (now >= deadline) {
-      return {false, fmt::format("not proven to stay up within {}: still waiting for {}",
-                                 seconds_text(now - began), waiting_for)};
+      return refused(*info,
+                     fmt::format("not proven to stay up within {}: still waiting for {}",
+                                 seconds_text(now - began), waiting_for),
+                     waiting_for.starts_with("its health check"));
     }
     auto nap = std::min<Duration>(kLookInterval, deadline - now);
     if (window_left) nap = std::min(nap, std::max<Duration>(*window_left, Duration(1)));

@@ -22,6 +22,10 @@ namespace drover::agent {
 struct SettleVerdict {
   bool confirmed = false;
   std::string reason;  // why not, in words an operator can act on
+  // When the health check is why: what its latest probe printed (Docker's words, e.g.
+  // "Health check exceeded timeout (1s)"). The bot's own log lines would mislead then: a bot
+  // can log that it logged in while its health check fails.
+  std::string health_check_output;
 };
 
 /// The longest the proof waits for its evidence beyond the window: a process the engine

@@ -14,14 +14,18 @@
 #include "core/image_reference.h"
 #include "core/transport.h"
 #include "util/clock.h"
+#include "util/http/http_client.h"
 #include "util/random.h"
 
 namespace drover::cli {
 
-/// The digest ("sha256:<64 hex>") a registry serves for an image's tag now; a reference that
-/// carries a digest is its own answer. The real side is resolve_digest
-/// (registry/registry_digest.h); it throws core::InputError when the registry cannot say.
-using DigestLookup = std::function<std::string(const core::ImageReference&)>;
+/// The digest ("sha256:<64 hex>") a registry serves for an image's tag now; for a reference
+/// that carries a digest, that digest once the registry confirmed it has it. `aws` says how to
+/// reach AWS when the registry is ECR (profile, endpoint). The real side is resolve_digest
+/// (registry/registry_digest.h) with the operator's registry credentials
+/// (registry/operator_credentials.h); it throws core::InputError when the registry cannot say.
+using DigestLookup =
+    std::function<std::string(const core::ImageReference& image, const AwsSettings& aws)>;
 
 struct CliWorld {
   Terminal& terminal;
@@ -42,6 +46,9 @@ struct CliWorld {
   /// What the deploy lock asks of the OS: who runs drover (`self`), this process's pid, the
   /// wall clock, whether a pid is alive.
   LockEnvironment lock_environment;
+  /// HTTP for the webhooks of [notify] (the real side is libcurl; tests post to a local
+  /// receiver).
+  HttpClient& http;
 
   /// Who runs drover, as locks and journals name them: the lock environment's `self`.
   const OperatorIdentity& operator_identity() const { return lock_environment.self; }

@@ -1,9 +1,11 @@
 #include "cli/drover_cli.h"
 
 #include <CLI/CLI.hpp>
+#include <sstream>
 
 #include "aws/aws_error.h"
 #include "cli/commands/command_table.h"
+#include "cli/commands/help_footer.h"
 #include "cli/lock/deploy_lock.h"
 #include "core/exit_code.h"
 #include "core/input_error.h"
@@ -14,13 +16,6 @@ namespace drover::cli {
 namespace {
 
 using core::ExitCode;
-
-constexpr const char* kExitCodes =
-    "Exit codes: 0 success; 1 internal error; 2 usage or configuration error (nothing touched); "
-    "3 refused at confirmation (nothing touched); 4 halted by the error threshold or "
-    "interrupted; 5 verification found stale or down bots; 6 bots still not logged in after "
-    "the retry; 7 another deploy holds the fleet's lock; 8 a fleet check (baseline, drift, the "
-    "deploy's drift preflight) found hosts needing attention.";
 
 void error_line(CliWorld& world, const std::string& where, const std::string& what,
                 const std::string& fix) {
@@ -69,7 +64,7 @@ int aws_error(CliWorld& world, const aws::AwsError& e) {
 int run_drover_cli(int argc, char** argv, CliWorld& world) {
   CLI::App app{"drover: roll a new image out to the bot fleet, safely, and prove what happened"};
   app.require_subcommand(1);
-  app.footer(kExitCodes);
+  app.footer(kHelpFooter);
   app.set_version_flag("--version", version_line("drover", build_commit()),
                        "print the version and build, then exit");
   std::vector<std::pair<CLI::App*, CommandRun>> commands;
@@ -84,7 +79,13 @@ int run_drover_cli(int argc, char** argv, CliWorld& world) {
       if (subcommand->parsed()) return run(world);
     }
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    // Through the terminal, like every other line drover prints (tests read it there).
+    std::ostringstream out;
+    std::ostringstream err;
+    const int code = app.exit(e, out, err);
+    world.terminal.print(out.str());
+    if (!err.str().empty()) world.terminal.error(err.str());
+    return code;
   } catch (const CLI::CallForVersion&) {
     world.terminal.print(version_line("drover", build_commit()) + "\n");
     return core::to_int(ExitCode::success);

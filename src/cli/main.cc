@@ -10,6 +10,7 @@
 #include "cli/aws/connect.h"
 #include "cli/commands/fleet_services.h"
 #include "cli/drover_cli.h"
+#include "cli/registry/operator_credentials.h"
 #include "cli/registry/registry_digest.h"
 #include "transport/local/local_agent_path.h"
 #include "transport/local/local_transport.h"
@@ -85,9 +86,19 @@ int main(int argc, char** argv) {
       now_utc,
       command_line(argc, argv),
       aws,
-      [&http](const drover::core::ImageReference& image) {
-        return drover::cli::resolve_digest(image, http);
+      [&http, &runner, &aws](const drover::core::ImageReference& image,
+                             const drover::cli::AwsSettings& settings) {
+        // ECR tokens are per region: the registry's, whatever the fleet's is.
+        auto ecr = [&aws, settings](const drover::registry::EcrRegistry& registry) {
+          auto in_region = settings;
+          in_region.region_flag = registry.region;
+          return aws(in_region).ecr("GetAuthorizationToken", {{"registryIds", {registry.account}}});
+        };
+        return drover::cli::resolve_digest(
+            image, http,
+            drover::cli::operator_registry_credentials(drover::cli::process_env, runner, ecr));
       },
-      drover::cli::LockEnvironment::real()};
+      drover::cli::LockEnvironment::real(),
+      http};
   return drover::cli::run_drover_cli(argc, argv, world);
 }

@@ -11,6 +11,7 @@
 //            "bots":[{"bot":539,"outcome":"swapped|unchanged|rolled_back|failed",
 //                     "reason":…|null,"image_id":…|null,"repo_digest":…|null,
 //                     "created_from_template":false,
+//                     "from":{"ref":"…","image_id":…|null,"repo_digest":…|null}|null,
 //                     "timings_ms":{"pull":…,"create":…,"stop":…,"start":…,"settle":…,
 //                                   "cleanup":…,"prune":…,"login":…,"downtime":…},
 //                     "login":"logged_in|not_logged_in|unknown","login_detail":…|null}],
@@ -86,6 +87,18 @@ std::optional<RecoverAction> parse_recover_action(std::string_view text);
 
 // ---------------------------------------------------------------- swap
 
+/// What a bot ran before a swap touched it: the reference its container was created from, the
+/// image it ran and that image's registry digest (repo@sha256:…), which is what brings it back
+/// once the image is pruned. An empty repo_digest means the image never came from a registry
+/// (built on the host): nothing can pull it again.
+struct PreviousImage {
+  std::string ref;
+  std::string image_id;
+  std::string repo_digest;
+
+  bool operator==(const PreviousImage&) const = default;
+};
+
 struct BotSwapResult {
   BotId bot = 0;
   BotSwapOutcome outcome = BotSwapOutcome::failed;
@@ -93,6 +106,9 @@ struct BotSwapResult {
   std::string image_id;     // the image bot<ID> runs now
   std::string repo_digest;  // its repo@sha256 digest, when known
   bool created_from_template = false;
+  /// What bot<ID> ran before this swap; unset when it had no container (created from the
+  /// template) or the agent could not read it.
+  std::optional<PreviousImage> from;
   SwapTimings timings;
   LoginState login = LoginState::unknown;
   std::string login_detail;

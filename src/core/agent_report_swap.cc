@@ -13,6 +13,12 @@ using nlohmann::json;
 using report_fields::nullable;
 using report_fields::optional_string;
 
+json previous_to_json(const PreviousImage& from) {
+  return {{"ref", from.ref},
+          {"image_id", nullable(from.image_id)},
+          {"repo_digest", nullable(from.repo_digest)}};
+}
+
 json bot_to_json(const BotSwapResult& bot) {
   return {{"bot", bot.bot},
           {"outcome", to_string(bot.outcome)},
@@ -20,6 +26,7 @@ json bot_to_json(const BotSwapResult& bot) {
           {"image_id", nullable(bot.image_id)},
           {"repo_digest", nullable(bot.repo_digest)},
           {"created_from_template", bot.created_from_template},
+          {"from", bot.from ? previous_to_json(*bot.from) : json(nullptr)},
           {"timings_ms", to_json(bot.timings)},
           {"login", to_string(bot.login)},
           {"login_detail", nullable(bot.login_detail)}};
@@ -50,6 +57,11 @@ BotSwapResult bot_from(const JsonReader& item) {
   bot.image_id = optional_string(item, "image_id");
   bot.repo_digest = optional_string(item, "repo_digest");
   if (auto made = item.maybe("created_from_template")) bot.created_from_template = made->boolean();
+  // Absent from agents older than the field, null for a bot that had no container.
+  if (auto from = item.maybe("from")) {
+    bot.from = PreviousImage{optional_string(*from, "ref"), optional_string(*from, "image_id"),
+                             optional_string(*from, "repo_digest")};
+  }
   if (auto timings = item.maybe("timings_ms")) bot.timings = read_swap_timings(*timings);
   bot.login = login_of(item);
   bot.login_detail = optional_string(item, "login_detail");

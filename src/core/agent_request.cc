@@ -24,6 +24,8 @@ constexpr const char* kTemplate = "--template";
 constexpr const char* kExpectImage = "--expect-image";
 constexpr const char* kFix = "--fix";
 constexpr const char* kRoot = "--root";
+constexpr const char* kRegistryImage = "--registry-image";
+constexpr const char* kBotImage = "--bot-image";
 
 constexpr double kMaxSeconds = 3600;
 constexpr std::int64_t kMaxDiskFloorMb = std::int64_t{1} << 30;
@@ -41,6 +43,37 @@ std::string seconds_text(Duration duration) {
   std::string text = fmt::format("{}.{:03}", ms / 1000, ms % 1000);
   while (text.back() == '0') text.pop_back();
   return text;
+}
+
+// --bot-image 540=REF, once per bot, in bot order.
+void add_bot_images(std::vector<std::string>& args,
+                    const std::map<BotId, ImageReference>& bot_images) {
+  for (const auto& [bot, image] : bot_images) {
+    args.insert(args.end(), {kBotImage, std::to_string(bot) + "=" + image.str()});
+  }
+}
+
+// "540=REF" pairs back into a map; every bot must be one of `bots`, and listed once.
+std::map<BotId, ImageReference> parse_bot_images(const std::vector<std::string>& pairs,
+                                                 const std::vector<BotId>& bots) {
+  std::map<BotId, ImageReference> images;
+  for (const auto& pair : pairs) {
+    const auto equals = pair.find('=');
+    if (equals == std::string::npos) {
+      throw InputError(kBotImage, "'" + pair + "' is not BOT=IMAGE",
+                       "pass e.g. --bot-image 540=repo@sha256:…");
+    }
+    const BotId bot = parse_bot_id(std::string_view(pair).substr(0, equals));
+    if (std::find(bots.begin(), bots.end(), bot) == bots.end()) {
+      throw InputError(kBotImage, "bot " + std::to_string(bot) + " is not in --bots",
+                       "give an image only to a bot the command is about");
+    }
+    if (!images.emplace(bot, parse_image_reference(pair.substr(equals + 1))).second) {
+      throw InputError(kBotImage, "bot " + std::to_string(bot) + " is given two images",
+                       "give each bot at most one --bot-image");
+    }
+  }
+  return images;
 }
 
 Duration from_seconds(double seconds) {
@@ -65,6 +98,7 @@ std::vector<std::string> argv_of(const SwapRequest& r) {
                                    std::to_string(r.disk_floor_mb)};
   if (r.jitter.count() > 0) args.insert(args.end(), {kJitter, seconds_text(r.jitter)});
   if (r.container_template) args.insert(args.end(), {kTemplate, r.container_template->dump()});
+  add_bot_images(args, r.bot_images);
   return args;
 }
 
@@ -72,6 +106,7 @@ std::vector<std::string> argv_of(const StatusRequest& r) {
   std::vector<std::string> args = {"status", kBots, bot_list_text(r.bots), kLoginProbe,
                                    r.login_probe};
   if (r.expect_image) args.insert(args.end(), {kExpectImage, r.expect_image->str()});
+  add_bot_images(args, r.bot_images);
   return args;
 }
 
@@ -83,6 +118,7 @@ std::vector<std::string> argv_of(const BaselineRequest& r) {
   std::vector<std::string> args = {"baseline", kDiskFloorMb, std::to_string(r.disk_floor_mb)};
   if (r.fix) args.push_back(kFix);
   if (!r.root.empty()) args.insert(args.end(), {kRoot, r.root});
+  if (r.registry_image) args.insert(args.end(), {kRegistryImage, r.registry_image->str()});
   return args;
 }
 
@@ -101,6 +137,16 @@ std::optional<nlohmann::json> template_value(const std::string& text) {
 }
 
 }  // namespace
+
+const ImageReference& SwapRequest::image_for(BotId bot) const {
+  const auto found = bot_images.find(bot);
+  return found == bot_images.end() ? image : found->second;
+}
+
+std::optional<ImageReference> StatusRequest::expected_for(BotId bot) const {
+  const auto found = bot_images.find(bot);
+  return found == bot_images.end() ? expect_image : std::optional(found->second);
+}
 
 std::vector<std::string> agent_argv(const AgentRequest& request) {
   return std::visit([](const auto& r) { return argv_of(r); }, request);
@@ -150,6 +196,8 @@ struct AgentCommandLine::Options {
     std::int64_t disk_floor_mb = 1024;
     bool fix = false;
     std::string root;
+    std::string registry_image;
+    std::vector<std::string> bot_images;
   } values;
 };
 
@@ -160,6 +208,11 @@ AgentCommandLine::AgentCommandLine()
   auto& v = options_->values;
   auto add_bots = [&](CLI::App* cmd) {
     cmd->add_option(kBots, v.bots, "bot ids, comma separated (539,540,541)")->required();
+  };
+  auto add_bot_image_option = [&](CLI::App* cmd, const char* help) {
+    cmd->add_option(kBotImage, v.bot_images, help)
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   };
   auto add_probe = [&](CLI::App* cmd) {
     cmd->add_option(kLoginProbe, v.login_probe,
@@ -181,10 +234,12 @@ AgentCommandLine::AgentCommandLine()
                    "Docker create body (JSON) for bots with no container; {id} = bot id");
   swap->add_option(kDiskFloorMb, v.disk_floor_mb, "refuse below this free disk")
       ->check(CLI::Range(std::int64_t{0}, kMaxDiskFloorMb));
+  add_bot_image_option(swap, "BOT=REF: this bot goes to REF instead of --image (repeatable)");
   add_probe(swap);
   auto* status = options_->status = app_.add_subcommand("status", "report what runs for each bot");
   add_bots(status);
   status->add_option(kExpectImage, v.expect_image, "compare against this image");
+  add_bot_image_option(status, "BOT=REF: compare this bot against REF instead (repeatable)");
   add_probe(status);
   auto* recover = options_->recover = app_.add_subcommand("recover", "repair half-done swaps");
   add_bots(recover);
@@ -198,6 +253,8 @@ AgentCommandLine::AgentCommandLine()
   baseline->add_option(kRoot, v.root,
                        "check the host whose / is at this directory (default "
                        "$DROVER_AGENT_ROOT, else /)");
+  baseline->add_option(kRegistryImage, v.registry_image,
+                       "check this host's registry credentials for this image (no pull)");
   options_->version = app_.add_subcommand("version", "print the version and the binary's sha256");
 }
 
@@ -237,6 +294,7 @@ AgentRequest AgentCommandLine::request() const {
     r.login_probe = v.login_probe;
     r.disk_floor_mb = v.disk_floor_mb;
     r.container_template = template_value(v.container_template);
+    r.bot_images = parse_bot_images(v.bot_images, r.bots);
     return r;
   }
   if (options_->status->parsed()) {
@@ -244,13 +302,16 @@ AgentRequest AgentCommandLine::request() const {
     r.bots = parse_bot_list(v.bots);
     if (!v.expect_image.empty()) r.expect_image = parse_image_reference(v.expect_image);
     r.login_probe = v.login_probe;
+    r.bot_images = parse_bot_images(v.bot_images, r.bots);
     return r;
   }
   if (options_->recover->parsed()) {
     return RecoverRequest{parse_bot_list(v.bots), from_seconds(v.settle)};
   }
   if (options_->baseline->parsed()) {
-    return BaselineRequest{v.fix, v.disk_floor_mb, v.root};
+    BaselineRequest r{v.fix, v.disk_floor_mb, v.root, std::nullopt};
+    if (!v.registry_image.empty()) r.registry_image = parse_image_reference(v.registry_image);
+    return r;
   }
   return VersionRequest{};
 }

@@ -6,16 +6,22 @@
 //
 //   swap     --bots 539,540,541 --image REF --stop-timeout S --settle S --login-wait S
 //            --login-probe SPEC --disk-floor-mb MB [--jitter S] [--template JSON]
-//   status   --bots 539,540,541 --login-probe SPEC [--expect-image REF]
+//            [--bot-image 540=REF]...
+//   status   --bots 539,540,541 --login-probe SPEC [--expect-image REF] [--bot-image 540=REF]...
 //   recover  --bots 539,540,541 [--settle S]
-//   baseline --disk-floor-mb MB [--fix] [--root DIR]
+//   baseline --disk-floor-mb MB [--fix] [--root DIR] [--registry-image REF]
 //   version
+//
+// --bot-image gives one bot another image than --image (swap) or --expect-image (status): a
+// rollback puts each bot back on the digest it ran before, and two bots of one host may have
+// run different ones. One agent call per host still pulls every image before it stops a bot.
 //
 // Durations travel as seconds with up to millisecond precision ("10", "2.5"); the stop
 // timeout as whole seconds (Docker's unit). The report each command prints is agent_report.h.
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -40,7 +46,11 @@ struct SwapRequest {
   std::string login_probe = "health";
   std::int64_t disk_floor_mb = 1024;
   std::optional<nlohmann::json> container_template;  // Docker create body for new bots
+  /// Bots that go to another image than `image`; every key is one of `bots`.
+  std::map<BotId, ImageReference> bot_images;
 
+  /// The image `bot` is to run.
+  const ImageReference& image_for(BotId bot) const;
   bool operator==(const SwapRequest&) const = default;
 };
 
@@ -49,7 +59,11 @@ struct StatusRequest {
   std::vector<BotId> bots;
   std::optional<ImageReference> expect_image;
   std::string login_probe = "health";
+  /// Bots expected on another image than `expect_image`; every key is one of `bots`.
+  std::map<BotId, ImageReference> bot_images;
 
+  /// The image `bot` is expected to run; nullopt when nothing is expected of it.
+  std::optional<ImageReference> expected_for(BotId bot) const;
   bool operator==(const StatusRequest&) const = default;
 };
 
@@ -66,6 +80,9 @@ struct BaselineRequest {
   bool fix = false;
   std::int64_t disk_floor_mb = 1024;
   std::string root;  // the directory the host's / is at; empty: the agent's default
+  /// The fleet's image: the host checks that its own registry credentials are accepted for
+  /// it (a manifest request, no pull). Unset: no registry check.
+  std::optional<ImageReference> registry_image;
 
   bool operator==(const BaselineRequest&) const = default;
 };

@@ -28,7 +28,7 @@ std::string expected_answer(const DeployPlan& plan) {
 
 std::string confirmation_prompt(const DeployPlan& plan) {
   if (plan.selection.target.kind == TargetKind::bot) {
-    return fmt::format("Proceed? type yes to deploy {}: ",
+    return fmt::format("Proceed? type yes to {} {}: ", plan.is_rollback() ? "roll back" : "deploy",
                        bot_name(plan.selection.target.bot.value_or(0)));
   }
   return fmt::format("Proceed? type the host count ({}): ", plan.selection.hosts.size());

@@ -24,4 +24,21 @@ DeployPlan make_plan(const Fleet& fleet, const Target& target, SpeedName speed,
   return plan;
 }
 
+std::string DeployPlan::image_for(BotId bot) const {
+  if (rollback) return rollback->image_for(bot);
+  return pinned_image.empty() ? image : pinned_image;
+}
+
+const std::string& ExpectedImages::for_bot(BotId bot) const {
+  const auto found = per_bot.find(bot);
+  return found == per_bot.end() ? image : found->second;
+}
+
+ExpectedImages expected_images(const DeployPlan& plan) {
+  if (!plan.rollback) return {plan.pinned_image.empty() ? plan.image : plan.pinned_image, {}};
+  ExpectedImages expected;
+  for (const auto& target : plan.rollback->targets) expected.per_bot[target.bot] = target.image;
+  return expected;
+}
+
 }  // namespace drover::core

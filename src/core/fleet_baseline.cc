@@ -17,11 +17,13 @@ struct Column {
 };
 
 // The table's columns, in the agent's order; a check a newer agent adds still gets its
-// problem lines, just no column.
-constexpr std::array<Column, 4> kColumns{{{"docker_on_boot", "docker on boot"},
+// problem lines, just no column. registry_access is shown only when some host reported it
+// (agents asked without the fleet's image, or older ones, do not).
+constexpr std::array<Column, 5> kColumns{{{"docker_on_boot", "docker on boot"},
                                           {"resolv_conf_mode", "resolv.conf"},
                                           {"docker_log_rotation", "log rotation"},
-                                          {"disk_free", "free disk"}}};
+                                          {"disk_free", "free disk"},
+                                          {"registry_access", "registry"}}};
 
 std::string label_of(const std::string& check) {
   for (const auto& column : kColumns) {
@@ -55,9 +57,28 @@ std::string agent_cell(const HostBaseline& host) {
   return host.installed ? cell + " (new)" : cell;
 }
 
-std::vector<std::string> row_of(const HostBaseline& host) {
-  std::vector<std::string> row{host.host};
+bool reports(const HostBaseline& host, const char* check) {
+  return std::any_of(host.checks.begin(), host.checks.end(),
+                     [&](const BaselineCheck& c) { return c.check == check; });
+}
+
+// The columns of this table: the host checks every agent makes, and the optional ones some
+// host reported.
+std::vector<Column> columns_of(const FleetBaseline& baseline) {
+  std::vector<Column> columns;
   for (const auto& column : kColumns) {
+    const bool optional = std::string_view(column.check) == "registry_access";
+    if (!optional || std::any_of(baseline.hosts.begin(), baseline.hosts.end(),
+                                 [&](const HostBaseline& h) { return reports(h, column.check); })) {
+      columns.push_back(column);
+    }
+  }
+  return columns;
+}
+
+std::vector<std::string> row_of(const HostBaseline& host, const std::vector<Column>& columns) {
+  std::vector<std::string> row{host.host};
+  for (const auto& column : columns) {
     auto it = std::find_if(host.checks.begin(), host.checks.end(),
                            [&](const BaselineCheck& c) { return c.check == column.check; });
     row.push_back(
@@ -239,12 +260,13 @@ std::string render_fleet_baseline(const FleetBaseline& baseline) {
   std::stable_partition(order.begin(), order.end(),
                         [](const HostBaseline* h) { return h->needs_attention(); });
 
+  const auto columns = columns_of(baseline);
   std::vector<std::vector<std::string>> rows{{"host"}};
-  for (const auto& column : kColumns) rows.front().push_back(column.label);
+  for (const auto& column : columns) rows.front().push_back(column.label);
   rows.front().push_back("agent");
   std::vector<std::string> lines;
   for (const auto* host : order) {
-    rows.push_back(row_of(*host));
+    rows.push_back(row_of(*host, columns));
     auto more = lines_of(*host, baseline.expected_sha256);
     lines.insert(lines.end(), more.begin(), more.end());
   }

@@ -101,6 +101,31 @@ json preflight_to_json(const AgentPreflight& p) {
           {"drift_allowed", p.drift_allowed}};
 }
 
+// --- rollback ---
+
+RollbackSpec rollback_from(const JsonReader& j) {
+  RollbackSpec spec;
+  if (auto to = j.maybe("to")) spec.to = to->string();
+  for (const auto& item : j.at("targets").array()) {
+    RollbackTarget target;
+    target.bot = item.at("bot").bot_id();
+    target.image = item.at("image").string();
+    if (auto undoes = item.maybe("undoes")) target.undoes = undoes->string();
+    spec.targets.push_back(std::move(target));
+  }
+  for (const auto& item : j.at("skipped").array()) {
+    spec.skipped.push_back({item.at("bot").bot_id(), item.at("reason").string()});
+  }
+  for (const auto& item : j.at("left_alone").array()) {
+    spec.left_alone.push_back({item.at("reason").string(), item.at("bots").bot_ids()});
+  }
+  return spec;
+}
+
+json nullable_text(const std::string& text) {
+  return text.empty() ? json(nullptr) : json(text);
+}
+
 DeployPlan plan_from(const JsonReader& j) {
   DeployPlan plan;
   plan.deploy_id = j.at("deploy_id").string();
@@ -127,6 +152,7 @@ DeployPlan plan_from(const JsonReader& j) {
   // Absent from plans journaled before the drift preflight existed: those still resume.
   if (auto preflight = j.maybe("agent_preflight"))
     plan.agent_preflight = preflight_from(*preflight);
+  if (auto rollback = j.maybe("rollback")) plan.rollback = rollback_from(*rollback);
   return plan;
 }
 
@@ -142,10 +168,26 @@ HostRecord host_record_from(const JsonReader& j) {
   record.outcome.kind = parse_failure_kind(j.at("kind").string());
   record.outcome.reason = j.at("reason").string();
   record.took = duration_at(j, "took_ms");
-  // Journals written before the agent measured its steps have no "bots".
+  // Absent from journals written before drover kept each bot's swap.
   if (auto bots = j.maybe("bots")) {
-    for (const auto& bot : bots->array()) {
-      record.bots.push_back({bot.at("bot").bot_id(), read_swap_timings(bot.at("timings_ms"))});
+    for (const auto& item : bots->array()) {
+      BotRecord bot;
+      bot.bot = item.at("bot").bot_id();
+      const auto outcome = item.at("outcome");
+      const auto parsed = parse_bot_swap_outcome(outcome.string());
+      if (!parsed) outcome.fail("expected swapped, unchanged, rolled_back or failed");
+      bot.outcome = *parsed;
+      if (auto from = item.maybe("from")) {
+        PreviousImage previous;
+        previous.ref = from->at("ref").string();
+        if (auto id = from->maybe("image_id")) previous.image_id = id->string();
+        if (auto digest = from->maybe("repo_digest")) previous.repo_digest = digest->string();
+        bot.from = std::move(previous);
+      }
+      if (auto digest = item.maybe("repo_digest")) bot.repo_digest = digest->string();
+      // Absent from journals written before the agent measured its steps.
+      if (auto timings = item.maybe("timings_ms")) bot.timings = read_swap_timings(*timings);
+      record.bots.push_back(std::move(bot));
     }
   }
   return record;
@@ -216,11 +258,12 @@ JournalRecord record_from(const JsonReader& root) {
                     version, kJournalVersion));
   }
   const auto type = root.at("type").string();
+  const auto sequence = root.maybe("seq");
   if (type == "plan") {
-    return JournalPlan{plan_from(root)};
+    return JournalPlan{plan_from(root), sequence ? sequence->integer() : 0};
   }
   if (type == "host") {
-    return JournalHost{host_record_from(root)};
+    return JournalHost{host_record_from(root), sequence ? sequence->integer() : 0};
   }
   if (type == "verification") {
     JournalVerification v{verification_from(root), std::nullopt};
@@ -261,14 +304,47 @@ json plan_to_json(const DeployPlan& plan) {
       {"image", plan.image},
       {"pinned_image", plan.pinned_image},
       {"agent_preflight",
-       plan.agent_preflight ? preflight_to_json(*plan.agent_preflight) : json(nullptr)}};
+       plan.agent_preflight ? preflight_to_json(*plan.agent_preflight) : json(nullptr)},
+      {"rollback", plan.rollback ? rollback_to_json(*plan.rollback) : json(nullptr)}};
+}
+
+json rollback_to_json(const RollbackSpec& rollback) {
+  json targets = json::array();
+  for (const auto& target : rollback.targets) {
+    targets.push_back(
+        {{"bot", target.bot}, {"image", target.image}, {"undoes", nullable_text(target.undoes)}});
+  }
+  json skipped = json::array();
+  for (const auto& bot : rollback.skipped) {
+    skipped.push_back({{"bot", bot.bot}, {"reason", bot.reason}});
+  }
+  json left_alone = json::array();
+  for (const auto& group : rollback.left_alone) {
+    left_alone.push_back({{"reason", group.reason}, {"bots", group.bots}});
+  }
+  return {{"to", nullable_text(rollback.to)},
+          {"targets", targets},
+          {"skipped", skipped},
+          {"left_alone", left_alone}};
+}
+
+json bot_record_to_json(const BotRecord& bot) {
+  json from = nullptr;
+  if (bot.from) {
+    from = {{"ref", bot.from->ref},
+            {"image_id", nullable_text(bot.from->image_id)},
+            {"repo_digest", nullable_text(bot.from->repo_digest)}};
+  }
+  return {{"bot", bot.bot},
+          {"outcome", to_string(bot.outcome)},
+          {"from", from},
+          {"repo_digest", nullable_text(bot.repo_digest)},
+          {"timings_ms", to_json(bot.timings)}};
 }
 
 json host_record_to_json(const HostRecord& record) {
   json bots = json::array();
-  for (const auto& bot : record.bots) {
-    bots.push_back({{"bot", bot.bot}, {"timings_ms", to_json(bot.timings)}});
-  }
+  for (const auto& bot : record.bots) bots.push_back(bot_record_to_json(bot));
   return {{"host", record.host},
           {"status", to_string(record.outcome.status)},
           {"kind", to_string(record.outcome.kind)},
@@ -322,9 +398,13 @@ json to_json(const JournalRecord& record) {
       [](const auto& r) -> json {
         using T = std::decay_t<decltype(r)>;
         if constexpr (std::is_same_v<T, JournalPlan>) {
-          return tagged("plan", plan_to_json(r.plan));
+          auto body = plan_to_json(r.plan);
+          body["seq"] = r.sequence;
+          return tagged("plan", std::move(body));
         } else if constexpr (std::is_same_v<T, JournalHost>) {
-          return tagged("host", host_record_to_json(r.record));
+          auto body = host_record_to_json(r.record);
+          body["seq"] = r.sequence;
+          return tagged("host", std::move(body));
         } else if constexpr (std::is_same_v<T, JournalVerification>) {
           auto body = verification_to_json(r.report);
           body["retry"] = r.retry ? retry_to_json(*r.retry) : json(nullptr);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -59,6 +60,7 @@ JournalReplay replay_journal(std::string_view text) {
               throw JournalError(fmt::format("line {}: journal: a second plan record", i + 1));
             }
             replay.plan = std::move(r.plan);
+            replay.last_sequence = std::max(replay.last_sequence, r.sequence);
             have_plan = true;
           } else if constexpr (std::is_same_v<T, JournalHost>) {
             if (r.record.outcome.ok()) {
@@ -66,6 +68,7 @@ JournalReplay replay_journal(std::string_view text) {
             } else {
               replay.succeeded_hosts.erase(r.record.host);
             }
+            replay.last_sequence = std::max(replay.last_sequence, r.sequence);
             replay.hosts.push_back(std::move(r.record));
           } else if constexpr (std::is_same_v<T, JournalVerification>) {
             replay.verification = std::move(r);

@@ -5,6 +5,7 @@
 // A crash can leave the last line half-written; that one line is ignored (torn_tail) and
 // everything before it is trusted. Any other unreadable line is an error.
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -22,6 +23,9 @@ struct JournalReplay {
   std::optional<JournalVerification> verification;  // the latest
   std::optional<JournalResult> result;              // the latest
   bool torn_tail = false;
+  /// The highest "seq" of its plan and host records: where the journal's latest activity
+  /// stands in the fleet's history (0 for journals written before the counter existed).
+  std::int64_t last_sequence = 0;
 
   /// True once a result was written: the deploy ended (in any way) rather than crashed.
   bool ended() const { return result.has_value(); }

@@ -1,11 +1,14 @@
 #include "core/plan_box.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <vector>
 
 #include "core/agent_drift.h"
 #include "core/duration_estimate.h"
+#include "core/printable_text.h"
+#include "core/rollback_choice.h"
 #include "core/speed_table.h"
 #include "core/text_columns.h"
 
@@ -27,8 +30,15 @@ std::string concurrency_row(const SpeedSettings& speed, const Selection& selecti
   if (speed.concurrency.is_all()) {
     return fmt::format("ALL {} host(s) at once (~{} simultaneous Steam logins)", hosts, logins);
   }
-  return fmt::format("{} host(s) at a time (~{} simultaneous Steam logins)",
-                     speed.concurrency.count(), logins);
+  const auto window = speed.concurrency.window(hosts);
+  if (window < speed.concurrency.count()) {
+    // A speed's count is a ceiling: a 4-host selection never runs 5 hosts at a time.
+    return fmt::format(
+        "{} host(s) at a time, every selected host (~{} simultaneous Steam "
+        "logins; the speed allows {})",
+        window, logins, speed.concurrency.count());
+  }
+  return fmt::format("{} host(s) at a time (~{} simultaneous Steam logins)", window, logins);
 }
 
 std::string hosts_phrase(const std::vector<HostName>& hosts) {
@@ -58,6 +68,40 @@ void add_preflight_rows(const AgentPreflight& p, std::vector<std::vector<std::st
   }
 }
 
+std::string bots_phrase(std::size_t count) {
+  return fmt::format("{} bot{}", count, count == 1 ? "" : "s");
+}
+
+std::string short_ids(const std::vector<std::string>& deploy_ids) {
+  std::vector<std::string> out;
+  for (const auto& id : deploy_ids) out.push_back(short_deploy_id(printable(id)));
+  return fmt::format("{}", fmt::join(out, ", "));
+}
+
+// Where the bots go back to, who stays, and who cannot go (every one named).
+void add_rollback_rows(const RollbackSpec& spec, std::vector<std::vector<std::string>>& rows) {
+  const char* label = "Back to";
+  for (const auto& group : digest_groups(spec)) {
+    const auto why = !spec.to.empty()
+                         ? fmt::format("what {} installed", short_deploy_id(printable(spec.to)))
+                         : fmt::format("undoing deploy {}", short_ids(group.undoes));
+    rows.push_back({label, fmt::format("{}  {} ({})", printable(group.image),
+                                       bots_phrase(group.bots.size()), why)});
+    label = "";
+  }
+  label = "Left alone";
+  for (const auto& group : spec.left_alone) {
+    rows.push_back(
+        {label, fmt::format("{}: {}", bots_phrase(group.bots.size()), printable(group.reason))});
+    label = "";
+  }
+  label = "Skipped";
+  for (const auto& bot : spec.skipped) {
+    rows.push_back({label, fmt::format("{}: {}", bot_name(bot.bot), printable(bot.reason))});
+    label = "";
+  }
+}
+
 }  // namespace
 
 std::string render_plan_box(const DeployPlan& plan) {
@@ -65,7 +109,10 @@ std::string render_plan_box(const DeployPlan& plan) {
   const auto hosts = plan.selection.hosts.size();
   std::vector<std::vector<std::string>> rows = {
       {"Target", describe_target(plan.selection)},
-      {"Hosts", hosts_row(plan.selection)},
+      {"Hosts",
+       plan.is_rollback() && plan.selection.target.kind != TargetKind::bot
+           ? fmt::format("{} ({} going back)", hosts, bots_phrase(plan.selection.bot_count()))
+           : hosts_row(plan.selection)},
       {"Speed", std::string(to_string(plan.speed))},
       {"Concurrency", concurrency_row(speed, plan.selection)},
       {"Graceful stop", format_seconds(speed.stop_timeout)},
@@ -80,18 +127,28 @@ std::string render_plan_box(const DeployPlan& plan) {
     rows.push_back(
         {"Login poll", fmt::format("skipped ({} settle only)", format_seconds(speed.settle))});
   }
-  rows.push_back({"Image", plan.image});
-  rows.push_back({"Digest", plan.pinned_image.empty() ? "(resolved before the first host starts)"
-                                                      : plan.pinned_image});
+  if (plan.rollback) {
+    add_rollback_rows(*plan.rollback, rows);
+  } else {
+    rows.push_back({"Image", plan.image});
+    rows.push_back({"Digest", plan.pinned_image.empty() ? "(resolved before the first host starts)"
+                                                        : plan.pinned_image});
+  }
   if (plan.agent_preflight) add_preflight_rows(*plan.agent_preflight, rows);
 
-  std::string out = "================ deploy plan ================\n";
+  std::string out = plan.rollback ? "=============== rollback plan ===============\n"
+                                  : "================ deploy plan ================\n";
   out += render_columns(rows, "", 1);
   out += "=============================================\n";
   if (plan.speed == SpeedName::immediate) {
+    // The guide's warning, in its words: what the storm does, not just that there is one.
     out += fmt::format(
-        "WARNING: immediate restarts all ~{} bots at once: a Steam login storm and a Redis "
-        "connection storm. Use it only in an emergency.\n",
+        "WARNING: immediate restarts all ~{} bots at once: the whole fleet re-authenticates to "
+        "Steam and reconnects to Redis simultaneously, a login storm and a Redis connection "
+        "storm.\n"
+        "         Steam rate-limits the logins; Redis can refuse or time out the flood of new "
+        "connections; bots can crash-loop while the storm clears.\n"
+        "         Use it only for a genuine emergency.\n",
         plan.selection.bot_count());
   }
   return out;

@@ -17,6 +17,15 @@
 // because that speed restarts the whole fleet at once. After the drift preflight, an "Agents"
 // row counts the hosts running this drover's agent build, and "Agent drift", "No agent" and
 // "Unreachable" rows name the others (`Agent drift   allowed for 1 host (bot-host-2)`).
+// A rollback's box is titled "rollback plan" and, instead of the image rows, lists every
+// digest the bots go back to with how many bots and which deploy it undoes ("Back to"), the
+// selected bots left where they are and why ("Left alone"), and every bot skipped by name with
+// the reason ("Skipped"):
+//
+//   Back to       127.0.0.1:5000/tradebot@sha256:…  4 bots (undoing deploy 6ca32b16)
+//                 127.0.0.1:5000/tradebot@sha256:…  2 bots (undoing deploy 6ca32b16)
+//   Left alone    3 bots: their latest deploy 6ca32b16 did not change them
+//   Skipped       bot541: deploy 6ca32b16 created it (it had no container before): …
 #include <string>
 
 #include "core/deploy_plan.h"

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/agent_report.h"
 #include "core/fleet.h"
 #include "core/host_outcome.h"
 #include "core/swap_timings.h"
@@ -14,14 +15,29 @@
 
 namespace drover::core {
 
+/// One bot of a finished host, as its agent's swap report told it: what happened to it, what
+/// it ran before the swap (what `drover rollback` puts back), what it runs now and how long
+/// each step of its swap took.
+struct BotRecord {
+  BotId bot = 0;
+  BotSwapOutcome outcome = BotSwapOutcome::failed;
+  std::optional<PreviousImage> from;
+  std::string repo_digest;  // repo@sha256:… it runs now, when the agent knew it
+  /// Where its swap spent its time, step by step (all 0 in journals written before the agent
+  /// measured its steps).
+  SwapTimings timings{};
+
+  bool operator==(const BotRecord&) const = default;
+};
+
 /// One finished host.
 struct HostRecord {
   HostName host;
   HostOutcome outcome;
   Duration took{0};  // from its start to its finish, on the scheduler's clock
-  /// Where each bot's swap spent its time, as the agent reported it (empty when it did not
-  /// report, and in journals written before the agent measured its steps).
-  std::vector<BotTimings> bots;
+  /// Every bot of its swap report; empty when the host gave none (unreachable, timed out, bad
+  /// output) or the journal was written before drover kept them.
+  std::vector<BotRecord> bots{};
 
   bool operator==(const HostRecord&) const = default;
 };

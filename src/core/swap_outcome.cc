@@ -49,4 +49,12 @@ HostOutcome swap_outcome(const SwapReport& report, const std::vector<BotId>& exp
   return HostOutcome::failure(kind, fmt::format("{}", fmt::join(problems, "; ")));
 }
 
+std::vector<BotRecord> bot_records(const SwapReport& report) {
+  std::vector<BotRecord> records;
+  for (const auto& bot : report.bots) {
+    records.push_back({bot.bot, bot.outcome, bot.from, bot.repo_digest, bot.timings});
+  }
+  return records;
+}
+
 }  // namespace drover::core

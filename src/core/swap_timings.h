@@ -28,14 +28,6 @@ struct SwapTimings {
   bool operator==(const SwapTimings&) const = default;
 };
 
-/// One bot's step durations, as a deploy's journal keeps them for each host.
-struct BotTimings {
-  BotId bot = 0;
-  SwapTimings timings;
-
-  bool operator==(const BotTimings&) const = default;
-};
-
 /// {"pull":…,"create":…,"stop":…,"start":…,"settle":…,"cleanup":…,"prune":…,"login":…,
 ///  "downtime":…}
 nlohmann::json to_json(const SwapTimings& timings);

@@ -33,8 +33,9 @@ struct ContainerState {
   int exit_code = 0;
   bool oom_killed = false;
   std::string health;  // "" when the image has no HEALTHCHECK; else starting | healthy | unhealthy
-  std::string started_at;   // RFC 3339, as the engine reports it (the latest start)
-  std::string finished_at;  // RFC 3339: the latest exit ("0001-01-01T00:00:00Z": none yet)
+  std::string health_output;  // what the latest health probe printed (State.Health.Log), trimmed
+  std::string started_at;     // RFC 3339, as the engine reports it (the latest start)
+  std::string finished_at;    // RFC 3339: the latest exit ("0001-01-01T00:00:00Z": none yet)
   std::string error;
 };
 
@@ -88,7 +89,15 @@ class ContainerRuntime {
 
   /// Pulls `ref` (repo:tag or repo@sha256:...) and returns the local image. A registry
   /// error (unknown tag, auth, network) throws RuntimeError with the registry's message.
-  virtual ImageInfo pull_image(const std::string& ref) = 0;
+  /// `registry_auth` is the X-Registry-Auth value (registry/registry_auth_header.h) the engine
+  /// authenticates to the registry with; empty: anonymously.
+  virtual ImageInfo pull_image(const std::string& ref, const std::string& registry_auth) = 0;
+
+  /// Asks the registry, through the engine and with `registry_auth`, for `ref`'s manifest
+  /// (`GET /distribution/{name}/json`): nothing is pulled. Returns the manifest's digest.
+  /// Throws RuntimeError with the registry's message when it refuses or has no such manifest.
+  virtual std::string registry_manifest_digest(const std::string& ref,
+                                               const std::string& registry_auth) = 0;
 
   /// Docker create body: ContainerConfig fields plus HostConfig and NetworkingConfig.
   virtual std::string create_container(const std::string& name, const nlohmann::json& body) = 0;

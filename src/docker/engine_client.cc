@@ -182,6 +182,7 @@ EngineResponse EngineClient::send(const EngineRequest& request, const BodySink& 
   message.set(http::field::host, "docker");
   message.set(http::field::user_agent, "drover-agent");
   message.set(http::field::connection, "close");
+  for (const auto& [name, value] : request.headers) message.set(name, value);
   if (request.body) {
     message.set(http::field::content_type, "application/json");
     message.body() = request.body->dump();

@@ -11,6 +11,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "docker/container_runtime.h"
 #include "docker/engine_endpoints.h"
@@ -34,6 +36,8 @@ struct EngineRequest {
   std::string param;  // the value of the endpoint's {id}/{name}, if it has one (raw; encoded here)
   QueryString query;
   std::optional<nlohmann::json> body;  // sent as application/json when set
+  /// Sent as given (X-Registry-Auth). Header values may be secrets: never put into a message.
+  std::vector<std::pair<std::string, std::string>> headers;
   /// Longest silence from the engine we accept before giving up (nullopt: wait forever).
   /// Silence is normal while the engine works (a stop waits for the container to exit),
   /// so callers that make the engine wait set it above that wait.

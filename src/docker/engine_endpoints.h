@@ -21,6 +21,7 @@ struct Endpoint {
 namespace endpoints {
 inline constexpr Endpoint kPing{"GET", "/_ping"};
 inline constexpr Endpoint kInfo{"GET", "/info"};
+inline constexpr Endpoint kContainerList{"GET", "/containers/json"};
 inline constexpr Endpoint kContainerInspect{"GET", "/containers/{id}/json"};
 inline constexpr Endpoint kContainerCreate{"POST", "/containers/create"};
 inline constexpr Endpoint kContainerStart{"POST", "/containers/{id}/start"};
@@ -32,14 +33,16 @@ inline constexpr Endpoint kImageInspect{"GET", "/images/{name}/json"};
 inline constexpr Endpoint kImageCreate{"POST", "/images/create"};
 inline constexpr Endpoint kImagePrune{"POST", "/images/prune"};
 inline constexpr Endpoint kImageDelete{"DELETE", "/images/{name}"};
+inline constexpr Endpoint kDistributionInspect{"GET", "/distribution/{name}/json"};
 inline constexpr Endpoint kSystemEvents{"GET", "/events"};
 
 /// Every endpoint above; the specification test iterates this list.
 inline constexpr std::array kAll{
-    kPing,           kInfo,          kContainerInspect, kContainerCreate,
-    kContainerStart, kContainerStop, kContainerRename,  kContainerDelete,
-    kContainerLogs,  kImageInspect,  kImageCreate,      kImagePrune,
-    kImageDelete,    kSystemEvents};
+    kPing,           kInfo,          kContainerList,   kContainerInspect, kContainerCreate,
+    kContainerStart, kContainerStop, kContainerRename, kContainerDelete,  kContainerLogs,
+    kImageInspect,   kImageCreate,   kImagePrune,      kImageDelete,      kSystemEvents,
+    kDistributionInspect,
+};
 }  // namespace endpoints
 
 /// Whether `param` may fill a path's {param}. The engine decodes %2F back to '/' and then

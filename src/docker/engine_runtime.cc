@@ -91,7 +91,16 @@ std::optional<ImageInfo> EngineRuntime::inspect_image(const std::string& ref) {
   return image_info_from_json(*reply);
 }
 
-ImageInfo EngineRuntime::pull_image(const std::string& ref) {
+namespace {
+
+EngineRequest with_registry_auth(EngineRequest request, const std::string& registry_auth) {
+  if (!registry_auth.empty()) request.headers.emplace_back("X-Registry-Auth", registry_auth);
+  return request;
+}
+
+}  // namespace
+
+ImageInfo EngineRuntime::pull_image(const std::string& ref, const std::string& registry_auth) {
   PullReference split;
   try {
     split = pull_reference(core::parse_image_reference(ref));
@@ -101,7 +110,7 @@ ImageInfo EngineRuntime::pull_image(const std::string& ref) {
   QueryString query;
   query.add("fromImage", split.repository).add("tag", split.tag);
   PullProgressReader progress;
-  client_.send(make(ep::kImageCreate, {}, query),
+  client_.send(with_registry_auth(make(ep::kImageCreate, {}, query), registry_auth),
                [&](std::string_view chunk) { progress.feed(chunk); });
   if (auto failure = progress.finish()) {
     throw RuntimeError(failure->code > 0 ? failure->code : 500, failure->message);
@@ -113,6 +122,24 @@ ImageInfo EngineRuntime::pull_image(const std::string& ref) {
                  " but has no such image afterwards (last status: " + progress.last_status() + ")");
   }
   return *image;
+}
+
+std::string EngineRuntime::registry_manifest_digest(const std::string& ref,
+                                                    const std::string& registry_auth) {
+  try {
+    (void)core::parse_image_reference(ref);
+  } catch (const core::InputError& e) {
+    throw RuntimeError(400, "invalid image reference \"" + ref + "\": " + e.problem());
+  }
+  const auto request = with_registry_auth(make(ep::kDistributionInspect, ref), registry_auth);
+  const auto reply = parse_reply(request, client_.send(request));
+  const auto descriptor = reply.find("Descriptor");
+  if (!reply.is_object() || descriptor == reply.end() || !descriptor->is_object() ||
+      !descriptor->contains("digest") || !(*descriptor)["digest"].is_string()) {
+    throw RuntimeError(kMalformedReply, "the Docker engine's /distribution answer for " + ref +
+                                            " has no Descriptor.digest");
+  }
+  return (*descriptor)["digest"].get<std::string>();
 }
 
 std::string EngineRuntime::create_container(const std::string& name, const json& body) {

@@ -22,7 +22,9 @@ class EngineRuntime final : public ContainerRuntime {
   std::string data_root() override;
   std::optional<ContainerInfo> inspect_container(const std::string& name_or_id) override;
   std::optional<ImageInfo> inspect_image(const std::string& ref) override;
-  ImageInfo pull_image(const std::string& ref) override;
+  ImageInfo pull_image(const std::string& ref, const std::string& registry_auth) override;
+  std::string registry_manifest_digest(const std::string& ref,
+                                       const std::string& registry_auth) override;
   std::string create_container(const std::string& name, const nlohmann::json& body) override;
   void start_container(const std::string& id) override;
   /// The engine is given `timeout` (?t=); we wait for it that long plus the idle timeout.

@@ -1,6 +1,7 @@
 #include "docker/inspect_mapping.h"
 
 #include <algorithm>
+#include <cctype>
 #include <stdexcept>
 #include <string_view>
 
@@ -60,8 +61,17 @@ ContainerState state_from_json(const json& state) {
   out.error = string_member(state, "Error");
   out.started_at = string_member(state, "StartedAt");
   out.finished_at = string_member(state, "FinishedAt");
-  out.health = string_member(member(state, "Health"), "Status");
+  const auto& health = member(state, "Health");
+  out.health = string_member(health, "Status");
   if (out.health == "none") out.health.clear();
+  // The engine keeps the last few probes, oldest first; the newest says why it is unhealthy.
+  if (const auto& log = member(health, "Log"); log.is_array() && !log.empty()) {
+    out.health_output = string_member(log.back(), "Output");
+    while (!out.health_output.empty() &&
+           std::isspace(static_cast<unsigned char>(out.health_output.back()))) {
+      out.health_output.pop_back();
+    }
+  }
   return out;
 }
 

@@ -22,6 +22,10 @@ def authenticate(h, service, body, ctx):
         "sts": (("InvalidClientTokenId", 403), ("SignatureDoesNotMatch", 403),
                 ("MissingAuthenticationToken", 403), ("SignatureDoesNotMatch", 403),
                 ("ExpiredToken", 403)),
+        # ECR answers like every JSON 1.1 service: the SSM codes.
+        "ecr": (("UnrecognizedClientException", 400), ("InvalidSignatureException", 400),
+                ("MissingAuthenticationTokenException", 400),
+                ("InvalidSignatureException", 400), ("ExpiredTokenException", 400)),
         "ec2": (("AuthFailure", 401), ("SignatureDoesNotMatch", 403),
                 ("MissingAuthenticationToken", 401), ("RequestExpired", 400),
                 ("RequestExpired", 400)),

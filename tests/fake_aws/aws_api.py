@@ -9,6 +9,7 @@ import uuid
 
 from auth import authenticate
 from ec2_api import ec2_describe_instances
+from ecr_api import ecr_call
 from errors import ApiError, send_error
 from sts_api import sts_assume_role, sts_get_caller_identity
 from wire import EC2_NS, STS_NS
@@ -19,10 +20,11 @@ def serve_aws_api(h):
     target = h.headers.get("X-Amz-Target")
     params = {}
     if target:
-        if not target.startswith("AmazonSSM."):
+        prefix, _, op = target.partition(".")
+        service = {"AmazonSSM": "ssm", "AmazonEC2ContainerRegistry_V20150921": "ecr"}.get(prefix)
+        if service is None:
             return h._json(400, {"__type": "UnknownOperationException"},
                            "application/x-amz-json-1.1")
-        service, op = "ssm", target.split(".", 1)[1]
     else:
         query = urllib.parse.urlsplit(h.path).query
         params = dict(urllib.parse.parse_qsl(query, keep_blank_values=True))
@@ -50,14 +52,18 @@ def serve_aws_api(h):
         if throttled:
             raise {"ssm": ApiError("ThrottlingException", "Rate exceeded"),
                    "sts": ApiError("Throttling", "Rate exceeded"),
+                   "ecr": ApiError("ThrottlingException", "Rate exceeded"),
                    "ec2": ApiError("RequestLimitExceeded", "Request limit exceeded.",
                                    status=503)}[service]
-        if service == "ssm":
+        if service in ("ssm", "ecr"):
             try:
                 req = json.loads(body or b"{}")
             except json.JSONDecodeError:
                 raise ApiError("SerializationException", "Invalid JSON in request body.")
-            result = h.server.ssm.call(op, req, ctx)
+            if service == "ecr":
+                result = ecr_call(h.st, op, req, ctx)
+            else:
+                result = h.server.ssm.call(op, req, ctx)
             record(h, ctx, 200)
             return h._json(200, result, "application/x-amz-json-1.1",
                            {"x-amzn-RequestId": str(uuid.uuid4())})

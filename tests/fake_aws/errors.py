@@ -25,7 +25,7 @@ def validation(message):
 def send_error(h, service, err):
     """Answers err in service's protocol through the handler h."""
     rid = str(uuid.uuid4())
-    if service == "ssm":
+    if service in ("ssm", "ecr"):
         body = {"__type": err.code}
         if err.message:
             body["message"] = err.message

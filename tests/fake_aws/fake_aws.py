@@ -3,7 +3,7 @@
 
 One process, one port on 127.0.0.1: SSM (JSON 1.1) including Parameter Store, EC2
 DescribeInstances (ec2 query protocol), STS AssumeRole/GetCallerIdentity (query protocol),
-IMDSv2, container credentials, a file server and a test-only control API under /_fake/.
+ECR GetAuthorizationToken (JSON 1.1), IMDSv2, container credentials, a file server and a test-only control API under /_fake/.
 Every AWS API request is SigV4-verified. See README.md next to this file.
 
 This file is the entry point: command line, server start-up, port file, signal handling and
@@ -123,6 +123,8 @@ def main(argv=None):
     p.add_argument("--files-dir", help="directory served under /files/")
     p.add_argument("--imds-role", default="drover-instance-role")
     p.add_argument("--imds-instance-id", default="i-0fa4e0000000000fa")
+    p.add_argument("--ecr-password", default="drover-ecr-token-password",
+                   help="the password half of ECR authorization tokens (user AWS)")
     p.add_argument("--credential-ttl", type=int, default=3600,
                    help="lifetime of IMDS/container credentials in seconds")
     args = p.parse_args(argv)

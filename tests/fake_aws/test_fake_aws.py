@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Self-tests of the fake AWS endpoint: the SigV4 verifier against the AWS SigV4 test suite,
 then protocol smoke tests against a running endpoint, signing requests here in Python."""
+import base64
 import datetime
 import glob
 import http.client
@@ -477,6 +478,30 @@ class Protocols(unittest.TestCase):
         status, root = self.ep.query("ec2", {"Action": "DescribeInstances", "Version": "2016-11-15"},
                                      ak="AKIDNOBODY")
         self.assertEqual((status, root.findtext("Errors/Error/Code")), (401, "AuthFailure"))
+
+    # ---- ECR ----
+    def ecr(self, op, req, **kw):
+        body = json.dumps(req).encode()
+        status, data = self.ep.signed("POST", "/", body, [
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("X-Amz-Target", f"AmazonEC2ContainerRegistry_V20150921.{op}")], "ecr", **kw)
+        return status, json.loads(data) if data else None
+
+    def test_ecr_get_authorization_token(self):
+        status, out = self.ecr("GetAuthorizationToken", {"registryIds": ["123456789012"]})
+        self.assertEqual(status, 200, out)
+        (data,) = out["authorizationData"]
+        self.assertEqual(base64.b64decode(data["authorizationToken"]).decode(),
+                         "AWS:drover-ecr-token-password")
+        self.assertEqual(data["proxyEndpoint"],
+                         "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com")
+        self.assertGreater(data["expiresAt"], time.time() + 11 * 3600)
+        status, out = self.ecr("GetAuthorizationToken", {"registryIds": ["12345"]})
+        self.assertEqual((status, out["__type"]), (400, "InvalidParameterException"))
+        status, out = self.ecr("GetAuthorizationToken", {}, sk=SK + "x")
+        self.assertEqual((status, out["__type"]), (400, "InvalidSignatureException"))
+        status, out = self.ecr("GetAuthorizationToken", {}, ak="AKIDNOBODY")
+        self.assertEqual((status, out["__type"]), (400, "UnrecognizedClientException"))
 
     # ---- STS, IMDS, container ----
     def test_assume_role_credentials_are_accepted(self):

@@ -311,7 +311,7 @@ TEST_F(DockerRuntimeIT, PullOfAMissingTagNamesTheProblem) {
   }
   const auto ref = registry + "/drover-test/docker-client:no-such-tag";
   try {
-    runtime_.pull_image(ref);
+    runtime_.pull_image(ref, "");
     FAIL() << "pulling " << ref << " succeeded";
   } catch (const RuntimeError& e) {
     const std::string message = e.what();
@@ -337,14 +337,14 @@ TEST_F(DockerRuntimeIT, PullsWhatWasPushedAndReportsItsDigest) {
   ASSERT_EQ(docker_cli({"rmi", ref}).exit_code, 0);  // so the pull has to fetch it
   ASSERT_FALSE(runtime_.inspect_image(ref).has_value());
 
-  const auto image = runtime_.pull_image(ref);
+  const auto image = runtime_.pull_image(ref, "");
   EXPECT_NE(std::find(image.repo_tags.begin(), image.repo_tags.end(), ref), image.repo_tags.end());
   const auto digest =
       std::find_if(image.repo_digests.begin(), image.repo_digests.end(),
                    [&](const std::string& d) { return d.rfind(repository + "@sha256:", 0) == 0; });
   ASSERT_NE(digest, image.repo_digests.end());
 
-  const auto by_digest = runtime_.pull_image(*digest);
+  const auto by_digest = runtime_.pull_image(*digest, "");
   EXPECT_EQ(by_digest.id, image.id);
   docker_cli({"rmi", ref});
 }

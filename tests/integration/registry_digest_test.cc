@@ -190,16 +190,33 @@ TEST(RegistryDigestNetwork, SilentRegistryTimesOut) {
   EXPECT_EQ(error.problem(), "registry " + silent.domain() + " did not answer within 300 ms");
 }
 
-TEST(RegistryDigestNetwork, AuthenticationIsNotImplementedAndSaysHowToSkipIt) {
+// A registry that wants credentials drover has none of (resolve_digest asks anonymously here):
+// one line naming the registry and what to configure. The authenticated path is
+// registry_auth_test.cc's, against a real htpasswd registry.
+TEST(RegistryDigestNetwork, CredentialsWantedAndNoneFoundSaysWhatToConfigure) {
   LoopbackServer server([](const std::string&) {
-    return "HTTP/1.1 401 Unauthorized\r\nWww-Authenticate: Bearer realm=\"x\"\r\n"
+    return "HTTP/1.1 401 Unauthorized\r\nWww-Authenticate: Basic realm=\"x\"\r\n"
            "Content-Length: 0\r\nConnection: close\r\n\r\n";
   });
   const auto error = refusal(server.domain() + "/team/bot:v1");
-  EXPECT_NE(error.problem().find("wants authentication"), std::string::npos) << error.what();
-  EXPECT_EQ(error.fix(), "pass the image by digest, " + server.domain() +
-                             "/team/bot@sha256:…, to skip "
-                             "resolution");
+  EXPECT_EQ(error.problem(),
+            "registry " + server.domain() + " wants credentials and drover found none for it")
+      << error.what();
+  EXPECT_NE(error.fix().find("docker login " + server.domain()), std::string::npos) << error.what();
+}
+
+// A Bearer challenge whose token service cannot be reached names the token service.
+TEST(RegistryDigestNetwork, UnreachableTokenServiceIsNamed) {
+  LoopbackServer server([](const std::string&) {
+    return "HTTP/1.1 401 Unauthorized\r\n"
+           "Www-Authenticate: Bearer realm=\"http://127.0.0.1:1/token\",service=\"x\"\r\n"
+           "Content-Length: 0\r\nConnection: close\r\n\r\n";
+  });
+  const auto error = refusal(server.domain() + "/team/bot:v1");
+  EXPECT_NE(error.problem().find("the token service of registry " + server.domain()),
+            std::string::npos)
+      << error.what();
+  EXPECT_NE(error.problem().find("127.0.0.1:1/token"), std::string::npos) << error.what();
 }
 
 TEST(RegistryDigestNetwork, FallsBackToGetWhenHeadHasNoDigest) {

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "docker/engine_client.h"
+
 namespace drover::testing {
 
 BotFleet::BotFleet(std::vector<int> bot_ids) : ids_(std::move(bot_ids)) {
@@ -20,7 +22,7 @@ std::string BotFleet::data_dir(int bot_id) const {
 }
 
 void BotFleet::run_all(const std::string& image_ref, const nlohmann::json& extra) {
-  runtime_.pull_image(image_ref);
+  runtime_.pull_image(image_ref, "");
   for (int id : ids_) {
     std::filesystem::create_directories(data_dir(id));
     nlohmann::json body = {{"Image", image_ref},
@@ -42,6 +44,24 @@ void BotFleet::remove_all() {
       if (runtime_.inspect_container(name)) runtime_.remove_container(name);
     }
   }
+}
+
+std::vector<std::string> BotFleet::containers_using_image(const std::string& image_id) const {
+  docker::EngineRequest request{docker::endpoints::kContainerList, {}, {}, {}, {}};
+  request.query.add("all", "1");
+  request.query.add("filters", nlohmann::json{{"ancestor", {image_id}}}.dump());
+  const auto reply =
+      nlohmann::json::parse(docker::EngineClient::from_environment().send(request).body);
+  std::vector<std::string> names;
+  for (const auto& container : reply) {
+    // An image id as ancestor also matches containers of images built on top of it; keep
+    // only the containers made from this very image.
+    if (container.value("ImageID", "") != image_id) continue;
+    const auto& container_names = container["Names"];
+    names.push_back(container_names.empty() ? container.value("Id", "")
+                                            : container_names[0].get<std::string>());
+  }
+  return names;
 }
 
 std::string BotFleet::ids_arg() const {

@@ -25,6 +25,10 @@ class BotFleet {
   const std::vector<int>& ids() const { return ids_; }
   std::string ids_arg() const;  // "7101,7102,7103"
   docker::EngineRuntime& runtime() { return runtime_; }
+  /// The names of every container on the engine (any state, any owner) made from the image
+  /// with id `image_id`. The engine is shared with the demo and other tests: an image one
+  /// of them still uses must survive a prune.
+  std::vector<std::string> containers_using_image(const std::string& image_id) const;
   /// The host directory mounted at /data in bot<ID>.
   std::string data_dir(int bot_id) const;
 

@@ -79,7 +79,9 @@ std::vector<std::string> DroverFleet::argv(const std::vector<std::string>& args,
 }
 
 std::map<std::string, std::string> DroverFleet::env() const {
-  return {{"DROVER_STATE_DIR", state_dir().string()}};
+  auto out = extra_env_;
+  out["DROVER_STATE_DIR"] = state_dir().string();
+  return out;
 }
 
 DroverRun DroverFleet::drover(const std::vector<std::string>& args,

@@ -61,6 +61,9 @@ class DroverFleet {
   std::vector<std::string> argv(const std::vector<std::string>& args,
                                 const std::string& config = "") const;
   std::map<std::string, std::string> env() const;
+  /// Adds `name`=`value` to the environment of every later drover run (and so of the agents
+  /// the local transport starts): DOCKER_CONFIG, DROVER_AGENT_DOCKER_CONFIG, PATH.
+  void set_env(const std::string& name, const std::string& value) { extra_env_[name] = value; }
 
   /// Every bot's container as it is now (throws when one has no container).
   std::map<int, docker::ContainerInfo> snapshot();
@@ -94,6 +97,7 @@ class DroverFleet {
   std::vector<HostSpec> hosts_;
   std::filesystem::path dir_;
   std::string config_text_;
+  std::map<std::string, std::string> extra_env_;
   BotFleet containers_;
 };
 

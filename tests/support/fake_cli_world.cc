@@ -63,12 +63,13 @@ int FakeCliWorld::run(std::vector<std::string> args) {
                       [](const cli::AwsSettings&) -> cli::AwsApis {
                         throw std::logic_error("FakeCliWorld has no AWS: use the local transport");
                       },
-                      [this](const core::ImageReference& image) {
+                      [this](const core::ImageReference& image, const cli::AwsSettings&) {
                         std::lock_guard lock(mutex_);
                         images_pinned_.push_back(image.str());
                         return image.digest.empty() ? digest_of(image.tag) : image.digest;
                       },
-                      lock_environment};
+                      lock_environment,
+                      http};
   return cli::run_drover_cli(static_cast<int>(argv.size()), argv.data(), world);
 }
 

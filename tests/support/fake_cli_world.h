@@ -21,6 +21,7 @@
 #include "support/recording_transport.h"
 #include "support/scripted_terminal.h"
 #include "support/temp_dir.h"
+#include "util/http/curl_http_client.h"
 #include "util/random.h"
 
 namespace drover::testing {
@@ -56,6 +57,8 @@ class FakeCliWorld {
   /// The process environment drover sees (DROVER_STATE_DIR is set to state_root()).
   std::map<std::string, std::string> env;
   cli::LockEnvironment lock_environment;
+  /// The real HTTP client: [notify] webhooks go to a local receiver (support/http_receiver.h).
+  CurlHttpClient http;
 
  private:
   TempDir dir_;

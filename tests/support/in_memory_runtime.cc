@@ -172,9 +172,40 @@ std::optional<docker::ImageInfo> InMemoryRuntime::inspect_image(const std::strin
   return out;
 }
 
-docker::ImageInfo InMemoryRuntime::pull_image(const std::string& ref) {
+std::vector<std::string> InMemoryRuntime::pull_auths() const {
+  std::lock_guard lock(mutex_);
+  return pull_auths_;
+}
+
+namespace {
+
+// What Docker 20.10 says when a registry refuses a pull or a manifest request.
+[[noreturn]] void refuse_unauthorized(const std::string& ref) {
+  throw docker::RuntimeError(500,
+                             "Head \"https://registry/v2/" + ref + "\": no basic auth credentials");
+}
+
+}  // namespace
+
+std::string InMemoryRuntime::registry_manifest_digest(const std::string& ref,
+                                                      const std::string& registry_auth) {
+  std::lock_guard lock(mutex_);
+  int n = begin_call("registry_manifest_digest " + ref);
+  if (required_auth_ && registry_auth != *required_auth_) refuse_unauthorized(ref);
+  auto it = registry_.find(ref);
+  if (it == registry_.end()) {
+    throw docker::RuntimeError(404, "manifest for " + ref + " not found: manifest unknown");
+  }
+  after_call(n);
+  return "sha256:" + std::string(64, '0');
+}
+
+docker::ImageInfo InMemoryRuntime::pull_image(const std::string& ref,
+                                              const std::string& registry_auth) {
   std::lock_guard lock(mutex_);
   int n = begin_call("pull_image " + ref);
+  pull_auths_.push_back(registry_auth);
+  if (required_auth_ && registry_auth != *required_auth_) refuse_unauthorized(ref);
   auto it = registry_.find(ref);
   if (it == registry_.end()) {
     throw docker::RuntimeError(404, "manifest for " + ref + " not found: manifest unknown");
@@ -301,6 +332,7 @@ void InMemoryRuntime::advance_locked(Container& c) {
   if (state.running && !state.restarting && c.info.config.contains("Healthcheck")) {
     const bool verdict = behavior.healthy_after && now >= *c.run_begins + *behavior.healthy_after;
     state.health = !verdict ? "starting" : behavior.unhealthy ? "unhealthy" : "healthy";
+    state.health_output = verdict ? behavior.health_output : "";
   }
 }
 
@@ -309,10 +341,12 @@ void InMemoryRuntime::start_locked(Container& c) {
   const auto now = clock_.now();
   c.info.state.finished_at = c.info.state.finished_at.empty() ? kNever : c.info.state.finished_at;
   if (behavior.exits_at_start) {
-    c.info.state.started_at = rfc3339_at(now);
-    c.info.state = {
-        "exited",        false, false, behavior.exit_code, false, "", c.info.state.started_at,
-        rfc3339_at(now), ""};
+    docker::ContainerState exited;
+    exited.status = "exited";
+    exited.exit_code = behavior.exit_code;
+    exited.started_at = rfc3339_at(now);
+    exited.finished_at = rfc3339_at(now);
+    c.info.state = exited;
     record_event_locked(c, "start", now);
     record_event_locked(c, "die", now, {{"exitCode", std::to_string(behavior.exit_code)}});
     return;

@@ -23,7 +23,8 @@ struct SimulatedCrash {
 struct FakeImageBehavior {
   bool exits_at_start = false;  // the container is "exited" right after start
   int exit_code = 0;
-  bool unhealthy = false;  // health is "unhealthy" (only when the config has a Healthcheck)
+  bool unhealthy = false;     // health is "unhealthy" (only when the config has a Healthcheck)
+  std::string health_output;  // what the latest health probe printed (State.Health.Log)
   std::vector<std::string> log_lines;
   /// The engine reports the container "created" (not running) for this long after start.
   Duration process_starts_after{0};
@@ -58,6 +59,13 @@ class InMemoryRuntime final : public docker::ContainerRuntime {
   void clear_faults();
   /// Makes every call of this operation (e.g. "pull_image") fail.
   void fail_operation(const std::string& op, int status = 500) { fail_ops_[op] = status; }
+  /// Makes the registry private: pulls and manifest requests succeed only with this
+  /// X-Registry-Auth value; others fail as the engine reports a registry's 401.
+  void require_registry_auth(std::string registry_auth) {
+    required_auth_ = std::move(registry_auth);
+  }
+  /// The X-Registry-Auth values pulls were sent with, in order.
+  std::vector<std::string> pull_auths() const;
   /// Makes the engine appear down.
   void set_unreachable(bool down) { unreachable_ = down; }
   /// Adds an entry to the engine's event log for that container, now (an event the
@@ -79,7 +87,9 @@ class InMemoryRuntime final : public docker::ContainerRuntime {
   std::string data_root() override;
   std::optional<docker::ContainerInfo> inspect_container(const std::string& name_or_id) override;
   std::optional<docker::ImageInfo> inspect_image(const std::string& ref) override;
-  docker::ImageInfo pull_image(const std::string& ref) override;
+  docker::ImageInfo pull_image(const std::string& ref, const std::string& registry_auth) override;
+  std::string registry_manifest_digest(const std::string& ref,
+                                       const std::string& registry_auth) override;
   std::string create_container(const std::string& name, const nlohmann::json& body) override;
   void start_container(const std::string& id) override;
   void stop_container(const std::string& id, std::chrono::seconds timeout) override;
@@ -133,6 +143,8 @@ class InMemoryRuntime final : public docker::ContainerRuntime {
   int crash_before_ = 0;
   int crash_after_ = 0;
   bool unreachable_ = false;
+  std::optional<std::string> required_auth_;
+  std::vector<std::string> pull_auths_;
 };
 
 }  // namespace drover::testing

@@ -25,6 +25,20 @@ std::vector<core::BotId> bots_of(const std::vector<std::string>& args) {
   return bots;
 }
 
+// Each bot's image: --bot-image BOT=REF where given, else the value of `flag`.
+std::map<core::BotId, std::string> images_of(const std::vector<std::string>& args,
+                                             const std::string& flag) {
+  std::map<core::BotId, std::string> images;
+  for (auto bot : bots_of(args)) images[bot] = value_of(args, flag);
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] != "--bot-image") continue;
+    const auto equals = args[i + 1].find('=');
+    images[static_cast<core::BotId>(std::stoi(args[i + 1].substr(0, equals)))] =
+        args[i + 1].substr(equals + 1);
+  }
+  return images;
+}
+
 core::AgentResult answered(nlohmann::json report, bool ok) {
   core::AgentResult result;
   result.status = core::TransportStatus::ok;
@@ -68,7 +82,15 @@ core::AgentResult RecordingTransport::run_agent(const core::Host& host,
     return result;
   }
   const auto& command = call.args.at(0);
-  if (command == "swap") return swap(host, script, call.args);
+  if (command == "swap") {
+    auto result = swap(host, script, call.args);
+    if (script.swap_answer == core::TransportStatus::ok) return result;
+    core::AgentResult lost;  // the swap happened; what it said did not arrive
+    lost.status = script.swap_answer;
+    lost.detail =
+        "scripted " + std::string(core::to_string(script.swap_answer)) + " on " + host.name;
+    return lost;
+  }
   if (command == "status") return status(host, script, call.args);
   if (command == "version") {
     return version_answer(host, script.agent_sha256.empty() ? std::string(cli::built_agent_sha256())
@@ -91,22 +113,27 @@ core::AgentResult RecordingTransport::swap(const core::Host& host, const Scripte
                                            const std::vector<std::string>& args) {
   if (script.during_swap) script.during_swap();
   const auto image = value_of(args, "--image");
+  const auto wanted = images_of(args, "--image");
   auto bots = nlohmann::json::array();
   std::lock_guard lock(mutex_);
   for (auto bot : bots_of(args)) {
     auto& current = images_.try_emplace(bot, initial_image_).first->second;
+    // The fake's images are pinned references: each is its own repo digest.
+    const nlohmann::json from = {
+        {"ref", current}, {"image_id", "sha256:fake-id-of-" + current}, {"repo_digest", current}};
     std::string outcome = "swapped";
     if (script.swap_rolls_back) {
       outcome = "rolled_back";
-    } else if (current == image) {
+    } else if (current == wanted.at(bot)) {
       outcome = "unchanged";
     } else {
-      current = image;
+      current = wanted.at(bot);
     }
     bots.push_back({{"bot", bot},
                     {"outcome", outcome},
                     {"reason", script.swap_rolls_back ? "exited with code 3 (scripted)" : ""},
                     {"repo_digest", current},
+                    {"from", from},
                     {"login", std::string(core::to_string(script.login))}});
   }
   return answered({{"command", "swap"},
@@ -121,12 +148,13 @@ core::AgentResult RecordingTransport::swap(const core::Host& host, const Scripte
 
 core::AgentResult RecordingTransport::status(const core::Host& host, const ScriptedHost& script,
                                              const std::vector<std::string>& args) {
-  const auto expected = value_of(args, "--expect-image");
+  const auto expected_images = images_of(args, "--expect-image");
   auto bots = nlohmann::json::array();
   bool all_match = true;
   std::lock_guard lock(mutex_);
   for (auto bot : bots_of(args)) {
     const auto& current = images_.try_emplace(bot, initial_image_).first->second;
+    const auto& expected = expected_images.at(bot);
     all_match = all_match && current == expected;
     bots.push_back({{"bot", bot},
                     {"present", true},

@@ -5,10 +5,11 @@
 // on what drover asked the hosts as well as on what it printed and returned.
 //
 // Every bot starts on `initial_image`. A swap that succeeds moves the host's bots to the image
-// it was given (a bot already on it is `unchanged`); a status reports each bot's image against
-// --expect-image. Each host's script says how its agent behaves: unreachable, rolls back, logs
-// in or not, which agent build answers `version`, and a hook that runs inside its swap (an
-// operator's Ctrl-C in the middle of a rollout). Thread-safe: the rollout and the fleet checks
+// it was given (--bot-image for a bot, else --image; a bot already on it is `unchanged`) and
+// reports what each ran before (`from`); a status reports each bot's image against its
+// --bot-image or --expect-image. Each host's script says how its agent behaves: unreachable, rolls
+// back, logs in or not, which agent build answers `version`, and a hook that runs inside its swap
+// (an operator's Ctrl-C in the middle of a rollout). Thread-safe: the rollout and the fleet checks
 // call it from several workers at once.
 #include <functional>
 #include <map>
@@ -37,6 +38,8 @@ struct ScriptedHost {
   core::TransportStatus reach = core::TransportStatus::ok;
   /// Its swaps roll every bot back: they stay on their old image and the host fails.
   bool swap_rolls_back = false;
+  /// Its swaps run but drover hears nothing usable back (this status instead of the report).
+  core::TransportStatus swap_answer = core::TransportStatus::ok;
   /// What its status calls say about the login of its bots.
   core::LoginState login = core::LoginState::logged_in;
   /// The sha256 its `version` reports; empty: the build this drover was made with.

@@ -182,6 +182,19 @@ TEST_F(SettleProofTest, AnUnhealthyVerdictRollsBack) {
   expect_rolled_back(swap_to(unhealthy, /*health_check=*/true), "health check reports unhealthy");
 }
 
+// A bot can log that it logged in while its health check times out: the reason carries
+// Docker's own health-check output, not the bot's log lines.
+TEST_F(SettleProofTest, AnUnhealthyRollbackSaysWhatTheHealthCheckSaidNotWhatTheBotLogged) {
+  FakeImageBehavior unhealthy;
+  unhealthy.unhealthy = true;
+  unhealthy.healthy_after = Duration(1000);
+  unhealthy.health_output = "Health check exceeded timeout (1s)\n";
+  unhealthy.log_lines = {"bot539 logged into Steam"};
+  auto bot = swap_to(unhealthy, /*health_check=*/true);
+  expect_rolled_back(bot, "; last health check: Health check exceeded timeout (1s)");
+  EXPECT_EQ(bot.reason.find("logged into Steam"), std::string::npos) << bot.reason;
+}
+
 // The third runtime call after the start is the second look's inspect (look = inspect, then
 // the event log): the evidence stops arriving mid-window.
 TEST_F(SettleProofTest, AnInspectThatFailsMidWindowRollsBack) {

@@ -88,7 +88,10 @@ class PruningRuntime final : public docker::ContainerRuntime {
   bool remove_image_if_unused(const std::string&) override { unused(); }
   std::optional<docker::ContainerInfo> inspect_container(const std::string&) override { unused(); }
   std::optional<docker::ImageInfo> inspect_image(const std::string&) override { unused(); }
-  docker::ImageInfo pull_image(const std::string&) override { unused(); }
+  docker::ImageInfo pull_image(const std::string&, const std::string&) override { unused(); }
+  std::string registry_manifest_digest(const std::string&, const std::string&) override {
+    unused();
+  }
   std::string create_container(const std::string&, const nlohmann::json&) override { unused(); }
   void start_container(const std::string&) override { unused(); }
   void stop_container(const std::string&, std::chrono::seconds) override { unused(); }

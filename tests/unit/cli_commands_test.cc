@@ -37,6 +37,21 @@ TEST(CliHistory, ListsTheDeploysAndShowTellsOneOfThem) {
   EXPECT_TRUE(contains(world.terminal.err(), "drover history")) << world.terminal.err();
 }
 
+TEST(CliHelp, ShowsTheGuidesExamplesAndEveryExitCodeOnItsOwnLine) {
+  FakeCliWorld world(kHosts);
+  EXPECT_EQ(world.run({"--help"}), 0);
+  const auto help = world.terminal.out();
+  for (const char* example :
+       {"drover deploy staging ", "drover deploy bot 539 ", "drover deploy all routine ",
+        "drover deploy all fast ", "drover deploy all immediate -y "}) {
+    EXPECT_TRUE(contains(help, "\n  " + std::string(example))) << example << "\n" << help;
+  }
+  for (int code = 0; code <= 8; ++code) {
+    EXPECT_TRUE(contains(help, "\n  " + std::to_string(code) + "  ")) << code << "\n" << help;
+  }
+  EXPECT_FALSE(contains(help, "Exit codes: 0")) << "one line per exit code, not a paragraph";
+}
+
 TEST(CliUnlock, BreaksAStaleLockButALiveOneOnlyWithForce) {
   FakeCliWorld world(kHosts);
   EXPECT_EQ(world.run({"unlock"}), 0);

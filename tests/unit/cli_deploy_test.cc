@@ -11,25 +11,10 @@
 
 #include "cli/lock/deploy_lock.h"
 #include "support/fake_cli_world.h"
+#include "support/numbered_fleet.h"
 
 namespace drover::testing {
 namespace {
-
-// host-1 … host-n (production, bots 100i+1 and 100i+2), then staging-1 (bot 9901).
-std::vector<core::Host> fleet_of(int production_hosts) {
-  std::vector<core::Host> hosts;
-  for (int i = 1; i <= production_hosts; ++i) {
-    hosts.push_back({"host-" + std::to_string(i),
-                     std::nullopt,
-                     {static_cast<core::BotId>(100 * i + 1), static_cast<core::BotId>(100 * i + 2)},
-                     core::HostGroup::production});
-  }
-  hosts.push_back({"staging-1", std::nullopt, {9901}, core::HostGroup::staging});
-  return hosts;
-}
-
-// One host at a time, so which host runs when is the plan's order.
-const std::string kOneAtATime = "[speeds.routine]\nconcurrency = 1\n";
 
 std::vector<std::string> names(int from, int to) {
   std::vector<std::string> out;
@@ -249,6 +234,10 @@ TEST(CliDeploy, ADryRunShowsThePlanAndExitsZeroTouchingNothing) {
   FakeCliWorld world(fleet_of(2));
   EXPECT_EQ(world.run({"deploy", "all", "fast", "v2", "--dry-run"}), 0) << world.terminal.err();
   EXPECT_TRUE(contains(world.terminal.out(), FakeCliWorld::pinned("v2"))) << world.terminal.out();
+  EXPECT_TRUE(world.terminal.out().ends_with(
+      "dry run: nothing was deployed (no bot touched, no lock taken, no journal written); run "
+      "the same command without --dry-run to deploy\n"))
+      << world.terminal.out();
   EXPECT_TRUE(world.transport.hosts_that_ran("swap").empty());
   EXPECT_TRUE(world.journaled_deploys().empty());
 }

@@ -164,7 +164,7 @@ TEST(ConfigFile, UnknownKeysAreErrorsWithASuggestion) {
                        "drover.toml:8: hosts[0].grop: unknown key (did you mean 'group'?"));
   EXPECT_TRUE(contains(refusal(kFleet + kOneHost + "[speed.routine]\nsettle = 3\n"),
                        "speed: unknown key (did you mean 'speeds'? the top level takes only: "
-                       "fleet, speeds, container, hosts, ssh, aws)"));
+                       "fleet, speeds, container, hosts, ssh, aws, notify)"));
   EXPECT_TRUE(contains(refusal(kFleet + "[speeds.slow]\nsettle = 3\n" + kOneHost),
                        "speeds.slow: unknown key ([speeds] takes only: routine, fast, immediate)"));
   EXPECT_TRUE(contains(refusal(kFleet + "colour = \"blue\"\n" + kOneHost),

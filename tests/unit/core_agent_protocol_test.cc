@@ -44,14 +44,24 @@ TEST(CoreAgentProtocol, EveryRequestParsesBackIntoItself) {
   SwapRequest plain_swap;  // no jitter, no template: those options are left out
   plain_swap.bots = {1};
   plain_swap.image = parse_image_reference("bot:v1");
-  StatusRequest status{{539, 540}, parse_image_reference("team/bot@" + kDigest), "log:^ready$"};
-  StatusRequest status_without_image{{1}, std::nullopt, "health"};
+  StatusRequest status{{539, 540}, parse_image_reference("team/bot@" + kDigest), "log:^ready$", {}};
+  StatusRequest status_without_image{{1}, std::nullopt, "health", {}};
+  // A rollback's host: bots going back to different digests.
+  auto swap_per_bot = swap;
+  swap_per_bot.bot_images = {{540, parse_image_reference("team/bot@" + kDigest)},
+                             {7, parse_image_reference("127.0.0.1:5000/bot:v0")}};
+  auto status_per_bot = status;
+  status_per_bot.bot_images = {{540, parse_image_reference("bot:v1")}};
+  StatusRequest status_only_per_bot{{3, 4}, std::nullopt, "health", {}};
+  status_only_per_bot.bot_images = {{4, parse_image_reference("bot@" + kDigest)}};
   RecoverRequest recover{{77, 78}, milliseconds(1500)};
-  BaselineRequest baseline{true, 4096, "/mnt/host root"};
-  BaselineRequest plain_baseline{false, 512, ""};
-  for (const AgentRequest& request :
-       std::vector<AgentRequest>{swap, plain_swap, status, status_without_image, recover, baseline,
-                                 plain_baseline, VersionRequest{}}) {
+  BaselineRequest baseline{
+      true, 4096, "/mnt/host root",
+      parse_image_reference("123456789012.dkr.ecr.eu-west-1.amazonaws.com/bot:v1")};
+  BaselineRequest plain_baseline{false, 512, "", std::nullopt};
+  for (const AgentRequest& request : std::vector<AgentRequest>{
+           swap, plain_swap, status, status_without_image, swap_per_bot, status_per_bot,
+           status_only_per_bot, recover, baseline, plain_baseline, VersionRequest{}}) {
     SCOPED_TRACE(::testing::PrintToString(agent_argv(request)));
     EXPECT_EQ(round_trip(request), request);
   }
@@ -65,12 +75,27 @@ TEST(CoreAgentProtocol, ArgvIsWhatOlderAgentsParse) {
                 "--stop-timeout", "20", "--settle", "2.5", "--login-wait", "25.125",
                 "--login-probe", "redis:10.0.0.5:6379/bot:{id}:login=1", "--disk-floor-mb", "2048",
                 "--jitter", "60", "--template", R"({"Env":["BOT_ID={id}","A=b c"],"Tty":false})"}));
-  EXPECT_EQ(agent_argv(StatusRequest{{1, 2}, std::nullopt, "health"}),
+  EXPECT_EQ(agent_argv(StatusRequest{{1, 2}, std::nullopt, "health", {}}),
             (std::vector<std::string>{"status", "--bots", "1,2", "--login-probe", "health"}));
-  EXPECT_EQ(agent_argv(BaselineRequest{true, 1024, ""}),
+  EXPECT_EQ(agent_argv(BaselineRequest{true, 1024, "", std::nullopt}),
             (std::vector<std::string>{"baseline", "--disk-floor-mb", "1024", "--fix"}));
+  EXPECT_EQ(agent_argv(BaselineRequest{false, 1024, "", parse_image_reference("r:5001/bot:v1")}),
+            (std::vector<std::string>{"baseline", "--disk-floor-mb", "1024", "--registry-image",
+                                      "r:5001/bot:v1"}));
   EXPECT_EQ(agent_argv(VersionRequest{}), std::vector<std::string>{"version"});
   EXPECT_EQ(command_name(RecoverRequest{}), "recover");
+  // Per-bot images come last, in bot order, and only when there are any.
+  auto per_bot = full_swap_request();
+  per_bot.bot_images = {{540, parse_image_reference("bot:v1")}, {7, parse_image_reference("b:v0")}};
+  const auto args = agent_argv(per_bot);
+  EXPECT_EQ(std::vector(args.end() - 4, args.end()),
+            (std::vector<std::string>{"--bot-image", "7=b:v0", "--bot-image", "540=bot:v1"}));
+  EXPECT_EQ(per_bot.image_for(540).str(), "bot:v1");
+  EXPECT_EQ(per_bot.image_for(539), per_bot.image);
+  StatusRequest status{{1, 2}, std::nullopt, "health", {}};
+  status.bot_images = {{2, parse_image_reference("bot:v1")}};
+  EXPECT_EQ(status.expected_for(1), std::nullopt);
+  EXPECT_EQ(status.expected_for(2), parse_image_reference("bot:v1"));
 }
 
 TEST(CoreAgentProtocol, TheCommandLineRefusesWhatNoRequestCanBe) {
@@ -83,6 +108,14 @@ TEST(CoreAgentProtocol, TheCommandLineRefusesWhatNoRequestCanBe) {
   EXPECT_THROW(command_line.parse({"swap", "--bots", "1", "--image", "b", "--settle", "3601"}),
                CLI::ParseError);
   EXPECT_THROW(command_line.parse({"status"}), CLI::ParseError);
+  for (const auto& pair : {"9=bot:v1", "1", "1=Bad", "x=bot:v1"}) {
+    EXPECT_THROW(command_line.parse({"swap", "--bots", "1", "--image", "b", "--bot-image", pair}),
+                 InputError)
+        << pair;
+  }
+  EXPECT_THROW(command_line.parse(
+                   {"status", "--bots", "1", "--bot-image", "1=a:v1", "--bot-image", "1=a:v2"}),
+               InputError);
   EXPECT_THROW(command_line.parse({"dance"}), CLI::ParseError);
   // One command line parses several times: nothing of an earlier parse leaks into the next.
   EXPECT_EQ(command_line.parse({"recover", "--bots", "5"}),
@@ -106,6 +139,8 @@ SwapReport full_swap_report() {
   swapped.image_id = kImageId;
   swapped.repo_digest = "127.0.0.1:5000/tradebot@" + kDigest;
   swapped.created_from_template = true;
+  swapped.from = PreviousImage{"127.0.0.1:5000/tradebot:v1", "sha256:" + std::string(64, 'b'),
+                               "127.0.0.1:5000/tradebot@sha256:" + std::string(64, 'e')};
   swapped.timings = {1200, 150, 3000, 400, 10000, 80, 20, 5, 3500};
   swapped.login = LoginState::logged_in;
   swapped.login_detail = "healthcheck says healthy";
@@ -114,6 +149,7 @@ SwapReport full_swap_report() {
   rolled_back.outcome = BotSwapOutcome::rolled_back;
   rolled_back.reason = "exited with code 1";
   rolled_back.login = LoginState::not_logged_in;
+  rolled_back.from = PreviousImage{"bot:local", "sha256:" + std::string(64, '1'), ""};
   BotSwapResult failed;
   failed.bot = 541;
   failed.outcome = BotSwapOutcome::failed;

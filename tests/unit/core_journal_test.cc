@@ -96,8 +96,16 @@ TEST(CoreJournal, HostVerificationAndResultRoundTrip) {
 
 TEST(CoreJournal, HostKeepsEachBotsStepDurations) {
   JournalHost host{{"host-1", HostOutcome::success(), seconds(9), {}}};
-  host.record.bots = {{539, {1200, 150, 3000, 400, 2000, 80, 20, 5, 3410}},
-                      {540, {1200, 140, 2900, 380, 2000, 70, 20, 5, 3300}}};
+  host.record.bots = {{539,
+                       BotSwapOutcome::swapped,
+                       std::nullopt,
+                       "",
+                       {1200, 150, 3000, 400, 2000, 80, 20, 5, 3410}},
+                      {540,
+                       BotSwapOutcome::swapped,
+                       std::nullopt,
+                       "",
+                       {1200, 140, 2900, 380, 2000, 70, 20, 5, 3300}}};
   EXPECT_EQ(std::get<JournalHost>(round_trip(host)), host);
   const auto json = to_json(host);
   EXPECT_EQ(json["bots"][0]["timings_ms"]["create"], 150);

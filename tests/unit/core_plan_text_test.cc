@@ -100,7 +100,8 @@ TEST(CorePlanBox, DigestNotYetResolved) {
   const auto box = render_plan_box(plan_for(Target::staging(), SpeedName::fast));
   EXPECT_NE(box.find("Target        staging bots 898/899/900\n"), std::string::npos) << box;
   EXPECT_NE(box.find("Hosts         1 (~3 bots)\n"), std::string::npos) << box;
-  EXPECT_NE(box.find("Concurrency   10 host(s) at a time (~3 simultaneous Steam logins)\n"),
+  EXPECT_NE(box.find("Concurrency   1 host(s) at a time, every selected host (~3 simultaneous "
+                     "Steam logins; the speed allows 10)\n"),
             std::string::npos)
       << box;
   EXPECT_NE(box.find("Digest        (resolved before the first host starts)\n"), std::string::npos)
@@ -119,6 +120,12 @@ TEST(CorePlanBox, ImmediateShowsTheStormAndWarns) {
   EXPECT_NE(box.find("Login poll    skipped (5s settle only)\n"), std::string::npos) << box;
   EXPECT_NE(box.find("WARNING: immediate restarts all ~534 bots at once"), std::string::npos)
       << box;
+  for (const char* guide_words :
+       {"re-authenticates to Steam and reconnects to Redis simultaneously",
+        "Steam rate-limits the logins", "Redis can refuse or time out the flood of new connections",
+        "bots can crash-loop while the storm clears"}) {
+    EXPECT_NE(box.find(guide_words), std::string::npos) << guide_words << "\n" << box;
+  }
 }
 
 TEST(CorePlan, PinsADigestTheOperatorGave) {

@@ -89,6 +89,22 @@ TEST(DockerInspectMapping, MapsAnExitedOomKilledContainerWithoutHealthcheck) {
   EXPECT_TRUE(info.networks.empty());
 }
 
+// Health.Log holds the last probes (HealthcheckResult: Start, End, ExitCode, Output), oldest
+// first: the newest probe's output is why the container is unhealthy.
+TEST(DockerInspectMapping, KeepsTheNewestHealthProbesOutput) {
+  const auto info = container_info_from_json(json::parse(R"({
+    "Id": "abc", "Name": "/bot8",
+    "State": {"Status": "running", "Running": true, "Health": {"Status": "unhealthy",
+      "FailingStreak": 3, "Log": [
+        {"Start": "2020-01-04T10:44:24.496525531Z", "End": "2020-01-04T10:44:25.4Z",
+         "ExitCode": 0, "Output": "ok\n"},
+        {"Start": "2020-01-04T10:44:26.496525531Z", "End": "2020-01-04T10:44:27.4Z",
+         "ExitCode": -1, "Output": "Health check exceeded timeout (1s)\n"}]}}
+  })"));
+  EXPECT_EQ(info.state.health, "unhealthy");
+  EXPECT_EQ(info.state.health_output, "Health check exceeded timeout (1s)");
+}
+
 TEST(DockerInspectMapping, ToleratesMissingAndNullMembers) {
   const auto info = container_info_from_json(json::parse(R"({"Id": "abc", "State": null,
     "Config": null, "HostConfig": null})"));

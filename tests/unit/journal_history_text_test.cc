@@ -158,7 +158,11 @@ TEST(HistoryText, ShowOfAnUnfinishedDeploySaysHowToResume) {
 
 TEST(HistoryText, ShowPrintsEachBotsStepDurationsWhenTheAgentReportedThem) {
   auto measured = kOk1;
-  measured.bots = {{539, {1200, 150, 3000, 400, 2000, 80, 20, 5, 3410}}};
+  measured.bots = {{539,
+                    core::BotSwapOutcome::swapped,
+                    std::nullopt,
+                    "",
+                    {1200, 150, 3000, 400, 2000, 80, 20, 5, 3410}}};
   const auto text = render_deploy_details(stored(kId1, "2026-06-12T10:00:00Z", {measured}, false));
   EXPECT_NE(text.find("step durations per bot (ms"), std::string::npos) << text;
   EXPECT_NE(text.find("  HOST    BOT  PULL  CREATE  STOP  START  SETTLE  CLEANUP  PRUNE  LOGIN  "

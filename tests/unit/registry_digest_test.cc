@@ -103,12 +103,13 @@ TEST(RegistryDigest, AcceptsOnlySha256WithLowercaseHex) {
   }
 }
 
-TEST(RegistryDigest, PinnedReferencesNeedNoRegistry) {
-  // Port 1 on loopback answers nothing: any network call would fail the test.
-  CurlHttpClient http;
-  EXPECT_EQ(resolve_digest(parse_image_reference("127.0.0.1:1/bot@" + kDigest), http), kDigest);
-  EXPECT_EQ(resolve_digest(parse_image_reference("127.0.0.1:1/bot:v2@" + kDigest), http), kDigest);
-  EXPECT_EQ(resolve_digest(parse_image_reference("nginx@" + kDigest), http), kDigest);
+TEST(RegistryDigest, PinnedReferencesAreAskedForByTheirDigest) {
+  EXPECT_EQ(url_of("127.0.0.1:5000/bot@" + kDigest),
+            "http://127.0.0.1:5000/v2/bot/manifests/" + kDigest);
+  EXPECT_EQ(url_of("127.0.0.1:5000/bot:v2@" + kDigest),
+            "http://127.0.0.1:5000/v2/bot/manifests/" + kDigest);
+  EXPECT_EQ(url_of("nginx@" + kDigest),
+            "https://registry-1.docker.io/v2/library/nginx/manifests/" + kDigest);
 }
 
 }  // namespace

@@ -79,9 +79,12 @@ class RolloutDriverTest : public ::testing::Test {
   core::RolloutResult drive(const core::DeployPlan& plan,
                             const std::set<core::HostName>& done = {}) {
     auto view = make_view(OutputMode::plain, terminal);
-    RolloutDriverContext ctx{
-        transport, clock, *view, interrupt,
-        [this](const core::HostRecord& record) { finishes.push_back(record); }};
+    RolloutDriverContext ctx{transport,
+                             clock,
+                             *view,
+                             interrupt,
+                             [this](const core::HostRecord& record) { finishes.push_back(record); },
+                             {}};
     threads_before = thread_count();
     return drive_rollout(plan, config, done, ctx);
   }

@@ -14,6 +14,7 @@ namespace drover::cli {
 struct AwsApis {
   transport::AwsJsonCall ssm;  // SSM JSON 1.1: Run Command, instance information, parameters
   Ec2Call ec2;                 // EC2 Query: DescribeInstances
+  transport::AwsJsonCall ecr;  // ECR JSON 1.1: GetAuthorizationToken (registry credentials)
   std::string region;          // the region they talk to, for messages
 };
 

@@ -13,6 +13,16 @@ namespace {
 
 constexpr const char* kEc2ApiVersion = "2016-11-15";
 
+// ECR's API lives at api.ecr.<region>.amazonaws.com, not at the <service>.<region> name the
+// generic rule gives; an endpoint from the settings or the environment is kept as it is.
+aws::ServiceEndpoint ecr_endpoint(aws::ServiceEndpoint endpoint) {
+  const std::string generic = "https://ecr." + endpoint.region + ".amazonaws.com";
+  if (endpoint.url == generic || endpoint.url == generic + ".cn") {
+    endpoint.url = "https://api.ecr." + endpoint.url.substr(std::string("https://ecr.").size());
+  }
+  return endpoint;
+}
+
 std::optional<std::string> non_empty(const std::optional<std::string>& value) {
   return value && !value->empty() ? value : std::nullopt;
 }
@@ -22,6 +32,7 @@ struct Session {
   std::unique_ptr<aws::CredentialsProvider> credentials;
   std::unique_ptr<aws::JsonProtocolClient> ssm;
   std::unique_ptr<aws::QueryProtocolClient> ec2;
+  std::unique_ptr<aws::JsonProtocolClient> ecr;
   std::string region;
 };
 
@@ -47,6 +58,9 @@ class Connector {
                    },
                    [s](std::string_view action, const aws::QueryParameters& parameters) {
                      return s->ec2->call(action, parameters);
+                   },
+                   [s](std::string_view operation, const nlohmann::json& input) {
+                     return s->ecr->call(operation, input);
                    },
                    s->region};
   }
@@ -75,6 +89,9 @@ class Connector {
         endpoint("ssm", "AmazonSSM"), http_, *session->credentials, clock_, random_);
     session->ec2 = std::make_unique<aws::QueryProtocolClient>(
         endpoint("ec2", ""), kEc2ApiVersion, http_, *session->credentials, clock_, random_);
+    session->ecr = std::make_unique<aws::JsonProtocolClient>(
+        ecr_endpoint(endpoint("ecr", "AmazonEC2ContainerRegistry_V20150921")), http_,
+        *session->credentials, clock_, random_);
     return session;
   }
 

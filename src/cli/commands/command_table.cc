@@ -7,6 +7,7 @@
 #include "cli/commands/drift_command.h"
 #include "cli/commands/history_command.h"
 #include "cli/commands/inventory_command.h"
+#include "cli/commands/rollback_command.h"
 #include "cli/commands/show_command.h"
 #include "cli/commands/unlock_command.h"
 #include "cli/commands/verify_command.h"
@@ -16,6 +17,9 @@ namespace drover::cli {
 std::span<const Command> command_table() {
   static const std::array kCommands{
       make_command("deploy", "plan, confirm, roll out, verify", add_deploy_options, run_deploy),
+      make_command("rollback",
+                   "put bots back on the digest they ran before the latest deploy (or --to one)",
+                   add_rollback_options, run_rollback),
       make_command("verify", "check which bots run the image and are logged in", add_verify_options,
                    run_verify),
       make_command("baseline",

@@ -25,6 +25,15 @@ struct ChosenDeploy {
 ChosenDeploy choose_deploy(const DeployWords& words, const DroverConfig& config, bool yes,
                            CliWorld& world);
 
+/// The target and speed alone (a rollback has no image to choose), prompting as for a deploy;
+/// `command` ("deploy", "rollback") names the command in prompts and errors.
+struct ChosenTarget {
+  core::Target target;
+  core::SpeedName speed = core::kDefaultSpeed;
+};
+ChosenTarget choose_target_and_speed(const DeployWords& words, const DroverConfig& config, bool yes,
+                                     CliWorld& world, const std::string& command = "deploy");
+
 /// --straggler-wait S, else the guide's default.
 drover::Duration straggler_wait(const std::optional<int>& seconds);
 

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/state/deploy_journal.h"
+#include "cli/view/history_json.h"
 #include "cli/view/history_text.h"
 #include "core/exit_code.h"
 
@@ -10,6 +11,7 @@ namespace drover::cli {
 
 void add_history_options(CLI::App& subcommand, HistoryRequest& request) {
   subcommand.add_option("--limit", request.limit, "rows to show");
+  subcommand.add_flag("--json", request.json, "one JSON document on stdout (docs/json.md)");
   add_fleet_options(subcommand, request.fleet);
 }
 
@@ -18,7 +20,12 @@ int run_history(const HistoryRequest& request, CliWorld& world) {
   auto listing = list_deploys(StateDir::open_for(world.env, config.fleet));
   for (const auto& warning : listing.warnings)
     world.terminal.error("drover: warning: " + warning + "\n");
-  if (listing.deploys.empty()) {
+  if (request.json) {
+    world.terminal.print(
+        history_json(config.fleet.name(), listing.deploys, request.limit, listing.warnings)
+            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+        "\n");
+  } else if (listing.deploys.empty()) {
     world.terminal.print("no deploys recorded yet for fleet " + config.fleet.name() + "\n");
   } else {
     world.terminal.print(render_history_table(listing.deploys, request.limit));

@@ -1,7 +1,9 @@
 #pragma once
-// `drover history [--limit N]`: the fleet's past deploys, newest first, one row each (id,
-// start, target, speed, image, digest, hosts, result, operator), read from the journals in
-// the state directory. A journal that cannot be read is skipped with a warning on stderr.
+// `drover history [--limit N] [--json]`: the fleet's past deploys and rollbacks, newest first,
+// one row each (id, start, target, speed, image, digest, hosts, result, operator), read from
+// the journals in the state directory; --json prints the same facts as one JSON document
+// (view/history_json.h, docs/json.md). A journal that cannot be read is skipped with a warning
+// on stderr.
 #include <cstddef>
 
 #include "cli/commands/command.h"
@@ -10,6 +12,7 @@ namespace drover::cli {
 
 struct HistoryRequest {
   std::size_t limit = 20;  // rows to show
+  bool json = false;
   FleetOptions fleet;
 };
 

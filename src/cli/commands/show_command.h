@@ -1,7 +1,8 @@
 #pragma once
-// `drover show DEPLOY_ID`: everything recorded about one deploy: who ran it and how, the plan
-// box, every planned host with its latest outcome, the result (or how to resume it), and the
-// verification with the straggler retry.
+// `drover show DEPLOY_ID [--json]`: everything recorded about one deploy (or rollback): who ran
+// it and how, the plan box, every planned host with its latest outcome, the result (or how to
+// resume it), and the verification with the straggler retry; --json prints the journal's facts
+// as one JSON document (view/history_json.h, docs/json.md).
 #include <string>
 
 #include "cli/commands/command.h"
@@ -10,6 +11,7 @@ namespace drover::cli {
 
 struct ShowRequest {
   std::string deploy_id;
+  bool json = false;
   FleetOptions fleet;
 };
 

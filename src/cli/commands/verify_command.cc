@@ -28,13 +28,14 @@ int run_verify(const VerifyRequest& request, CliWorld& world) {
   }
   auto chosen = choose_deploy(words, config, true, world);
   auto selection = core::select_hosts(config.fleet, chosen.target);
-  auto pinned = chosen.image.pinned(world.resolve_digest(chosen.image));
+  auto pinned = chosen.image.pinned(world.resolve_digest(chosen.image, config.aws));
   auto view = make_view(output_mode(request.json, world.terminal), world.terminal);
   view->notice(fmt::format("verifying {} bot(s) on {} host(s) against {}", selection.bot_count(),
                            selection.hosts.size(), pinned));
   auto transport = world.make_transport(config);
-  auto verified = verify_selection(selection, pinned, config, *transport, world.clock, *view,
-                                   straggler_wait(request.straggler_wait_seconds));
+  auto verified =
+      verify_selection(selection, core::ExpectedImages{pinned, {}}, config, *transport, world.clock,
+                       *view, straggler_wait(request.straggler_wait_seconds));
   return core::to_int(
       core::verification_exit_code(verified.report, verified.retry ? &*verified.retry : nullptr));
 }

@@ -38,6 +38,7 @@ const Expected kLoginProbe{"a probe spec in quotes", "login_probe = \"health\""}
 const Expected kDiskFloor{"a number of MiB", "disk_floor_mb = 1024"};
 const Expected kSpeeds{"a table per speed", "[speeds.routine]  then  concurrency = 5"};
 const Expected kSsh{"a table", "[ssh]  then  connect_timeout = 10"};
+const Expected kNotify{"a [notify] table", "[notify]  then  timeout = 5"};
 const Expected kContainer{"a table (a Docker create body)",
                           "[container]  then  env = [\"BOT_ID={id}\"]"};
 
@@ -173,7 +174,7 @@ std::vector<core::Host> read_fleet_hosts(const ConfigTable& root, const std::str
 }
 
 DroverConfig read_config(const ConfigTable& root, const ConfigOverrides& overrides) {
-  root.allow_only({"fleet", "speeds", "container", "hosts", "ssh", "aws"});
+  root.allow_only({"fleet", "speeds", "container", "hosts", "ssh", "aws", "notify"});
   auto fleet = root.table("fleet", kFleetTable);
   if (!fleet) {
     root.fail("fleet", "is missing: [fleet] with name and image is required",
@@ -203,6 +204,7 @@ DroverConfig read_config(const ConfigTable& root, const ConfigOverrides& overrid
   auto speeds = read_speed_table(root.table("speeds", kSpeeds));
   auto container = read_container_template(root.table("container", kContainer));
   auto ssh = read_ssh_settings(root.table("ssh", kSsh), transport == TransportKind::ssh);
+  auto notify = read_notify_settings(root.table("notify", kNotify));
   auto hosts = read_fleet_hosts(root, name, aws, transport, overrides);
   if (transport == TransportKind::ssh) {
     check_ssh_addresses(root, hosts);
@@ -221,6 +223,7 @@ DroverConfig read_config(const ConfigTable& root, const ConfigOverrides& overrid
         .container_template = std::move(container),
         .ssh = std::move(ssh),
         .aws = std::move(aws),
+        .notify = std::move(notify),
     };
   } catch (const core::InputError& e) {
     // read_hosts has already applied every rule the fleet checks, each at its own line; this

@@ -17,6 +17,7 @@
 //   [speeds.routine]                       # optional overrides: see config/speeds.h
 //   [container]                            # optional create template: see config/container.h
 //   [ssh]                                  # optional, transport = "ssh" only: see config/ssh.h
+//   [notify]                               # optional webhooks: see config/notify.h
 //
 //   [[hosts]]                              # one per host, in rollout order; at least one
 //                                          # (optional with discover = "ssm": found by tag)
@@ -38,6 +39,7 @@
 #include <string_view>
 
 #include "cli/config/aws.h"
+#include "cli/config/notify.h"
 #include "core/fleet.h"
 #include "core/speed_settings.h"
 #include "transport/ssh/ssh_settings.h"
@@ -66,6 +68,7 @@ struct DroverConfig {
   std::optional<nlohmann::json> container_template;
   transport::SshSettings ssh;  // transport = "ssh" only; the defaults otherwise
   AwsSettings aws;
+  NotifySettings notify{};  // no webhooks unless [notify] lists some
 };
 
 /// Finds the hosts of a fleet whose drover.toml says discover = "ssm" (EC2 instances by tag).

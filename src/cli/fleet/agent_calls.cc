@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
 #include "core/agent_request.h"
 #include "core/swap_outcome.h"
 
@@ -20,6 +22,34 @@ std::string first_line(const std::string& text) {
   return text.substr(0, text.find('\n'));
 }
 
+// The image most of `bots` get (the first bot's on a tie), and each other bot's own: what goes
+// into --image and --bot-image. Bots given no image ("") get none.
+struct ImagesOnHost {
+  std::string common;
+  std::map<core::BotId, core::ImageReference> others;
+};
+
+template <typename ImageOf>
+ImagesOnHost images_on_host(const std::vector<core::BotId>& bots, ImageOf image_of) {
+  std::map<std::string, std::size_t> counts;
+  ImagesOnHost images;
+  std::size_t best = 0;
+  for (auto bot : bots) {
+    const auto image = image_of(bot);
+    if (++counts[image] > best) {
+      best = counts[image];
+      images.common = image;
+    }
+  }
+  for (auto bot : bots) {
+    const auto image = image_of(bot);
+    if (image != images.common && !image.empty()) {
+      images.others.emplace(bot, core::parse_image_reference(image));
+    }
+  }
+  return images;
+}
+
 }  // namespace
 
 core::AgentCall swap_call(const core::DeployPlan& plan, const core::HostSelection& host,
@@ -27,8 +57,9 @@ core::AgentCall swap_call(const core::DeployPlan& plan, const core::HostSelectio
   const auto& s = plan.settings;
   core::SwapRequest request;
   request.bots = host.bots;
-  request.image =
-      core::parse_image_reference(plan.pinned_image.empty() ? plan.image : plan.pinned_image);
+  auto images = images_on_host(host.bots, [&](core::BotId bot) { return plan.image_for(bot); });
+  request.image = core::parse_image_reference(images.common);
+  request.bot_images = std::move(images.others);
   request.stop_timeout = std::chrono::duration_cast<std::chrono::seconds>(s.stop_timeout);
   request.settle = s.settle;
   request.jitter = s.jitter;
@@ -39,11 +70,13 @@ core::AgentCall swap_call(const core::DeployPlan& plan, const core::HostSelectio
   return {core::agent_argv(request), swap_timeout(s)};
 }
 
-core::AgentCall status_call(const std::vector<core::BotId>& bots, const std::string& expect_image,
-                            const DroverConfig& config) {
+core::AgentCall status_call(const std::vector<core::BotId>& bots,
+                            const core::ExpectedImages& expected, const DroverConfig& config) {
   core::StatusRequest request;
   request.bots = bots;
-  if (!expect_image.empty()) request.expect_image = core::parse_image_reference(expect_image);
+  auto images = images_on_host(bots, [&](core::BotId bot) { return expected.for_bot(bot); });
+  if (!images.common.empty()) request.expect_image = core::parse_image_reference(images.common);
+  request.bot_images = std::move(images.others);
   request.login_probe = config.login_probe;
   return {core::agent_argv(request), std::chrono::minutes(2)};
 }
@@ -52,12 +85,17 @@ core::AgentCall baseline_call(const DroverConfig& config, bool fix) {
   core::BaselineRequest request;
   request.fix = fix;
   request.disk_floor_mb = config.disk_floor_mb;
+  // The fleet's registry: each host checks that its own credentials are accepted there.
+  if (!config.image_repository.empty()) {
+    request.registry_image =
+        core::parse_image_reference(config.image_repository + ":" + config.default_tag);
+  }
   // --fix may prune every unused image on a nearly full disk.
   return {core::agent_argv(request), std::chrono::minutes(10)};
 }
 
-SwapCallResult read_swap_call(const core::AgentResult& result,
-                              const std::vector<core::BotId>& bots) {
+SwapHostResult read_swap_result(const core::AgentResult& result,
+                                const std::vector<core::BotId>& bots) {
   if (!result.ok()) {
     return {
         core::HostOutcome::failure(core::failure_kind(result.status), first_line(result.detail)),
@@ -65,9 +103,7 @@ SwapCallResult read_swap_call(const core::AgentResult& result,
   }
   try {
     const auto report = core::read_swap_report(result.report);
-    SwapCallResult call{core::swap_outcome(report, bots), {}};
-    for (const auto& bot : report.bots) call.timings.push_back({bot.bot, bot.timings});
-    return call;
+    return {core::swap_outcome(report, bots), core::bot_records(report)};
   } catch (const core::AgentOutputError& e) {
     return {core::HostOutcome::failure(core::FailureKind::bad_output,
                                        std::string("unreadable agent report: ") + e.what()),

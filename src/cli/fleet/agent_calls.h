@@ -8,27 +8,29 @@
 #include "core/agent_report.h"
 #include "core/deploy_plan.h"
 #include "core/host_outcome.h"
+#include "core/rollout_result.h"
 #include "core/transport.h"
 
 namespace drover::cli {
 
-/// `swap --bots … --image <pinned> --stop-timeout … --settle … [--jitter …] --login-wait …`
+/// `swap --bots … --image <pinned> --stop-timeout … --settle … [--jitter …] --login-wait …`;
+/// for a rollback, --image is the host's most common target and --bot-image names the others.
 core::AgentCall swap_call(const core::DeployPlan& plan, const core::HostSelection& host,
                           const DroverConfig& config);
-/// `status --bots … --expect-image <pinned> --login-probe …`
-core::AgentCall status_call(const std::vector<core::BotId>& bots, const std::string& expect_image,
-                            const DroverConfig& config);
+/// `status --bots … --expect-image <image> [--bot-image …] --login-probe …`
+core::AgentCall status_call(const std::vector<core::BotId>& bots,
+                            const core::ExpectedImages& expected, const DroverConfig& config);
 /// `baseline --disk-floor-mb … [--fix]`
 core::AgentCall baseline_call(const DroverConfig& config, bool fix);
 
-/// What a swap call came back with: the host's outcome, and each bot's step durations when the
-/// agent reported them.
-struct SwapCallResult {
+/// What a swap call came back with: the host's outcome, and each bot's record when the agent
+/// reported (none when it was unreachable, timed out, or printed no usable report).
+struct SwapHostResult {
   core::HostOutcome outcome;
-  std::vector<core::BotTimings> timings;
+  std::vector<core::BotRecord> bots;
 };
-SwapCallResult read_swap_call(const core::AgentResult& result,
-                              const std::vector<core::BotId>& bots);
+SwapHostResult read_swap_result(const core::AgentResult& result,
+                                const std::vector<core::BotId>& bots);
 /// The bot statuses a status call reported; empty (with `problem` set) when the host did not
 /// answer usably, so its bots count as unanswered.
 std::vector<core::BotStatus> status_from_result(const core::AgentResult& result,

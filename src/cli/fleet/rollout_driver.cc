@@ -19,7 +19,7 @@ namespace {
 // bug: transports report failures as results) hands over its exception instead.
 struct FinishedHost {
   core::HostName host;
-  SwapCallResult call;
+  SwapHostResult swap;
   std::exception_ptr failure;
 };
 
@@ -71,6 +71,13 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
   WorkerPool workers(scheduler.window());
   std::map<core::HostName, TimePoint> started_at;
   bool interrupt_seen = false;
+  bool stop_reported = false;
+  // Tells on_stopping once, and only when the stop holds a host back.
+  auto report_stop = [&](core::RolloutStatus status) {
+    if (stop_reported || !ctx.on_stopping || scheduler.result().not_started.empty()) return;
+    stop_reported = true;
+    ctx.on_stopping(status, scheduler.progress());
+  };
   while (!scheduler.done()) {
     if (ctx.interrupt_requested && !interrupt_seen) {
       interrupt_seen = true;
@@ -79,6 +86,7 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
           "interrupted: no new host will start; waiting for the {} host(s) in flight to finish "
           "(their swaps are rollback-safe and are not aborted)",
           scheduler.in_flight()));
+      report_stop(core::RolloutStatus::interrupted);
     }
     for (const auto& name : scheduler.next_to_start()) {
       ctx.view.host_started(name);
@@ -86,7 +94,7 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
       workers.submit([&, host = selections.at(name)] {
         try {
           auto result = ctx.transport.run_agent(host_of(host), swap_call(plan, host, config));
-          finished.push({host.name, read_swap_call(result, host.bots), nullptr});
+          finished.push({host.name, read_swap_result(result, host.bots), nullptr});
         } catch (...) {
           finished.push({host.name, {}, std::current_exception()});
         }
@@ -95,11 +103,12 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
     if (scheduler.done()) break;
     if (auto item = finished.pop(std::chrono::milliseconds(1000))) {
       if (item->failure) std::rethrow_exception(item->failure);
-      scheduler.on_finished(item->host, item->call.outcome);
-      core::HostRecord record{item->host, item->call.outcome,
-                              ctx.clock.now() - started_at[item->host], item->call.timings};
+      scheduler.on_finished(item->host, item->swap.outcome);
+      core::HostRecord record{item->host, item->swap.outcome,
+                              ctx.clock.now() - started_at[item->host], item->swap.bots};
       if (ctx.on_host_finished) ctx.on_host_finished(record);
       ctx.view.host_finished(record, scheduler.progress());
+      if (scheduler.halted()) report_stop(core::RolloutStatus::halted);
     } else {
       ctx.view.tick(scheduler.progress());
     }

@@ -23,6 +23,9 @@ struct RolloutDriverContext {
   RolloutView& view;
   const std::atomic<bool>& interrupt_requested;
   std::function<void(const core::HostRecord&)> on_host_finished;  // the journal
+  /// Once, when the error halt or the operator's interrupt starts holding hosts back (with the
+  /// status it will end in and where the rollout stands): the notifications.
+  std::function<void(core::RolloutStatus, const core::RolloutProgress&)> on_stopping;
 };
 
 core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConfig& config,

@@ -15,7 +15,7 @@ namespace {
 constexpr std::size_t kStatusWindow = 16;
 
 std::vector<core::BotStatus> read_statuses(const std::vector<core::HostSelection>& hosts,
-                                           const std::string& expected_image,
+                                           const core::ExpectedImages& expected,
                                            const DroverConfig& config, core::Transport& transport,
                                            RolloutView& view) {
   std::mutex mutex;
@@ -25,8 +25,7 @@ std::vector<core::BotStatus> read_statuses(const std::vector<core::HostSelection
     for (std::size_t i = begin; i < std::min(hosts.size(), begin + kStatusWindow); ++i) {
       batch.emplace_back([&, i] {
         const auto& host = hosts[i];
-        auto result =
-            transport.run_agent(host_of(host), status_call(host.bots, expected_image, config));
+        auto result = transport.run_agent(host_of(host), status_call(host.bots, expected, config));
         std::string problem;
         auto bots = status_from_result(result, problem);
         std::lock_guard lock(mutex);
@@ -42,25 +41,26 @@ std::vector<core::BotStatus> read_statuses(const std::vector<core::HostSelection
 }  // namespace
 
 core::VerificationReport read_verification(const core::Selection& selection,
-                                           const std::string& expected_image,
+                                           const core::ExpectedImages& expected,
                                            const DroverConfig& config, core::Transport& transport,
                                            RolloutView& view) {
-  auto statuses = read_statuses(selection.hosts, expected_image, config, transport, view);
+  auto statuses = read_statuses(selection.hosts, expected, config, transport, view);
   return core::classify_bots(selection.bots(), statuses);
 }
 
-VerifyResult verify_selection(const core::Selection& selection, const std::string& expected_image,
-                              const DroverConfig& config, core::Transport& transport, Clock& clock,
-                              RolloutView& view, drover::Duration straggler_wait) {
-  return report_and_retry(read_verification(selection, expected_image, config, transport, view),
-                          selection, expected_image, config, transport, clock, view,
-                          straggler_wait);
+VerifyResult verify_selection(const core::Selection& selection,
+                              const core::ExpectedImages& expected, const DroverConfig& config,
+                              core::Transport& transport, Clock& clock, RolloutView& view,
+                              drover::Duration straggler_wait) {
+  return report_and_retry(read_verification(selection, expected, config, transport, view),
+                          selection, expected, config, transport, clock, view, straggler_wait);
 }
 
 VerifyResult report_and_retry(const core::VerificationReport& report,
-                              const core::Selection& selection, const std::string& expected_image,
-                              const DroverConfig& config, core::Transport& transport, Clock& clock,
-                              RolloutView& view, drover::Duration straggler_wait) {
+                              const core::Selection& selection,
+                              const core::ExpectedImages& expected, const DroverConfig& config,
+                              core::Transport& transport, Clock& clock, RolloutView& view,
+                              drover::Duration straggler_wait) {
   VerifyResult out;
   out.report = report;
   view.verification(out.report);
@@ -74,7 +74,7 @@ VerifyResult report_and_retry(const core::VerificationReport& report,
     clock.sleep_for(std::min<drover::Duration>(left, drover::Duration(1000)));
   }
   view.straggler_recheck(plan.bot_count());
-  auto rechecked = read_statuses(plan.hosts, expected_image, config, transport, view);
+  auto rechecked = read_statuses(plan.hosts, expected, config, transport, view);
   out.retry = core::evaluate_straggler_retry(plan, rechecked);
   view.straggler_result(*out.retry);
   return out;

@@ -7,6 +7,7 @@
 
 #include "cli/config/drover_toml.h"
 #include "cli/view/rollout_view.h"
+#include "core/deploy_plan.h"
 #include "core/straggler_retry.h"
 #include "core/transport.h"
 #include "core/verification.h"
@@ -22,19 +23,21 @@ struct VerifyResult {
 /// Asks every selected host what runs and classifies each bot. Shows only notices (hosts
 /// that did not answer), not the report: a deploy first corrects its result line with it.
 core::VerificationReport read_verification(const core::Selection& selection,
-                                           const std::string& expected_image,
+                                           const core::ExpectedImages& expected,
                                            const DroverConfig& config, core::Transport& transport,
                                            RolloutView& view);
 
 /// Shows `report`, then gives its login stragglers one timed retry.
 VerifyResult report_and_retry(const core::VerificationReport& report,
-                              const core::Selection& selection, const std::string& expected_image,
-                              const DroverConfig& config, core::Transport& transport, Clock& clock,
-                              RolloutView& view, drover::Duration straggler_wait);
+                              const core::Selection& selection,
+                              const core::ExpectedImages& expected, const DroverConfig& config,
+                              core::Transport& transport, Clock& clock, RolloutView& view,
+                              drover::Duration straggler_wait);
 
 /// read_verification, then report_and_retry.
-VerifyResult verify_selection(const core::Selection& selection, const std::string& expected_image,
-                              const DroverConfig& config, core::Transport& transport, Clock& clock,
-                              RolloutView& view, drover::Duration straggler_wait);
+VerifyResult verify_selection(const core::Selection& selection,
+                              const core::ExpectedImages& expected, const DroverConfig& config,
+                              core::Transport& transport, Clock& clock, RolloutView& view,
+                              drover::Duration straggler_wait);
 
 }  // namespace drover::cli

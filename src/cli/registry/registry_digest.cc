@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "cli/registry/registry_challenge.h"
 #include "core/input_error.h"
+#include "registry/registry_names.h"
 #include "util/http/loopback_host.h"
 
 namespace drover::cli {
@@ -18,18 +20,9 @@ constexpr const char* kAccept =
     "application/vnd.docker.distribution.manifest.v2+json, "
     "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json";
 
-constexpr std::string_view kHubDomain = "registry-1.docker.io";
-
-bool is_docker_hub(std::string_view domain) {
-  std::string lower(domain);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower.empty() || lower == "docker.io" || lower == "index.docker.io" || lower == kHubDomain;
-}
-
 // How messages name the registry: its address as typed, or Docker Hub by name.
 std::string registry_name(const core::ImageReference& ref) {
-  return ref.domain.empty() ? "Docker Hub" : ref.domain;
+  return registry::registry_display_name(ref);
 }
 
 std::string tag_of(const core::ImageReference& ref) {
@@ -55,18 +48,73 @@ struct Answer {
   std::optional<std::string> digest;
 };
 
-Answer ask(HttpClient& http, const std::string& url, bool head, const RegistryOptions& options) {
-  HttpRequest request;
-  request.method = head ? "HEAD" : "GET";
-  request.url = url;
-  request.headers = {{"Accept", kAccept}, {"User-Agent", "drover"}};
-  request.timeout = options.timeout;
-  // Registries may send manifests from a mirror or storage front.
-  request.max_redirects = 5;
-  Answer answer{http.send(request), std::nullopt};
-  answer.digest = content_digest(answer.response.headers);
-  return answer;
+std::optional<std::string> header_value(const HttpResponse& response, std::string_view name) {
+  for (const auto& [key, value] : response.headers) {
+    if (key == name) return value;
+  }
+  return std::nullopt;
 }
+
+// The manifest requests of one lookup, authenticated once the registry asks for it.
+class ManifestSession {
+ public:
+  ManifestSession(const core::ImageReference& ref, HttpClient& http,
+                  const RegistryCredentialsSource& credentials, const RegistryOptions& options)
+      : ref_(ref),
+        http_(http),
+        options_(options),
+        authorizer_(http, credentials, options.timeout) {}
+
+  Answer ask(const std::string& url, bool head) {
+    Answer answer = send(url, head);
+    if (answer.response.status != 401 || authorization_) return refused_if_401(answer);
+    const auto challenge = header_value(answer.response, "www-authenticate");
+    const auto parsed = challenge ? parse_registry_challenge(*challenge) : std::nullopt;
+    if (!parsed) {
+      throw core::InputError(
+          "image " + ref_.str(),
+          "registry " + registry_name(ref_) + " answered 401 without a Basic or Bearer challenge",
+          "check that the address points at a container registry");
+    }
+    authorization_ = authorizer_.authorization(ref_, *parsed);
+    return refused_if_401(send(url, head));
+  }
+
+ private:
+  Answer send(const std::string& url, bool head) {
+    HttpRequest request;
+    request.method = head ? "HEAD" : "GET";
+    request.url = url;
+    request.headers = {{"Accept", kAccept}, {"User-Agent", "drover"}};
+    // libcurl keeps a header it was given to the host it was given for: a redirect to
+    // another host (a storage front) does not carry the registry's credentials.
+    if (authorization_) request.headers.emplace_back("Authorization", *authorization_);
+    request.timeout = options_.timeout;
+    // Registries may send manifests from a mirror or storage front.
+    request.max_redirects = 5;
+    Answer answer{http_.send(request), std::nullopt};
+    answer.digest = content_digest(answer.response.headers);
+    return answer;
+  }
+
+  // A 401 after authenticating: the registry refused the credentials (or, with a token, the
+  // token does not grant pull on this repository).
+  Answer refused_if_401(Answer answer) {
+    if (answer.response.status == 401 && authorization_) {
+      refuse_registry_credentials(ref_, authorizer_.credentials());
+    }
+    if (answer.response.status == 401) {
+      refuse_registry_credentials(ref_, std::nullopt);
+    }
+    return answer;
+  }
+
+  const core::ImageReference& ref_;
+  HttpClient& http_;
+  const RegistryOptions& options_;
+  RegistryAuthorizer authorizer_;
+  std::optional<std::string> authorization_;
+};
 
 [[noreturn]] void refuse_transfer(const core::ImageReference& ref, const HttpResponse& response,
                                   const RegistryOptions& options) {
@@ -105,16 +153,14 @@ Answer ask(HttpClient& http, const std::string& url, bool head, const RegistryOp
       refuse(ref,
              fmt::format("registry {} answered without a Docker-Content-Digest header", registry),
              by_digest_fix(ref));
-    case 401:
-      refuse(ref,
-             fmt::format("registry {} wants authentication, which drover does not implement "
-                         "(Docker Hub and ECR want a token even for public images)",
-                         registry),
-             by_digest_fix(ref));
     case 403:
       refuse(ref, fmt::format("registry {} refused access to {}", registry, ref.repository()),
              "check the repository name, or " + by_digest_fix(ref));
     case 404:
+      if (!ref.digest.empty()) {
+        refuse(ref, fmt::format("digest {} does not exist in {}", ref.digest, ref.repository()),
+               "check the digest (docker image inspect shows RepoDigests), or push the image");
+      }
       refuse(ref, fmt::format("tag {} does not exist in {}", tag_of(ref), ref.repository()),
              "push it first or check the tag");
     case 429:
@@ -133,13 +179,10 @@ bool is_loopback_registry(std::string_view domain) {
 }
 
 std::string manifest_url(const core::ImageReference& ref) {
-  const bool hub = is_docker_hub(ref.domain);
-  const std::string host = hub ? std::string(kHubDomain) : ref.domain;
-  // Hub's official images live under "library/"; `docker pull nginx` adds it the same way.
-  const std::string path =
-      hub && ref.path.find('/') == std::string::npos ? "library/" + ref.path : ref.path;
   const char* scheme = is_loopback_registry(ref.domain) ? "http" : "https";
-  return fmt::format("{}://{}/v2/{}/manifests/{}", scheme, host, path, tag_of(ref));
+  const std::string reference = ref.digest.empty() ? tag_of(ref) : ref.digest;
+  return fmt::format("{}://{}/v2/{}/manifests/{}", scheme, registry::registry_api_host(ref),
+                     registry::repository_path(ref), reference);
 }
 
 std::optional<std::string> content_digest(
@@ -164,22 +207,31 @@ std::string checked_digest(const core::ImageReference& ref, std::string_view val
 
 std::string resolve_digest(const core::ImageReference& ref, HttpClient& http,
                            const RegistryOptions& options) {
-  // Already pinned: the digest names the bytes, and no registry needs asking.
-  if (!ref.digest.empty()) return ref.digest;
+  return resolve_digest(ref, http, no_registry_credentials, options);
+}
 
+std::string resolve_digest(const core::ImageReference& ref, HttpClient& http,
+                           const RegistryCredentialsSource& credentials,
+                           const RegistryOptions& options) {
   const std::string url = manifest_url(ref);
-  Answer answer = ask(http, url, /*head=*/true, options);
+  ManifestSession session(ref, http, credentials, options);
+  // A digest is asked for by itself: the answer is whether the registry has it.
+  const auto found = [&ref](const Answer& answer) -> std::optional<std::string> {
+    if (answer.response.status != 200) return std::nullopt;
+    if (!ref.digest.empty()) return ref.digest;
+    if (answer.digest) return checked_digest(ref, *answer.digest);
+    return std::nullopt;
+  };
+  Answer answer = session.ask(url, /*head=*/true);
   if (answer.response.status == 0) refuse_transfer(ref, answer.response, options);
-  if (answer.response.status == 200 && answer.digest) return checked_digest(ref, *answer.digest);
+  if (auto digest = found(answer)) return *digest;
   // These answers would not change with GET; anything else might (some registries and
   // proxies send the digest only on GET, or do not implement HEAD at all).
   const long status = answer.response.status;
-  if (status == 401 || status == 403 || status == 404 || status == 429) {
-    refuse_status(ref, status, url);
-  }
-  answer = ask(http, url, /*head=*/false, options);
+  if (status == 403 || status == 404 || status == 429) refuse_status(ref, status, url);
+  answer = session.ask(url, /*head=*/false);
   if (answer.response.status == 0) refuse_transfer(ref, answer.response, options);
-  if (answer.response.status == 200 && answer.digest) return checked_digest(ref, *answer.digest);
+  if (auto digest = found(answer)) return *digest;
   refuse_status(ref, answer.response.status, url);
 }
 

@@ -14,9 +14,13 @@
 // policy (util/http/curl_http_client.h): the system CA store, the usual proxy variables, and
 // loopback always reached directly. Up to 5 redirects (a mirror, a storage front) are followed.
 //
-// Not implemented: registry authentication (bearer tokens). Docker Hub and ECR, for
-// instance, want a token even for public images; such registries answer 401 and the error
-// suggests passing the image by digest (repo@sha256:…), which needs no resolution at all.
+// Authentication: a 401 is answered as `docker pull` would (registry_authorizer.h: Basic, or
+// the Bearer token flow), with the operator's credentials for the registry, which are looked
+// up only then (operator_credentials.h: the Docker client config, its helpers, ECR).
+//
+// A reference that already carries a digest is checked, not trusted: HEAD on the manifest by
+// digest, so a digest the registry does not have is refused at plan time (exit 2), before the
+// lock, the journal or any host.
 #include <chrono>
 #include <optional>
 #include <string>
@@ -24,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/registry/registry_authorizer.h"
 #include "core/image_reference.h"
 #include "util/http/http_client.h"
 
@@ -34,19 +39,24 @@ struct RegistryOptions {
   std::chrono::milliseconds timeout = std::chrono::seconds(10);
 };
 
-/// "sha256:<64 hex>" for the reference's tag ("latest" when it has none, as Docker does).
-/// A reference that already carries a digest returns that digest without any network call.
-/// Throws core::InputError("image <ref>", what, fix) when the tag does not exist, the
-/// registry is unreachable or too slow, wants authentication, or answers anything else.
+/// "sha256:<64 hex>" for the reference's tag ("latest" when it has none, as Docker does); for
+/// a reference with a digest, that digest once the registry confirmed it has the manifest.
+/// Throws core::InputError("image <ref>", what, fix) when the tag or digest does not exist,
+/// the registry is unreachable or too slow, wants credentials drover has not got or refuses
+/// them, or answers anything else.
+std::string resolve_digest(const core::ImageReference& ref, HttpClient& http,
+                           const RegistryCredentialsSource& credentials,
+                           const RegistryOptions& options = {});
+/// The same, anonymously.
 std::string resolve_digest(const core::ImageReference& ref, HttpClient& http,
                            const RegistryOptions& options = {});
 
 /// True when `domain` (host[:port]) names this machine: 127.0.0.0/8, localhost, [::1].
 bool is_loopback_registry(std::string_view domain);
 
-/// The manifest URL resolve_digest asks for `ref`'s tag. Docker Hub (an empty domain,
-/// docker.io, index.docker.io) becomes registry-1.docker.io, and a single-component path
-/// gets Hub's implicit "library/" namespace.
+/// The manifest URL resolve_digest asks for `ref`'s digest, else its tag. Docker Hub (an empty
+/// domain, docker.io, index.docker.io) becomes registry-1.docker.io, and a single-component
+/// path gets Hub's implicit "library/" namespace.
 std::string manifest_url(const core::ImageReference& ref);
 
 /// The value of the Docker-Content-Digest header among an HttpResponse's headers (names

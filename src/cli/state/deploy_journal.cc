@@ -109,6 +109,16 @@ StoredDeploy read_stored(const StateDir& dir, std::string_view deploy_id, std::s
   return stored;
 }
 
+// One more than the highest sequence number of any of the fleet's journals. A journal that
+// cannot be read is left out, as history leaves it out.
+std::int64_t next_sequence(const StateDir& dir) {
+  std::int64_t highest = 0;
+  for (const auto& deploy : list_deploys(dir).deploys) {
+    highest = std::max(highest, deploy.replay.last_sequence);
+  }
+  return highest + 1;
+}
+
 }  // namespace
 
 DeployJournal DeployJournal::create(const StateDir& dir, const core::DeployPlan& plan,
@@ -117,19 +127,20 @@ DeployJournal DeployJournal::create(const StateDir& dir, const core::DeployPlan&
     throw std::invalid_argument(
         fmt::format("deploy journal: \"{}\" is not a deploy id", plan.deploy_id));
   }
+  auto sequence = next_sequence(dir);
   auto path = dir.journal_file(plan.deploy_id);
   // O_EXCL: a deploy id is drawn at random, so an existing journal means a bug, and its
   // record must not be overwritten.
   auto fd =
       open_file(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND, 0600, "cannot create deploy journal");
-  write_and_sync(fd.get(), core::to_journal_line(core::JournalPlan{plan}), path);
+  write_and_sync(fd.get(), core::to_journal_line(core::JournalPlan{plan, sequence}), path);
 
   const auto origin_path = dir.origin_file(plan.deploy_id);
   const auto origin_fd =
       open_file(origin_path, O_WRONLY | O_CREAT | O_TRUNC, 0600, "cannot create deploy origin");
   write_and_sync(origin_fd.get(), origin_text(plan.deploy_id, origin), origin_path);
   sync_directory(dir.deploys_dir());
-  return DeployJournal(std::move(path), std::move(fd));
+  return DeployJournal(std::move(path), std::move(fd), sequence + 1);
 }
 
 DeployJournal DeployJournal::reopen(const StateDir& dir, std::string_view deploy_id) {
@@ -140,6 +151,7 @@ DeployJournal DeployJournal::reopen(const StateDir& dir, std::string_view deploy
   // Refuse to append to a journal that does not read back: the records after the damage
   // would be unreachable.
   const auto replay = replay_file(dir, deploy_id, *text);
+  const auto sequence = next_sequence(dir);
 
   auto fd = open_file(path, O_RDWR | O_APPEND, 0, "cannot open deploy journal");
   if (replay.torn_tail) {
@@ -158,10 +170,16 @@ DeployJournal DeployJournal::reopen(const StateDir& dir, std::string_view deploy
     // A complete record whose '\n' never reached the disk: readers accept it, so finish it.
     write_and_sync(fd.get(), "\n", path);
   }
-  return DeployJournal(std::move(path), std::move(fd));
+  return DeployJournal(std::move(path), std::move(fd), sequence);
 }
 
 void DeployJournal::append(const core::JournalRecord& record) {
+  if (const auto* host = std::get_if<core::JournalHost>(&record)) {
+    write_and_sync(fd_.get(),
+                   core::to_journal_line(core::JournalHost{host->record, next_sequence_}), path_);
+    ++next_sequence_;
+    return;
+  }
   write_and_sync(fd_.get(), core::to_journal_line(record), path_);
 }
 
@@ -187,15 +205,20 @@ DeployListing list_deploys(const StateDir& dir) {
       listing.deploys.push_back(read_stored(dir, id, *text));
     } catch (const core::JournalError& e) {
       listing.warnings.push_back(fmt::format("{}; left out", e.what()));
+      listing.unreadable.push_back(e.what());
     } catch (const std::system_error& e) {
       listing.warnings.push_back(fmt::format("{}; left out", e.what()));
+      listing.unreadable.push_back(e.what());
     }
   }
-  // RFC 3339 UTC times of one format sort as text.
+  // RFC 3339 UTC times of one format sort as text; within one second, the fleet's sequence.
   std::sort(listing.deploys.begin(), listing.deploys.end(),
             [](const StoredDeploy& a, const StoredDeploy& b) {
               if (a.replay.plan.created_at != b.replay.plan.created_at) {
                 return a.replay.plan.created_at > b.replay.plan.created_at;
+              }
+              if (a.replay.last_sequence != b.replay.last_sequence) {
+                return a.replay.last_sequence > b.replay.last_sequence;
               }
               return a.deploy_id > b.deploy_id;
             });

@@ -5,12 +5,18 @@
 // Next to it, <deploy-id>.origin.json: {"v":1,"deploy_id":…,"operator":"alice@ops-1",
 // "command":"drover deploy all routine -y"}, written once.
 //
+// Order: the plan and every host record are stamped with the fleet's next sequence number
+// ("seq", journal_record.h), one more than the highest in any of the fleet's journals when the
+// journal is created or reopened, then counting up. The caller holds the fleet's lock, so no
+// other drover writes a journal of this fleet meanwhile.
+//
 // Durability: each record is one write() of a whole line followed by fsync, and a new file's
 // directory is fsynced, so a crash leaves only whole lines plus at most one torn last line.
 // Readers ignore that torn line with a warning; reopening for a resume cuts it off first so
 // the next record starts on a line of its own.
 // Nothing secret is written: plans, outcomes and reasons only (the agent reports carry no
 // credentials, and the caller must not pass any in DeployOrigin::command).
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -37,24 +43,30 @@ class DeployJournal {
   /// Throws core::InputError for a malformed or unknown id (as load_deploy).
   static DeployJournal reopen(const StateDir& dir, std::string_view deploy_id);
 
-  /// Appends one record as one line, then fsync. Throws std::system_error.
+  /// Appends one record as one line, then fsync; a host record gets the next sequence number.
+  /// Throws std::system_error.
   void append(const core::JournalRecord& record);
 
   const std::filesystem::path& path() const { return path_; }
 
  private:
-  DeployJournal(std::filesystem::path path, UniqueFd fd)
-      : path_(std::move(path)), fd_(std::move(fd)) {}
+  DeployJournal(std::filesystem::path path, UniqueFd fd, std::int64_t next_sequence)
+      : path_(std::move(path)), fd_(std::move(fd)), next_sequence_(next_sequence) {}
 
   std::filesystem::path path_;
   UniqueFd fd_;
+  std::int64_t next_sequence_;
 };
 
-/// Every readable deploy of the fleet, newest first (by the plan's created_at, then id).
+/// Every readable deploy of the fleet, newest first (by the plan's created_at, then the latest
+/// sequence number, then id).
 /// A journal that cannot be read is left out with a warning rather than hiding the others.
 struct DeployListing {
   std::vector<StoredDeploy> deploys;
   std::vector<std::string> warnings;
+  /// The journals left out because they cannot be read (also among the warnings): what a
+  /// rollback, which must not decide without them, refuses on.
+  std::vector<std::string> unreadable;
 };
 DeployListing list_deploys(const StateDir& dir);
 

@@ -4,10 +4,12 @@
 
 #include <map>
 
+#include "cli/view/history_json.h"
 #include "core/image_reference.h"
 #include "core/input_error.h"
 #include "core/plan_box.h"
 #include "core/printable_text.h"
+#include "core/rollback_choice.h"
 #include "core/rollout_text.h"
 #include "core/straggler_retry.h"
 #include "core/text_columns.h"
@@ -37,9 +39,25 @@ std::string short_digest(const std::string& pinned) {
   }
 }
 
+// A deploy whose hosts all succeeded but whose verification then failed is not a success.
 std::string result_text(const core::JournalReplay& replay) {
-  if (!replay.result) return "unfinished";
-  return std::string(core::to_string(replay.result->result.status));
+  const auto outcome = outcome_of(replay);
+  if (outcome != "verification_failed") return outcome;
+  return fmt::format("verify failed (exit {})", core::to_int(replay.result->exit_code));
+}
+
+// A rollback has no one image: it says so, and shows its digest when all bots go to one.
+std::string image_text(const core::DeployPlan& plan) {
+  if (!plan.rollback) return printable(plan.image);
+  if (plan.rollback->to.empty()) return "(rollback)";
+  return "(rollback --to " + core::short_deploy_id(printable(plan.rollback->to)) + ")";
+}
+
+std::string digest_text(const core::DeployPlan& plan) {
+  if (!plan.rollback) return short_digest(plan.pinned_image);
+  const auto groups = core::digest_groups(*plan.rollback);
+  if (groups.size() == 1) return short_digest(groups.front().image);
+  return fmt::format("{} digests", groups.size());
 }
 
 std::string operator_text(const DeployOrigin& origin) {
@@ -179,8 +197,7 @@ std::string render_history_table(const std::vector<StoredDeploy>& deploys, std::
     const auto& plan = deploy.replay.plan;
     const auto tally = tally_hosts(deploy.replay);
     rows.push_back({printable(deploy.deploy_id), printable(plan.created_at), target_text(plan),
-                    std::string(core::to_string(plan.speed)), printable(plan.image),
-                    short_digest(plan.pinned_image),
+                    std::string(core::to_string(plan.speed)), image_text(plan), digest_text(plan),
                     fmt::format("{}/{}/{}", tally.ok, tally.failed, tally.total),
                     result_text(deploy.replay), operator_text(deploy.origin)});
   }
@@ -199,7 +216,8 @@ std::string render_deploy_details(const StoredDeploy& deploy) {
        fmt::format("{} by {}", printable(plan.created_at), operator_text(deploy.origin))},
   };
   if (!deploy.origin.command.empty()) head.push_back({"command", printable(deploy.origin.command)});
-  std::string text = fmt::format("deploy {}\n", printable(deploy.deploy_id));
+  std::string text = fmt::format("{} {}\n", plan.is_rollback() ? "rollback" : "deploy",
+                                 printable(deploy.deploy_id));
   text += core::render_columns(head, "  ", 2);
   text += core::render_plan_box(plan);
   text += render_hosts(deploy.replay);

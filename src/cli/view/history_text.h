@@ -8,7 +8,10 @@
 //   DEPLOY ID                             STARTED               TARGET  SPEED    IMAGE   …
 //   6ca32b16-367e-4372-8a33-6dd9442ed2c3  2026-06-12T10:00:00Z  all     routine  …:v2    …
 // with columns DIGEST (sha256 prefix), HOSTS (ok/failed/total), RESULT (success, failed,
-// halted, interrupted, or "unfinished" when no result was written), OPERATOR.
+// halted, interrupted, "verify failed (exit 5|6)" when every host succeeded but verification
+// did not, or "unfinished" when no result was written), OPERATOR. A rollback's IMAGE reads
+// "(rollback)" (or "(rollback --to <id>)") and its DIGEST the one digest it went back to, or
+// how many.
 #include <cstddef>
 #include <string>
 #include <vector>
