@@ -376,8 +376,9 @@ TEST_F(AgentSwapTest, AnEngineErrorAtAnyCallLeavesNoBotDown) {
   }
 }
 
-// The agent is "killed" before and after every runtime call of a swap, a broken-image
-// swap, and a recovery; one more run (recover, then swap) must restore the invariant.
+// The agent is "killed" before and after every runtime call of a swap (create of bot<ID>-next,
+// stop, both renames, start, prune, cleanup) and of a broken-image swap with its rollback; one
+// more run (recover) must restore the invariant, and a swap after it must finish the job.
 TEST_F(AgentSwapTest, CrashAtAnyCallIsRepairedByTheNextRun) {
   for (const auto& target : {kV2, kBroken}) {
     InMemoryRuntime counting{clock};
@@ -416,6 +417,15 @@ TEST_F(AgentSwapTest, CrashAtAnyCallIsRepairedByTheNextRun) {
           EXPECT_EQ(info.name.find("-prev"), std::string::npos) << info.name << " call " << n;
           EXPECT_EQ(info.name.find("-next"), std::string::npos) << info.name << " call " << n;
         }
+        // The repeated swap then finishes what the killed one started (or rolls back again).
+        auto again = swap_host(c, probe, options(target));
+        containers = fresh.containers();
+        ASSERT_EQ(containers.size(), 3u) << target << " swap after the crash at call " << n;
+        for (const auto& info : containers) {
+          EXPECT_TRUE(info.state.running) << info.name << " call " << n;
+          EXPECT_EQ(info.image_ref, target == kV2 ? kV2 : kV1) << info.name << " call " << n;
+        }
+        EXPECT_EQ(again.ok(), target == kV2) << "call " << n;
       }
     }
   }
