@@ -3,6 +3,8 @@
 // container, named bot<ID>, and it is running (no -prev, no unstarted -next left).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "agent/swap_step.h"
 #include "support/agent_process.h"
 #include "support/bot_fleet.h"
@@ -25,6 +27,15 @@ std::vector<CrashCase> crash_cases() {
         step == agent::SwapStep::RollbackRemovedNew || step == agent::SwapStep::RollbackRenamed;
     cases.push_back({step, rollback_step ? "broken" : "v2", alternate});
     alternate = !alternate;
+  }
+  // The steps of the create-before-stop swap (bot<ID>-next created while the old container
+  // runs, then stop, rename to -prev, rename -next to bot<ID>) with the other repair too:
+  // each is killed once and repaired by `recover` and once by `swap`.
+  for (auto step : {agent::SwapStep::CreatedNext, agent::SwapStep::Stopped,
+                    agent::SwapStep::RenamedToPrev, agent::SwapStep::RenamedNext}) {
+    const auto first = std::find_if(cases.begin(), cases.end(),
+                                    [step](const CrashCase& c) { return c.step == step; });
+    cases.push_back({step, "v2", !first->repair_with_swap});
   }
   // The swap path up to the new container's start, with an image that then dies.
   for (auto step :
