@@ -162,10 +162,10 @@ cat >"$WORK/rollout.yml" <<YAML
         stop_timeout: $STOP
         restart_policy: unless-stopped
         env:
-          BOT_ID: "{{ item }}"
+          BOT_ID: "{{ item | string }}"
         labels:
           drover.bench: agent_vs_docker_cli
-          drover.bot: "{{ item }}"
+          drover.bot: "{{ item | string }}"
         volumes:
           - /etc/resolv.conf:/etc/resolv.conf:ro
       loop: "{{ bots }}"
@@ -379,7 +379,7 @@ run_ansible() {
 
 # The lower bound: two waves of (stop 15 in parallel, start 15 pre-created in parallel, settle).
 run_bound() {
-  local round="$1" t0 t1 load id w i ids
+  local round="$1" t0 t1 load id w i ids pids
   reset_bots
   for id in "${BOT_IDS[@]}"; do
     curl -sf --unix-socket "$SOCK" -H 'Content-Type: application/json' \
@@ -391,10 +391,13 @@ run_bound() {
   t0="$(now_ns)"
   for ((w = 0; w < NBOTS / WAVE; w++)); do
     ids=("${BOT_IDS[@]:w * WAVE:WAVE}")
-    for id in "${ids[@]}"; do curl -sf --unix-socket "$SOCK" -X POST "$API/containers/bot$id/stop?t=$STOP" >/dev/null & done
-    wait
-    for id in "${ids[@]}"; do curl -sf --unix-socket "$SOCK" -X POST "$API/containers/lb$id/start" >/dev/null & done
-    wait
+    # waits for these calls only (a bare `wait` would wait for the event stream too)
+    pids=()
+    for id in "${ids[@]}"; do curl -sf --unix-socket "$SOCK" -X POST "$API/containers/bot$id/stop?t=$STOP" >/dev/null & pids+=($!); done
+    wait "${pids[@]}"
+    pids=()
+    for id in "${ids[@]}"; do curl -sf --unix-socket "$SOCK" -X POST "$API/containers/lb$id/start" >/dev/null & pids+=($!); done
+    wait "${pids[@]}"
     sleep "$SETTLE"
   done
   t1="$(now_ns)"
