@@ -38,9 +38,21 @@ inline constexpr Endpoint kSystemEvents{"GET", "/events"};
 
 /// Every endpoint above; the specification test iterates this list.
 inline constexpr std::array kAll{
-    kPing,           kInfo,          kContainerList,   kContainerInspect, kContainerCreate,
-    kContainerStart, kContainerStop, kContainerRename, kContainerDelete,  kContainerLogs,
-    kImageInspect,   kImageCreate,   kImagePrune,      kImageDelete,      kSystemEvents,
+    kPing,
+    kInfo,
+    kContainerList,
+    kContainerInspect,
+    kContainerCreate,
+    kContainerStart,
+    kContainerStop,
+    kContainerRename,
+    kContainerDelete,
+    kContainerLogs,
+    kImageInspect,
+    kImageCreate,
+    kImagePrune,
+    kImageDelete,
+    kSystemEvents,
     kDistributionInspect,
 };
 }  // namespace endpoints
