@@ -7,8 +7,9 @@
 #     drover-test/bot:{v1,v2,private} (private: v2 plus a label, a digest only it has),
 #     pushed with a throwaway DOCKER_CONFIG (root's is never touched)
 #   - redis-server    on 127.0.0.1:6390 (no persistence)
-#   - images 127.0.0.1:5000/drover-test/{busybox:latest,bot:v1,bot:v2,bot:broken,bot:nohealth}
-#     built FROM scratch (demo/images/<name>/<tag>/Dockerfile) and pushed.
+#   - images 127.0.0.1:5000/drover-test/{busybox:latest,bot:v1,bot:v2,bot:broken,bot:nohealth,
+#     bot:neverhealthy,bot:v1-rollback} built FROM scratch (demo/images/<name>/<tag>/Dockerfile)
+#     and pushed.
 # A service that already answers is left alone; an image is rebuilt only when its build context
 # changed, and pushed on every run (the registry may have been restarted empty).
 # Idempotent; runs as the ctest fixture `integration_services`. Needs a running dockerd

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Sets up the machine and runs every test:
 #   1. scripts/setup.sh (packages, dockerd);
-#   2. builds build/ (Release -O2, Ninja) and build-asan/ (ASan+UBSan, the unit tests only);
+#   2. builds build/ (Release -O2, Ninja) and build-asan/ (ASan+UBSan: the unit tests and the
+#      fuzz harnesses of fuzz/ only);
 #   3. ctest on build/ (unit tests in parallel, integration tests one at a time after their
-#      fixture scripts/test-services.sh) and the sanitized unit tests of build-asan/.
+#      fixture scripts/test-services.sh) and, in build-asan/, the sanitized unit tests and the
+#      replay of every fuzz corpus (label fuzz-replay).
 # Exits non-zero when anything failed; the last line is the summary
 # `N passed, N failed, N skipped` (ctest totals of both runs, plus one failure for each build
 # that failed; a test that skipped itself, e.g. GTEST_SKIP, or is disabled counts as skipped).
@@ -110,7 +112,7 @@ main_built=true
 build main "$REPO/build" -- "${launcher[@]}" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" \
   -DDROVER_TEST_HOOKS=ON || main_built=false
 asan_built=true
-build asan "$REPO/build-asan" unit_tests release_agent_tests -- "${launcher[@]}" -DCMAKE_BUILD_TYPE=Debug \
+build asan "$REPO/build-asan" unit_tests release_agent_tests fuzz_harnesses -- "${launcher[@]}" -DCMAKE_BUILD_TYPE=Debug \
   -DDROVER_SANITIZE=ON -DDROVER_TEST_HOOKS=ON || asan_built=false
 
 if [[ -f "$REPO/build/CTestTestfile.cmake" ]]; then
@@ -121,8 +123,8 @@ fi
 if [[ -f "$REPO/build-asan/CTestTestfile.cmake" ]]; then
   ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}" \
     UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
-    run_ctest asan --test-dir "$REPO/build-asan" -L unit --output-on-failure --no-tests=error \
-    -j"$JOBS" --timeout 300
+    run_ctest asan --test-dir "$REPO/build-asan" -L '^(unit|fuzz-replay)$' --output-on-failure \
+    --no-tests=error -j"$JOBS" --timeout 300
 fi
 
 elapsed=$((SECONDS - START))

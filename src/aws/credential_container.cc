@@ -1,18 +1,19 @@
 #include "aws/credential_container.h"
 
 #include <array>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+#include <optional>
 
 #include "aws/aws_error.h"
 #include "aws/credential_json.h"
 #include "aws/credential_profiles.h"
+#include "util/bounded_read.h"
 
 namespace drover::aws {
 namespace {
 
 constexpr const char* kCode = "ContainerCredentials";
+constexpr std::size_t kMaxTokenBytes = std::size_t{64} << 10;  // a token is one short line
 constexpr const char* kEcsBase = "http://169.254.170.2";
 // The ECS agent answers in milliseconds; a longer wait means it is not there.
 constexpr std::chrono::seconds kTimeout{2};
@@ -55,12 +56,17 @@ bool allowed_plain_http_host(const std::string& host) {
 }
 
 std::string read_token_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  if (!in || !(text << in.rdbuf())) {
+  std::optional<std::string> text;
+  try {
+    text = read_file_at_most(path, kMaxTokenBytes);
+  } catch (const FileReadError& e) {
+    throw AwsError(
+        kCode, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " + e.file().string() + " " + e.problem());
+  }
+  if (!text) {
     throw AwsError(kCode, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " + path);
   }
-  std::string token = text.str();
+  std::string token = std::move(*text);
   while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) {
     token.pop_back();
   }

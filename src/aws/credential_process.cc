@@ -14,6 +14,8 @@ constexpr const char* kCode = "CredentialProcess";
 // Helpers that talk to an SSO portal or a vault can be slow, but one that hangs must not hang
 // a rollout forever.
 constexpr std::chrono::minutes kTimeout{2};
+// A credential document is a few hundred bytes; a helper that says more is misbehaving.
+constexpr std::size_t kMaxOutputBytes = std::size_t{1} << 20;
 constexpr std::size_t kMaxStderrShown = 500;
 
 bool is_blank(char c) {
@@ -97,11 +99,19 @@ Credentials run_credential_process(ProcessRunner& runner, const std::string& com
   const std::string program = "`" + argv.front() + "`";
   ProcessOptions options;
   options.timeout = kTimeout;
+  options.max_output_bytes = kMaxOutputBytes;
   ProcessResult result;
   try {
     result = runner.run(argv, options);
   } catch (const std::runtime_error& e) {
     throw AwsError(kCode, where + " could not start " + program + ": " + e.what());
+  }
+  if (!result.overflowed.empty()) {
+    throw AwsError(kCode, where + " " + program + " wrote more than " +
+                              std::to_string(kMaxOutputBytes >> 10) + " KiB to " +
+                              result.overflowed +
+                              " and was stopped (it should print one small "
+                              "JSON object)");
   }
   if (result.timed_out) {
     throw AwsError(kCode, where + " " + program + " did not finish within " +

@@ -3,11 +3,15 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <optional>
+
+#include "util/bounded_read.h"
 
 namespace drover::aws {
 namespace {
+
+// The AWS CLI's config and credentials files are a few KB even with hundreds of profiles.
+constexpr std::size_t kMaxIniBytes = std::size_t{4} << 20;
 
 std::string_view trim(std::string_view text) {
   const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
@@ -79,16 +83,16 @@ std::optional<IniFile> read_ini_file(const std::string& path) {
   if (!std::filesystem::is_regular_file(path, error)) {
     return std::nullopt;  // a directory opens fine as a stream but reads as nothing
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::optional<std::string> text;
+  try {
+    text = read_file_at_most(path, kMaxIniBytes, FileKind::regular);
+  } catch (const FileReadError& e) {
+    // Too large is not a file the AWS CLI wrote: say so rather than ignore the profiles.
+    if (e.error() == 0) throw;
     return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    return std::nullopt;
-  }
-  return parse_ini(text.str());
+  if (!text) return std::nullopt;
+  return parse_ini(*text);
 }
 
 }  // namespace drover::aws

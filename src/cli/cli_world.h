@@ -49,6 +49,11 @@ struct CliWorld {
   /// HTTP for the webhooks of [notify] (the real side is libcurl; tests post to a local
   /// receiver).
   HttpClient& http;
+  /// Set by a second SIGINT/SIGTERM/SIGHUP: stop waiting for anything (null: never).
+  const std::atomic<bool>* abandon_requested = nullptr;
+  /// Ends the process at once with `code`, whatever other threads are doing (the real side
+  /// flushes stdout and stderr, then _exit). Unset in tests: the command throws EndedAtOnce.
+  std::function<void(int code)> end_process = {};
 
   /// Who runs drover, as locks and journals name them: the lock environment's `self`.
   const OperatorIdentity& operator_identity() const { return lock_environment.self; }

@@ -6,9 +6,12 @@
 #include "aws/aws_error.h"
 #include "cli/commands/command_table.h"
 #include "cli/commands/help_footer.h"
+#include "cli/commands/plan_execution.h"
 #include "cli/lock/deploy_lock.h"
+#include "cli/state/storage_error.h"
 #include "core/exit_code.h"
 #include "core/input_error.h"
+#include "core/journal_record.h"
 #include "core/printable_text.h"
 #include "util/build_info.h"
 
@@ -86,11 +89,13 @@ int run_drover_cli(int argc, char** argv, CliWorld& world) {
     world.terminal.print(out.str());
     if (!err.str().empty()) world.terminal.error(err.str());
     return code;
+  } catch (const EndedAtOnce& ended) {
+    return ended.exit_code;  // a world without end_process (tests): the result is recorded
   } catch (const CLI::CallForVersion&) {
     world.terminal.print(version_line("drover", build_commit()) + "\n");
     return core::to_int(ExitCode::success);
   } catch (const CLI::ParseError& e) {
-    error_line(world, "arguments", e.what(), "see drover --help");
+    error_line(world, "arguments", core::printable(e.what(), 200), "see drover --help");
     return core::to_int(ExitCode::usage_error);
   } catch (const core::InputError& e) {
     error_line(world, e.where(), e.problem(), e.fix());
@@ -98,6 +103,14 @@ int run_drover_cli(int argc, char** argv, CliWorld& world) {
   } catch (const LockHeld& e) {
     error_line(world, e.where(), e.problem(), e.fix());
     return core::to_int(ExitCode::lock_held);
+  } catch (const StorageError& e) {
+    error_line(world, core::printable(e.file().string()), core::printable(e.problem()), e.fix());
+    return core::to_int(ExitCode::storage_failed);
+  } catch (const core::JournalError& e) {
+    error_line(world, "journal", core::printable(e.what()),
+               "the journal is damaged (edited, or its disk failed): `drover verify` shows what "
+               "runs on the fleet; move the file aside to leave it out of `drover history`");
+    return core::to_int(ExitCode::storage_failed);
   } catch (const aws::AwsError& e) {
     return aws_error(world, e);
   } catch (const std::exception& e) {

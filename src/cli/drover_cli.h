@@ -7,7 +7,8 @@
 // 3 refused at confirmation (nothing touched); 4 halted by the error threshold, or
 // interrupted; 5 verification found stale or down bots; 6 bots still not logged in after the
 // retry; 7 another deploy holds the fleet's lock; 8 a fleet check (baseline, drift, or the
-// deploy's drift preflight) found hosts needing attention; 1 an unexpected internal error.
+// deploy's drift preflight) found hosts needing attention; 9 a file of drover's state (journal,
+// lock, state directory) could not be read or written; 1 an unexpected internal error.
 #include "cli/cli_world.h"
 
 namespace drover::cli {

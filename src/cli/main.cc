@@ -4,6 +4,8 @@
 #include <signal.h>
 
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <string>
 
@@ -21,11 +23,23 @@
 namespace {
 
 std::atomic<bool> interrupt_requested{false};
+std::atomic<bool> abandon_requested{false};
 
-// First Ctrl-C: no new host starts, in-flight ones finish. Later ones change nothing: the
-// agents run in their own process groups and finish their swaps either way.
+// First Ctrl-C, SIGTERM (a cancelled CI job, a service stop) or SIGHUP (a closed terminal):
+// no new host starts, in-flight ones finish and are journaled, the result is recorded and the
+// lock released by the normal end of the command. A second one: drover stops waiting, records
+// what it knows, releases the lock and ends (plan_execution.h); the agents run in their own
+// process groups and finish their swaps either way. Lock-free atomics only: async-signal-safe.
 void on_interrupt(int) {
-  interrupt_requested = true;
+  if (interrupt_requested.exchange(true)) abandon_requested = true;
+}
+
+// The real end_process: nothing after this runs, not even the destructors that would wait for
+// the threads still calling agents.
+[[noreturn]] void end_process_now(int code) {
+  std::fflush(stdout);
+  std::fflush(stderr);
+  std::_Exit(code);
 }
 
 std::string now_utc() {
@@ -49,7 +63,7 @@ int main(int argc, char** argv) {
   struct sigaction action {};
   action.sa_handler = on_interrupt;
   sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
+  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) sigaction(signal_number, &action, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
   bool json = false;
@@ -99,6 +113,8 @@ int main(int argc, char** argv) {
             drover::cli::operator_registry_credentials(drover::cli::process_env, runner, ecr));
       },
       drover::cli::LockEnvironment::real(),
-      http};
+      http,
+      &abandon_requested,
+      end_process_now};
   return drover::cli::run_drover_cli(argc, argv, world);
 }

@@ -41,7 +41,7 @@ struct SwapRequest {
   ImageReference image;
   std::chrono::seconds stop_timeout{35};  // graceful stop before the kill
   Duration settle{std::chrono::seconds(10)};
-  Duration jitter{0};      // wait a random 0..jitter first (immediate speed)
+  Duration jitter{0};  // wait a random 0..jitter first (drover sends 0: it spreads starts itself)
   Duration login_wait{0};  // poll the login probe this long after the swap; 0 = one reading
   std::string login_probe = "health";
   std::int64_t disk_floor_mb = 1024;

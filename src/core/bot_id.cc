@@ -19,16 +19,18 @@ BotId parse_bot_id(std::string_view text) {
   }
   for (char c : text) {
     if (c < '0' || c > '9') {
-      throw InputError(
-          std::string(kWhere),
-          fmt::format("'{}' is not a number (only the digits 0-9 are allowed)", printable(text)),
-          range);
+      throw InputError(std::string(kWhere),
+                       fmt::format("'{}' is not a number (only the digits 0-9 are allowed)",
+                                   printable(text, kQuotedBytes)),
+                       range);
     }
   }
   if (const auto first_digit = text.find_first_not_of('0');
       text.size() > 1 && text.front() == '0' && first_digit != std::string_view::npos) {
-    throw InputError(std::string(kWhere), fmt::format("'{}' has leading zeros", text),
-                     fmt::format("write it without them: {}", text.substr(first_digit)));
+    throw InputError(std::string(kWhere),
+                     fmt::format("'{}' has leading zeros", printable(text, kQuotedBytes)),
+                     fmt::format("write it without them: {}",
+                                 printable(text.substr(first_digit), kQuotedBytes)));
   }
   // Nine digits always fit in an int, so the length check comes before the conversion.
   long long value = 0;
@@ -38,7 +40,8 @@ BotId parse_bot_id(std::string_view text) {
     }
   }
   if (text.size() > 9 || value < kMinBotId || value > kMaxBotId) {
-    throw InputError(std::string(kWhere), fmt::format("{} is out of range", text), range);
+    throw InputError(std::string(kWhere),
+                     fmt::format("{} is out of range", printable(text, kQuotedBytes)), range);
   }
   return static_cast<BotId>(value);
 }

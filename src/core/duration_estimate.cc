@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace drover::core {
 
 namespace {
@@ -15,7 +17,8 @@ long long ceil_minutes(Duration d) {
 
 }  // namespace
 
-DurationEstimate estimate_duration(const SpeedSettings& speed, std::size_t hosts) {
+DurationEstimate estimate_duration(const SpeedSettings& speed, std::size_t hosts,
+                                   Duration last_start) {
   DurationEstimate estimate;
   if (hosts == 0) {
     return estimate;
@@ -24,14 +27,18 @@ DurationEstimate estimate_duration(const SpeedSettings& speed, std::size_t hosts
   const auto windows = static_cast<long long>((hosts + window - 1) / window);
   const Duration per_host_low = kSwapOverhead + speed.settle;
   const Duration per_host_high = per_host_low + (speed.login_poll ? speed.login_wait : Duration(0));
-  estimate.low = per_host_low * windows;
-  estimate.high = per_host_high * windows;
-  if (windows == 1 && speed.jitter.count() > 0) {
-    // The last host may wait the whole jitter before it starts.
-    estimate.fires_over = speed.jitter;
-    estimate.high += speed.jitter;
+  estimate.low = std::max<Duration>(per_host_low * windows, last_start + per_host_low);
+  estimate.high = std::max<Duration>(per_host_high * windows, last_start + per_host_high);
+  if (windows == 1 && last_start.count() > 0) {
+    estimate.fires_over = last_start;
   }
   return estimate;
+}
+
+DurationEstimate estimate_duration(const SpeedSettings& speed, std::size_t hosts) {
+  const auto n = static_cast<Duration::rep>(hosts);
+  const Duration last_start = n == 0 ? Duration(0) : Duration(speed.jitter.count() * (n - 1) / n);
+  return estimate_duration(speed, hosts, last_start);
 }
 
 std::string format_estimate(const DurationEstimate& estimate) {

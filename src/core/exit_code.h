@@ -16,6 +16,10 @@ enum class ExitCode : int {
   // agent is drifted or missing, a host did not answer), `drover drift`, or the drift preflight
   // of `drover deploy` (which then touched nothing).
   needs_attention = 8,
+  // A file of drover's state (the state directory, a deploy journal, the lock file) could not
+  // be read or written: a full disk, a permission, a damaged journal. The message names the
+  // file; a deploy that meets one starts no new host and names the hosts it could not record.
+  storage_failed = 9,
 };
 
 /// An interrupted deploy ends like a halted one: some hosts were deliberately not started.

@@ -13,6 +13,9 @@ namespace drover::core {
 
 namespace {
 
+// An EC2 tag value holds up to 256 characters.
+constexpr std::size_t kMaxHostLabelBytes = 256;
+
 bool is_host_name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
          c == '_' || c == '-';
@@ -34,11 +37,32 @@ void check_host(std::size_t index, const Host& host) {
   if (host.name.empty()) {
     throw InputError(where, "has no name", "give every [[hosts]] entry a name = \"…\"");
   }
-  for (char c : host.name) {
-    if (!is_host_name_char(c)) {
-      throw InputError(where,
-                       fmt::format("name '{}' has '{}'", printable(host.name), printable({&c, 1})),
-                       "host names use letters, digits, '.', '_' and '-'");
+  if (host.address) {
+    // The address is what is dialled; the name is only a label: any text an EC2 Name tag
+    // holds ("web 1", "bots (eu)", letters of any language), on one line.
+    if (host.name.size() > kMaxHostLabelBytes) {
+      throw InputError(where, fmt::format("name is {} bytes long", host.name.size()),
+                       fmt::format("give it a name of at most {} bytes", kMaxHostLabelBytes));
+    }
+    for (char c : host.name) {
+      const auto byte = static_cast<unsigned char>(c);
+      if (byte < 0x20 || byte == 0x7f) {
+        throw InputError(where,
+                         fmt::format("name '{}' has the control character '{}'",
+                                     printable(host.name, kQuotedBytes), printable({&c, 1})),
+                         "a host's name is one line of text");
+      }
+    }
+  } else {
+    for (char c : host.name) {
+      if (!is_host_name_char(c)) {
+        throw InputError(
+            where,
+            fmt::format("name '{}' has '{}'", printable(host.name, kQuotedBytes),
+                        printable({&c, 1})),
+            "a host without an address is reached by its name, which uses letters, digits, "
+            "'.', '_' and '-'; give it an address to name it freely");
+      }
     }
   }
   if (host.address) {

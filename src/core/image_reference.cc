@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/input_error.h"
+#include "core/printable_text.h"
 
 namespace drover::core {
 
@@ -41,7 +42,7 @@ bool is_lower_hex(char c) {
 }
 
 std::string quoted(std::string_view text) {
-  return fmt::format("'{}'", text);
+  return fmt::format("'{}'", printable(text, kQuotedBytes));
 }
 
 // The reference ends up in command lines on every host (ssh, SSM shell documents), so the

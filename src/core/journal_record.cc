@@ -27,13 +27,18 @@ Duration duration_at(const JsonReader& object, const char* key) {
 // --- plan ---
 
 json settings_to_json(const SpeedSettings& s) {
-  return {{"concurrency", s.concurrency.is_all() ? json("all") : json(s.concurrency.count())},
-          {"stop_timeout_ms", ms(s.stop_timeout)},
-          {"halt", s.halt.is_never() ? json("never") : json(s.halt.fraction())},
-          {"jitter_ms", ms(s.jitter)},
-          {"settle_ms", ms(s.settle)},
-          {"login_poll", s.login_poll},
-          {"login_wait_ms", ms(s.login_wait)}};
+  json out = {{"concurrency", s.concurrency.is_all() ? json("all") : json(s.concurrency.count())},
+              {"stop_timeout_ms", ms(s.stop_timeout)},
+              {"halt", s.halt.is_never() ? json("never") : json(s.halt.fraction())},
+              {"jitter_ms", ms(s.jitter)},
+              {"settle_ms", ms(s.settle)},
+              {"login_poll", s.login_poll},
+              {"login_wait_ms", ms(s.login_wait)}};
+  // Absent when there is no cap, so journals without it (older drovers) read back the same.
+  if (s.login_rate) {
+    out["login_rate"] = *s.login_rate;
+  }
+  return out;
 }
 
 SpeedSettings settings_from(const JsonReader& j) {
@@ -69,6 +74,13 @@ SpeedSettings settings_from(const JsonReader& j) {
   s.settle = duration_at(j, "settle_ms");
   s.login_poll = j.at("login_poll").boolean();
   s.login_wait = duration_at(j, "login_wait_ms");
+  if (const auto rate = j.maybe("login_rate")) {
+    const auto bots = rate->integer();
+    if (bots < 1) {
+      rate->fail("expected at least 1 bot per second");
+    }
+    s.login_rate = static_cast<std::size_t>(bots);
+  }
   return s;
 }
 
@@ -239,6 +251,10 @@ RolloutResult result_from(const JsonReader& j) {
     result.failures.push_back(host_record_from(failure));
   }
   result.not_started = j.at("not_started").strings();
+  // Journals written before drover could end at once have no such list.
+  if (auto not_waited_for = j.maybe("not_waited_for")) {
+    result.not_waited_for = not_waited_for->strings();
+  }
   result.elapsed = duration_at(j, "elapsed_ms");
   return result;
 }
@@ -390,6 +406,7 @@ json result_to_json(const RolloutResult& result) {
            result.tolerated_failures == kNever ? json(nullptr) : json(result.tolerated_failures)},
           {"failures", failures},
           {"not_started", result.not_started},
+          {"not_waited_for", result.not_waited_for},
           {"elapsed_ms", ms(result.elapsed)}};
 }
 

@@ -10,6 +10,7 @@
 #include "core/printable_text.h"
 #include "core/rollback_choice.h"
 #include "core/speed_table.h"
+#include "core/start_slots.h"
 #include "core/text_columns.h"
 
 namespace drover::core {
@@ -102,6 +103,34 @@ void add_rollback_rows(const RollbackSpec& spec, std::vector<std::vector<std::st
   }
 }
 
+// When the last host's start slot comes (the slots in plan order; the real order is drawn
+// when the rollout starts, which moves this only by the bot counts' differences).
+Duration last_start(const DeployPlan& plan) {
+  std::vector<std::size_t> bots;
+  for (const auto& host : plan.selection.hosts) bots.push_back(host.bots.size());
+  const auto offsets = start_offsets(bots, plan.settings.jitter, plan.settings.login_rate);
+  return offsets.empty() ? Duration(0) : offsets.back();
+}
+
+// Storm control (start_slots.h): how the starts are spread, and the login cap.
+void add_storm_rows(const DeployPlan& plan, std::vector<std::vector<std::string>>& rows) {
+  const SpeedSettings& speed = plan.settings;
+  const auto hosts = plan.selection.hosts.size();
+  if (speed.jitter.count() > 0 && hosts > 0) {
+    const double every =
+        static_cast<double>(speed.jitter.count()) / 1000.0 / static_cast<double>(hosts);
+    rows.push_back(
+        {"Storm spread", fmt::format("{} host{} over {}, one every {:.2f}s, random order", hosts,
+                                     hosts == 1 ? "" : "s", format_seconds(speed.jitter), every)});
+  }
+  if (speed.login_rate) {
+    rows.push_back({"Login rate", fmt::format("at most {} bot{} start per second (last host "
+                                              "starts at ~{})",
+                                              *speed.login_rate, *speed.login_rate == 1 ? "" : "s",
+                                              format_seconds(last_start(plan)))});
+  }
+}
+
 }  // namespace
 
 std::string render_plan_box(const DeployPlan& plan) {
@@ -117,12 +146,9 @@ std::string render_plan_box(const DeployPlan& plan) {
       {"Concurrency", concurrency_row(speed, plan.selection)},
       {"Graceful stop", format_seconds(speed.stop_timeout)},
       {"Error halt", format_halt(speed.halt)},
-      {"Est. duration", format_estimate(estimate_duration(speed, hosts))},
+      {"Est. duration", format_estimate(estimate_duration(speed, hosts, last_start(plan)))},
   };
-  if (speed.jitter.count() > 0) {
-    rows.push_back({"Storm jitter", fmt::format("each host waits a random 0-{} first",
-                                                format_seconds(speed.jitter))});
-  }
+  add_storm_rows(plan, rows);
   if (!speed.login_poll) {
     rows.push_back(
         {"Login poll", fmt::format("skipped ({} settle only)", format_seconds(speed.settle))});

@@ -13,8 +13,10 @@
 //   Digest        127.0.0.1:5000/tradebot@sha256:…
 //   =============================================
 //
-// An immediate plan adds "Storm jitter" and "Login poll" rows and a warning after the box,
-// because that speed restarts the whole fleet at once. After the drift preflight, an "Agents"
+// An immediate plan adds "Storm spread" (`178 hosts over 60s, one every 0.34s, random order`)
+// and "Login poll" rows and a warning after the box, because that speed restarts the whole
+// fleet at once; any speed with a login_rate adds "Login rate" (`at most 10 bots start per
+// second (last host starts at ~60s)`). After the drift preflight, an "Agents"
 // row counts the hosts running this drover's agent build, and "Agent drift", "No agent" and
 // "Unreachable" rows name the others (`Agent drift   allowed for 1 host (bot-host-2)`).
 // A rollback's box is titled "rollback plan" and, instead of the image rows, lists every

@@ -33,4 +33,9 @@ std::string printable(std::string_view text) {
   return out;
 }
 
+std::string printable(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return printable(text);
+  return fmt::format("{}… ({} bytes)", printable(text.substr(0, max_bytes)), text.size());
+}
+
 }  // namespace drover::core

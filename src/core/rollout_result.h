@@ -73,6 +73,9 @@ struct RolloutResult {
   std::size_t tolerated_failures = 0;  // what the error halt allowed (SIZE_MAX: never halts)
   std::vector<HostRecord> failures;    // in the order they finished
   std::vector<HostName> not_started;   // in plan order
+  /// Hosts in flight when a second interrupt ended drover at once: their agents finish their
+  /// swaps on their own and nobody learned how (`drover verify` does; a resume redoes them).
+  std::vector<HostName> not_waited_for{};
   Duration elapsed{0};
 
   bool operator==(const RolloutResult&) const = default;

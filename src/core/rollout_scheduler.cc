@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
@@ -23,18 +24,45 @@ RolloutScheduler::RolloutScheduler(RolloutOptions options, Clock& clock)
   }
 }
 
+std::size_t RolloutScheduler::next_pending() {
+  while (next_index_ < options_.hosts.size() &&
+         options_.already_done.count(options_.hosts[next_index_]) != 0) {
+    ++next_index_;
+  }
+  return next_index_;
+}
+
+Duration RolloutScheduler::slot_of(const HostName& host) const {
+  const auto it = options_.not_before.find(host);
+  return it == options_.not_before.end() ? Duration(0) : it->second;
+}
+
 std::vector<HostName> RolloutScheduler::next_to_start() {
   std::vector<HostName> starting;
   const TimePoint now = clock_.now();
-  while (!stopped() && in_flight_.size() < window_ && next_index_ < options_.hosts.size()) {
-    const HostName& host = options_.hosts[next_index_++];
-    if (options_.already_done.count(host) != 0) {
-      continue;
+  while (!stopped() && in_flight_.size() < window_ && next_pending() < options_.hosts.size()) {
+    const HostName& host = options_.hosts[next_index_];
+    if (slot_of(host) > now - started_at_) {
+      break;  // its slot has not come, nor that of any host after it
     }
+    ++next_index_;
     in_flight_.emplace(host, now);
     starting.push_back(host);
   }
   return starting;
+}
+
+std::optional<Duration> RolloutScheduler::until_next_slot() const {
+  if (stopped() || in_flight_.size() >= window_) {
+    return std::nullopt;
+  }
+  for (std::size_t i = next_index_; i < options_.hosts.size(); ++i) {
+    const HostName& host = options_.hosts[i];
+    if (options_.already_done.count(host) == 0) {
+      return std::max(Duration(0), slot_of(host) - (clock_.now() - started_at_));
+    }
+  }
+  return std::nullopt;
 }
 
 void RolloutScheduler::on_finished(const HostName& host, HostOutcome outcome) {
@@ -85,6 +113,12 @@ RolloutProgress RolloutScheduler::progress() const {
   progress.in_flight = in_flight_.size();
   progress.elapsed = clock_.now() - started_at_;
   return progress;
+}
+
+std::vector<HostName> RolloutScheduler::in_flight_hosts() const {
+  std::vector<HostName> hosts;
+  for (const auto& [host, started] : in_flight_) hosts.push_back(host);
+  return hosts;
 }
 
 RolloutResult RolloutScheduler::result() const {

@@ -9,22 +9,28 @@
 //   while (!scheduler.done()) {
 //     for (const auto& host : scheduler.next_to_start()) run_on_a_thread(host);
 //     if (scheduler.done()) break;
-//     auto [host, outcome] = next_finished();  // blocks until a started host ends
-//     scheduler.on_finished(host, outcome);
+//     // blocks until a started host ends, or the next host's start slot comes
+//     auto finished = next_finished(scheduler.until_next_slot());
+//     if (finished) scheduler.on_finished(finished->host, finished->outcome);
 //   }
 //
 // Rules:
 //   - Sliding window: at most `window` hosts in flight, where window is the concurrency's
 //     count (or every host, for ALL); a host starts as soon as one finishes. Hosts start in
 //     plan order.
+//   - Start slots (storm control, start_slots.h): a host in `not_before` does not start before
+//     that long after the scheduler was made, and the hosts after it in the order wait with it
+//     (the driver lists hosts in slot order). The window still applies on top.
 //   - Resume: hosts in `already_done` are never started and count as succeeded.
 //   - Error halt (halt_threshold.h): once failed > tolerated, no new host starts; in-flight
 //     hosts finish and are counted. HaltThreshold::never() never halts.
-//   - interrupt(): no new host starts; in-flight hosts finish. Idempotent.
+//   - interrupt(): no new host starts, whether or not its slot has come (it is not_started);
+//     in-flight hosts finish. Idempotent.
 //   - done(): nothing in flight and nothing more will start.
 // Invariants: a host is started at most once; in_flight ≤ window at every moment.
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -41,7 +47,8 @@ struct RolloutOptions {
   std::vector<HostName> hosts;  // the plan's hosts, in rollout order, each once
   Concurrency concurrency = Concurrency::hosts(5);
   HaltThreshold halt = HaltThreshold::over_fraction(0.10);
-  std::set<HostName> already_done;  // succeeded in an earlier run of this deploy
+  std::set<HostName> already_done;          // succeeded in an earlier run of this deploy
+  std::map<HostName, Duration> not_before;  // start slots from the start; absent: at once
 };
 
 class RolloutScheduler {
@@ -54,6 +61,9 @@ class RolloutScheduler {
   /// Reports that an in-flight host finished. Throws std::logic_error for a host that is not
   /// in flight (never started, or already reported): a driver bug, not an operator error.
   void on_finished(const HostName& host, HostOutcome outcome);
+  /// How long until the next host's start slot comes (0: it has come, but the window is what
+  /// holds it); nullopt when no host is waiting for a slot (none left, stopped, window full).
+  std::optional<Duration> until_next_slot() const;
   /// Stop starting hosts; in-flight ones still finish and must still be reported.
   void interrupt();
 
@@ -63,6 +73,8 @@ class RolloutScheduler {
   /// The window for this rollout (never 0 unless the plan is empty).
   std::size_t window() const { return window_; }
   std::size_t in_flight() const { return in_flight_.size(); }
+  /// The hosts started and not finished, in name order.
+  std::vector<HostName> in_flight_hosts() const;
 
   RolloutProgress progress() const;
   /// The result so far; final once done().
@@ -70,6 +82,10 @@ class RolloutScheduler {
 
  private:
   bool stopped() const { return halted_ || interrupted_; }
+  /// The first host from next_index_ on that is not already done (hosts.size() if none);
+  /// skips the done ones for good.
+  std::size_t next_pending();
+  Duration slot_of(const HostName& host) const;
 
   RolloutOptions options_;
   Clock& clock_;

@@ -36,12 +36,12 @@ std::string render_progress_bar(const RolloutProgress& progress) {
 
 // Names the hosts a halt or an interrupt kept back, so the operator knows what to resume;
 // a whole fleet's worth is cut after kMaxNamed names (`drover show` lists them all).
-static std::string render_not_started(const std::vector<HostName>& hosts) {
+static std::string named_hosts(const std::vector<HostName>& hosts) {
   constexpr std::size_t kMaxNamed = 20;
   std::string names;
   for (std::size_t i = 0; i < hosts.size() && i < kMaxNamed; ++i) names += " " + hosts[i];
   if (hosts.size() > kMaxNamed) names += fmt::format(" … and {} more", hosts.size() - kMaxNamed);
-  return "  not started:" + names + "\n";
+  return names;
 }
 
 std::string render_result(const RolloutResult& result) {
@@ -72,7 +72,11 @@ std::string render_result(const RolloutResult& result) {
   for (const auto& failure : result.failures) {
     out += fmt::format("  failed {}: {}\n", failure.host, failure.outcome.reason);
   }
-  if (!result.not_started.empty()) out += render_not_started(result.not_started);
+  if (!result.not_started.empty()) out += "  not started:" + named_hosts(result.not_started) + "\n";
+  if (!result.not_waited_for.empty()) {
+    out += "  not waited for:" + named_hosts(result.not_waited_for) +
+           " (their agents finish the swap on their own; `drover verify` shows what runs)\n";
+  }
   return out;
 }
 

@@ -70,6 +70,13 @@ SpeedSettings apply_overrides(SpeedName speed, SpeedSettings base,
     base.login_poll = *overrides.login_poll;
   }
   duration(overrides.login_wait, "login_wait", base.login_wait);
+  if (overrides.login_rate) {
+    if (*overrides.login_rate == 0) {
+      throw InputError(where, "login_rate is 0: no bot would ever start",
+                       "give at least 1 bot per second, or remove login_rate for no cap");
+    }
+    base.login_rate = overrides.login_rate;
+  }
   return base;
 }
 

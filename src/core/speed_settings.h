@@ -6,7 +6,10 @@
 //   speed      hosts  stop  halt      jitter  settle  login poll
 //   routine    5      35 s  over 10 % none    10 s    yes, up to 25 s per host
 //   fast       10     20 s  over 10 % none    10 s    yes, up to 25 s per host
-//   immediate  ALL    5 s   never     ≤60 s   5 s     no
+//   immediate  ALL    5 s   never     60 s    5 s     no
+// Jitter is the storm window: drover gives each host its own start slot, evenly spread over it
+// in a random order (start_slots.h), so immediate's 178 hosts start one every 0.34 s.
+// No speed caps the login rate by default (login_rate, bots per second, is configuration).
 // Settle 10 s: a bot that crash-loops on start (bad config, missing env) exits within a few
 // seconds, so 10 s of "still running" catches it while keeping a host's swap short.
 // Login wait 25 s: long enough for a healthy bot's Steam login in the common case; the poll
@@ -47,10 +50,14 @@ struct SpeedSettings {
   Concurrency concurrency = Concurrency::hosts(5);
   Duration stop_timeout{std::chrono::seconds(35)};  // graceful stop before the kill
   HaltThreshold halt = HaltThreshold::over_fraction(0.10);
-  Duration jitter{0};  // each host waits a random 0..jitter before it starts swapping
+  // The storm window: host starts are spread evenly over it in a random order
+  // (core/start_slots.h); 0 starts every host as soon as the concurrency allows.
+  Duration jitter{0};
   Duration settle{std::chrono::seconds(10)};      // the new container must stay running this long
   bool login_poll = true;                         // the agent polls the login probe after the swap
   Duration login_wait{std::chrono::seconds(25)};  // how long that poll may take per host
+  // At most this many bots start (and log in) per second, whatever the speed; unset: no cap.
+  std::optional<std::size_t> login_rate;
 
   bool operator==(const SpeedSettings&) const = default;
 };
@@ -67,10 +74,11 @@ struct SpeedOverrides {
   std::optional<Duration> settle;
   std::optional<bool> login_poll;
   std::optional<Duration> login_wait;
+  std::optional<std::size_t> login_rate;
 };
 
 /// `base` with `overrides` applied. Throws InputError (where = "speeds.<name>") for negative
-/// durations.
+/// durations and a login rate of 0.
 SpeedSettings apply_overrides(SpeedName speed, SpeedSettings base, const SpeedOverrides& overrides);
 
 /// The three speeds' settings, defaults unless configured otherwise.

@@ -22,6 +22,14 @@
 namespace drover::core {
 
 inline constexpr Duration kDefaultStragglerWait{std::chrono::seconds(60)};
+/// The longest wait --straggler-wait takes: a bot that has not logged in within an hour is
+/// down, not straggling.
+inline constexpr int kMaxStragglerWaitSeconds = 3600;
+/// How often the stragglers are asked during the wait, which ends as soon as all of them
+/// have logged in: often enough that nobody waits long for nothing, rarely enough that a
+/// minute's wait asks each straggler host a dozen times at most (each ask is one agent call,
+/// an SSM command on that transport).
+inline constexpr Duration kStragglerLookInterval{std::chrono::seconds(5)};
 
 /// Which hosts to re-check for which bots: only hosts with stragglers, only the stragglers.
 struct StragglerRetryPlan {

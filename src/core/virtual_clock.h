@@ -3,7 +3,11 @@
 // rollout or a settle window in microseconds with it. Pure (no OS time), so it lives in core,
 // and thread-safe, since the agent's bots swap on threads that all "sleep" on one clock.
 // Invariant: now() never goes backwards.
+#include <functional>
+#include <map>
 #include <mutex>
+#include <utility>
+#include <vector>
 
 #include "util/clock.h"
 
@@ -19,10 +23,13 @@ class VirtualClock final : public Clock {
   }
   /// Sleeping is advancing: whoever "sleeps" makes virtual time pass.
   void sleep_for(Duration d) override {
-    std::lock_guard lock(mutex_);
-    if (d.count() <= 0) return;
-    now_ += d;
-    slept_ += d;
+    {
+      std::lock_guard lock(mutex_);
+      if (d.count() <= 0) return;
+      now_ += d;
+      slept_ += d;
+    }
+    ring_due_alarms();
   }
   /// The calendar follows virtual time from a fixed epoch (2026-11-28T00:00:00Z at start).
   WallTime wall_now() override {
@@ -33,8 +40,17 @@ class VirtualClock final : public Clock {
 
   /// Moves time forward by `d` without counting it as slept; a negative `d` is ignored.
   void advance(Duration d) {
+    {
+      std::lock_guard lock(mutex_);
+      if (d.count() > 0) now_ += d;
+    }
+    ring_due_alarms();
+  }
+  /// Runs `action` once, on the thread that moves time to or past `when` (right after it
+  /// does): "the operator presses Ctrl-C 3.5 s into the rollout".
+  void at(TimePoint when, std::function<void()> action) {
     std::lock_guard lock(mutex_);
-    if (d.count() > 0) now_ += d;
+    alarms_.emplace(when, std::move(action));
   }
   /// The total of every sleep_for so far.
   Duration slept() {
@@ -43,7 +59,20 @@ class VirtualClock final : public Clock {
   }
 
  private:
+  void ring_due_alarms() {
+    std::vector<std::function<void()>> due;
+    {
+      std::lock_guard lock(mutex_);
+      while (!alarms_.empty() && alarms_.begin()->first <= now_) {
+        due.push_back(std::move(alarms_.begin()->second));
+        alarms_.erase(alarms_.begin());
+      }
+    }
+    for (auto& action : due) action();  // outside the lock: an action may read the clock
+  }
+
   std::mutex mutex_;
+  std::multimap<TimePoint, std::function<void()>> alarms_;
   TimePoint now_;
   Duration slept_{0};
 };

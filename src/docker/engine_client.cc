@@ -148,6 +148,10 @@ EngineClient EngineClient::from_environment() {
   return EngineClient(docker_socket_path(std::getenv("DOCKER_HOST")));
 }
 
+namespace {
+constexpr std::size_t kMaxCollectedBody = std::size_t{64} << 20;
+}  // namespace
+
 EngineResponse EngineClient::send(const EngineRequest& request, const BodySink& sink) const {
   std::string target;
   try {
@@ -215,6 +219,12 @@ EngineResponse EngineClient::send(const EngineRequest& request, const BodySink& 
     if (got.empty()) continue;
     if (streaming) {
       sink(got);
+    } else if (response.body.size() + got.size() > kMaxCollectedBody) {
+      // Inspect and list answers are kilobytes; only a stream goes on for long, and it goes to
+      // a sink. Anything else this big is not an answer to keep in memory.
+      throw RuntimeError(0, "the Docker engine at " + socket_path_ + " answered " +
+                                describe(request) + " with more than " +
+                                std::to_string(kMaxCollectedBody >> 20) + " MiB");
     } else {
       response.body.append(got);
     }

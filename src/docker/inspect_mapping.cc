@@ -126,8 +126,14 @@ std::vector<ContainerEvent> container_events_from_stream(std::string_view body,
     ContainerEvent event;
     event.action = string_member(message, "Action");
     event.time_unix_nanos = int_member(message, "timeNano");
-    if (event.time_unix_nanos == 0)
-      event.time_unix_nanos = int_member(message, "time") * 1'000'000'000;
+    // Older engines send seconds only. A `time` too large for nanoseconds in 64 bits (no
+    // engine's, but overflowing it was undefined behaviour; found by fuzzing) reads as
+    // absent, like any other unusable member.
+    if (event.time_unix_nanos == 0 &&
+        __builtin_mul_overflow(int_member(message, "time"), 1'000'000'000,
+                               &event.time_unix_nanos)) {
+      event.time_unix_nanos = 0;
+    }
     const auto& attributes = member(actor, "Attributes");
     if (attributes.is_object()) {
       for (const auto& [key, value] : attributes.items()) {

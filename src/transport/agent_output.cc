@@ -124,6 +124,16 @@ core::AgentResult interpret_agent_process(const ProcessResult& process,
   std::string why_no_report;
   result.report = parse_report(process.out, why_no_report);
 
+  if (!process.overflowed.empty()) {
+    result.status = core::TransportStatus::bad_output;
+    result.report = nullptr;  // whatever it printed was cut short: never a report
+    result.detail = fmt::format(
+        "the agent wrote more than {} MiB to {} and was stopped (drover-agent writes a few KB "
+        "per bot: check what runs at the agent path on the host); `drover verify` shows where "
+        "its bots are",
+        kAgentOutputLimit >> 20, process.overflowed);
+    return result;
+  }
   if (process.timed_out) {
     result.status = core::TransportStatus::timed_out;
     result.detail = fmt::format(

@@ -6,6 +6,7 @@
 // all" (unreachable) is the transport's own to decide; it never reaches this function.
 //
 // The rules (core/transport.h states what each status means):
+//   killed for saying too much         → bad_output (more than kAgentOutputLimit on a stream)
 //   killed by our timeout              → timed_out
 //   killed by a signal                 → agent_failed
 //   exit 0 or 1 with a JSON object     → ok (exit 1 = some bot did not make it; the report says)
@@ -21,6 +22,12 @@
 #include "util/subprocess.h"
 
 namespace drover::transport {
+
+/// What drover reads of an agent's stdout, and of its stderr, before it ends the agent: far
+/// above the largest real output (a report is about 1 KB per bot, progress a few lines per
+/// step), so only an agent that misbehaves (or a host that is not running our agent) hits it,
+/// and a window of such hosts cannot grow drover without bound.
+inline constexpr std::size_t kAgentOutputLimit = std::size_t{2} << 20;
 
 /// How many lines of the agent's stderr a result keeps, and at most how many bytes of them.
 inline constexpr std::size_t kStderrTailLines = 20;

@@ -1,7 +1,13 @@
 #pragma once
 // Running another program, as an interface. Arguments always travel as argv: nothing
 // here goes through a shell, so nothing user-supplied can be interpreted by one.
+//
+// A run is bounded however the program behaves: it ends when the program itself exits (what
+// it wrote before is kept; a child it left behind holding stdout cannot hold the call open),
+// when the timeout passes, or when it writes more than max_output_bytes to stdout or stderr
+// (then its process group is killed). No program drover runs is trusted to stop talking.
 #include <chrono>
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -13,26 +19,36 @@ struct ProcessResult {
   int exit_code = -1;      // the program's exit status; -1 when killed by a signal
   int signal = 0;          // the signal that ended it, 0 if it exited
   bool timed_out = false;  // killed by us after the timeout
-  std::string out;         // everything it wrote to stdout
-  std::string err;         // everything it wrote to stderr
+  std::string out;         // everything it wrote to stdout (at most max_output_bytes)
+  std::string err;         // everything it wrote to stderr (at most max_output_bytes)
+  /// "stdout" or "stderr" when the program was killed for writing more than
+  /// ProcessOptions::max_output_bytes there; empty otherwise.
+  std::string overflowed;
 };
+
+/// What a run keeps of each output stream unless told otherwise.
+inline constexpr std::size_t kDefaultMaxOutputBytes = std::size_t{16} << 20;
 
 struct ProcessOptions {
   std::optional<std::chrono::milliseconds> timeout;  // SIGKILL after this long
   std::map<std::string, std::string> extra_env;      // added to (or replacing in) our env
   std::string stdin_data;                            // written to its stdin, then closed
+  /// Past this many bytes on stdout or on stderr the program's process group is killed.
+  std::size_t max_output_bytes = kDefaultMaxOutputBytes;
 };
 
 class ProcessRunner {
  public:
   virtual ~ProcessRunner() = default;
-  /// Runs argv[0] (searched in PATH) to completion. Throws std::runtime_error only when
-  /// the program cannot be started at all (argv empty, not found, not executable).
+  /// Runs argv[0] (searched in PATH) until it exits, times out or says too much (see
+  /// above). Throws std::runtime_error only when the program cannot be started at all (argv
+  /// empty, not found, not executable).
   virtual ProcessResult run(const std::vector<std::string>& argv,
                             const ProcessOptions& options = {}) = 0;
 };
 
-/// The real side: posix_spawnp with pipes, no shell.
+/// The real side: posix_spawnp with pipes, no shell; the program's exit is watched through a
+/// pidfd (polling waitpid on kernels without one).
 class PosixProcessRunner final : public ProcessRunner {
  public:
   ProcessResult run(const std::vector<std::string>& argv,

@@ -8,13 +8,6 @@
 namespace drover::testing {
 namespace {
 
-// A bot was not touched: the same container, never restarted.
-void expect_untouched(const docker::ContainerInfo& before, const docker::ContainerInfo& now) {
-  EXPECT_EQ(now.id, before.id) << before.name << " was replaced";
-  EXPECT_EQ(now.state.started_at, before.state.started_at) << before.name << " was restarted";
-  EXPECT_TRUE(now.state.running) << before.name << " is not running";
-}
-
 std::vector<HostSpec> three_plus_staging(int base) {
   return {{"host-1", {base + 1, base + 2}},
           {"host-2", {base + 3, base + 4}},
@@ -63,7 +56,7 @@ TEST(DroverDeployIT, FleetDeployMovesEveryProductionBotToV2AndLeavesStagingAlone
 
   auto history = fleet.drover({"history"});
   EXPECT_EQ(history.exit_code, 0) << history.err;
-  EXPECT_NE(history.out.find(id), std::string::npos) << history.out;
+  EXPECT_NE(history.out.find(id.substr(0, 8)), std::string::npos) << history.out;
   EXPECT_NE(history.out.find("success"), std::string::npos) << history.out;
 }
 
@@ -125,14 +118,6 @@ TEST(DroverDeployIT, OneBotDeployLeavesItsHostNeighboursUntouched) {
 
 // Four hosts, one at a time, halting once more than 10 % of 4 (= 0) hosts failed: the first
 // host's rollback halts the rollout, and hosts 2-4 never start.
-constexpr const char* kHaltAtFirstFailure = R"([speeds.routine]
-concurrency = 1
-halt_percent = 10
-stop_timeout = 5
-settle = 2
-login_wait = 10
-)";
-
 TEST(DroverDeployIT, ABrokenImageIsRolledBackAndHaltsTheRolloutAtTheThreshold) {
   DroverFleet fleet(DROVER_BIN, "e2e-broken",
                     {{"host-1", {8131, 8132}},

@@ -35,11 +35,6 @@ fs::path tampered_agent(const DroverFleet& fleet) {
   return path;
 }
 
-void expect_untouched(const docker::ContainerInfo& before, const docker::ContainerInfo& now) {
-  EXPECT_EQ(now.id, before.id) << before.name << " was replaced";
-  EXPECT_EQ(now.state.started_at, before.state.started_at) << before.name << " was restarted";
-}
-
 std::vector<HostSpec> three_hosts(int base) {
   return {{"bot-host-1", {base + 1}}, {"bot-host-2", {base + 2}}, {"bot-host-3", {base + 3}}};
 }

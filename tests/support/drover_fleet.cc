@@ -1,6 +1,7 @@
 #include "support/drover_fleet.h"
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -161,6 +162,16 @@ std::string deploy_id_in(const std::string& output) {
   return std::regex_search(output, match, line) ? match[1].str() : "";
 }
 
+std::set<std::string> hosts_ok(const std::string& output) {
+  static const std::regex line(R"(\[\d+/\d+\] (host-\d+): ok)");
+  std::set<std::string> out;
+  for (auto it = std::sregex_iterator(output.begin(), output.end(), line);
+       it != std::sregex_iterator(); ++it) {
+    out.insert((*it)[1].str());
+  }
+  return out;
+}
+
 std::string bot_names(std::vector<int> ids) {
   std::vector<std::string> names;
   for (int id : ids) names.push_back("bot" + std::to_string(id));
@@ -175,6 +186,12 @@ std::string first_missing(const std::string& haystack, const std::vector<std::st
     if (haystack.find(needle) == std::string::npos) return needle;
   }
   return "";
+}
+
+void expect_untouched(const docker::ContainerInfo& before, const docker::ContainerInfo& now) {
+  EXPECT_EQ(now.id, before.id) << before.name << " was replaced";
+  EXPECT_EQ(now.state.started_at, before.state.started_at) << before.name << " was restarted";
+  EXPECT_TRUE(now.state.running) << before.name << " is not running";
 }
 
 }  // namespace drover::testing

@@ -6,6 +6,7 @@
 // run with argv and that configuration.
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,16 @@ settle = 2
 login_wait = 10
 
 [speeds.fast]
+stop_timeout = 5
+settle = 2
+login_wait = 10
+)";
+
+/// `routine` one host at a time, halting once more than 10 % of the hosts failed: the first
+/// failed host halts the rollout and the hosts after it never start.
+inline constexpr const char* kHaltAtFirstFailure = R"([speeds.routine]
+concurrency = 1
+halt_percent = 10
 stop_timeout = 5
 settle = 2
 login_wait = 10
@@ -104,8 +115,14 @@ class DroverFleet {
 /// The deploy id of a "command: <uuid>" line in `output`; "" when there is none.
 std::string deploy_id_in(const std::string& output);
 
+/// The hosts a plain (piped) run reported finished ok: "[2/3] host-1: ok (3s)".
+std::set<std::string> hosts_ok(const std::string& output);
+
 /// Bot names as drover lists them: "bot8101 bot8102" (sorted as text, like drover).
 std::string bot_names(std::vector<int> ids);
+
+/// Expects (gtest) that a bot was not touched: the same container, never restarted, running.
+void expect_untouched(const docker::ContainerInfo& before, const docker::ContainerInfo& now);
 
 /// Whether every line of `needles` occurs in `haystack`, for messages: returns the first
 /// missing one, or "" when all are there.

@@ -15,7 +15,9 @@ std::string toml_of(const std::vector<core::Host>& hosts, const std::string& mor
       "[fleet]\nname = \"unit\"\nimage = \"registry.test/tradebot\"\ndefault_tag = \"v1\"\n\n" +
       more_toml + "\n";
   for (const auto& host : hosts) {
-    text += "[[hosts]]\nname = \"" + host.name + "\"\nbots = [";
+    text += "[[hosts]]\nname = \"" + host.name + "\"\n";
+    if (host.address) text += "address = \"" + *host.address + "\"\n";
+    text += "bots = [";
     for (std::size_t i = 0; i < host.bots.size(); ++i) {
       text += (i == 0 ? "" : ", ") + std::to_string(host.bots[i]);
     }
@@ -30,7 +32,8 @@ FakeCliWorld::FakeCliWorld(const std::vector<core::Host>& hosts, const std::stri
     : lock_environment{{"tester", "ops-1"},
                        4242,
                        [] { return std::string("2026-06-12T10:00:00Z"); },
-                       [](pid_t) { return true; }},
+                       [](pid_t) { return true; },
+                       "unit-machine"},
       config_file_(dir_.path() / "drover.toml") {
   env["DROVER_STATE_DIR"] = state_root().string();
   write_config(toml_of(hosts, more_toml));
@@ -69,7 +72,8 @@ int FakeCliWorld::run(std::vector<std::string> args) {
                         return image.digest.empty() ? digest_of(image.tag) : image.digest;
                       },
                       lock_environment,
-                      http};
+                      http,
+                      &abandon};
   return cli::run_drover_cli(static_cast<int>(argv.size()), argv.data(), world);
 }
 

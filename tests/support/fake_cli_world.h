@@ -54,6 +54,9 @@ class FakeCliWorld {
   SystemRandom random;
   RecordingTransport transport{pinned("v1")};
   std::atomic<bool> interrupt{false};
+  /// A second interrupt: drover records the result, releases the lock and ends at once (here
+  /// by returning its exit code, as this world has no end_process).
+  std::atomic<bool> abandon{false};
   /// The process environment drover sees (DROVER_STATE_DIR is set to state_root()).
   std::map<std::string, std::string> env;
   cli::LockEnvironment lock_environment;

@@ -146,6 +146,12 @@ void LiveProcess::send_signal(int signal) {
   if (pid_ > 0 && !exit_code_) kill(pid_, signal);
 }
 
+void LiveProcess::hang_up() {
+  if (fd_ >= 0) close(fd_);
+  fd_ = -1;
+  eof_ = true;
+}
+
 std::optional<int> LiveProcess::wait_exit(std::chrono::milliseconds timeout) {
   if (exit_code_) return exit_code_;
   const auto deadline = Clock::now() + timeout;

@@ -36,6 +36,10 @@ class LiveProcess {
   void send_line(std::string_view line);
   /// Sends `signal` to the program (not to its process group).
   void send_signal(int signal);
+  /// Closes the terminal (pty mode): the kernel hangs it up and sends SIGHUP to the program,
+  /// whose writes to it fail from then on, as when an operator's ssh session drops. Its
+  /// output after this is lost.
+  void hang_up();
   /// Reads the rest of the output and reaps the program: its exit code (128 + N when killed
   /// by signal N), or nullopt when it did not end within `timeout`.
   std::optional<int> wait_exit(std::chrono::milliseconds timeout = std::chrono::minutes(5));

@@ -152,6 +152,11 @@ core::AgentResult RecordingTransport::status(const core::Host& host, const Scrip
   auto bots = nlohmann::json::array();
   bool all_match = true;
   std::lock_guard lock(mutex_);
+  const auto call = ++status_calls_[host.name];
+  auto login = script.login;
+  if (script.logs_in_at_status_call > 0 && call >= script.logs_in_at_status_call) {
+    login = core::LoginState::logged_in;
+  }
   for (auto bot : bots_of(args)) {
     const auto& current = images_.try_emplace(bot, initial_image_).first->second;
     const auto& expected = expected_images.at(bot);
@@ -162,7 +167,7 @@ core::AgentResult RecordingTransport::status(const core::Host& host, const Scrip
                     {"restart_count", 0},
                     {"repo_digests", nlohmann::json::array({current})},
                     {"matches_expected", current == expected},
-                    {"login", std::string(core::to_string(script.login))}});
+                    {"login", std::string(core::to_string(login))}});
   }
   return answered({{"command", "status"}, {"host", host.name}, {"ok", all_match}, {"bots", bots}},
                   all_match);

@@ -42,6 +42,9 @@ struct ScriptedHost {
   core::TransportStatus swap_answer = core::TransportStatus::ok;
   /// What its status calls say about the login of its bots.
   core::LoginState login = core::LoginState::logged_in;
+  /// When above 0: its bots report logged_in from this many status calls on, whatever
+  /// `login` says (a straggler that makes it during the wait).
+  std::size_t logs_in_at_status_call = 0;
   /// The sha256 its `version` reports; empty: the build this drover was made with.
   std::string agent_sha256;
   /// Runs at the start of each of its swaps.
@@ -82,6 +85,7 @@ class RecordingTransport final : public core::Transport {
   const std::string initial_image_;
   mutable std::mutex mutex_;
   std::map<core::HostName, ScriptedHost> scripts_;
+  std::map<core::HostName, std::size_t> status_calls_;
   std::map<core::BotId, std::string> images_;  // bots that have been swapped
   std::vector<RanCommand> ran_;
 };

@@ -3,7 +3,9 @@
 // the environment may move them (DROVER_TEST_REGISTRY, DROVER_TEST_REDIS).
 // Images (all FROM scratch, see demo/images/README.md): busybox:latest (sh -c works; as PID 1 it
 // ignores SIGTERM, so a stop waits its full timeout), bot:v1, bot:v2 (healthy ~1-2 s after start,
-// stop at once on SIGTERM), bot:nohealth (v2 without HEALTHCHECK), bot:broken (exits 3 at once).
+// stop at once on SIGTERM), bot:nohealth (v2 without HEALTHCHECK), bot:broken (exits 3 at once),
+// bot:neverhealthy (never logs in, exits 3 after 3 s), bot:v1-rollback (v1 under an image id only
+// the rollback test uses, so that it can be pruned while the demo runs bot:v1).
 // Bot containers reach redis_address() only with host networking (it listens on loopback).
 #include <string>
 

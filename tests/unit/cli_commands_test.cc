@@ -28,13 +28,42 @@ TEST(CliHistory, ListsTheDeploysAndShowTellsOneOfThem) {
   ASSERT_EQ(deploys.size(), 1u);
   EXPECT_EQ(world.run({"history", "--limit", "5"}), 0);
   const auto history = world.terminal.out();
-  EXPECT_TRUE(contains(history, deploys[0])) << history;
+  // The table shows the id's first 8 characters, and show takes them (git-style).
+  const auto short_id = deploys[0].substr(0, 8);
+  EXPECT_TRUE(contains(history, short_id + "  ")) << history;
   EXPECT_TRUE(contains(history, "tester@ops-1")) << history;
 
   EXPECT_EQ(world.run({"show", deploys[0]}), 0) << world.terminal.err();
   EXPECT_TRUE(contains(world.terminal.out(), FakeCliWorld::pinned("v2")));
+  const auto before = world.terminal.out().size();
+  EXPECT_EQ(world.run({"show", short_id}), 0) << world.terminal.err();
+  EXPECT_TRUE(contains(world.terminal.out().substr(before), "deploy " + deploys[0]));
   EXPECT_EQ(world.run({"show", "6ca32b16-367e-4372-8a33-000000000000"}), 2);
   EXPECT_TRUE(contains(world.terminal.err(), "drover history")) << world.terminal.err();
+  EXPECT_EQ(world.run({"show", "6ca3"}), 2) << "fewer than 8 characters name no deploy";
+}
+
+TEST(CliViews, HostNamesWithSpacesAndOtherCharactersShowInEveryView) {
+  // EC2 Name tags as fleet discovery takes them: the address is what is reached.
+  const std::vector<core::Host> hosts{
+      {"web 1", "10.0.0.1", {101}, core::HostGroup::production},
+      {"Trade Bot (eu) #2", "10.0.0.2", {201}, core::HostGroup::production}};
+  FakeCliWorld world(hosts);
+  const auto shows_both = [&](const std::vector<std::string>& args) {
+    const int code = world.run(args);
+    const auto out = world.terminal.out();
+    EXPECT_TRUE(contains(out, "web 1")) << args[0] << ": " << out;
+    EXPECT_TRUE(contains(out, "Trade Bot (eu) #2")) << args[0] << ": " << out;
+    return code;
+  };
+  EXPECT_EQ(shows_both({"inventory"}), 0) << world.terminal.err();
+  EXPECT_EQ(shows_both({"deploy", "all", "routine", "v2", "-y"}), 0) << world.terminal.err();
+  EXPECT_EQ(world.transport.hosts_that_ran("swap").size(), 2u);
+  ASSERT_EQ(world.journaled_deploys().size(), 1u);
+  EXPECT_EQ(shows_both({"show", world.journaled_deploys()[0]}), 0) << world.terminal.err();
+  EXPECT_EQ(world.run({"history"}), 0) << world.terminal.err();
+  EXPECT_EQ(shows_both({"verify", "all", "v2"}), 0) << world.terminal.err();
+  EXPECT_EQ(shows_both({"drift"}), 0) << world.terminal.err();
 }
 
 TEST(CliHelp, ShowsTheGuidesExamplesAndEveryExitCodeOnItsOwnLine) {
@@ -46,7 +75,7 @@ TEST(CliHelp, ShowsTheGuidesExamplesAndEveryExitCodeOnItsOwnLine) {
         "drover deploy all fast ", "drover deploy all immediate -y "}) {
     EXPECT_TRUE(contains(help, "\n  " + std::string(example))) << example << "\n" << help;
   }
-  for (int code = 0; code <= 8; ++code) {
+  for (int code = 0; code <= 9; ++code) {
     EXPECT_TRUE(contains(help, "\n  " + std::to_string(code) + "  ")) << code << "\n" << help;
   }
   EXPECT_FALSE(contains(help, "Exit codes: 0")) << "one line per exit code, not a paragraph";

@@ -5,12 +5,16 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
+#include <thread>
 
 #include "cli/lock/deploy_lock.h"
 #include "support/fake_cli_world.h"
+#include "support/file_size_limit.h"
 #include "support/numbered_fleet.h"
 
 namespace drover::testing {
@@ -100,6 +104,45 @@ TEST(CliDeploy, FailuresUnderTheThresholdLeaveStaleBotsAndExitFive) {
   EXPECT_TRUE(contains(out, "301")) << "verification names the stale bots: " << out;
 }
 
+TEST(CliDeploy, ASecondInterruptEndsAtOnceButRecordsTheResultAndReleasesTheLock) {
+  FakeCliWorld world(fleet_of(5), kOneAtATime);
+  const auto lock_file = world.fleet_state() / "lock";
+  bool lock_gone_while_in_flight = false;
+  // host-2 is still swapping when both signals arrive; its swap ends only once drover has
+  // released the lock (or after 20 s, which fails the test): drover did not wait for it.
+  world.transport.script("host-2").during_swap = [&] {
+    world.interrupt = true;
+    world.abandon = true;
+    for (int i = 0; i < 2000 && std::filesystem::exists(lock_file); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    lock_gone_while_in_flight = !std::filesystem::exists(lock_file);
+  };
+  EXPECT_EQ(world.run({"deploy", "all", "routine", "v2", "-y"}), 4) << world.terminal.err();
+
+  EXPECT_TRUE(lock_gone_while_in_flight) << "drover waited for the host in flight";
+  EXPECT_EQ(world.transport.hosts_that_ran("swap"), names(1, 2));
+  const auto out = world.terminal.out();
+  EXPECT_TRUE(contains(out, "interrupted again: drover stops waiting")) << out;
+  EXPECT_TRUE(contains(out, "--- result: Interrupted (1/5, 0 errors)")) << out;
+  EXPECT_TRUE(contains(out, "not waited for: host-2")) << out;
+  const auto deploys = world.journaled_deploys();
+  ASSERT_EQ(deploys.size(), 1u);
+  const auto before_show = world.terminal.out().size();
+  EXPECT_EQ(world.run({"show", deploys[0]}), 0) << world.terminal.err();
+  const auto shown = world.terminal.out().substr(before_show);
+  EXPECT_TRUE(contains(shown, "not waited for: host-2")) << shown;
+
+  // A resume redoes the host nobody waited for, with the ones never started.
+  world.interrupt = false;
+  world.abandon = false;
+  world.transport.script("host-2").during_swap = nullptr;
+  EXPECT_EQ(world.run({"deploy", "--resume", deploys[0], "-y"}), 0) << world.terminal.err();
+  for (core::BotId bot : {101, 201, 301, 401, 501}) {
+    EXPECT_EQ(world.transport.image_of(bot), FakeCliWorld::pinned("v2")) << bot;
+  }
+}
+
 TEST(CliDeploy, CtrlCStartsNoNewHostAndResumeDeploysOnlyTheRemainingHosts) {
   FakeCliWorld world(fleet_of(5), kOneAtATime);
   world.transport.script("host-2").during_swap = [&world] { world.interrupt = true; };
@@ -134,6 +177,36 @@ TEST(CliDeploy, CtrlCStartsNoNewHostAndResumeDeploysOnlyTheRemainingHosts) {
   }
 }
 
+TEST(CliDeploy, AJournalThatFillsTheDiskMidRolloutStartsNoNewHostAndNamesTheUnrecordedSwap) {
+  FakeCliWorld world(fleet_of(5), kOneAtATime);
+  std::optional<FileSizeLimit> disk_full;
+  world.transport.script("host-2").during_swap = [&] {
+    // host-1 is journaled; the disk fills now, 20 bytes into host-2's record.
+    for (const auto& entry : std::filesystem::directory_iterator(world.fleet_state() / "deploys")) {
+      if (entry.path().extension() == ".jsonl") disk_full.emplace(entry.file_size() + 20);
+    }
+  };
+  const int code = world.run({"deploy", "all", "routine", "v2", "-y"});
+  disk_full.reset();
+  EXPECT_EQ(code, 9) << world.terminal.err();
+
+  EXPECT_EQ(world.transport.hosts_that_ran("swap"), names(1, 2)) << "no new host after it";
+  const auto err = world.terminal.err();
+  EXPECT_TRUE(err.starts_with("drover: error: ")) << err;
+  EXPECT_TRUE(contains(err,
+                       ".jsonl: cannot write: File too large (no new host was started; the "
+                       "swap of host-2 finished but may not be in the journal: `drover "
+                       "verify` shows what runs on the fleet; free space on that disk"))
+      << err;
+  EXPECT_TRUE(contains(world.terminal.out(), "the journal could not record host-2"))
+      << world.terminal.out();
+  EXPECT_FALSE(std::filesystem::exists(world.fleet_state() / "lock")) << "the lock is released";
+  ASSERT_EQ(world.journaled_deploys().size(), 1u);
+  EXPECT_EQ(world.run({"show", world.journaled_deploys()[0]}), 0)
+      << "the journal reads back, without a torn record: " << world.terminal.err();
+  EXPECT_TRUE(contains(world.terminal.out(), "host-1")) << world.terminal.out();
+}
+
 TEST(CliDeploy, AnotherAgentBuildRefusesTheDeployTouchingNothingAndExitsEight) {
   FakeCliWorld world(fleet_of(3));
   world.transport.script("host-2").agent_sha256 = std::string(64, 'f');
@@ -160,10 +233,30 @@ TEST(CliDeploy, BotsStillNotLoggedInAfterTheRetryExitSix) {
   world.transport.script("host-2").login = core::LoginState::not_logged_in;
   EXPECT_EQ(world.run({"deploy", "all", "routine", "v2", "-y", "--straggler-wait", "30"}), 6);
 
-  // One status for everyone, then the straggler host alone again, after the wait.
-  EXPECT_EQ(world.transport.hosts_that_ran("status").size(), 3u);
-  EXPECT_EQ(world.transport.hosts_that_ran("status").back(), "host-2");
+  // One status for everyone, then the straggler host alone: at each look during the wait
+  // (every 5 s, none of which found it logged in), and once more when the wait ran out.
+  const auto asked = world.transport.hosts_that_ran("status");
+  ASSERT_EQ(asked.size(), 2u + 6u);
+  for (std::size_t i = 2; i < asked.size(); ++i) EXPECT_EQ(asked[i], "host-2") << i;
   EXPECT_GE(world.clock.now().time_since_epoch(), std::chrono::seconds(30)) << "the wait passed";
+}
+
+TEST(CliDeploy, TheStragglerWaitEndsOnceEveryStragglerHasLoggedIn) {
+  FakeCliWorld world(fleet_of(2));
+  // host-2's bots log in on the third status call: verification, one look, then it is in.
+  world.transport.script("host-2").login = core::LoginState::not_logged_in;
+  world.transport.script("host-2").logs_in_at_status_call = 3;
+  EXPECT_EQ(world.run({"deploy", "all", "routine", "v2", "-y", "--straggler-wait", "60"}), 0)
+      << world.terminal.err();
+
+  const auto asked = world.transport.hosts_that_ran("status");
+  ASSERT_EQ(asked.size(), 4u) << "both hosts, then the straggler's host alone at each look";
+  EXPECT_EQ(asked[2], "host-2");
+  EXPECT_EQ(asked[3], "host-2");
+  EXPECT_LT(world.clock.now().time_since_epoch(), std::chrono::seconds(30))
+      << "the wait went on after the straggler logged in";
+  const auto out = world.terminal.out();
+  EXPECT_TRUE(contains(out, "logged in during wait : 2/2")) << out;
 }
 
 TEST(CliDeploy, AHeldLockRefusesTheDeployNamingItsHolderAndExitsSeven) {
@@ -220,12 +313,17 @@ TEST(CliDeploy, BadWordsAreUsageErrorsThatTouchNothingAndExitTwo) {
   EXPECT_TRUE(world.journaled_deploys().empty());
 }
 
-TEST(CliDeploy, AStateDirectoryThatCannotBeMadeIsAnInternalErrorExitingOne) {
+TEST(CliDeploy, AStateDirectoryThatCannotBeMadeIsAStorageFailureExitingNine) {
   FakeCliWorld world(fleet_of(2));
   std::ofstream(world.state_root()) << "a file where the state directory should be";
-  EXPECT_EQ(world.run({"deploy", "all", "routine", "v2", "-y"}), 1);
-  EXPECT_TRUE(world.terminal.err().starts_with("drover: error: internal: "))
-      << world.terminal.err();
+  EXPECT_EQ(world.run({"deploy", "all", "routine", "v2", "-y"}), 9);
+  const auto err = world.terminal.err();
+  EXPECT_TRUE(err.starts_with("drover: error: ")) << err;
+  EXPECT_TRUE(
+      err.ends_with("/state/unit: cannot create the state directory: Not a directory (a "
+                    "file is in the way: move it, or point DROVER_STATE_DIR at another "
+                    "directory)\n"))
+      << err;
   EXPECT_TRUE(world.transport.hosts_that_ran("swap").empty())
       << "nothing swapped without a journal";
 }

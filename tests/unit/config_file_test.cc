@@ -155,6 +155,19 @@ TEST(ConfigFile, BadTomlSaysWhereTheSyntaxBreaks) {
   EXPECT_TRUE(contains(message, "drover.toml:3: not valid TOML:")) << message;
 }
 
+TEST(ConfigFile, AKeyOfFortyThousandPartsIsRefusedAtItsLineWithoutACrash) {
+  std::string key = "a";
+  for (int i = 1; i < 40000; ++i) key += ".a";
+  EXPECT_EQ(refusal(kFleet + kOneHost + key + " = 1\n"),
+            "drover.toml:" +
+                std::to_string(1 + std::count(kFleet.begin(), kFleet.end(), '\n') +
+                               std::count(kOneHost.begin(), kOneHost.end(), '\n')) +
+                ": nests deeper than 64 levels (table header parts, dotted key parts, lists and "
+                "inline tables together) (drover.toml needs a few levels ([speeds.routine], "
+                "[container.labels]): check that this is the file you meant)");
+  EXPECT_TRUE(contains(refusal(kFleet + "[" + key + "]\n"), "nests deeper than 64 levels"));
+}
+
 TEST(ConfigFile, UnknownKeysAreErrorsWithASuggestion) {
   EXPECT_EQ(refusal(kFleet + "nmae = \"x\"\n" + kOneHost),
             "drover.toml:4: fleet.nmae: unknown key (did you mean 'name'? [fleet] takes only: "
@@ -260,7 +273,12 @@ TEST(ConfigFile, HostsAreChecked) {
   EXPECT_TRUE(contains(refusal(kFleet + "[[hosts]]\nname = \"h\"\nbots = [1, 1]\n"),
                        "drover.toml:6: hosts[0].bots: lists bot 1 twice"));
   EXPECT_TRUE(contains(refusal(kFleet + "[[hosts]]\nname = \"h 1\"\nbots = [1]\n"),
-                       "drover.toml:5: hosts[0].name: name 'h 1' has ' '"));
+                       "drover.toml:5: hosts[0].name: name 'h 1' has ' ' (a host without an "
+                       "address is reached by its name"));
+  EXPECT_EQ(
+      refusal(kFleet + "[[hosts]]\nname = \"web 1 (eu)\"\naddress = \"10.0.0.5\"\nbots = [1]\n"),
+      "")
+      << "with an address, the name is only a label";
   EXPECT_TRUE(contains(refusal(kFleet + "[[hosts]]\nname = \"h\"\naddress = \"a;b\"\nbots = [1]\n"),
                        "drover.toml:6: hosts[0].address: address 'a;b' has ';'"));
   EXPECT_TRUE(
@@ -302,6 +320,17 @@ TEST(ConfigFile, AFileThatCannotBeReadSaysSo) {
   } catch (const core::InputError& e) {
     EXPECT_EQ(e.where(), "/nonexistent/drover.toml");
     EXPECT_TRUE(contains(e.problem(), "cannot be read"));
+  }
+}
+
+TEST(ConfigFile, AFileWithoutEndIsReadOnlyUpToALimit) {
+  try {
+    load_config_file("/dev/zero");
+    FAIL();
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(e.where(), "/dev/zero");
+    EXPECT_EQ(e.problem(), "is larger than 1 MiB");
+    EXPECT_TRUE(contains(e.fix(), "check that this is the file you meant")) << e.fix();
   }
 }
 

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 #include "cli/config/drover_toml.h"
@@ -38,6 +39,11 @@ TEST(ConfigSpeeds, OverridesApplyFieldByField) {
   immediate.settle = std::chrono::seconds(8);
   EXPECT_EQ(t.immediate, immediate);
 
+  t = table("[speeds.immediate]\nlogin_rate = 10\n[speeds.fast]\nlogin_rate = 1\n");
+  EXPECT_EQ(t.immediate.login_rate, std::optional<std::size_t>(10)) << "any speed may cap logins";
+  EXPECT_EQ(t.fast.login_rate, std::optional<std::size_t>(1));
+  EXPECT_EQ(t.routine.login_rate, std::nullopt) << "no cap unless configured";
+
   t = table("[speeds.routine]\nhalt_percent = 0\n");
   EXPECT_EQ(t.routine.halt, core::HaltThreshold::over_fraction(0.0));
 }
@@ -60,6 +66,16 @@ TEST(ConfigSpeeds, ValuesOutOfRangeOrOfTheWrongTypeAreRefused) {
                        "speeds.routine.jitter: expected seconds from 0 to 3600, got -1"));
   EXPECT_TRUE(contains(refusal(speeds("[speeds.routine]\nlogin_wait = 4000\n")),
                        "speeds.routine.login_wait: expected seconds from 0 to 3600, got 4000"));
+  EXPECT_EQ(refusal(speeds("[speeds.immediate]\nlogin_rate = 0\n")),
+            "drover.toml:5: speeds.immediate.login_rate: expected whole bots per second from 1 to "
+            "100000, got 0 (write it like: login_rate = 10, or remove it for no cap)");
+  EXPECT_TRUE(contains(refusal(speeds("[speeds.routine]\nlogin_rate = 2.5\n")),
+                       "drover.toml:5: speeds.routine.login_rate: expected whole bots per second "
+                       "from 1 to 100000, got a decimal number"));
+  EXPECT_TRUE(contains(refusal(speeds("[speeds.fast]\nlogin_rate = \"fast\"\n")),
+                       "speeds.fast.login_rate: expected whole bots per second from 1 to 100000, "
+                       "got a string"));
+  EXPECT_TRUE(contains(refusal(speeds("[speeds.fast]\nlogin_rate = 100001\n")), "got 100001"));
   EXPECT_TRUE(contains(refusal(speeds("[speeds.routine]\nhalt_percent = 101\n")),
                        "speeds.routine.halt_percent: expected a percentage from 0 to 100"));
   EXPECT_TRUE(contains(refusal(speeds("[speeds.routine]\nlogin_poll = \"yes\"\n")),

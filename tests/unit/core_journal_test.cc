@@ -36,6 +36,15 @@ TEST(CoreJournal, PlanRoundTrips) {
   }
 }
 
+TEST(CoreJournal, LoginRateRoundTripsAndIsAbsentWithoutACap) {
+  auto plan = sample_plan(Target::all(), SpeedName::immediate);
+  EXPECT_FALSE(to_json(JournalPlan{plan})["settings"].contains("login_rate"))
+      << "journals of drovers before login_rate read back the same";
+  plan.settings.login_rate = 10;
+  EXPECT_EQ(to_json(JournalPlan{plan})["settings"]["login_rate"], 10);
+  EXPECT_EQ(std::get<JournalPlan>(round_trip(JournalPlan{plan})).plan, plan);
+}
+
 TEST(CoreJournal, PlanJsonIsReadable) {
   const auto json = to_json(JournalPlan{sample_plan(Target::all(), SpeedName::immediate)});
   EXPECT_EQ(json["type"], "plan");

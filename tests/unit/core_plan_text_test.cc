@@ -115,8 +115,10 @@ TEST(CorePlanBox, ImmediateShowsTheStormAndWarns) {
       << box;
   EXPECT_NE(box.find("Error halt    never\n"), std::string::npos) << box;
   EXPECT_NE(box.find("Est. duration fires over ~60s\n"), std::string::npos) << box;
-  EXPECT_NE(box.find("Storm jitter  each host waits a random 0-60s first\n"), std::string::npos)
+  EXPECT_NE(box.find("Storm spread  178 hosts over 60s, one every 0.34s, random order\n"),
+            std::string::npos)
       << box;
+  EXPECT_EQ(box.find("Login rate"), std::string::npos) << "no cap unless configured: " << box;
   EXPECT_NE(box.find("Login poll    skipped (5s settle only)\n"), std::string::npos) << box;
   EXPECT_NE(box.find("WARNING: immediate restarts all ~534 bots at once"), std::string::npos)
       << box;
@@ -126,6 +128,24 @@ TEST(CorePlanBox, ImmediateShowsTheStormAndWarns) {
         "bots can crash-loop while the storm clears"}) {
     EXPECT_NE(box.find(guide_words), std::string::npos) << guide_words << "\n" << box;
   }
+}
+
+TEST(CorePlanBox, LoginRateShowsTheCapAndStretchesTheEstimate) {
+  SpeedTable speeds;
+  speeds.immediate.login_rate = 5;  // 3 bots a host: one host a second, 178 s for the fleet
+  auto box = render_plan_box(plan_for(Target::all(), SpeedName::immediate, speeds));
+  EXPECT_NE(box.find("Login rate    at most 5 bots start per second (last host starts at ~177s)\n"),
+            std::string::npos)
+      << box;
+  EXPECT_NE(box.find("Est. duration fires over ~177s\n"), std::string::npos) << box;
+  // routine's 36 windows take longer than the cap's 59 s, so its estimate stays the guide's.
+  speeds.routine.login_rate = 10;
+  box = render_plan_box(plan_for(Target::all(), SpeedName::routine, speeds));
+  EXPECT_NE(box.find("Login rate    at most 10 bots start per second (last host starts at ~59s)\n"),
+            std::string::npos)
+      << box;
+  EXPECT_NE(box.find("Est. duration ~15-30 min\n"), std::string::npos) << box;
+  EXPECT_EQ(box.find("Storm spread"), std::string::npos) << "routine has no storm window: " << box;
 }
 
 TEST(CorePlan, PinsADigestTheOperatorGave) {

@@ -27,7 +27,7 @@ std::vector<HostName> hosts(std::size_t n) {
 }
 
 RolloutOptions options(std::size_t n, std::size_t concurrency, double halt = 0.10) {
-  return {hosts(n), Concurrency::hosts(concurrency), HaltThreshold::over_fraction(halt), {}};
+  return {hosts(n), Concurrency::hosts(concurrency), HaltThreshold::over_fraction(halt), {}, {}};
 }
 
 HostOutcome failure() {
@@ -77,7 +77,7 @@ TEST(CoreRolloutScheduler, ConcurrencyNeverExceededOverRandomCompletionOrders) {
     const std::size_t concurrency = 1 + seeds() % 12;
     VirtualClock clock;
     RolloutScheduler scheduler(
-        {hosts(n), Concurrency::hosts(concurrency), HaltThreshold::never(), {}}, clock);
+        {hosts(n), Concurrency::hosts(concurrency), HaltThreshold::never(), {}, {}}, clock);
     Drive drive(seeds());
     std::bernoulli_distribution fails(0.2);
     drive.outcome = [&](const HostName&) {
@@ -188,7 +188,7 @@ TEST(CoreRolloutScheduler, ThresholdCrossedWithNothingLeftToHoldBackIsFailedNotH
 
 TEST(CoreRolloutScheduler, ImmediateStartsEverythingAndNeverHalts) {
   VirtualClock clock;
-  RolloutScheduler scheduler({hosts(178), Concurrency::all_hosts(), HaltThreshold::never(), {}},
+  RolloutScheduler scheduler({hosts(178), Concurrency::all_hosts(), HaltThreshold::never(), {}, {}},
                              clock);
   EXPECT_EQ(scheduler.window(), 178u);
   const auto started = scheduler.next_to_start();
@@ -300,14 +300,14 @@ TEST(CoreRolloutScheduler, RefusesDriverMistakes) {
   scheduler.on_finished("host-1", HostOutcome::success());
   EXPECT_THROW(scheduler.on_finished("host-1", HostOutcome::success()), std::logic_error);
   EXPECT_THROW(scheduler.on_finished("nope", HostOutcome::success()), std::logic_error);
-  EXPECT_THROW(
-      RolloutScheduler({{"a", "b", "a"}, Concurrency::hosts(1), HaltThreshold::never(), {}}, clock),
-      std::invalid_argument);
+  EXPECT_THROW(RolloutScheduler(
+                   {{"a", "b", "a"}, Concurrency::hosts(1), HaltThreshold::never(), {}, {}}, clock),
+               std::invalid_argument);
 }
 
 TEST(CoreRolloutScheduler, EmptyPlanIsDone) {
   VirtualClock clock;
-  RolloutScheduler scheduler({{}, Concurrency::hosts(5), HaltThreshold::never(), {}}, clock);
+  RolloutScheduler scheduler({{}, Concurrency::hosts(5), HaltThreshold::never(), {}, {}}, clock);
   EXPECT_TRUE(scheduler.done());
   EXPECT_EQ(scheduler.result().status, RolloutStatus::success);
 }

@@ -161,6 +161,26 @@ TEST(DockerInspectMapping, ReadsAContainersEventsFromTheStream) {
                std::invalid_argument);
 }
 
+// A `time` in seconds that does not fit in 64-bit nanoseconds reads as absent (0) rather than
+// overflowing (undefined behaviour, found by fuzz/docker_inspect_fuzz.cc).
+TEST(DockerInspectMapping, AnEventTimeBeyondNanosecondsReadsAsAbsent) {
+  const std::string body =
+      R"({"Type":"container","Action":"start","Actor":{"ID":"c"},"time":14619443101})"
+      "\n"
+      R"({"Type":"container","Action":"die","Actor":{"ID":"c"},"time":-9223372036854775807})"
+      "\n"
+      R"({"Type":"container","Action":"stop","Actor":{"ID":"c"},"time":9223372036})"
+      "\n";
+  const auto events = container_events_from_stream(body, "c");
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].action, "start");
+  EXPECT_EQ(events[0].time_unix_nanos, 0);
+  EXPECT_EQ(events[1].action, "die");
+  EXPECT_EQ(events[1].time_unix_nanos, 0);
+  EXPECT_EQ(events[2].action, "stop");
+  EXPECT_EQ(events[2].time_unix_nanos, 9223372036000000000);
+}
+
 TEST(DockerInspectMapping, MapsAnImage) {
   const auto info = image_info_from_json(json::parse(R"({
     "Id": "sha256:d0f1b2c3a4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f",

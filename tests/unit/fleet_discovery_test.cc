@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
+#include "core/fleet.h"
 #include "core/input_error.h"
 
 namespace drover::cli {
@@ -85,6 +89,23 @@ TEST(FleetDiscovery, FollowsNextToken) {
   EXPECT_EQ(hosts.size(), 2u);
 }
 
+TEST(FleetDiscovery, NameTagsWithSpacesAndOtherCharactersAreHostNames) {
+  const std::vector<std::string> names{"web 1", "Trade Bot (eu) #2", "b\xc3\xb4t-\xc3\xbc",
+                                       "a:b/c=d+e@f"};
+  std::vector<Ec2Instance> instances;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    instances.push_back(instance("i-000000" + std::to_string(10 + i),
+                                 {{"drover-bots", std::to_string(i + 1)}, {"Name", names[i]}}));
+  }
+  const auto hosts = hosts_from_instances(instances, AwsSettings{});
+  ASSERT_EQ(hosts.size(), names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    EXPECT_EQ(hosts[i].name, names[i]);
+    EXPECT_EQ(hosts[i].address, instances[i].id) << "the instance is what is reached";
+  }
+  EXPECT_NO_THROW(core::Fleet("tradebot", hosts));
+}
+
 TEST(FleetDiscovery, BadTagsNameTheInstanceAndTheTag) {
   auto missing = refusal({instance("i-0000000a", {})});
   EXPECT_NE(missing.find("instance i-0000000a tag drover-bots"), std::string::npos) << missing;
@@ -96,8 +117,9 @@ TEST(FleetDiscovery, BadTagsNameTheInstanceAndTheTag) {
   EXPECT_NE(empty.find("is empty"), std::string::npos) << empty;
   auto group = refusal({instance("i-0000000a", {{"drover-bots", "1"}, {"drover-group", "prod"}})});
   EXPECT_NE(group.find("tag drover-group: 'prod' is not a group"), std::string::npos) << group;
-  auto name = refusal({instance("i-0000000a", {{"drover-bots", "1"}, {"Name", "web 1"}})});
+  auto name = refusal({instance("i-0000000a", {{"drover-bots", "1"}, {"Name", "web\n1"}})});
   EXPECT_NE(name.find("tag Name"), std::string::npos) << name;
+  EXPECT_NE(name.find("'web\\n1' has the control character '\\n'"), std::string::npos) << name;
   auto twice = refusal({instance("i-0000000a", {{"drover-bots", "1"}, {"Name", "x"}}),
                         instance("i-0000000b", {{"drover-bots", "2"}, {"Name", "x"}})});
   EXPECT_NE(twice.find("also the name of instance i-0000000a"), std::string::npos) << twice;

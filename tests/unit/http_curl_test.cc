@@ -120,6 +120,21 @@ TEST_F(CurlHttpClientTest, BodyOverTheCapIsATransportError) {
   EXPECT_EQ(response.failure, HttpFailure::too_large);
 }
 
+TEST_F(CurlHttpClientTest, HeadersWithoutEndAreATransportError) {
+  std::string headers;
+  for (int i = 0; i < 20000; ++i) headers += "X-Filler-" + std::to_string(i) + ": abcdefghij\r\n";
+  LocalHttpServer server([&](const ReceivedRequest&) { return http_response(200, "ok", headers); });
+  CurlHttpClient client;
+  HttpRequest request;
+  request.url = server.url("/many-headers");
+  const HttpResponse response = client.send(request);
+  EXPECT_EQ(response.status, 0);
+  EXPECT_TRUE(response.headers.empty());
+  EXPECT_NE(response.transport_error.find("the response headers exceed 256 KiB"), std::string::npos)
+      << response.transport_error;
+  EXPECT_EQ(response.failure, HttpFailure::too_large);
+}
+
 TEST_F(CurlHttpClientTest, RefusedConnectionIsATransportErrorNotAnException) {
   int port = 0;
   {  // a port that was just free and is now closed

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "cli/view/history_text.h"
+#include "core/text_columns.h"
 #include "state_test_dir.h"
 
 namespace drover::cli {
@@ -70,15 +71,34 @@ TEST(HistoryText, TableIsNewestFirstAsGivenWithEveryColumn) {
       stored(kId2, "2026-06-14T08:30:00Z", {kOk1}, false, {"bob@ops-2", "x"}),
       stored(kId1, "2026-06-12T10:00:00Z", {kOk1, kBad2}, true, {})};
   const auto text = render_history_table(deploys, 10);
-  EXPECT_EQ(
-      text,
-      "DEPLOY ID                             STARTED               TARGET  SPEED    IMAGE       "
-      "                DIGEST               HOSTS ok/failed/total  RESULT      OPERATOR\n"
-      "0b8e2d1f-1c2a-4c3b-9d4e-5f6a7b8c9d0e  2026-06-14T08:30:00Z  all     routine  "
-      "127.0.0.1:5000/tradebot:v2  sha256:eeeeeeeeeeee  1/0/2                  unfinished  "
-      "bob@ops-2\n"
-      "6ca32b16-367e-4372-8a33-6dd9442ed2c3  2026-06-12T10:00:00Z  all     routine  "
-      "127.0.0.1:5000/tradebot:v2  sha256:eeeeeeeeeeee  1/1/2                  failed      ?\n");
+  EXPECT_EQ(text,
+            "DEPLOY    STARTED UTC  TARGET  SPEED    IMAGE        OK/FAIL/ALL  RESULT      "
+            "OPERATOR\n"
+            "0b8e2d1f  06-14 08:30  all     routine  v2@eeeeeeee  1/0/2        unfinished  "
+            "bob@ops-2\n"
+            "6ca32b16  06-12 10:00  all     routine  v2@eeeeeeee  1/1/2        failed      ?\n");
+}
+
+TEST(HistoryText, TheTableFitsOneHundredColumnsWithTheWidestCells) {
+  auto deploy = stored(kId1, "2026-06-12T10:00:00Z", {kOk1, kBad2}, true,
+                       {"a-very-long-operator-name@build-host-17", "x"});
+  deploy.replay.plan.selection.target = core::Target::single_bot(8101);
+  deploy.replay.plan.speed = core::SpeedName::immediate;
+  deploy.replay.plan.image = "127.0.0.1:5000/tradebot:2026.11.30-release-candidate-7";
+  deploy.replay.result->exit_code = core::ExitCode::still_not_logged_in;
+  deploy.replay.result->result.status = core::RolloutStatus::success;
+  deploy.replay.result->result.failed = 0;
+  const auto text = render_history_table({deploy, deploy}, 10);
+  std::size_t begin = 0;
+  while (begin < text.size()) {
+    const auto end = text.find('\n', begin);
+    const auto line = text.substr(begin, end - begin);
+    EXPECT_LE(core::display_width(line), 100u) << line;
+    begin = end + 1;
+  }
+  EXPECT_NE(text.find("2026.11.30-re…"), std::string::npos) << text;
+  EXPECT_NE(text.find("a-very-long…"), std::string::npos) << text;
+  EXPECT_NE(text.find("verify failed"), std::string::npos) << text;
 }
 
 TEST(HistoryText, TargetOfABotDeployNamesTheBot) {
@@ -92,8 +112,8 @@ TEST(HistoryText, TableStopsAtMaxRowsAndSaysSo) {
   const std::vector<StoredDeploy> deploys = {stored(kId2, "2026-06-14T08:30:00Z", {}, false),
                                              stored(kId1, "2026-06-12T10:00:00Z", {}, false)};
   const auto text = render_history_table(deploys, 1);
-  EXPECT_NE(text.find(kId2), std::string::npos);
-  EXPECT_EQ(text.find(kId1), std::string::npos);
+  EXPECT_NE(text.find(kId2.substr(0, 8)), std::string::npos);
+  EXPECT_EQ(text.find(kId1.substr(0, 8)), std::string::npos);
   EXPECT_NE(text.find("… 1 older deploy(s) not shown\n"), std::string::npos) << text;
   EXPECT_EQ(render_history_table({}, 20), "no deploys recorded for this fleet yet\n");
 }
@@ -102,7 +122,7 @@ TEST(HistoryText, EscapesWhatTheJournalSays) {
   auto deploy = stored(kId1, "2026-06-12T10:00:00Z", {}, false, {"eve\x1b[2J@ops", "x\ny"});
   const auto table = render_history_table({deploy}, 5);
   EXPECT_EQ(table.find('\x1b'), std::string::npos);
-  EXPECT_NE(table.find("eve\\x1b[2J@ops"), std::string::npos) << table;
+  EXPECT_NE(table.find("eve\\x1b[2J@…"), std::string::npos) << table;  // escaped, then cut
   const auto details = render_deploy_details(deploy);
   EXPECT_EQ(details.find('\x1b'), std::string::npos);
   EXPECT_NE(details.find("x\\ny"), std::string::npos) << details;

@@ -8,6 +8,7 @@
 #include "cli/state/deploy_journal.h"
 #include "core/input_error.h"
 #include "state_test_dir.h"
+#include "support/file_size_limit.h"
 
 namespace drover::cli {
 namespace {
@@ -89,9 +90,58 @@ TEST_F(JournalStore, FilesArePrivateAndNeverOverwritten) {
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   ASSERT_EQ(::stat(dir.origin_file(kId1).c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
-  EXPECT_THROW(DeployJournal::create(dir, testing::sample_plan(kId1), kAlice), std::system_error);
+  EXPECT_THROW(DeployJournal::create(dir, testing::sample_plan(kId1), kAlice), StorageError);
   EXPECT_THROW(DeployJournal::create(dir, testing::sample_plan("../x"), kAlice),
                std::invalid_argument);
+}
+
+TEST_F(JournalStore, ARecordThatDoesNotFitIsCutBackOffNotLeftTorn) {
+  auto journal = DeployJournal::create(dir, testing::sample_plan(kId1), kAlice);
+  const auto before = file_text(journal.path());
+  const JournalHost ok{{"host-1", HostOutcome::success("3 bot(s) on the new image"), seconds(42)}};
+  {
+    // Room for 20 more bytes: the write takes them, then the "disk" is full.
+    drover::testing::FileSizeLimit full(before.size() + 20);
+    try {
+      journal.append(ok);
+      FAIL() << "the append should have failed";
+    } catch (const StorageError& e) {
+      EXPECT_EQ(e.file(), journal.path());
+      EXPECT_EQ(e.error(), EFBIG);
+      EXPECT_TRUE(e.problem().starts_with("cannot write: ")) << e.problem();
+      EXPECT_TRUE(e.fix().starts_with("free space on that disk")) << e.fix();
+    }
+    EXPECT_EQ(file_text(journal.path()), before) << "a torn record was left behind";
+  }
+  journal.append(ok);
+  const auto stored = load_deploy(dir, kId1);
+  EXPECT_FALSE(stored.replay.torn_tail);
+  EXPECT_EQ(stored.replay.hosts, (std::vector<core::HostRecord>{ok.record}));
+}
+
+TEST_F(JournalStore, AJournalThatCannotBeCreatedLeavesNoFileBehind) {
+  {
+    drover::testing::FileSizeLimit full(10);
+    EXPECT_THROW(DeployJournal::create(dir, testing::sample_plan(kId1), kAlice), StorageError);
+  }
+  EXPECT_FALSE(fs::exists(dir.journal_file(kId1))) << "a 0-byte or torn journal was left";
+  EXPECT_FALSE(fs::exists(dir.origin_file(kId1)));
+  EXPECT_TRUE(list_deploys(dir).deploys.empty());
+}
+
+TEST_F(JournalStore, AJournalThatIsNoFileIsRefusedUnread) {
+  DeployJournal::create(dir, testing::sample_plan(kId1), kAlice);
+  // /dev/zero would be read without end: it is left out with a warning, the others listed.
+  fs::create_symlink("/dev/zero", dir.journal_file(kId2));
+  const auto listing = list_deploys(dir);
+  ASSERT_EQ(listing.deploys.size(), 1u);
+  EXPECT_EQ(listing.deploys[0].deploy_id, kId1);
+  ASSERT_EQ(listing.warnings.size(), 1u);
+  EXPECT_NE(listing.warnings[0].find(kId2 + ".jsonl: is not a regular file; left out"),
+            std::string::npos)
+      << listing.warnings[0];
+  EXPECT_THROW(load_deploy(dir, kId2), StorageError);
+  EXPECT_THROW(DeployJournal::reopen(dir, kId2), StorageError);
 }
 
 TEST_F(JournalStore, ResumeSetIsThePlanHostsNotYetDone) {

@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 #include <set>
 
@@ -25,7 +26,9 @@ struct FakeHost {
   std::string now = "2026-06-12T10:00:00Z";
   std::vector<pid_t> asked;
 
-  LockEnvironment env(const std::string& user, const std::string& hostname, pid_t pid) {
+  // The machine id is "machine-<hostname>" unless given.
+  LockEnvironment env(const std::string& user, const std::string& hostname, pid_t pid,
+                      std::optional<std::string> machine = std::nullopt) {
     alive.insert(pid);
     return {{user, hostname},
             pid,
@@ -33,7 +36,8 @@ struct FakeHost {
             [this](pid_t p) {
               asked.push_back(p);
               return alive.count(p) > 0;
-            }};
+            },
+            machine.value_or("machine-" + hostname)};
   }
 };
 
@@ -129,6 +133,44 @@ TEST_F(DeployLockTest, ALockFromAnotherHostAlwaysLooksLive) {
   }
   EXPECT_TRUE(host.asked.empty()) << "a pid of another host is not ours to check";
   EXPECT_THROW(break_lock(lock, "tradebot", false, alice), LockHeld);
+}
+
+TEST_F(DeployLockTest, ALockFromAnotherMachineWithTheSameHostNameLooksLive) {
+  // Two machines (or containers) both called ops-1: the pid of one means nothing on the other.
+  auto twin = host.env("alice", "ops-1", 100, "machine-of-the-twin");
+  auto held = DeployLock::acquire(lock, "tradebot", kId1, "x", twin);
+  EXPECT_EQ(nlohmann::json::parse(file_text(lock))["machine"], "machine-of-the-twin");
+  host.alive.clear();
+  host.asked.clear();
+  try {
+    DeployLock::acquire(lock, "tradebot", kId2, "y", bob);
+    FAIL();
+  } catch (const LockHeld& e) {
+    EXPECT_EQ(e.state(), LockState::live);
+    EXPECT_TRUE(contains(e.fix(), "drover unlock --force")) << e.fix();
+  }
+  EXPECT_TRUE(host.asked.empty()) << "a pid of another machine is not ours to check";
+  EXPECT_THROW(break_lock(lock, "tradebot", false, bob), LockHeld);
+  EXPECT_TRUE(fs::exists(lock)) << "never removed without --force";
+  EXPECT_TRUE(break_lock(lock, "tradebot", true, bob));
+  EXPECT_FALSE(fs::exists(lock));
+}
+
+TEST_F(DeployLockTest, WithoutAMachineIdNoLockIsProvablyStale) {
+  // A lock written by an older drover (no "machine"), and a machine whose id is unknown.
+  std::ofstream(lock) << R"({"v":1,"holder":"alice@ops-1","pid":100,"started_at":"t",)"
+                      << R"("deploy_id":"d","command":"c"})"
+                      << "\n";
+  host.alive.clear();
+  EXPECT_EQ(read_lock(lock)->machine, "");
+  EXPECT_EQ(judge_lock(*read_lock(lock), alice), LockState::live);
+  EXPECT_THROW(break_lock(lock, "tradebot", false, alice), LockHeld);
+  fs::remove(lock);
+  auto held = DeployLock::acquire(lock, "tradebot", kId1, "x", alice);
+  host.alive.clear();
+  EXPECT_EQ(judge_lock(held.holder(), alice), LockState::stale) << "same machine, pid gone";
+  EXPECT_EQ(judge_lock(held.holder(), host.env("alice", "ops-1", 7, "")), LockState::live)
+      << "this machine's id unknown";
 }
 
 TEST_F(DeployLockTest, ReleaseExplicitlyAndOnDestruction) {
@@ -233,6 +275,12 @@ TEST(DeployLockReal, EnvironmentSeesLiveAndDeadPidsAndUtcTime) {
   EXPECT_FALSE(env.self.hostname.empty());
   EXPECT_TRUE(env.pid_alive(::getpid()));
   EXPECT_TRUE(env.pid_alive(1)) << "exists even when not ours to signal";
+  std::ifstream id_file("/etc/machine-id");
+  std::string id;
+  if (id_file >> id) {
+    EXPECT_EQ(env.machine_id, id) << "the machine id, trimmed";
+  }
+  EXPECT_EQ(env.machine_id, read_machine_id());
   const pid_t child = ::fork();
   ASSERT_GE(child, 0);
   if (child == 0) ::_exit(0);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 
 #include "aws/aws_error.h"
 
@@ -36,9 +37,11 @@ struct MemoryParameters {
   }
 };
 
-LockEnvironment env_of(const std::string& user, const std::string& host, pid_t pid, bool alive) {
+// The machine id is "machine-<host>" unless given.
+LockEnvironment env_of(const std::string& user, const std::string& host, pid_t pid, bool alive,
+                       std::optional<std::string> machine = std::nullopt) {
   return {OperatorIdentity{user, host}, pid, [] { return std::string("2026-06-12T10:00:00Z"); },
-          [alive](pid_t) { return alive; }};
+          [alive](pid_t) { return alive; }, machine.value_or("machine-" + host)};
 }
 
 constexpr const char* kName = "/drover/tradebot/deploy-lock";
@@ -94,6 +97,28 @@ TEST(ParameterStoreLock, UnlockBreaksOnlyStaleLocksWithoutForce) {
   auto same_host =
       make_parameter_store_lock(store.call(), kName, "f", env_of("carol", "c", 10, false));
   EXPECT_TRUE(same_host->break_lock(false).has_value());
+}
+
+TEST(ParameterStoreLock, ALiveLockOfAnotherMachineWithTheSameHolderIsNeverBrokenWithoutForce) {
+  // The case: root@vm on two machines share the Parameter Store lock. The holder
+  // text is the same, the pid is gone here, yet the lock is another machine's and live.
+  MemoryParameters store;
+  auto there = make_parameter_store_lock(store.call(), kName, "f",
+                                         env_of("root", "vm", 42, true, "machine-a"));
+  auto held = there->acquire("d1", "drover deploy all");
+  EXPECT_NE(store.values[kName].find("\"machine\":\"machine-a\""), std::string::npos)
+      << store.values[kName];
+  auto here = make_parameter_store_lock(store.call(), kName, "f",
+                                        env_of("root", "vm", 42, false, "machine-b"));
+  try {
+    here->break_lock(false);
+    ADD_FAILURE() << "a live lock of another machine was broken";
+  } catch (const LockHeld& e) {
+    EXPECT_EQ(e.state(), LockState::live);
+  }
+  EXPECT_THROW(here->acquire("d2", "drover deploy all"), LockHeld);
+  EXPECT_TRUE(store.values.contains(kName)) << "the lock is still there";
+  EXPECT_TRUE(here->break_lock(true).has_value()) << "--force breaks it";
 }
 
 }  // namespace

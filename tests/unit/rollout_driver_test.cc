@@ -79,12 +79,12 @@ class RolloutDriverTest : public ::testing::Test {
   core::RolloutResult drive(const core::DeployPlan& plan,
                             const std::set<core::HostName>& done = {}) {
     auto view = make_view(OutputMode::plain, terminal);
-    RolloutDriverContext ctx{transport,
-                             clock,
-                             *view,
-                             interrupt,
-                             [this](const core::HostRecord& record) { finishes.push_back(record); },
-                             {}};
+    RolloutDriverContext ctx{
+        transport, clock,
+        random,    *view,
+        interrupt, [this](const core::HostRecord& record) { finishes.push_back(record); },
+        {},        nullptr,
+        {}};
     threads_before = thread_count();
     return drive_rollout(plan, config, done, ctx);
   }
@@ -114,6 +114,7 @@ class RolloutDriverTest : public ::testing::Test {
   DroverConfig config = config_of(fleet_of(kHosts));
   testing::RecordingTransport transport{kOldImage};
   core::VirtualClock clock;
+  SystemRandom random;
   testing::ScriptedTerminal terminal;
   std::atomic<bool> interrupt{false};
   std::vector<core::HostRecord> finishes;

@@ -7,6 +7,7 @@
 #include <map>
 #include <system_error>
 
+#include "cli/state/storage_error.h"
 #include "core/input_error.h"
 #include "state_test_dir.h"
 
@@ -98,7 +99,7 @@ TEST(StateDir, RefusesFilesInTheWay) {
   testing::TempDir tmp;
   std::ofstream(tmp.path() / "blocked") << "x";
   EXPECT_THROW(StateDir::open(tmp.path() / "blocked", core::testfleets::small_fleet()),
-               std::system_error);
+               StorageError);
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 #include "util/subprocess.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+
+#include <string>
 
 namespace drover {
 namespace {
@@ -34,6 +37,63 @@ TEST(PosixProcessRunner, KillsOnTimeout) {
   ProcessOptions options;
   options.timeout = std::chrono::milliseconds(200);
   auto r = runner.run({"sleep", "30"}, options);
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_EQ(r.signal, SIGKILL);
+}
+
+TEST(PosixProcessRunner, AProgramThatWritesWithoutEndIsKilledAtTheOutputLimit) {
+  PosixProcessRunner runner;
+  ProcessOptions options;
+  options.timeout = std::chrono::seconds(60);  // a safety net: the limit must end it first
+  options.max_output_bytes = 1 << 20;
+  auto r = runner.run({"yes", "drover"}, options);
+  EXPECT_EQ(r.overflowed, "stdout");
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.signal, SIGKILL);
+  EXPECT_EQ(r.out.size(), options.max_output_bytes);
+  EXPECT_EQ(r.out.substr(0, 7), "drover\n");
+}
+
+TEST(PosixProcessRunner, TheLimitHoldsForStderrToo) {
+  PosixProcessRunner runner;
+  ProcessOptions options;
+  options.timeout = std::chrono::seconds(60);
+  options.max_output_bytes = 4096;
+  auto r = runner.run({"sh", "-c", "echo report; yes noise >&2"}, options);
+  EXPECT_EQ(r.overflowed, "stderr");
+  EXPECT_EQ(r.err.size(), 4096u);
+  EXPECT_EQ(r.out, "report\n");
+}
+
+TEST(PosixProcessRunner, OutputUpToTheLimitIsKeptWhole) {
+  PosixProcessRunner runner;
+  ProcessOptions options;
+  options.max_output_bytes = 300000;
+  auto r = runner.run({"head", "-c", "300000", "/dev/zero"}, options);
+  EXPECT_TRUE(r.overflowed.empty());
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out.size(), 300000u);
+}
+
+TEST(PosixProcessRunner, TheCallEndsWhenTheProgramExitsEvenIfAChildHoldsItsOutput) {
+  PosixProcessRunner runner;
+  ProcessOptions options;
+  // Were the call to wait for the pipes to close, the child would hold it until this timeout.
+  options.timeout = std::chrono::seconds(120);
+  auto r = runner.run({"sh", "-c", "sleep 300 & echo \"child $!\"; echo report; exit 0"}, options);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 0);
+  ASSERT_NE(r.out.find("report\n"), std::string::npos) << r.out;
+  const auto child = std::stoi(r.out.substr(r.out.find("child ") + 6));
+  EXPECT_EQ(kill(child, 0), 0) << "the child should still be running on its own";
+  kill(child, SIGKILL);
+}
+
+TEST(PosixProcessRunner, AProgramThatClosesItsOutputStillTimesOut) {
+  PosixProcessRunner runner;
+  ProcessOptions options;
+  options.timeout = std::chrono::milliseconds(300);
+  auto r = runner.run({"sh", "-c", "exec >&- 2>&-; sleep 30"}, options);
   EXPECT_TRUE(r.timed_out);
   EXPECT_EQ(r.signal, SIGKILL);
 }

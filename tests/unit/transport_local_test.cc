@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
 
+#include <fstream>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -8,6 +11,7 @@
 
 #include "core/transport.h"
 #include "support/recording_runner.h"
+#include "support/temp_dir.h"
 #include "transport/local/local_agent_path.h"
 #include "transport/local/local_transport.h"
 
@@ -177,6 +181,41 @@ TEST(TransportLocal, TheDefaultAgentLivesNextToDrover) {
   EXPECT_EQ(agent_beside("/work/build/drover"), "/work/build/drover-agent");
   auto here = agent_beside_this_program();
   EXPECT_TRUE(here.ends_with("/drover-agent")) << here;
+}
+
+// An executable shell script standing in for drover-agent.
+std::string script_agent(const testing::TempDir& dir, const std::string& body) {
+  const auto path = dir.path() / "drover-agent";
+  std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
+  ::chmod(path.c_str(), 0755);
+  return path.string();
+}
+
+TEST(TransportLocal, TheCallEndsWhenTheAgentExitsThoughItsChildHoldsStdout) {
+  testing::TempDir dir;
+  PosixProcessRunner runner;
+  // The child keeps the agent's stdout open for 300 s; the call must not wait for it.
+  LocalTransport transport(
+      script_agent(dir, "sleep 300 &\necho \"child $!\" >&2\necho '{\"ok\":true}'\nexit 0"),
+      runner);
+  auto result = transport.run_agent(kHost, {{"status"}, seconds(120)});
+  EXPECT_EQ(result.status, core::TransportStatus::ok) << result.detail;
+  EXPECT_EQ(result.report["ok"], true);
+  const auto at = result.stderr_tail.find("child ");
+  ASSERT_NE(at, std::string::npos) << result.stderr_tail;
+  ::kill(std::stoi(result.stderr_tail.substr(at + 6)), SIGKILL);
+}
+
+TEST(TransportLocal, AnAgentThatPrintsWithoutEndIsBadOutputAndIsEnded) {
+  testing::TempDir dir;
+  PosixProcessRunner runner;
+  LocalTransport transport(script_agent(dir, "exec yes '{\"ok\":true}'"), runner);
+  auto result = transport.run_agent(kHost, {{"swap"}, seconds(600)});
+  EXPECT_EQ(result.status, core::TransportStatus::bad_output);
+  EXPECT_TRUE(result.report.is_null());
+  EXPECT_NE(result.detail.find("more than 2 MiB to stdout and was stopped"), std::string::npos)
+      << result.detail;
+  EXPECT_EQ(core::failure_kind(result.status), core::FailureKind::bad_output);
 }
 
 TEST(TransportStatusNames, AreTheJournalsSpelling) {

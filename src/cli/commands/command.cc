@@ -1,6 +1,12 @@
 #include "cli/commands/command.h"
 
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
+#include <charconv>
+
+#include "core/input_error.h"
+#include "core/printable_text.h"
 
 namespace drover::cli {
 
@@ -23,11 +29,43 @@ void add_text_option(CLI::App& subcommand, const std::string& name,
       help);
 }
 
+long long parse_option_number(const std::string& name, const std::string& text, long long min,
+                              long long max) {
+  const auto range = fmt::format("give a whole number from {} to {}", min, max);
+  long long value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || stop != end ||
+      (error != std::errc() && error != std::errc::result_out_of_range)) {
+    throw core::InputError(
+        name, fmt::format("'{}' is not a whole number", core::printable(text, core::kQuotedBytes)),
+        range);
+  }
+  if (error == std::errc::result_out_of_range || value < min || value > max) {
+    throw core::InputError(
+        name, fmt::format("{} is out of range", core::printable(text, core::kQuotedBytes)), range);
+  }
+  return value;
+}
+
 void add_seconds_option(CLI::App& subcommand, const std::string& name, std::optional<int>& value,
-                        const std::string& help) {
-  subcommand.add_option_function<int>(
+                        int max_seconds, const std::string& help) {
+  subcommand.add_option_function<std::string>(
       name,
-      [&value](const int& seconds) { value = seconds < 0 ? std::nullopt : std::optional(seconds); },
+      [&value, name, max_seconds](const std::string& text) {
+        value = static_cast<int>(parse_option_number(name, text, 0, max_seconds));
+      },
+      help);
+}
+
+void add_count_option(CLI::App& subcommand, const std::string& name, std::size_t& value,
+                      std::size_t min, std::size_t max, const std::string& help) {
+  subcommand.add_option_function<std::string>(
+      name,
+      [&value, name, min, max](const std::string& text) {
+        value = static_cast<std::size_t>(parse_option_number(
+            name, text, static_cast<long long>(min), static_cast<long long>(max)));
+      },
       help);
 }
 

@@ -50,8 +50,18 @@ void add_fleet_options(CLI::App& subcommand, FleetOptions& options);
 void add_text_option(CLI::App& subcommand, const std::string& name,
                      std::optional<std::string>& value, const std::string& help);
 
-/// A number of seconds where a negative value counts as not given (the default applies).
+/// A whole number from `min` to `max` given to option `name`; anything else (a sign where none
+/// belongs, a fraction, a word, a number out of range) is refused naming the option and the
+/// range: core::InputError.
+long long parse_option_number(const std::string& name, const std::string& text, long long min,
+                              long long max);
+
+/// A number of seconds, 0 to `max_seconds`.
 void add_seconds_option(CLI::App& subcommand, const std::string& name, std::optional<int>& value,
-                        const std::string& help);
+                        int max_seconds, const std::string& help);
+
+/// A count, `min` to `max` (history --limit).
+void add_count_option(CLI::App& subcommand, const std::string& name, std::size_t& value,
+                      std::size_t min, std::size_t max, const std::string& help);
 
 }  // namespace drover::cli

@@ -1,6 +1,7 @@
 #include "cli/commands/deploy_choice.h"
 
 #include "core/input_error.h"
+#include "core/printable_text.h"
 #include "core/speed_table.h"
 #include "core/straggler_retry.h"
 
@@ -59,9 +60,10 @@ ChosenTarget choose_target_and_speed(const DeployWords& words, const DroverConfi
     chosen.target = core::Target::single_bot(config.fleet.parse_fleet_bot_id(id_text));
   } else {
     if (words.bot_id) {
+      const auto bot_id = core::printable(*words.bot_id, core::kQuotedBytes);
       throw core::InputError(command + " arguments",
-                             "a bot id (" + *words.bot_id + ") only goes with target bot",
-                             "use: drover " + command + " bot " + *words.bot_id);
+                             "a bot id (" + bot_id + ") only goes with target bot",
+                             "use: drover " + command + " bot " + bot_id);
     }
     chosen.target = *kind == core::TargetKind::all ? core::Target::all() : core::Target::staging();
   }

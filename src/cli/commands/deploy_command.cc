@@ -47,7 +47,8 @@ int resume(const DeployRequest& request, const DroverConfig& config, CliWorld& w
   if (!confirmed(plan, request.yes, world)) return core::to_int(ExitCode::refused);
   auto lock = take_lock(config, plan, world);
   auto journal = DeployJournal::reopen(state, plan.deploy_id);
-  return run_plan(plan, {stored.replay.succeeded_hosts, true, request.straggler_wait_seconds},
+  return run_plan(plan,
+                  {stored.replay.succeeded_hosts, true, request.straggler_wait_seconds, lock.get()},
                   journal, config, *view, *notifier, world);
 }
 
@@ -62,7 +63,8 @@ void add_deploy_options(CLI::App& subcommand, DeployRequest& request) {
   add_text_option(subcommand, "--resume", request.resume,
                   "deploy only the hosts an earlier deploy did not finish");
   add_seconds_option(subcommand, "--straggler-wait", request.straggler_wait_seconds,
-                     "seconds to wait for login stragglers (60)");
+                     core::kMaxStragglerWaitSeconds,
+                     "seconds to wait for login stragglers, 0 to 3600 (60)");
   subcommand.add_flag("--allow-drift", request.allow_drift,
                       "deploy even to hosts running another drover-agent build, or none");
   add_fleet_options(subcommand, request.fleet);
@@ -90,8 +92,8 @@ int run_deploy(const DeployRequest& request, CliWorld& world) {
   auto lock = take_lock(config, plan, world);
   auto journal =
       DeployJournal::create(state, plan, {world.operator_identity().holder(), world.command_line});
-  return run_plan(plan, {{}, false, request.straggler_wait_seconds}, journal, config, *view,
-                  *notifier, world);
+  return run_plan(plan, {{}, false, request.straggler_wait_seconds, lock.get()}, journal, config,
+                  *view, *notifier, world);
 }
 
 }  // namespace drover::cli

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/input_error.h"
+#include "core/printable_text.h"
 
 namespace drover::cli {
 namespace {
@@ -20,8 +21,10 @@ bool is_speed_word(const std::string& word) {
 template <typename T>
 void set_once(std::optional<T>& slot, T value, const std::string& what, const std::string& word) {
   if (slot) {
-    throw core::InputError("deploy arguments", "'" + word + "' is a second " + what,
-                           "give at most one target, one speed, one bot id and one image");
+    throw core::InputError(
+        "deploy arguments",
+        "'" + core::printable(word, core::kQuotedBytes) + "' is a second " + what,
+        "give at most one target, one speed, one bot id and one image");
   }
   slot = std::move(value);
 }
@@ -48,8 +51,9 @@ DeployWords parse_deploy_words(const std::vector<std::string>& words) {
       set_once(out.bot_id, word, "bot id", word);
     } else if (out.image && image_position == 1) {
       // `deploy all turbo v2`: the word in the speed's place was not a speed.
-      throw core::InputError("speed", "'" + words[1] + "' is not a speed",
-                             "use routine, fast or immediate");
+      throw core::InputError(
+          "speed", "'" + core::printable(words[1], core::kQuotedBytes) + "' is not a speed",
+          "use routine, fast or immediate");
     } else {
       set_once(out.image, word, "image", word);
       image_position = i;

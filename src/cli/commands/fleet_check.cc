@@ -3,6 +3,7 @@
 #include "cli/commands/deploy_words.h"
 #include "core/exit_code.h"
 #include "core/input_error.h"
+#include "core/printable_text.h"
 
 namespace drover::cli {
 
@@ -13,7 +14,10 @@ core::Selection fleet_check_selection(const std::vector<std::string>& words,
   auto parsed = parse_deploy_words(words);
   if (parsed.speed) throw core::InputError(where, command + " takes no speed", usage);
   if (parsed.image) {
-    throw core::InputError(where, command + " takes no image (" + *parsed.image + ")", usage);
+    throw core::InputError(
+        where,
+        command + " takes no image (" + core::printable(*parsed.image, core::kQuotedBytes) + ")",
+        usage);
   }
   const auto kind = parsed.target.value_or(core::TargetKind::all);
   if (kind == core::TargetKind::bot) {
@@ -25,8 +29,11 @@ core::Selection fleet_check_selection(const std::vector<std::string>& words,
                               core::Target::single_bot(fleet.parse_fleet_bot_id(*parsed.bot_id)));
   }
   if (parsed.bot_id) {
-    throw core::InputError(where, "a bot id (" + *parsed.bot_id + ") only goes with target bot",
-                           "use: drover " + command + " bot " + *parsed.bot_id);
+    throw core::InputError(
+        where,
+        "a bot id (" + core::printable(*parsed.bot_id, core::kQuotedBytes) +
+            ") only goes with target bot",
+        "use: drover " + command + " bot " + core::printable(*parsed.bot_id, core::kQuotedBytes));
   }
   return core::select_hosts(
       fleet, kind == core::TargetKind::all ? core::Target::all() : core::Target::staging());

@@ -25,6 +25,8 @@ const char* const kHelpFooter =
     "  6  bots still not logged in after the straggler retry\n"
     "  7  another deploy holds the fleet's lock\n"
     "  8  a fleet check (baseline, drift, the deploy's drift preflight) found hosts needing "
-    "attention\n";
+    "attention\n"
+    "  9  a journal, lock or state directory file could not be read or written (the message "
+    "names it)\n";
 
 }  // namespace drover::cli

@@ -10,7 +10,8 @@
 namespace drover::cli {
 
 void add_history_options(CLI::App& subcommand, HistoryRequest& request) {
-  subcommand.add_option("--limit", request.limit, "rows to show");
+  add_count_option(subcommand, "--limit", request.limit, 1, kMaxHistoryRows,
+                   "rows to show, 1 to 100000 (20)");
   subcommand.add_flag("--json", request.json, "one JSON document on stdout (docs/json.md)");
   add_fleet_options(subcommand, request.fleet);
 }

@@ -10,6 +10,9 @@
 
 namespace drover::cli {
 
+/// The most rows --limit takes.
+inline constexpr std::size_t kMaxHistoryRows = 100000;
+
 struct HistoryRequest {
   std::size_t limit = 20;  // rows to show
   bool json = false;

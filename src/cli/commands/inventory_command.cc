@@ -7,6 +7,7 @@
 #include "core/exit_code.h"
 #include "core/printable_text.h"
 #include "core/text_columns.h"
+#include "transport/ssm/instance_id.h"
 
 namespace drover::cli {
 namespace {

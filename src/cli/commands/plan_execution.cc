@@ -1,14 +1,18 @@
 #include "cli/commands/plan_execution.h"
 
+#include <fmt/format.h>
+
 #include "cli/commands/deploy_choice.h"
 #include "cli/commands/fleet_services.h"
 #include "cli/fleet/agent_versions.h"
 #include "cli/fleet/rollout_driver.h"
 #include "cli/fleet/verify_driver.h"
+#include "cli/state/storage_error.h"
 #include "core/agent_drift.h"
 #include "core/confirmation.h"
 #include "core/deploy_exit_code.h"
 #include "core/deploy_notification.h"
+#include "core/printable_text.h"
 #include "core/verified_result.h"
 
 namespace drover::cli {
@@ -58,6 +62,20 @@ std::unique_ptr<WebhookNotifier> make_notifier(const DroverConfig& config, CliWo
                                            config.notify.timeout, world.http);
 }
 
+namespace {
+
+// What to do when the journal failed mid-rollout: the swaps it could not record happened.
+std::string unrecorded_fix(const std::vector<core::HostName>& hosts, const std::string& fix) {
+  std::string names;
+  for (const auto& host : hosts) names += (names.empty() ? "" : ", ") + core::printable(host);
+  return fmt::format(
+      "no new host was started; the swap of {} finished but may not be in the journal: "
+      "`drover verify` shows what runs on the fleet; {}",
+      names, fix);
+}
+
+}  // namespace
+
 int run_plan(const core::DeployPlan& plan, const PlanRun& run, DeployJournal& journal,
              const DroverConfig& config, RolloutView& view, WebhookNotifier& notifier,
              CliWorld& world) {
@@ -74,13 +92,20 @@ int run_plan(const core::DeployPlan& plan, const PlanRun& run, DeployJournal& jo
   notifier.send(event(core::DeployEventKind::started));
   view.started(plan.deploy_id);
   std::set<core::HostName> confirmed_hosts = run.done;  // hosts whose agent confirmed every bot
+  std::vector<core::HostName> unrecorded;               // hosts the journal failed to record
   RolloutDriverContext ctx{*transport,
                            world.clock,
+                           world.random,
                            view,
                            world.interrupt_requested,
                            [&](const core::HostRecord& record) {
                              if (record.outcome.ok()) confirmed_hosts.insert(record.host);
-                             journal.append(core::JournalHost{record});
+                             try {
+                               journal.append(core::JournalHost{record});
+                             } catch (const StorageError&) {
+                               unrecorded.push_back(record.host);
+                               throw;
+                             }
                            },
                            [&](core::RolloutStatus status, const core::RolloutProgress& progress) {
                              auto stopping = event(status == core::RolloutStatus::halted
@@ -88,21 +113,53 @@ int run_plan(const core::DeployPlan& plan, const PlanRun& run, DeployJournal& jo
                                                        : core::DeployEventKind::interrupted);
                              stopping.progress = progress;
                              notifier.send(stopping);
-                           }};
-  auto result = drive_rollout(plan, config, run.done, ctx);
+                           },
+                           world.abandon_requested,
+                           {}};
+  // A second interrupt: no more waiting. What is known is recorded, the lock released, and
+  // the process ended without unwinding (the pool would wait for the hosts in flight).
+  auto end_at_once = [&](const core::RolloutResult& known) {
+    world.terminal.end_status_line();
+    view.notice(
+        "interrupted again: drover stops waiting; the agents still working finish their swaps "
+        "on their own (`drover verify` shows what runs)");
+    view.result(known);
+    constexpr auto code = ExitCode::halted;  // 4: interrupted
+    try {
+      journal.append(core::JournalResult{known, code, world.now_utc()});
+    } catch (const StorageError& e) {
+      world.terminal.error(std::string("drover: error: ") + e.what() + "\n");
+    }
+    if (run.lock) run.lock->release();
+    if (world.end_process) world.end_process(core::to_int(code));
+    throw EndedAtOnce{core::to_int(code)};
+  };
+  auto abandon_requested = [&] { return world.abandon_requested && *world.abandon_requested; };
+  ctx.on_abandon = end_at_once;
+  core::RolloutResult result;
+  try {
+    result = drive_rollout(plan, config, run.done, ctx);
+  } catch (const StorageError& e) {
+    world.terminal.end_status_line();
+    throw e.with_fix(unrecorded_fix(unrecorded, e.fix()));
+  }
   world.terminal.end_status_line();
+  if (abandon_requested()) end_at_once(result);
 
   // Verification first, so the result line counts a confirmed bot found down as a failure.
   const auto expected = core::expected_images(plan);
   auto report = read_verification(plan.selection, expected, config, *transport, view);
+  if (abandon_requested()) end_at_once(result);
   std::vector<core::HostSelection> confirmed;
   for (const auto& host : plan.selection.hosts) {
     if (confirmed_hosts.contains(host.name)) confirmed.push_back(host);
   }
   result = core::fail_confirmed_hosts_found_down(std::move(result), confirmed, report);
   view.result(result);
-  auto verified = report_and_retry(report, plan.selection, expected, config, *transport,
-                                   world.clock, view, straggler_wait(run.straggler_wait_seconds));
+  auto verified =
+      report_and_retry(report, plan.selection, expected, config, *transport, world.clock, view,
+                       straggler_wait(run.straggler_wait_seconds), world.abandon_requested);
+  if (abandon_requested()) end_at_once(result);
   journal.append(core::JournalVerification{verified.report, verified.retry});
   auto code =
       core::deploy_exit_code(result, &verified.report, verified.retry ? &*verified.retry : nullptr);

@@ -47,10 +47,22 @@ struct PlanRun {
   std::set<core::HostName> done;  // hosts an earlier run of the plan finished (--resume)
   bool resumed = false;
   std::optional<int> straggler_wait_seconds;
+  /// The fleet's lock the caller holds: released here when a second interrupt ends drover
+  /// at once (the caller's own release never runs then).
+  HeldFleetLock* lock = nullptr;
+};
+
+/// What a command throws, in a world without end_process, where a second interrupt would have
+/// ended the process at once after recording the result and releasing the lock.
+struct EndedAtOnce {
+  int exit_code;
 };
 
 /// Runs `plan` under the lock the caller holds, journaling to `journal`; returns the exit code
-/// (core::ExitCode). Notification failures are shown as warnings and never change it.
+/// (core::ExitCode). Notification failures are shown as warnings and never change it. A second
+/// interrupt (world.abandon_requested), during the rollout or the verification after it, ends
+/// drover at once: the result (hosts in flight named as not waited for) is journaled, the lock
+/// released, and world.end_process(4) called.
 int run_plan(const core::DeployPlan& plan, const PlanRun& run, DeployJournal& journal,
              const DroverConfig& config, RolloutView& view, WebhookNotifier& notifier,
              CliWorld& world);

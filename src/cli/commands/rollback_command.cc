@@ -11,6 +11,7 @@
 #include "core/input_error.h"
 #include "core/printable_text.h"
 #include "core/rollback_choice.h"
+#include "core/straggler_retry.h"
 
 namespace drover::cli {
 namespace {
@@ -78,7 +79,8 @@ void add_rollback_options(CLI::App& subcommand, RollbackRequest& request) {
   subcommand.add_flag("--json", request.json, "one JSON event per line on stdout");
   subcommand.add_flag("--dry-run", request.dry_run, "show the plan and stop");
   add_seconds_option(subcommand, "--straggler-wait", request.straggler_wait_seconds,
-                     "seconds to wait for login stragglers (60)");
+                     core::kMaxStragglerWaitSeconds,
+                     "seconds to wait for login stragglers, 0 to 3600 (60)");
   subcommand.add_flag("--allow-drift", request.allow_drift,
                       "roll back even on hosts running another drover-agent build, or none");
   add_fleet_options(subcommand, request.fleet);
@@ -131,8 +133,8 @@ int run_rollback(const RollbackRequest& request, CliWorld& world) {
   }
   auto journal =
       DeployJournal::create(state, plan, {world.operator_identity().holder(), world.command_line});
-  return run_plan(plan, {{}, false, request.straggler_wait_seconds}, journal, config, *view,
-                  *notifier, world);
+  return run_plan(plan, {{}, false, request.straggler_wait_seconds, lock.get()}, journal, config,
+                  *view, *notifier, world);
 }
 
 }  // namespace drover::cli

@@ -8,6 +8,7 @@
 #include "cli/fleet/verify_driver.h"
 #include "core/deploy_exit_code.h"
 #include "core/input_error.h"
+#include "core/straggler_retry.h"
 
 namespace drover::cli {
 
@@ -15,7 +16,8 @@ void add_verify_options(CLI::App& subcommand, VerifyRequest& request) {
   subcommand.add_option("words", request.words, "[staging|bot|all] [BOT_ID] [IMAGE_REF]");
   subcommand.add_flag("--json", request.json, "one JSON event per line on stdout");
   add_seconds_option(subcommand, "--straggler-wait", request.straggler_wait_seconds,
-                     "seconds to wait for login stragglers (60)");
+                     core::kMaxStragglerWaitSeconds,
+                     "seconds to wait for login stragglers, 0 to 3600 (60)");
   add_fleet_options(subcommand, request.fleet);
 }
 

@@ -2,11 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-
 #include "cli/config/container.h"
 #include "cli/config/hosts.h"
 #include "cli/config/login_probe.h"
@@ -14,16 +9,20 @@
 #include "cli/config/speeds.h"
 #include "cli/config/ssh.h"
 #include "cli/config/table.h"
+#include "cli/config/toml_depth.h"
 #include "core/image_reference.h"
 #include "core/input_error.h"
 #include "core/name_table.h"
 #include "core/printable_text.h"
 #include "transport/ssm/instance_id.h"
-#include "transport/ssm/ssm_transport.h"
+#include "util/bounded_read.h"
 
 namespace drover::cli {
 namespace {
 
+// A real drover.toml is a few KB (a thousand [[hosts]] are about 100 KB); the limit keeps a
+// wrong path (a log, a device) from being read whole.
+constexpr std::size_t kMaxConfigBytes = std::size_t{1} << 20;
 constexpr std::int64_t kMaxDiskFloorMb = std::int64_t{1} << 30;  // the agent's own limit
 
 const Expected kFleetTable{"a [fleet] table", "[fleet]  then  name = \"tradebot\""};
@@ -240,6 +239,15 @@ std::string_view to_string(TransportKind kind) {
 
 DroverConfig parse_config(std::string_view text, const std::string& source,
                           const ConfigOverrides& overrides) {
+  if (const auto deep = find_too_deep_nesting(text)) {
+    // Before toml++ sees it: its parser recurses once per level and runs out of stack.
+    config_error({source, deep->line, ""},
+                 fmt::format("nests deeper than {} levels (table header parts, dotted key parts, "
+                             "lists and inline tables together)",
+                             kMaxTomlDepth),
+                 "drover.toml needs a few levels ([speeds.routine], [container.labels]): "
+                 "check that this is the file you meant");
+  }
   toml::table document;
   try {
     document = toml::parse(text, source);
@@ -253,18 +261,20 @@ DroverConfig parse_config(std::string_view text, const std::string& source,
 }
 
 DroverConfig load_config_file(const std::string& path, const ConfigOverrides& overrides) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw core::InputError(core::printable(path),
-                           fmt::format("cannot be read: {}", std::strerror(errno)),
+  std::optional<std::string> text;
+  try {
+    text = read_file_at_most(path, kMaxConfigBytes);
+  } catch (const FileReadError& e) {
+    throw core::InputError(core::printable(path), e.problem(),
+                           e.error() == 0
+                               ? "drover.toml is a few KB: check that this is the file you meant"
+                               : "check the path and its permissions");
+  }
+  if (!text) {
+    throw core::InputError(core::printable(path), "cannot be read: No such file or directory",
                            "check the path and its permissions");
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    throw core::InputError(core::printable(path), "cannot be read", "check the file");
-  }
-  return parse_config(text.str(), path, overrides);
+  return parse_config(*text, path, overrides);
 }
 
 DroverConfig load_config(const std::optional<std::string>& config_flag,

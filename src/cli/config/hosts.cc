@@ -63,7 +63,11 @@ core::Host read_host(const ConfigTable& t) {
   // The rest of the per-host rules (name and address characters, a non-empty bot list, no
   // bot twice) are core::Fleet's. Each field is checked on a one-host fleet where only that
   // field is real, so a refusal points at the key it is about.
-  check_with_fleet(t, "name", {host.name, std::nullopt, {core::kMinBotId}, host.group});
+  // With an address the name is only a label (any one line of text), so the name is checked
+  // with a stand-in address when it has one.
+  const std::optional<std::string> stand_in_address =
+      host.address ? std::optional<std::string>("h") : std::nullopt;
+  check_with_fleet(t, "name", {host.name, stand_in_address, {core::kMinBotId}, host.group});
   check_with_fleet(t, "address", {"h", host.address, {core::kMinBotId}, host.group});
   check_with_fleet(t, "bots", {"h", std::nullopt, host.bots, host.group});
   return host;

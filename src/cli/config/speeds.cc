@@ -19,6 +19,8 @@ const Expected kSettle{"seconds from 1 to 3600", "settle = 10"};
 const Expected kLoginWait{"seconds from 0 to 3600", "login_wait = 25"};
 const Expected kJitter{"seconds from 0 to 3600", "jitter = 0"};
 const Expected kLoginPoll{"true or false", "login_poll = true"};
+const Expected kLoginRate{"whole bots per second from 1 to 100000", "login_rate = 10"};
+constexpr std::int64_t kMaxLoginRate = 100'000;
 
 Duration from_seconds(double seconds) {
   return Duration(static_cast<Duration::rep>(std::llround(seconds * 1000)));
@@ -101,7 +103,7 @@ std::optional<core::HaltThreshold> halt(const ConfigTable& t, core::SpeedName sp
 
 core::SpeedOverrides read_overrides(const ConfigTable& t, core::SpeedName speed) {
   t.allow_only({"concurrency", "stop_timeout", "halt_percent", "settle", "login_poll", "login_wait",
-                "jitter"});
+                "jitter", "login_rate"});
   core::SpeedOverrides o;
   o.concurrency = concurrency(t, speed);
   if (auto stop = t.integer("stop_timeout", kStopTimeout)) {
@@ -116,6 +118,13 @@ core::SpeedOverrides read_overrides(const ConfigTable& t, core::SpeedName speed)
   o.login_poll = t.boolean("login_poll", kLoginPoll);
   o.login_wait = seconds(t, "login_wait", kLoginWait, 0);
   o.jitter = seconds(t, "jitter", kJitter, 0);
+  if (auto rate = t.integer("login_rate", kLoginRate)) {
+    if (*rate < 1 || *rate > kMaxLoginRate) {
+      t.fail("login_rate", fmt::format("expected {}, got {}", kLoginRate.what, *rate),
+             "write it like: login_rate = 10, or remove it for no cap");
+    }
+    o.login_rate = static_cast<std::size_t>(*rate);
+  }
 
   if (speed == core::SpeedName::immediate) {
     if (o.login_poll.value_or(false)) {

@@ -9,7 +9,9 @@
 //   settle = 10               # seconds the new container must stay up, 1..3600
 //   login_poll = true         # poll the login probe after the swap (never for immediate)
 //   login_wait = 25           # how long that poll may take, 0..3600 seconds
-//   jitter = 0                # random wait before a host starts, 0..3600 seconds
+//   jitter = 0                # storm window: host starts spread evenly over it, 0..3600 s
+//   login_rate = 10           # at most this many bots start per second, 1..100000 (no cap
+//                             # unless set; any speed)
 //
 // Overrides that would turn one speed into another are refused: immediate is "every host at
 // once, never halt, no login poll" by definition, and routine and fast are fixed host counts

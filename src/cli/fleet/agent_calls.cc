@@ -13,8 +13,7 @@ namespace {
 // The agent's own wait budget plus generous room for the pull: a host whose agent runs
 // longer than this is reported timed out, not waited on forever.
 std::chrono::seconds swap_timeout(const core::SpeedSettings& s) {
-  auto budget = s.jitter + s.stop_timeout + 3 * s.settle +
-                (s.login_poll ? s.login_wait : drover::Duration(0));
+  auto budget = s.stop_timeout + 3 * s.settle + (s.login_poll ? s.login_wait : drover::Duration(0));
   return std::chrono::duration_cast<std::chrono::seconds>(budget) + std::chrono::minutes(10);
 }
 
@@ -62,7 +61,9 @@ core::AgentCall swap_call(const core::DeployPlan& plan, const core::HostSelectio
   request.bot_images = std::move(images.others);
   request.stop_timeout = std::chrono::duration_cast<std::chrono::seconds>(s.stop_timeout);
   request.settle = s.settle;
-  request.jitter = s.jitter;
+  // Drover spreads the starts itself (start slots, rollout_driver.cc): an agent that slept its
+  // own jitter would already be "started" and out of reach of an operator's Ctrl-C.
+  request.jitter = Duration(0);
   request.login_wait = s.login_poll ? s.login_wait : drover::Duration(0);
   request.login_probe = config.login_probe;
   request.disk_floor_mb = config.disk_floor_mb;

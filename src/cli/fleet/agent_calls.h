@@ -13,7 +13,8 @@
 
 namespace drover::cli {
 
-/// `swap --bots … --image <pinned> --stop-timeout … --settle … [--jitter …] --login-wait …`;
+/// `swap --bots … --image <pinned> --stop-timeout … --settle … --login-wait …` (never --jitter:
+/// drover spreads the starts itself);
 /// for a rollback, --image is the host's most common target and --bot-image names the others.
 core::AgentCall swap_call(const core::DeployPlan& plan, const core::HostSelection& host,
                           const DroverConfig& config);

@@ -2,14 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <exception>
 #include <map>
 #include <mutex>
+#include <stdexcept>
 
 #include "cli/fleet/agent_calls.h"
 #include "core/rollout_scheduler.h"
+#include "core/start_slots.h"
 #include "util/worker_pool.h"
 
 namespace drover::cli {
@@ -54,9 +57,29 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
                                   RolloutDriverContext& ctx) {
   std::map<core::HostName, core::HostSelection> selections;
   core::RolloutOptions options;
+  std::vector<core::HostSelection> pending;  // the hosts this run may start
   for (const auto& host : plan.selection.hosts) {
     selections[host.name] = host;
-    options.hosts.push_back(host.name);
+    if (already_done.contains(host.name)) {
+      options.hosts.push_back(host.name);
+    } else {
+      pending.push_back(host);
+    }
+  }
+  // Storm control: with a storm window or a login cap, each host left to do gets its own start
+  // slot, in a random order, and the scheduler holds it to that slot (core/start_slots.h). The
+  // agent is then told no jitter (agent_calls.cc): drover does the spreading, so an interrupt
+  // stops every host whose slot has not come.
+  const auto& s = plan.settings;
+  if (s.jitter.count() > 0 || s.login_rate) {
+    for (const auto& slot : core::plan_start_slots(pending, s.jitter, s.login_rate, ctx.random)) {
+      options.hosts.push_back(slot.host);
+      options.not_before[slot.host] = slot.offset;
+    }
+  } else {
+    for (const auto& host : pending) {
+      options.hosts.push_back(host.name);
+    }
   }
   options.concurrency = plan.settings.concurrency;
   options.halt = plan.settings.halt;
@@ -71,6 +94,9 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
   WorkerPool workers(scheduler.window());
   std::map<core::HostName, TimePoint> started_at;
   bool interrupt_seen = false;
+  // The first host the journal could not record: no new host starts after it (a swap that
+  // cannot be recorded is one the operator cannot learn of), and it is rethrown at the end.
+  std::exception_ptr record_failure;
   bool stop_reported = false;
   // Tells on_stopping once, and only when the stop holds a host back.
   auto report_stop = [&](core::RolloutStatus status) {
@@ -79,6 +105,13 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
     ctx.on_stopping(status, scheduler.progress());
   };
   while (!scheduler.done()) {
+    if (ctx.abandon_requested && *ctx.abandon_requested && ctx.on_abandon) {
+      auto result = scheduler.result();
+      result.status = core::RolloutStatus::interrupted;
+      result.not_waited_for = scheduler.in_flight_hosts();
+      ctx.on_abandon(result);
+      throw std::logic_error("the rollout's on_abandon returned with hosts in flight");
+    }
     if (ctx.interrupt_requested && !interrupt_seen) {
       interrupt_seen = true;
       scheduler.interrupt();
@@ -101,18 +134,44 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
       });
     }
     if (scheduler.done()) break;
-    if (auto item = finished.pop(std::chrono::milliseconds(1000))) {
+    // Wake for the next start slot, else about once a second for the view and Ctrl-C.
+    Duration wait = std::chrono::seconds(1);
+    if (const auto until_slot = scheduler.until_next_slot()) {
+      wait = std::min(wait, *until_slot);
+    }
+    if (scheduler.in_flight() == 0) {
+      // Nothing can finish: only the next slot can start something. Sleeping on the clock (not
+      // on the queue) lets a test's virtual clock pass the storm window at once.
+      ctx.clock.sleep_for(wait);
+      ctx.view.tick(scheduler.progress());
+      continue;
+    }
+    if (auto item = finished.pop(wait)) {
       if (item->failure) std::rethrow_exception(item->failure);
       scheduler.on_finished(item->host, item->swap.outcome);
       core::HostRecord record{item->host, item->swap.outcome,
                               ctx.clock.now() - started_at[item->host], item->swap.bots};
-      if (ctx.on_host_finished) ctx.on_host_finished(record);
+      if (ctx.on_host_finished) {
+        try {
+          ctx.on_host_finished(record);
+        } catch (...) {
+          if (!record_failure) {
+            record_failure = std::current_exception();
+            scheduler.interrupt();
+            ctx.view.notice(fmt::format(
+                "the journal could not record {}: no new host will start; waiting for the {} "
+                "host(s) in flight to finish",
+                item->host, scheduler.in_flight()));
+          }
+        }
+      }
       ctx.view.host_finished(record, scheduler.progress());
       if (scheduler.halted()) report_stop(core::RolloutStatus::halted);
     } else {
       ctx.view.tick(scheduler.progress());
     }
   }
+  if (record_failure) std::rethrow_exception(record_failure);
   return scheduler.result();
 }
 

@@ -60,7 +60,8 @@ VerifyResult report_and_retry(const core::VerificationReport& report,
                               const core::Selection& selection,
                               const core::ExpectedImages& expected, const DroverConfig& config,
                               core::Transport& transport, Clock& clock, RolloutView& view,
-                              drover::Duration straggler_wait) {
+                              drover::Duration straggler_wait,
+                              const std::atomic<bool>* stop_waiting) {
   VerifyResult out;
   out.report = report;
   view.verification(out.report);
@@ -68,8 +69,22 @@ VerifyResult report_and_retry(const core::VerificationReport& report,
   auto plan = core::plan_straggler_retry(out.report, selection, straggler_wait);
   if (plan.empty()) return out;
   auto started = clock.now();
+  auto next_look = started + core::kStragglerLookInterval;
   for (auto left = plan.wait; left.count() > 0;
        left = core::straggler_wait_remaining(plan, started, clock.now())) {
+    if (stop_waiting && *stop_waiting) return out;
+    // The wait is a ceiling, not a sentence: once every straggler has logged in, it ends.
+    if (clock.now() >= next_look) {
+      auto looked = core::evaluate_straggler_retry(
+          plan, read_statuses(plan.hosts, expected, config, transport, view));
+      if (looked.all_logged_in()) {
+        view.straggler_recheck(plan.bot_count());
+        out.retry = looked;
+        view.straggler_result(*out.retry);
+        return out;
+      }
+      next_look = clock.now() + core::kStragglerLookInterval;
+    }
     view.straggler_countdown(plan.bot_count(), left);
     clock.sleep_for(std::min<drover::Duration>(left, drover::Duration(1000)));
   }

@@ -7,14 +7,15 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <limits>
 #include <nlohmann/json.hpp>
-#include <system_error>
 #include <utility>
 
 #include "cli/state/durable_file.h"
 #include "core/printable_text.h"
+#include "util/bounded_read.h"
 
 namespace drover::cli {
 
@@ -24,10 +25,14 @@ using nlohmann::json;
 namespace {
 
 constexpr int kLockVersion = 1;
+// A lock is one short JSON line; anything bigger was not written by drover.
+constexpr std::size_t kMaxLockBytes = std::size_t{64} << 10;
+constexpr std::size_t kMaxMachineIdBytes = 4096;  // 33 bytes in practice
 
 std::string lock_json(const LockHolder& h) {
-  const json j = {{"v", kLockVersion},          {"holder", h.holder},       {"pid", h.pid},
-                  {"started_at", h.started_at}, {"deploy_id", h.deploy_id}, {"command", h.command}};
+  json j = {{"v", kLockVersion},          {"holder", h.holder},       {"pid", h.pid},
+            {"started_at", h.started_at}, {"deploy_id", h.deploy_id}, {"command", h.command}};
+  if (!h.machine.empty()) j["machine"] = h.machine;
   return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
@@ -59,6 +64,9 @@ LockHolder parse_lock_json(const std::string& text) {
     return unreadable("the lock file has no valid \"pid\"");
   }
   h.pid = static_cast<pid_t>(j["pid"].get<long long>());
+  // Optional: locks of drovers before the machine id have none (and then look live).
+  if (j.contains("machine") && j["machine"].is_string())
+    h.machine = j["machine"].get<std::string>();
   return h;
 }
 
@@ -84,7 +92,7 @@ std::string held_problem(const LockHolder& h, LockState state) {
     case LockState::stale:
       return fmt::format(
           "the lock is stale: {} (pid {}) took it at {} for deploy {} ({}) and that process is "
-          "no longer running on this host",
+          "no longer running on this machine",
           escaped(h.holder), h.pid, escaped(h.started_at), escaped(h.deploy_id),
           escaped(h.command));
     case LockState::unreadable:
@@ -146,14 +154,33 @@ LockHolder parse_lock_text(const std::string& text) {
   return parse_lock_json(text);
 }
 
+std::string read_machine_id() {
+  for (const char* path : {"/etc/machine-id", "/var/lib/dbus/machine-id"}) {
+    try {
+      auto text = read_file_at_most(path, kMaxMachineIdBytes, FileKind::regular);
+      if (!text) continue;
+      const auto begin = text->find_first_not_of(" \t\r\n");
+      if (begin == std::string::npos) continue;
+      return text->substr(begin, text->find_last_not_of(" \t\r\n") - begin + 1);
+    } catch (const FileReadError&) {
+      continue;  // unreadable: try the next, else the machine is unknown (locks look live)
+    }
+  }
+  return {};
+}
+
 LockEnvironment LockEnvironment::real() {
-  return {current_operator(), ::getpid(), utc_now, process_exists};
+  return {current_operator(), ::getpid(), utc_now, process_exists, read_machine_id()};
 }
 
 LockState judge_lock(const LockHolder& holder, const LockEnvironment& env) {
   if (!holder.unreadable.empty()) return LockState::unreadable;
-  // A pid means nothing on another host; such a lock can only look live.
-  if (holder_hostname(holder.holder) != env.self.hostname) return LockState::live;
+  // A pid means something only on the machine that wrote it, and only a machine id proves
+  // which machine that was (host names repeat: containers, clones, `localhost`). Without
+  // that proof the lock can only look live.
+  if (holder.machine.empty() || env.machine_id.empty() || holder.machine != env.machine_id) {
+    return LockState::live;
+  }
   return env.pid_alive(holder.pid) ? LockState::live : LockState::stale;
 }
 
@@ -166,7 +193,14 @@ LockHeld::LockHeld(std::string fleet, LockHolder holder, LockState state, bool b
       fix_(held_fix(holder_, state_, breaking)) {}
 
 std::optional<LockHolder> read_lock(const fs::path& lock_file) {
-  const auto text = read_text_file(lock_file);
+  std::optional<std::string> text;
+  try {
+    text = read_text_file(lock_file, kMaxLockBytes);
+  } catch (const StorageError& e) {
+    // Too large or not a file: not a lock drover wrote, which is what `unreadable` means.
+    if (e.error() != 0) throw;
+    return unreadable(fmt::format("the lock file {}", e.problem()));
+  }
   if (!text) return std::nullopt;
   return parse_lock_json(*text);
 }
@@ -174,15 +208,15 @@ std::optional<LockHolder> read_lock(const fs::path& lock_file) {
 DeployLock DeployLock::acquire(const fs::path& lock_file, std::string fleet, std::string deploy_id,
                                std::string command, const LockEnvironment& env) {
   LockHolder mine{env.self.holder(),  env.pid, env.now_utc(), std::move(deploy_id),
-                  std::move(command), ""};
+                  std::move(command), "",      env.machine_id};
   // A lock released between our create and our read is simply tried again.
   for (int attempt = 0; attempt < 3; ++attempt) {
     const int fd = ::open(lock_file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {
       const int error = errno;
       if (error != EEXIST) {
-        throw std::system_error(error, std::generic_category(),
-                                "cannot create the deploy lock " + lock_file.string());
+        throw StorageError(lock_file, error,
+                           fmt::format("cannot create the deploy lock: {}", std::strerror(error)));
       }
       auto existing = read_lock(lock_file);
       if (!existing) continue;
@@ -200,8 +234,9 @@ DeployLock DeployLock::acquire(const fs::path& lock_file, std::string fleet, std
     }
     return DeployLock(lock_file, std::move(mine));
   }
-  throw std::system_error(EAGAIN, std::generic_category(),
-                          "the deploy lock " + lock_file.string() + " keeps changing");
+  throw StorageError(lock_file, EAGAIN,
+                     "the deploy lock keeps changing (created and removed while drover looked)",
+                     "run the command again; if it persists, see who else deploys this fleet");
 }
 
 DeployLock::DeployLock(DeployLock&& other) noexcept
@@ -236,8 +271,9 @@ std::optional<LockHolder> break_lock(const fs::path& lock_file, const std::strin
   const auto state = judge_lock(*existing, env);
   if (!force && state != LockState::stale) throw LockHeld(fleet, *existing, state, true);
   if (::unlink(lock_file.c_str()) != 0 && errno != ENOENT) {
-    throw std::system_error(errno, std::generic_category(),
-                            "cannot remove the deploy lock " + lock_file.string());
+    const int error = errno;
+    throw StorageError(lock_file, error,
+                       fmt::format("cannot remove the deploy lock: {}", std::strerror(error)));
   }
   sync_directory(lock_file.parent_path());
   return existing;

@@ -2,17 +2,20 @@
 // One deploy per fleet at a time: <state>/<fleet>/lock, created with O_CREAT|O_EXCL and
 // holding one JSON line
 //   {"v":1,"holder":"alice@ops-1","pid":4242,"started_at":"2026-06-12T10:00:00Z",
-//    "deploy_id":"6ca32b16-…","command":"drover deploy all routine -y"}
+//    "deploy_id":"6ca32b16-…","command":"drover deploy all routine -y",
+//    "machine":"3d1219c7…"}
 //
 // Acquiring either creates the file or throws LockHeld naming the holder. A lock is stale
-// when it was written on this host and its pid no longer exists; a stale lock is never taken
+// only when drover can prove it: it was written on this same machine (the same machine id,
+// /etc/machine-id; not the host name, which two machines, two containers or a shared
+// Parameter Store lock can share) and its pid no longer exists. A stale lock is never taken
 // over silently: LockHeld says whose it was, since when, and that `drover unlock` breaks it.
-// A lock from another host, or whose pid exists (perhaps reused), looks live and only
-// `drover unlock --force` breaks it. A lock file that cannot be read (a drover died while
-// creating it, or someone edited it) is reported as such and also needs --force.
-// DeployLock releases on destruction (normal end, exceptions, Ctrl-C handled by unwinding);
-// a crash leaves the file, and the next operator gets the stale message.
-// The lock holds nothing secret: who, where, when, which deploy, the command summary.
+// A lock from another machine, one without a machine id (written by an older drover), or one
+// whose pid exists (perhaps reused) looks live and only `drover unlock --force` breaks it. A lock
+// file that cannot be read (a drover died while creating it, or someone edited it) is reported as
+// such and also needs --force. DeployLock releases on destruction (normal end, exceptions, Ctrl-C
+// handled by unwinding); a crash leaves the file, and the next operator gets the stale message. The
+// lock holds nothing secret: who, where, when, which deploy, the command summary.
 #include <sys/types.h>
 
 #include <filesystem>
@@ -34,7 +37,8 @@ struct LockHolder {
   std::string started_at;  // ISO 8601 UTC
   std::string deploy_id;
   std::string command;
-  std::string unreadable;  // "" for a readable lock
+  std::string unreadable;    // "" for a readable lock
+  std::string machine = {};  // the writer's machine id; "" in a lock of an older drover
 
   bool operator==(const LockHolder&) const = default;
 };
@@ -45,10 +49,16 @@ struct LockEnvironment {
   pid_t pid = 0;
   std::function<std::string()> now_utc;  // "2026-06-12T10:00:00Z"
   std::function<bool(pid_t)> pid_alive;  // false only when the pid surely does not exist
+  /// This machine's id (read_machine_id()); "" when unknown, and then no lock is provably ours.
+  std::string machine_id = {};
 
-  /// current_operator(), getpid(), the system clock, kill(pid, 0) != ESRCH.
+  /// current_operator(), getpid(), the system clock, kill(pid, 0) != ESRCH, read_machine_id().
   static LockEnvironment real();
 };
+
+/// The machine's identity: /etc/machine-id (else /var/lib/dbus/machine-id), trimmed; "" when
+/// neither can be read. Unlike the host name it differs between machines and containers.
+std::string read_machine_id();
 
 /// How a found lock looks from here.
 enum class LockState { live, stale, unreadable };
@@ -79,7 +89,7 @@ class LockHeld : public std::runtime_error {
 class DeployLock {
  public:
   /// Creates `lock_file` for this deploy. Throws LockHeld when it exists (live, stale or
-  /// unreadable), std::system_error when it cannot be written.
+  /// unreadable), StorageError when it cannot be written.
   static DeployLock acquire(const std::filesystem::path& lock_file, std::string fleet,
                             std::string deploy_id, std::string command, const LockEnvironment& env);
 

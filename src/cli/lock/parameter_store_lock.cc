@@ -69,7 +69,8 @@ class ParameterStoreLock final : public FleetLock {
 
   std::unique_ptr<HeldFleetLock> acquire(const std::string& deploy_id,
                                          const std::string& command) override {
-    const LockHolder mine{env_.self.holder(), env_.pid, env_.now_utc(), deploy_id, command, ""};
+    const LockHolder mine{env_.self.holder(), env_.pid, env_.now_utc(), deploy_id, command, "",
+                          env_.machine_id};
     auto value = lock_text(mine);
     while (!value.empty() && value.back() == '\n') value.pop_back();
     for (int attempt = 0; attempt < kAttempts; ++attempt) {

@@ -6,14 +6,15 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
-#include <system_error>
 #include <utility>
 
 #include "core/deploy_id.h"
 #include "core/input_error.h"
 #include "core/journal_replay.h"
+#include "core/printable_text.h"
 
 namespace drover::cli {
 
@@ -23,6 +24,10 @@ using nlohmann::json;
 namespace {
 
 constexpr int kOriginVersion = 1;
+// A journal holds about a kilobyte per host and run; 64 MiB is far past any real fleet's,
+// while a journal replaced by something endless (a link to /dev/zero) stops there.
+constexpr std::size_t kMaxJournalBytes = std::size_t{64} << 20;
+constexpr std::size_t kMaxOriginBytes = std::size_t{64} << 10;
 
 std::string journal_label(const StateDir& dir, std::string_view deploy_id) {
   return fmt::format("{}/deploys/{}.jsonl", dir.fleet(), deploy_id);
@@ -30,19 +35,47 @@ std::string journal_label(const StateDir& dir, std::string_view deploy_id) {
 
 const char* const kFindIds = "`drover history` lists this fleet's deploys with their ids";
 
-void check_id(std::string_view deploy_id) {
-  if (!core::is_deploy_id(deploy_id)) {
-    throw core::InputError("deploy id",
-                           fmt::format("\"{}\" is not a deploy id (expected a UUID such as "
-                                       "6ca32b16-367e-4372-8a33-6dd9442ed2c3)",
-                                       deploy_id),
-                           kFindIds);
-  }
-}
-
 [[noreturn]] void unknown_id(const StateDir& dir, std::string_view deploy_id) {
   throw core::InputError(
       "deploy id", fmt::format("no deploy {} in fleet \"{}\"", deploy_id, dir.fleet()), kFindIds);
+}
+
+// What `drover history` shows (core::short_deploy_id) and longer, as git takes a commit: at
+// least 8 characters of a deploy id, lower-case hex and dashes.
+bool is_deploy_id_prefix(std::string_view text) {
+  return text.size() >= 8 && text.size() < 36 && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-';
+         });
+}
+
+// The full id `text` names: itself, or the one journal whose id starts with it.
+std::string resolve_id(const StateDir& dir, std::string_view text) {
+  if (core::is_deploy_id(text)) return std::string(text);
+  if (!is_deploy_id_prefix(text)) {
+    throw core::InputError("deploy id",
+                           fmt::format("\"{}\" is not a deploy id (expected a UUID such as "
+                                       "6ca32b16-367e-4372-8a33-6dd9442ed2c3, or its first 8 "
+                                       "or more characters)",
+                                       core::printable(text, core::kQuotedBytes)),
+                           kFindIds);
+  }
+  std::vector<std::string> matches;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir.deploys_dir(), ec), end; !ec && it != end; it.increment(ec)) {
+    const auto id = it->path().stem().string();
+    if (it->path().extension() == ".jsonl" && core::is_deploy_id(id) && id.starts_with(text)) {
+      matches.push_back(id);
+    }
+  }
+  if (matches.empty()) unknown_id(dir, text);
+  if (matches.size() > 1) {
+    std::sort(matches.begin(), matches.end());
+    throw core::InputError(
+        "deploy id",
+        fmt::format("{} is the start of {} deploys ({}, …)", text, matches.size(), matches[0]),
+        "give more of the id; `drover history` lists this fleet's deploys");
+  }
+  return matches.front();
 }
 
 // Replays with the file named in the error, so `drover show` says which file is damaged.
@@ -72,8 +105,8 @@ DeployOrigin read_origin(const StateDir& dir, std::string_view deploy_id,
   const auto label = fmt::format("{}/deploys/{}.origin.json", dir.fleet(), deploy_id);
   std::optional<std::string> text;
   try {
-    text = read_text_file(path);
-  } catch (const std::system_error& e) {
+    text = read_text_file(path, kMaxOriginBytes);
+  } catch (const StorageError& e) {
     warnings.push_back(fmt::format("{}; operator unknown", e.what()));
     return {};
   }
@@ -129,28 +162,35 @@ DeployJournal DeployJournal::create(const StateDir& dir, const core::DeployPlan&
   }
   auto sequence = next_sequence(dir);
   auto path = dir.journal_file(plan.deploy_id);
+  const auto origin_path = dir.origin_file(plan.deploy_id);
   // O_EXCL: a deploy id is drawn at random, so an existing journal means a bug, and its
   // record must not be overwritten.
   auto fd =
       open_file(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND, 0600, "cannot create deploy journal");
-  write_and_sync(fd.get(), core::to_journal_line(core::JournalPlan{plan, sequence}), path);
-
-  const auto origin_path = dir.origin_file(plan.deploy_id);
-  const auto origin_fd =
-      open_file(origin_path, O_WRONLY | O_CREAT | O_TRUNC, 0600, "cannot create deploy origin");
-  write_and_sync(origin_fd.get(), origin_text(plan.deploy_id, origin), origin_path);
-  sync_directory(dir.deploys_dir());
+  try {
+    write_and_sync(fd.get(), core::to_journal_line(core::JournalPlan{plan, sequence}), path);
+    const auto origin_fd =
+        open_file(origin_path, O_WRONLY | O_CREAT | O_TRUNC, 0600, "cannot create deploy origin");
+    write_and_sync(origin_fd.get(), origin_text(plan.deploy_id, origin), origin_path);
+    sync_directory(dir.deploys_dir());
+  } catch (const StorageError&) {
+    // Nothing has been deployed yet: a journal without its plan (0 bytes on a full disk)
+    // would only be a damaged entry in `drover history`.
+    ::unlink(path.c_str());
+    ::unlink(origin_path.c_str());
+    throw;
+  }
   return DeployJournal(std::move(path), std::move(fd), sequence + 1);
 }
 
 DeployJournal DeployJournal::reopen(const StateDir& dir, std::string_view deploy_id) {
-  check_id(deploy_id);
-  auto path = dir.journal_file(deploy_id);
-  const auto text = read_text_file(path);
-  if (!text) unknown_id(dir, deploy_id);
+  const auto id = resolve_id(dir, deploy_id);
+  auto path = dir.journal_file(id);
+  const auto text = read_text_file(path, kMaxJournalBytes);
+  if (!text) unknown_id(dir, id);
   // Refuse to append to a journal that does not read back: the records after the damage
   // would be unreachable.
-  const auto replay = replay_file(dir, deploy_id, *text);
+  const auto replay = replay_file(dir, id, *text);
   const auto sequence = next_sequence(dir);
 
   auto fd = open_file(path, O_RDWR | O_APPEND, 0, "cannot open deploy journal");
@@ -159,12 +199,10 @@ DeployJournal DeployJournal::reopen(const StateDir& dir, std::string_view deploy
     // in the middle of the journal, which readers refuse; the torn line was ignored anyway.
     const auto keep = text->rfind('\n');
     const off_t size = keep == std::string::npos ? 0 : static_cast<off_t>(keep + 1);
-    if (::ftruncate(fd.get(), size) != 0) {
-      throw std::system_error(errno, std::generic_category(),
-                              "cannot cut the torn last line of " + path.string());
-    }
-    if (::fsync(fd.get()) != 0) {
-      throw std::system_error(errno, std::generic_category(), "cannot sync " + path.string());
+    if (::ftruncate(fd.get(), size) != 0 || ::fsync(fd.get()) != 0) {
+      const int error = errno;
+      throw StorageError(path, error,
+                         fmt::format("cannot cut its torn last line: {}", std::strerror(error)));
     }
   } else if (!text->empty() && text->back() != '\n') {
     // A complete record whose '\n' never reached the disk: readers accept it, so finish it.
@@ -175,12 +213,12 @@ DeployJournal DeployJournal::reopen(const StateDir& dir, std::string_view deploy
 
 void DeployJournal::append(const core::JournalRecord& record) {
   if (const auto* host = std::get_if<core::JournalHost>(&record)) {
-    write_and_sync(fd_.get(),
-                   core::to_journal_line(core::JournalHost{host->record, next_sequence_}), path_);
+    append_whole(fd_.get(), core::to_journal_line(core::JournalHost{host->record, next_sequence_}),
+                 path_);
     ++next_sequence_;
     return;
   }
-  write_and_sync(fd_.get(), core::to_journal_line(record), path_);
+  append_whole(fd_.get(), core::to_journal_line(record), path_);
 }
 
 DeployListing list_deploys(const StateDir& dir) {
@@ -188,7 +226,7 @@ DeployListing list_deploys(const StateDir& dir) {
   std::error_code ec;
   fs::directory_iterator it(dir.deploys_dir(), ec);
   if (ec) {
-    throw std::system_error(ec, "cannot list " + dir.deploys_dir().string());
+    throw StorageError(dir.deploys_dir(), ec.value(), "cannot be listed: " + ec.message());
   }
   for (const auto& entry : it) {
     const auto name = entry.path().filename().string();
@@ -200,13 +238,13 @@ DeployListing list_deploys(const StateDir& dir) {
       continue;
     }
     try {
-      const auto text = read_text_file(entry.path());
+      const auto text = read_text_file(entry.path(), kMaxJournalBytes);
       if (!text) continue;  // removed while we listed
       listing.deploys.push_back(read_stored(dir, id, *text));
     } catch (const core::JournalError& e) {
       listing.warnings.push_back(fmt::format("{}; left out", e.what()));
       listing.unreadable.push_back(e.what());
-    } catch (const std::system_error& e) {
+    } catch (const StorageError& e) {
       listing.warnings.push_back(fmt::format("{}; left out", e.what()));
       listing.unreadable.push_back(e.what());
     }
@@ -226,10 +264,10 @@ DeployListing list_deploys(const StateDir& dir) {
 }
 
 StoredDeploy load_deploy(const StateDir& dir, std::string_view deploy_id) {
-  check_id(deploy_id);
-  const auto text = read_text_file(dir.journal_file(deploy_id));
-  if (!text) unknown_id(dir, deploy_id);
-  return read_stored(dir, deploy_id, *text);
+  const auto id = resolve_id(dir, deploy_id);
+  const auto text = read_text_file(dir.journal_file(id), kMaxJournalBytes);
+  if (!text) unknown_id(dir, id);
+  return read_stored(dir, id, *text);
 }
 
 }  // namespace drover::cli

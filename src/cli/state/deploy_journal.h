@@ -35,8 +35,9 @@ namespace drover::cli {
 class DeployJournal {
  public:
   /// Creates the journal of a new deploy with `plan` as its first record, and its origin
-  /// file. Throws std::system_error if a journal of that id already exists or cannot be
-  /// written; std::invalid_argument if plan.deploy_id is not a deploy id.
+  /// file. Throws StorageError if a journal of that id already exists or cannot be written
+  /// (and then leaves neither file behind); std::invalid_argument if plan.deploy_id is not a
+  /// deploy id.
   static DeployJournal create(const StateDir& dir, const core::DeployPlan& plan,
                               const DeployOrigin& origin);
   /// Opens an existing journal to append to it (`--resume`). A torn last line is removed.
@@ -44,7 +45,7 @@ class DeployJournal {
   static DeployJournal reopen(const StateDir& dir, std::string_view deploy_id);
 
   /// Appends one record as one line, then fsync; a host record gets the next sequence number.
-  /// Throws std::system_error.
+  /// Throws StorageError, and then the journal ends as it was before the call (no torn record).
   void append(const core::JournalRecord& record);
 
   const std::filesystem::path& path() const { return path_; }
@@ -70,9 +71,11 @@ struct DeployListing {
 };
 DeployListing list_deploys(const StateDir& dir);
 
-/// One deploy, for `drover show` and `--resume`. Throws core::InputError when `deploy_id` is
-/// not a deploy id or has no journal (the fix points to `drover history`), and
-/// core::JournalError ("<file>: line N: …") when the journal cannot be read.
+/// One deploy, for `drover show`, `--resume` and `rollback --to`. `deploy_id` is a whole id or
+/// its first 8 or more characters (what `drover history` shows), naming exactly one journal.
+/// Throws core::InputError when it is neither, names none or several, or has no journal (the fix
+/// points to `drover history`), and core::JournalError ("<file>: line N: …") when the journal
+/// cannot be read.
 StoredDeploy load_deploy(const StateDir& dir, std::string_view deploy_id);
 
 }  // namespace drover::cli

@@ -2,18 +2,18 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <system_error>
+#include <cstring>
 
 namespace drover::cli {
 
 namespace {
 
 [[noreturn]] void fail(int error, std::string_view what, const std::filesystem::path& path) {
-  throw std::system_error(error, std::generic_category(),
-                          fmt::format("{} {}", what, path.string()));
+  throw StorageError(path, error, fmt::format("{}: {}", what, std::strerror(error)));
 }
 
 }  // namespace
@@ -60,28 +60,26 @@ void sync_directory(const std::filesystem::path& dir) {
   if (::fsync(fd.get()) != 0 && errno != EINVAL) fail(errno, "cannot sync directory", dir);
 }
 
-std::optional<std::string> read_text_file(const std::filesystem::path& path) {
-  int fd;
-  do {
-    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) {
-    if (errno == ENOENT) return std::nullopt;
-    fail(errno, "cannot open", path);
+void append_whole(int fd, std::string_view data, const std::filesystem::path& path) {
+  struct stat before {};
+  if (::fstat(fd, &before) != 0) fail(errno, "cannot write", path);
+  try {
+    write_and_sync(fd, data, path);
+  } catch (const StorageError&) {
+    // Cutting back needs no free space; if even that fails, readers still ignore a torn last
+    // line, and the error below says the record may be missing.
+    if (::ftruncate(fd, before.st_size) == 0) ::fsync(fd);
+    throw;
   }
-  const UniqueFd owner(fd);
-  std::string text;
-  char buffer[65536];
-  for (;;) {
-    const auto got = ::read(fd, buffer, sizeof buffer);
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      fail(errno, "cannot read", path);
-    }
-    if (got == 0) break;
-    text.append(buffer, static_cast<std::size_t>(got));
+}
+
+std::optional<std::string> read_text_file(const std::filesystem::path& path,
+                                          std::size_t max_bytes) {
+  try {
+    return read_file_at_most(path, max_bytes, FileKind::regular);
+  } catch (const FileReadError& e) {
+    throw StorageError(e);
   }
-  return text;
 }
 
 }  // namespace drover::cli

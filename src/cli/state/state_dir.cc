@@ -5,9 +5,10 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <system_error>
+#include <cstring>
 #include <utility>
 
+#include "cli/state/storage_error.h"
 #include "core/input_error.h"
 
 namespace drover::cli {
@@ -34,14 +35,15 @@ void make_private_dirs(const fs::path& dir) {
     // mkdir may answer EACCES rather than EEXIST for a directory that exists in a parent we
     // cannot write (e.g. /home); what matters is only that the component exists.
     if (error != EEXIST && !fs::is_directory(partial, ec)) {
-      throw std::system_error(error, std::generic_category(),
-                              fmt::format("state directory: cannot create {}", partial.string()));
+      throw StorageError(
+          partial, error,
+          fmt::format("cannot create the state directory: {}", std::strerror(error)));
     }
   }
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    throw std::system_error(ENOTDIR, std::generic_category(),
-                            fmt::format("state directory: {} is not a directory", dir.string()));
+    throw StorageError(dir, ENOTDIR, "the state directory is not a directory",
+                       "remove what is there, or point DROVER_STATE_DIR elsewhere");
   }
 }
 

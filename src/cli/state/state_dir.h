@@ -38,7 +38,7 @@ std::filesystem::path state_root(const EnvLookup& env);
 class StateDir {
  public:
   /// Creates <root>/<fleet name>/deploys as needed (each new directory 0700). Throws
-  /// std::system_error when a directory cannot be created or a path exists as something else.
+  /// StorageError when a directory cannot be created or a path exists as something else.
   static StateDir open(const std::filesystem::path& root, const core::Fleet& fleet);
   /// open(state_root(env), fleet).
   static StateDir open_for(const EnvLookup& env, const core::Fleet& fleet);

@@ -33,31 +33,61 @@ std::string target_text(const core::DeployPlan& plan) {
 std::string short_digest(const std::string& pinned) {
   try {
     const auto digest = core::parse_image_reference(pinned).digest;
-    return digest.empty() ? "-" : digest.substr(0, 7 + 12);
+    return digest.size() < 7 + 8 ? "" : "@" + digest.substr(7, 8);
   } catch (const core::InputError&) {
-    return "-";
+    return "";
   }
 }
 
-// A deploy whose hosts all succeeded but whose verification then failed is not a success.
+// A deploy whose hosts all succeeded but whose verification then failed is not a success
+// (`drover show` has its exit code).
 std::string result_text(const core::JournalReplay& replay) {
   const auto outcome = outcome_of(replay);
-  if (outcome != "verification_failed") return outcome;
-  return fmt::format("verify failed (exit {})", core::to_int(replay.result->exit_code));
+  return outcome == "verification_failed" ? "verify failed" : outcome;
 }
 
-// A rollback has no one image: it says so, and shows its digest when all bots go to one.
+// The history table fits 100 columns: the short id (what show, --resume and rollback --to
+// take), the start to the minute, and cells cut to these widths (UTF-8 code points), which
+// with the fixed columns and the gaps add up to 100.
+constexpr std::size_t kTargetWidth = 8;     // "staging", "bot 8101"
+constexpr std::size_t kImageWidth = 14;     // "v2@3f2a9c1b": the tag, the digest's start
+constexpr std::size_t kOperatorWidth = 12;  // "alice@ops-1"
+
+std::string fit(const std::string& text, std::size_t width) {
+  if (core::display_width(text) <= width) return text;
+  std::string out;
+  std::size_t points = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool starts_point = (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+    if (starts_point && ++points == width) break;
+    out += text[i];
+  }
+  return out + "…";
+}
+
+// "2026-06-14T08:30:00Z" → "06-14 08:30" (UTC, like the journal).
+std::string started_text(const std::string& created_at) {
+  if (created_at.size() >= 16 && created_at[10] == 'T') {
+    return created_at.substr(5, 5) + " " + created_at.substr(11, 5);
+  }
+  return printable(created_at);
+}
+
+// The tag and the start of the digest it was pinned to ("v2@3f2a9c1b"): the fleet's
+// repository is the same in every row, the digest tells two deploys of a moving tag apart. A
+// rollback has no one image: it says so, and which deploy it went back to.
 std::string image_text(const core::DeployPlan& plan) {
-  if (!plan.rollback) return printable(plan.image);
-  if (plan.rollback->to.empty()) return "(rollback)";
-  return "(rollback --to " + core::short_deploy_id(printable(plan.rollback->to)) + ")";
-}
-
-std::string digest_text(const core::DeployPlan& plan) {
-  if (!plan.rollback) return short_digest(plan.pinned_image);
-  const auto groups = core::digest_groups(*plan.rollback);
-  if (groups.size() == 1) return short_digest(groups.front().image);
-  return fmt::format("{} digests", groups.size());
+  if (plan.rollback) {
+    if (plan.rollback->to.empty()) return "rollback";
+    return "rollback " + core::short_deploy_id(printable(plan.rollback->to));
+  }
+  std::string tag;
+  try {
+    tag = core::parse_image_reference(plan.image).tag;
+  } catch (const core::InputError&) {
+    tag = "?";
+  }
+  return printable(tag) + short_digest(plan.pinned_image);
 }
 
 std::string operator_text(const DeployOrigin& origin) {
@@ -188,18 +218,18 @@ HostTally tally_hosts(const core::JournalReplay& replay) {
 
 std::string render_history_table(const std::vector<StoredDeploy>& deploys, std::size_t max_rows) {
   if (deploys.empty()) return "no deploys recorded for this fleet yet\n";
-  std::vector<std::vector<std::string>> rows = {{"DEPLOY ID", "STARTED", "TARGET", "SPEED", "IMAGE",
-                                                 "DIGEST", "HOSTS ok/failed/total", "RESULT",
-                                                 "OPERATOR"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"DEPLOY", "STARTED UTC", "TARGET", "SPEED", "IMAGE", "OK/FAIL/ALL", "RESULT", "OPERATOR"}};
   const auto shown = std::min(max_rows, deploys.size());
   for (std::size_t i = 0; i < shown; ++i) {
     const auto& deploy = deploys[i];
     const auto& plan = deploy.replay.plan;
     const auto tally = tally_hosts(deploy.replay);
-    rows.push_back({printable(deploy.deploy_id), printable(plan.created_at), target_text(plan),
-                    std::string(core::to_string(plan.speed)), image_text(plan), digest_text(plan),
-                    fmt::format("{}/{}/{}", tally.ok, tally.failed, tally.total),
-                    result_text(deploy.replay), operator_text(deploy.origin)});
+    rows.push_back({core::short_deploy_id(printable(deploy.deploy_id)),
+                    fit(started_text(plan.created_at), 11), fit(target_text(plan), kTargetWidth),
+                    std::string(core::to_string(plan.speed)), fit(image_text(plan), kImageWidth),
+                    fit(fmt::format("{}/{}/{}", tally.ok, tally.failed, tally.total), 11),
+                    result_text(deploy.replay), fit(operator_text(deploy.origin), kOperatorWidth)});
   }
   auto text = core::render_columns(rows, "", 2);
   if (shown < deploys.size()) {

@@ -29,6 +29,7 @@ core::AgentResult LocalTransport::run_agent(const core::Host& host, const core::
 
   ProcessOptions options;
   options.timeout = call.timeout;
+  options.max_output_bytes = kAgentOutputLimit;
   ProcessResult process;
   try {
     process = runner_.run(argv, options);

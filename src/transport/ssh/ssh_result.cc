@@ -93,7 +93,7 @@ core::AgentResult interpret_ssh_process(const ProcessResult& process, std::chron
   const std::string_view still_running =
       "; the agent, if it started, keeps running on the host and its bots end swapped or "
       "rolled back: `drover verify` shows where they are";
-  if (process.timed_out) {
+  if (process.timed_out || !process.overflowed.empty()) {
     auto result = interpret_agent_process(process, timeout);
     result.detail += still_running;
     return result;

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "core/agent_request.h"
+#include "transport/agent_output.h"
 #include "transport/ssh/ssh_command.h"
 #include "transport/ssh/ssh_install.h"
 #include "transport/ssh/ssh_result.h"
@@ -104,6 +105,7 @@ core::AgentResult SshTransport::run_remote(const core::Host& host,
   ProcessOptions options;
   options.timeout = timeout;
   options.stdin_data = stdin_data;
+  options.max_output_bytes = kAgentOutputLimit;
   ProcessResult process;
   try {
     process = runner_.run(ssh_argv(settings_, control_dir_, site.address, remote_command), options);

@@ -23,4 +23,8 @@ bool is_instance_id(std::string_view text) {
   return hex_tail(text, "i-", 8) || hex_tail(text, "i-", 17) || hex_tail(text, "mi-", 17);
 }
 
+std::string instance_id_of(const core::Host& host) {
+  return host.address ? *host.address : host.name;
+}
+
 }  // namespace drover::transport

@@ -42,10 +42,6 @@ std::string install_failure(int code) {
 
 }  // namespace
 
-std::string instance_id_of(const core::Host& host) {
-  return host.address ? *host.address : host.name;
-}
-
 SsmTransport::SsmTransport(AwsJsonCall ssm, Clock& clock, const std::atomic<bool>& interrupted,
                            SsmTransportOptions options)
     : ssm_(ssm),

@@ -71,7 +71,4 @@ class SsmTransport final : public core::Transport {
   SsmInstanceCache instances_;
 };
 
-/// The instance id a host is reached by: its address, else its name.
-std::string instance_id_of(const core::Host& host);
-
 }  // namespace drover::transport

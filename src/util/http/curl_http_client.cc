@@ -39,10 +39,16 @@ std::string trim(std::string_view text) {
   return std::string(text.substr(begin, end - begin));
 }
 
+// Every header of every answer of one request (redirects included), together: real answers
+// carry a few KB.
+constexpr std::size_t kMaxHeaderBytes = std::size_t{256} << 10;
+
 // What the callbacks fill in while libcurl runs the transfer.
 struct Transfer {
   std::size_t max_body = 0;
   bool body_too_large = false;
+  std::size_t header_bytes = 0;
+  bool headers_too_large = false;
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
 };
@@ -61,6 +67,13 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
 size_t on_header(char* data, size_t size, size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   const size_t bytes = size * count;
+  // libcurl bounds one header line, not how many arrive: a peer sending headers without end
+  // would grow this list without bound.
+  transfer->header_bytes += bytes;
+  if (transfer->header_bytes > kMaxHeaderBytes) {
+    transfer->headers_too_large = true;
+    return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
+  }
   const std::string_view line(data, bytes);
   if (line.rfind("HTTP/", 0) == 0) {
     // A new status line: the headers of an interim answer (100 Continue, a proxy's CONNECT
@@ -198,6 +211,10 @@ HttpResponse CurlHttpClient::send(const HttpRequest& request) {
   }
 
   const CURLcode result = curl_easy_perform(curl);
+  if (transfer.headers_too_large) {
+    return failure(HttpFailure::too_large, what + ": the response headers exceed " +
+                                               std::to_string(kMaxHeaderBytes >> 10) + " KiB");
+  }
   if (transfer.body_too_large) {
     return failure(HttpFailure::too_large, what + ": the response body exceeds the " +
                                                std::to_string(options_.max_response_bytes) +
