@@ -29,8 +29,9 @@ constexpr NameTable<BotSwapOutcome, 4> kBotSwapOutcomeNames{{
 }};
 static_assert(covers_every_value(kBotSwapOutcomeNames));
 
-constexpr NameTable<RecoverAction, 6> kRecoverActionNames{{
+constexpr NameTable<RecoverAction, 7> kRecoverActionNames{{
     {RecoverAction::none, "none"},
+    {RecoverAction::removed_next, "removed_next"},
     {RecoverAction::removed_prev, "removed_prev"},
     {RecoverAction::restored_prev, "restored_prev"},
     {RecoverAction::started, "started"},

@@ -197,6 +197,8 @@ HostRecord host_record_from(const JsonReader& j) {
         bot.from = std::move(previous);
       }
       if (auto digest = item.maybe("repo_digest")) bot.repo_digest = digest->string();
+      // Absent from journals written before the agent measured its steps.
+      if (auto timings = item.maybe("timings_ms")) bot.timings = read_swap_timings(*timings);
       record.bots.push_back(std::move(bot));
     }
   }
@@ -352,7 +354,8 @@ json bot_record_to_json(const BotRecord& bot) {
   return {{"bot", bot.bot},
           {"outcome", to_string(bot.outcome)},
           {"from", from},
-          {"repo_digest", nullable_text(bot.repo_digest)}};
+          {"repo_digest", nullable_text(bot.repo_digest)},
+          {"timings_ms", to_json(bot.timings)}};
 }
 
 json host_record_to_json(const HostRecord& record) {
