@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <utility>
 
 namespace drover::core {
 
@@ -25,8 +26,48 @@ void add_segment(TimelineRow& row, TimelineStep step, Duration begin, Duration e
   if (end > begin) row.segments.push_back({step, begin, end});
 }
 
+// The run's steps as the agent measured them: bots swap in parallel, so each step lasts as long
+// as its slowest bot's (pull, prune and login are the host's, the same for each bot).
+struct StepTimes {
+  std::int64_t pull = 0, swap = 0, settle = 0, prune = 0, login = 0;
+  std::int64_t total() const { return pull + swap + settle + prune + login; }
+};
+
+StepTimes step_times(const HostRecord& record) {
+  StepTimes steps;
+  for (const auto& bot : record.bots) {
+    const auto& t = bot.timings;
+    steps.pull = std::max(steps.pull, t.pull_ms);
+    steps.swap = std::max(steps.swap, t.create_ms + t.stop_ms + t.start_ms);
+    steps.settle = std::max(steps.settle, t.settle_ms + t.cleanup_ms);
+    steps.prune = std::max(steps.prune, t.prune_ms);
+    steps.login = std::max(steps.login, t.login_ms);
+  }
+  return steps;
+}
+
+// The run [start, start + took) split into the measured steps, the unmeasured rest first. A
+// journal whose steps add up to more than the run (an edited one) has them scaled to fit.
+void add_steps(TimelineRow& row, const StepTimes& steps, Duration start, Duration took) {
+  const auto run = took.count();
+  const auto total = steps.total();
+  const double scale = total > run ? static_cast<double>(run) / static_cast<double>(total) : 1.0;
+  auto at = start + Duration(std::max<std::int64_t>(0, run - total));
+  add_segment(row, TimelineStep::agent, start, at);
+  for (const auto& [step, ms] :
+       {std::pair{TimelineStep::pull, steps.pull}, std::pair{TimelineStep::swap, steps.swap},
+        std::pair{TimelineStep::settle, steps.settle}, std::pair{TimelineStep::prune, steps.prune},
+        std::pair{TimelineStep::login, steps.login}}) {
+    const auto end = at + Duration(static_cast<std::int64_t>(static_cast<double>(ms) * scale));
+    add_segment(row, step, at, end);
+    at = end;
+  }
+  // Scaling rounds down: the last step ends where the run does.
+  if (scale < 1.0 && !row.segments.empty()) row.segments.back().end = start + took;
+}
+
 // A row for a host with a record: the wait before its start, then its run.
-TimelineRow recorded_row(const HostRecord& record, std::size_t attempts) {
+TimelineRow recorded_row(const HostRecord& record, std::size_t attempts, bool& steps_drawn) {
   TimelineRow row;
   row.host = record.host;
   row.outcome = outcome_of(record);
@@ -37,8 +78,14 @@ TimelineRow recorded_row(const HostRecord& record, std::size_t attempts) {
   const Duration start = std::max(Duration(0), record.started.value_or(Duration(0)));
   const Duration took = std::max(Duration(0), record.took);
   add_segment(row, TimelineStep::waiting, Duration(0), start);
-  // A run shorter than a millisecond still gets a sliver: every run is visible.
-  add_segment(row, TimelineStep::swap, start, start + std::max(took, Duration(1)));
+  const auto steps = step_times(record);
+  if (steps.total() > 0 && took.count() > 0) {
+    add_steps(row, steps, start, took);
+    steps_drawn = true;
+  } else {
+    // A run shorter than a millisecond still gets a sliver: every run is visible.
+    add_segment(row, TimelineStep::swap, start, start + std::max(took, Duration(1)));
+  }
   return row;
 }
 
@@ -58,6 +105,28 @@ std::string_view to_string(TimelineOutcome outcome) {
       return "not waited for";
     case TimelineOutcome::no_record:
       return "no record";
+  }
+  return "?";
+}
+
+std::string_view to_string(TimelineStep step) {
+  switch (step) {
+    case TimelineStep::waiting:
+      return "waiting for its start";
+    case TimelineStep::agent:
+      return "agent, transport";
+    case TimelineStep::pull:
+      return "pull";
+    case TimelineStep::swap:
+      return "swap";
+    case TimelineStep::settle:
+      return "settle";
+    case TimelineStep::prune:
+      return "prune";
+    case TimelineStep::login:
+      return "login";
+    case TimelineStep::absent:
+      return "no run recorded";
   }
   return "?";
 }
@@ -96,7 +165,8 @@ DeployTimeline deploy_timeline(const JournalReplay& replay) {
                                    : Duration(0);
   for (const auto& host : replay.plan.selection.hosts) {
     if (const auto found = latest.find(host.name); found != latest.end()) {
-      timeline.rows.push_back(recorded_row(*found->second, attempts[host.name]));
+      timeline.rows.push_back(
+          recorded_row(*found->second, attempts[host.name], timeline.step_times_recorded));
       continue;
     }
     TimelineRow row;

@@ -8,7 +8,12 @@
 // RolloutResult::stopped_after). A host's row:
 //   [0, started)               waiting: for its start slot (storm control, login cap) or for a
 //                              place in the concurrency window; the journal cannot tell which
-//   [started, started + took)  its agent's run, as one "swap" segment
+//   [started, started + took)  its agent's run. With the agent's per-step timings (journals
+//                              since issue 10; bots swap in parallel, so each step is its
+//                              longest bot's): agent (what no step accounts for: transport,
+//                              agent start, recover, checks), pull, swap (create, stop, start),
+//                              settle (settle proof, cleanup), prune, login, in that order.
+//                              Without them: one "swap" segment.
 // Journals written before drover recorded start times: every row starts at 0 and
 // start_times_recorded is false (the page says so). A resumed deploy's rows are each host's
 // latest attempt, timed from the start of the run that made it (resumed is true).
@@ -33,9 +38,18 @@ std::string_view to_string(TimelineOutcome outcome);
 
 enum class TimelineStep {
   waiting,  // before its start: slot or window
-  swap,     // its agent's run
-  absent,   // no run recorded (not started, not waited for, no record)
+  agent,    // the part of the run no measured step accounts for
+  pull,
+  swap,    // create, stop, start; the whole run when no step was measured
+  settle,  // the settle proof and the old container's removal
+  prune,
+  login,
+  absent,  // no run recorded (not started, not waited for, no record)
 };
+
+/// "waiting for its start", "agent, transport", "pull", "swap", "settle", "prune", "login",
+/// "no run recorded".
+std::string_view to_string(TimelineStep step);
 
 struct TimelineSegment {
   TimelineStep step = TimelineStep::swap;
@@ -66,6 +80,7 @@ struct DeployTimeline {
   std::optional<TimelineStop> stop;
   bool start_times_recorded = true;  // false: some host record has no start time
   bool resumed = false;              // a host was recorded more than once
+  bool step_times_recorded = false;  // some run is split into its agent's measured steps
 };
 
 DeployTimeline deploy_timeline(const JournalReplay& replay);

@@ -135,6 +135,43 @@ TEST(DeployTimeline, RowsFollowThePlanWithTheirWaitRunAndOutcome) {
   }
 }
 
+TEST(DeployTimeline, TheAgentsStepTimesSplitARunEachStepItsSlowestBots) {
+  auto deploy = halted_deploy();
+  auto& host = deploy.replay.hosts[0];  // started at 0, took 20 s
+  core::SwapTimings a;
+  a.pull_ms = 3000;
+  a.create_ms = 500;
+  a.stop_ms = 2000;
+  a.start_ms = 500;
+  a.settle_ms = 9000;
+  a.cleanup_ms = 500;
+  a.login_ms = 1000;
+  auto b = a;
+  b.stop_ms = 4000;  // the slower bot: the swap step lasts 5 s
+  host.bots = {{101, core::BotSwapOutcome::swapped, std::nullopt, "", a},
+               {102, core::BotSwapOutcome::swapped, std::nullopt, "", b}};
+  const auto timeline = core::deploy_timeline(deploy.replay);
+  EXPECT_TRUE(timeline.step_times_recorded);
+  using core::TimelineStep;
+  EXPECT_EQ(timeline.rows[0].segments,
+            (std::vector<core::TimelineSegment>{
+                {TimelineStep::agent, seconds(0), milliseconds(1500)},
+                {TimelineStep::pull, milliseconds(1500), milliseconds(4500)},
+                {TimelineStep::swap, milliseconds(4500), milliseconds(9500)},
+                {TimelineStep::settle, milliseconds(9500), seconds(19)},
+                {TimelineStep::login, seconds(19), seconds(20)}}))
+      << "18.5 s measured of a 20 s run: the first 1.5 s are the agent's and the transport's";
+  EXPECT_EQ(timeline.rows[1].segments.back().step, TimelineStep::swap) << "no steps: one run";
+
+  host.took = seconds(10);  // steps adding up to more than the run are scaled into it
+  const auto scaled = core::deploy_timeline(deploy.replay).rows[0].segments;
+  EXPECT_EQ(scaled.front().step, TimelineStep::pull);
+  EXPECT_EQ(scaled.back().end, seconds(10));
+  const auto page = cli::render_deploy_html(deploy);
+  EXPECT_TRUE(contains(page, R"(data-step="settle")")) << page;
+  EXPECT_TRUE(contains(page, "within a run, from faint to full"));
+}
+
 TEST(DeployTimeline, OlderJournalsWithoutStartTimesDrawEveryHostFromZero) {
   auto deploy = halted_deploy();
   for (auto& host : deploy.replay.hosts) host.started.reset();

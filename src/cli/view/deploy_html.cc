@@ -61,16 +61,26 @@ svg text.axis { fill: #5f6368; font-size: 11px; }
 svg text.stop { fill: #a50e0e; font-weight: bold; }
 )";
 
-std::string_view step_name(TimelineStep step) {
+// Within a run every step has its outcome's colour; the steps differ in strength, the swap
+// itself (or a run with no measured steps) in full.
+double opacity_of(TimelineStep step) {
   switch (step) {
+    case TimelineStep::agent:
+      return 0.3;
+    case TimelineStep::pull:
+      return 0.55;
+    case TimelineStep::settle:
+      return 0.75;
+    case TimelineStep::prune:
+      return 0.4;
+    case TimelineStep::login:
+      return 0.6;
     case TimelineStep::waiting:
-      return "waiting for its start";
     case TimelineStep::swap:
-      return "swap";
     case TimelineStep::absent:
-      return "no run recorded";
+      return 1.0;
   }
-  return "?";
+  return 1.0;
 }
 
 std::string_view fill_of(TimelineStep step, TimelineOutcome outcome) {
@@ -141,12 +151,16 @@ class TimelineSvg {
       const double left = x(segment.begin);
       // Never thinner than a pixel: a 40 ms swap on a 10-minute axis is still there.
       const double width = std::max(1.0, x(segment.end) - left);
+      const auto opacity = opacity_of(segment.step);
       out += fmt::format(
-          R"(<rect class="{}" x="{:.1f}" y="{}" width="{:.1f}" height="{}" fill="{}">)"
-          R"(<title>{}: {} from {} to {}</title></rect>)",
-          segment.step == TimelineStep::waiting ? "wait" : "run", left, bar_top, width, kBarHeight,
-          fill_of(segment.step, row.outcome), text(row.host), step_name(segment.step),
-          core::timeline_time_text(segment.begin), core::timeline_time_text(segment.end));
+          R"(<rect class="{}" data-step="{}" x="{:.1f}" y="{}" width="{:.1f}" height="{}" )"
+          R"(fill="{}"{}><title>{}: {} from {} to {}</title></rect>)",
+          segment.step == TimelineStep::waiting ? "wait" : "run",
+          html_escape(core::to_string(segment.step)), left, bar_top, width, kBarHeight,
+          fill_of(segment.step, row.outcome),
+          opacity < 1.0 ? fmt::format(R"( fill-opacity="{}")", opacity) : "", text(row.host),
+          core::to_string(segment.step), core::timeline_time_text(segment.begin),
+          core::timeline_time_text(segment.end));
     }
     std::string note(core::to_string(row.outcome));
     if (row.took) note = core::timeline_time_text(*row.took) + " " + note;
@@ -260,7 +274,12 @@ std::string notes(const DeployTimeline& timeline) {
                            : "the operator interrupted; when was not recorded");
   }
   lines.emplace_back(
-      "a host's run is its agent's whole swap (pull, swap, settle, login), as drover timed it");
+      timeline.step_times_recorded
+          ? "within a run, from faint to full: agent and transport (what no step accounts for), "
+            "pull, prune, login, settle, swap (create, stop, start); each step is its slowest "
+            "bot's, since a host's bots swap in parallel"
+          : "a host's run is its agent's whole swap (pull, swap, settle, login), as drover timed "
+            "it; this journal has no per-step times");
   std::string out;
   for (const auto& line : lines) out += R"(<p class="note">)" + html_escape(line) + "</p>\n";
   return out;
