@@ -180,6 +180,8 @@ HostRecord host_record_from(const JsonReader& j) {
   record.outcome.kind = parse_failure_kind(j.at("kind").string());
   record.outcome.reason = j.at("reason").string();
   record.took = duration_at(j, "took_ms");
+  // Absent from journals written before drover recorded when each host started.
+  if (auto started = j.maybe("started_ms")) record.started = Duration(started->integer());
   // Absent from journals written before drover kept each bot's swap.
   if (auto bots = j.maybe("bots")) {
     for (const auto& item : bots->array()) {
@@ -256,6 +258,8 @@ RolloutResult result_from(const JsonReader& j) {
     result.not_waited_for = not_waited_for->strings();
   }
   result.elapsed = duration_at(j, "elapsed_ms");
+  // Absent from journals written before drover recorded when the rollout stopped starting.
+  if (auto stopped = j.maybe("stopped_ms")) result.stopped_after = Duration(stopped->integer());
   return result;
 }
 
@@ -366,6 +370,7 @@ json host_record_to_json(const HostRecord& record) {
           {"kind", to_string(record.outcome.kind)},
           {"reason", record.outcome.reason},
           {"took_ms", ms(record.took)},
+          {"started_ms", record.started ? json(ms(*record.started)) : json(nullptr)},
           {"bots", bots}};
 }
 
@@ -407,7 +412,8 @@ json result_to_json(const RolloutResult& result) {
           {"failures", failures},
           {"not_started", result.not_started},
           {"not_waited_for", result.not_waited_for},
-          {"elapsed_ms", ms(result.elapsed)}};
+          {"elapsed_ms", ms(result.elapsed)},
+          {"stopped_ms", result.stopped_after ? json(ms(*result.stopped_after)) : json(nullptr)}};
 }
 
 json to_json(const JournalRecord& record) {

@@ -38,6 +38,10 @@ struct HostRecord {
   /// Every bot of its swap report; empty when the host gave none (unreachable, timed out, bad
   /// output) or the journal was written before drover kept them.
   std::vector<BotRecord> bots{};
+  /// When it started, from the start of the rollout (the run of drover that started it), on
+  /// the same clock: what puts it on a timeline. nullopt in journals written before drover
+  /// recorded it.
+  std::optional<Duration> started{};
 
   bool operator==(const HostRecord&) const = default;
 };
@@ -77,6 +81,10 @@ struct RolloutResult {
   /// swaps on their own and nobody learned how (`drover verify` does; a resume redoes them).
   std::vector<HostName> not_waited_for{};
   Duration elapsed{0};
+  /// When the error halt, the operator's interrupt or a journal that could not be written
+  /// stopped new starts, from the rollout's start; nullopt when nothing did (or the journal
+  /// was written before drover recorded it).
+  std::optional<Duration> stopped_after{};
 
   bool operator==(const RolloutResult&) const = default;
 };

@@ -103,6 +103,26 @@ TEST(CoreJournal, HostVerificationAndResultRoundTrip) {
   EXPECT_EQ(std::get<JournalResult>(round_trip(result)).result.tolerated_failures, SIZE_MAX);
 }
 
+TEST(CoreJournal, StartAndStopTimesRoundTripAndOlderJournalsReadWithout) {
+  JournalHost host{{"host-1", HostOutcome::success(), seconds(42)}};
+  host.record.started = milliseconds(1500);
+  EXPECT_EQ(to_json(host)["started_ms"], 1500);
+  EXPECT_EQ(std::get<JournalHost>(round_trip(host)), host);
+  const auto older = parse_journal_line(R"({"type":"host","v":1,"host":"h","status":"succeeded",)"
+                                        R"("kind":"none","reason":"","took_ms":1})");
+  EXPECT_EQ(std::get<JournalHost>(older).record.started, std::nullopt)
+      << "journals written before drover recorded start times";
+
+  JournalResult result;
+  result.result.status = RolloutStatus::interrupted;
+  result.result.stopped_after = milliseconds(3500);
+  EXPECT_EQ(to_json(result)["stopped_ms"], 3500);
+  EXPECT_EQ(std::get<JournalResult>(round_trip(result)), result);
+  result.result.stopped_after.reset();
+  EXPECT_EQ(to_json(result)["stopped_ms"], nullptr);
+  EXPECT_EQ(std::get<JournalResult>(round_trip(result)), result);
+}
+
 TEST(CoreJournal, HostKeepsEachBotsStepDurations) {
   JournalHost host{{"host-1", HostOutcome::success(), seconds(9), {}}};
   host.record.bots = {{539,
