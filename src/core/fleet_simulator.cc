@@ -23,13 +23,16 @@ T percentile(std::vector<T>& values, double p) {
   return values[rank - 1];
 }
 
-}  // namespace
+using BotCounts = std::unordered_map<HostName, std::size_t>;
 
-SimulatedRun simulate_rollout(const SimulationSetup& setup, Random& random) {
-  std::unordered_map<HostName, std::size_t> bots;
+BotCounts bot_counts(const SimulationSetup& setup) {
+  BotCounts bots;
   bots.reserve(setup.hosts.size());
   for (const auto& host : setup.hosts) bots.emplace(host.name, host.bots.size());
+  return bots;
+}
 
+SimulatedRun run_once(const SimulationSetup& setup, const BotCounts& bots, Random& random) {
   VirtualClock clock;
   const TimePoint start = clock.now();
   RolloutScheduler scheduler(rollout_options_for(setup.hosts, setup.settings, {}, random), clock);
@@ -41,7 +44,7 @@ SimulatedRun simulate_rollout(const SimulationSetup& setup, Random& random) {
   while (!scheduler.done()) {
     for (const auto& host : scheduler.next_to_start()) {
       hosts.start(host, clock.now());
-      starts.push_back({clock.now() - start, bots[host]});
+      starts.push_back({clock.now() - start, bots.at(host)});
     }
     run.peak_in_flight = std::max(run.peak_in_flight, scheduler.in_flight());
     if (scheduler.done()) break;
@@ -72,6 +75,12 @@ SimulatedRun simulate_rollout(const SimulationSetup& setup, Random& random) {
   return run;
 }
 
+}  // namespace
+
+SimulatedRun simulate_rollout(const SimulationSetup& setup, Random& random) {
+  return run_once(setup, bot_counts(setup), random);
+}
+
 SimulationSummary simulate_many(const SimulationSetup& setup, std::size_t runs, Random& random) {
   SimulationSummary summary;
   summary.runs = std::max<std::size_t>(runs, 1);
@@ -79,8 +88,9 @@ SimulationSummary simulate_many(const SimulationSetup& setup, std::size_t runs, 
   std::vector<std::size_t> peaks;
   std::vector<Duration> halted_at;
   std::vector<std::size_t> finished_at_halt;
+  const auto bots = bot_counts(setup);
   for (std::size_t i = 0; i < summary.runs; ++i) {
-    const auto run = simulate_rollout(setup, random);
+    const auto run = run_once(setup, bots, random);
     makespans.push_back(run.makespan);
     peaks.push_back(run.peak_logins);
     summary.peak_logins_max = std::max(summary.peak_logins_max, run.peak_logins);

@@ -182,7 +182,8 @@ DeployPlan plan_from(const JsonReader& j) {
     plan.agent_preflight = preflight_from(*preflight);
   if (auto rollback = j.maybe("rollback")) plan.rollback = rollback_from(*rollback);
   // Absent from plans journaled before drover simulated the estimate.
-  if (auto measured = j.maybe("measured_estimate")) plan.measured_estimate = measured_from(*measured);
+  if (auto measured = j.maybe("measured_estimate"))
+    plan.measured_estimate = measured_from(*measured);
   return plan;
 }
 

@@ -14,8 +14,7 @@ std::string format_span(Duration d) {
 
 std::string format_measured(const MeasuredEstimate& estimate) {
   return fmt::format("~{} (simulated from {} deploy{}; p90 ~{})", format_span(estimate.p50),
-                     estimate.deploys, estimate.deploys == 1 ? "" : "s",
-                     format_span(estimate.p90));
+                     estimate.deploys, estimate.deploys == 1 ? "" : "s", format_span(estimate.p90));
 }
 
 }  // namespace drover::core

@@ -135,8 +135,8 @@ void add_storm_rows(const DeployPlan& plan, std::vector<std::vector<std::string>
 // the guide's table; the row says which.
 std::string estimate_row(const DeployPlan& plan) {
   if (plan.measured_estimate) return format_measured(*plan.measured_estimate);
-  return format_estimate(estimate_duration(plan.settings, plan.selection.hosts.size(),
-                                           last_start(plan))) +
+  return format_estimate(
+             estimate_duration(plan.settings, plan.selection.hosts.size(), last_start(plan))) +
          " (guide's estimate, no history)";
 }
 

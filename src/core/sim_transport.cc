@@ -19,9 +19,9 @@ std::vector<SimTransport::Finished> SimTransport::finish_due(TimePoint now) {
   std::vector<Finished> due;
   while (!events_.empty() && events_.top().finish <= now) {
     const Event& event = events_.top();
-    due.push_back({event.host, event.fails ? HostOutcome::failure(FailureKind::bot_failed,
-                                                                  "simulated failure")
-                                           : HostOutcome::success()});
+    due.push_back({event.host,
+                   event.fails ? HostOutcome::failure(FailureKind::bot_failed, "simulated failure")
+                               : HostOutcome::success()});
     events_.pop();
   }
   return due;

@@ -20,8 +20,8 @@ std::int64_t SeededRandom::uniform(std::int64_t lo, std::int64_t hi) {
   // Rejection sampling: draws above the largest multiple of the range are redrawn, so every
   // value of [lo, hi] is equally likely.
   const std::uint64_t range = span + 1;
-  const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() -
-                              std::numeric_limits<std::uint64_t>::max() % range;
+  const std::uint64_t limit =
+      std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % range;
   std::uint64_t draw = engine_();
   while (draw >= limit) draw = engine_();
   return static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + draw % range);

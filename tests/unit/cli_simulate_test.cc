@@ -50,8 +50,9 @@ TEST(CliSimulate, WithoutHistoryUsesTheSpeedsSettingsAndSaysSo) {
   ASSERT_EQ(world.run({"simulate", "all", "routine", "--runs", "30", "--seed", "5"}), 0)
       << world.terminal.err();
   const auto out = world.terminal.out();
-  EXPECT_TRUE(contains(out, "simulated 30 rollouts of ALL production bots routine: unit "
-                            "(10 hosts, ~20 bots), nothing deployed\n"))
+  EXPECT_TRUE(contains(out,
+                       "simulated 30 rollouts of ALL production bots routine: unit "
+                       "(10 hosts, ~20 bots), nothing deployed\n"))
       << out;
   EXPECT_TRUE(contains(out, "  Source          speed settings (no history)\n")) << out;
   EXPECT_TRUE(contains(out, "  Makespan        p50 ")) << out;
@@ -88,8 +89,8 @@ TEST(CliSimulate, WithHistoryDrawsTheRecordedDurationsAndFailureRate) {
 
 TEST(CliSimulate, SaysWhenTheErrorHaltFiresAtAGivenFailureRate) {
   FakeCliWorld world(fleet_of(10));
-  ASSERT_EQ(world.run({"simulate", "all", "fast", "--runs", "10", "--seed", "3",
-                       "--failure-rate", "100%"}),
+  ASSERT_EQ(world.run({"simulate", "all", "fast", "--runs", "10", "--seed", "3", "--failure-rate",
+                       "100%"}),
             0)
       << world.terminal.err();
   const auto out = world.terminal.out();
@@ -131,8 +132,8 @@ TEST(CliPlanBox, ShowsTheGuidesEstimateWithoutHistoryAndSaysSo) {
   FakeCliWorld world(fleet_of(10));
   ASSERT_EQ(world.run({"deploy", "all", "routine", "v2", "-y", "--dry-run"}), 0)
       << world.terminal.err();
-  EXPECT_TRUE(contains(world.terminal.out(),
-                       "Est. duration ~50-100s (guide's estimate, no history)\n"))
+  EXPECT_TRUE(
+      contains(world.terminal.out(), "Est. duration ~50-100s (guide's estimate, no history)\n"))
       << world.terminal.out();
 }
 

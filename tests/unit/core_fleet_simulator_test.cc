@@ -166,9 +166,9 @@ TEST(FleetSimulator, NoFailuresNeverHaltAndImmediateNeverHaltsAtAll) {
 
 TEST(FleetHistory, CountsTimedHostRecordsBySpeedAndTheirFailures) {
   FleetHistory history;
-  history.add(journal(SpeedName::routine, {record("host-1", seconds(30)),
-                                           record("host-2", seconds(40), false),
-                                           record("host-3", Duration(0))}));
+  history.add(journal(SpeedName::routine,
+                      {record("host-1", seconds(30)), record("host-2", seconds(40), false),
+                       record("host-3", Duration(0))}));
   history.add(journal(SpeedName::routine, {record("host-1", seconds(32))}));
   history.add(journal(SpeedName::fast, {}));
   history.add(journal(SpeedName::fast, {record("host-1", Duration(0))}));
@@ -186,9 +186,9 @@ TEST(FleetHistory, CountsTimedHostRecordsBySpeedAndTheirFailures) {
 
 TEST(FleetSimulator, UsesAHostsOwnRecordedDurationsBeforeEveryonesElse) {
   FleetHistory history;
-  history.add(journal(SpeedName::routine, {record("host-1", seconds(10)),
-                                           record("host-2", seconds(100)),
-                                           record("host-9", seconds(100))}));
+  history.add(
+      journal(SpeedName::routine, {record("host-1", seconds(10)), record("host-2", seconds(100)),
+                                   record("host-9", seconds(100))}));
   const auto model = time_model_from_history(*history.of(SpeedName::routine));
   SeededRandom random(1);
   for (int i = 0; i < 50; ++i) {

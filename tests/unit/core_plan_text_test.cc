@@ -98,8 +98,8 @@ TEST(CorePlanBox, GuideExampleB) {
 
 TEST(CorePlanBox, AMeasuredEstimateReplacesTheGuidesAndSaysWhereItCameFrom) {
   auto plan = plan_for(Target::all(), SpeedName::routine);
-  plan.measured_estimate = MeasuredEstimate{std::chrono::seconds(250), std::chrono::seconds(302),
-                                            12, 2136};
+  plan.measured_estimate =
+      MeasuredEstimate{std::chrono::seconds(250), std::chrono::seconds(302), 12, 2136};
   const auto box = render_plan_box(plan);
   EXPECT_NE(box.find("Est. duration ~4m10s (simulated from 12 deploys; p90 ~5m02s)\n"),
             std::string::npos)
@@ -133,7 +133,9 @@ TEST(CorePlanBox, ImmediateShowsTheStormAndWarns) {
             std::string::npos)
       << box;
   EXPECT_NE(box.find("Error halt    never\n"), std::string::npos) << box;
-  EXPECT_NE(box.find("Est. duration fires over ~60s (guide's estimate, no history)\n"), std::string::npos) << box;
+  EXPECT_NE(box.find("Est. duration fires over ~60s (guide's estimate, no history)\n"),
+            std::string::npos)
+      << box;
   EXPECT_NE(box.find("Storm spread  178 hosts over 60s, one every 0.34s, random order\n"),
             std::string::npos)
       << box;
@@ -156,7 +158,9 @@ TEST(CorePlanBox, LoginRateShowsTheCapAndStretchesTheEstimate) {
   EXPECT_NE(box.find("Login rate    at most 5 bots start per second (last host starts at ~177s)\n"),
             std::string::npos)
       << box;
-  EXPECT_NE(box.find("Est. duration fires over ~177s (guide's estimate, no history)\n"), std::string::npos) << box;
+  EXPECT_NE(box.find("Est. duration fires over ~177s (guide's estimate, no history)\n"),
+            std::string::npos)
+      << box;
   // routine's 36 windows take longer than the cap's 59 s, so its estimate stays the guide's.
   speeds.routine.login_rate = 10;
   box = render_plan_box(plan_for(Target::all(), SpeedName::routine, speeds));

@@ -43,8 +43,8 @@ std::string halt_row(const core::SpeedSettings& settings, const core::Simulation
   const auto tolerated = settings.halt.tolerated_failures(hosts);
   const auto rule = fmt::format("at failure {} of {} hosts", tolerated + 1, hosts);
   if (s.halted_runs == 0) return fmt::format("did not fire in any run ({})", rule);
-  return fmt::format("fired in {} of {} runs ({}): p50 at {}, {} hosts done", s.halted_runs,
-                     s.runs, percent(s.halted_fraction()), core::format_span(s.halted_at_p50),
+  return fmt::format("fired in {} of {} runs ({}): p50 at {}, {} hosts done", s.halted_runs, s.runs,
+                     percent(s.halted_fraction()), core::format_span(s.halted_at_p50),
                      s.finished_at_halt_p50);
 }
 
@@ -72,10 +72,11 @@ double parse_failure_rate(const std::string& text) {
 }
 
 void add_simulate_options(CLI::App& subcommand, SimulateRequest& request) {
-  subcommand.add_option("words", request.words, "[staging|bot|all] [routine|fast|immediate] [BOT_ID]");
-  add_count_option(subcommand, "--runs", request.runs, 1, kMaxSimulatedRuns,
-                   fmt::format("simulated rollouts, 1 to {} ({})", kMaxSimulatedRuns,
-                               kDefaultSimulatedRuns));
+  subcommand.add_option("words", request.words,
+                        "[staging|bot|all] [routine|fast|immediate] [BOT_ID]");
+  add_count_option(
+      subcommand, "--runs", request.runs, 1, kMaxSimulatedRuns,
+      fmt::format("simulated rollouts, 1 to {} ({})", kMaxSimulatedRuns, kDefaultSimulatedRuns));
   subcommand.add_option_function<std::string>(
       "--seed",
       [&request](const std::string& text) {
@@ -93,11 +94,10 @@ int run_simulate(const SimulateRequest& request, CliWorld& world) {
   auto config = load_fleet_config(request.fleet, world);
   auto words = parse_deploy_words(request.words);
   if (words.image) {
-    throw core::InputError(
-        "simulate arguments",
-        fmt::format("a simulation takes no image ('{}')",
-                    core::printable(*words.image, core::kQuotedBytes)),
-        "give the target and speed only: drover simulate all routine");
+    throw core::InputError("simulate arguments",
+                           fmt::format("a simulation takes no image ('{}')",
+                                       core::printable(*words.image, core::kQuotedBytes)),
+                           "give the target and speed only: drover simulate all routine");
   }
   const auto chosen = choose_target_and_speed(words, config, false, world, "simulate");
   const auto selection = core::select_hosts(config.fleet, chosen.target);
@@ -125,15 +125,15 @@ int run_simulate(const SimulateRequest& request, CliWorld& world) {
       {"Peak in flight", fmt::format("{} of {} hosts", summary.peak_in_flight_max, hosts)},
       {"Failure rate", fmt::format("{} of hosts{}", percent(setup.model.failure_rate),
                                    request.failure_rate ? " (--failure-rate)"
-                                   : recorded          ? " (recorded)"
-                                                       : "")},
+                                   : recorded           ? " (recorded)"
+                                                        : "")},
       {"Error halt", halt_row(settings, summary, hosts)},
       {"Seed", fmt::format("{} (--seed {} repeats these runs)", seed, seed)},
   };
-  std::string out = fmt::format(
-      "simulated {} of {} {}: {} ({}, ~{} bots), nothing deployed\n",
-      plural(summary.runs, "rollout"), core::describe_target(selection), core::to_string(chosen.speed),
-      config.fleet.name(), plural(hosts, "host"), selection.bot_count());
+  std::string out = fmt::format("simulated {} of {} {}: {} ({}, ~{} bots), nothing deployed\n",
+                                plural(summary.runs, "rollout"), core::describe_target(selection),
+                                core::to_string(chosen.speed), config.fleet.name(),
+                                plural(hosts, "host"), selection.bot_count());
   out += core::render_columns(rows, "  ", 2);
   world.terminal.print(out);
   return core::to_int(core::ExitCode::success);

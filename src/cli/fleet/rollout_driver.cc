@@ -11,8 +11,8 @@
 #include <stdexcept>
 
 #include "cli/fleet/agent_calls.h"
-#include "core/rollout_scheduler.h"
 #include "core/rollout_order.h"
+#include "core/rollout_scheduler.h"
 #include "util/worker_pool.h"
 
 namespace drover::cli {
