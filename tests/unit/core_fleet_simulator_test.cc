@@ -16,6 +16,7 @@
 #include "core/journal_replay.h"
 #include "core/sim_transport.h"
 #include "core/speed_settings.h"
+#include "core_test_fleets.h"
 #include "util/random.h"
 
 namespace drover::core {
@@ -24,17 +25,7 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-std::vector<HostSelection> hosts_of(std::size_t n, std::size_t bots_each = 3) {
-  std::vector<HostSelection> hosts;
-  for (std::size_t i = 0; i < n; ++i) {
-    std::vector<BotId> bots;
-    for (std::size_t b = 0; b < bots_each; ++b) {
-      bots.push_back(static_cast<BotId>(1000 + i * bots_each + b));
-    }
-    hosts.push_back({"host-" + std::to_string(i + 1), std::nullopt, bots});
-  }
-  return hosts;
-}
+using testfleets::hosts_of;
 
 SimulationSetup from_settings(std::size_t hosts, SpeedName speed) {
   const auto settings = default_speed_settings(speed);
