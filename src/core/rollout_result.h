@@ -10,17 +10,22 @@
 #include "core/agent_report.h"
 #include "core/fleet.h"
 #include "core/host_outcome.h"
+#include "core/swap_timings.h"
 #include "util/clock.h"
 
 namespace drover::core {
 
 /// One bot of a finished host, as its agent's swap report told it: what happened to it, what
-/// it ran before the swap (what `drover rollback` puts back) and what it runs now.
+/// it ran before the swap (what `drover rollback` puts back), what it runs now and how long
+/// each step of its swap took.
 struct BotRecord {
   BotId bot = 0;
   BotSwapOutcome outcome = BotSwapOutcome::failed;
   std::optional<PreviousImage> from;
   std::string repo_digest;  // repo@sha256:… it runs now, when the agent knew it
+  /// Where its swap spent its time, step by step (all 0 in journals written before the agent
+  /// measured its steps).
+  SwapTimings timings{};
 
   bool operator==(const BotRecord&) const = default;
 };
