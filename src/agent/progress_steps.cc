@@ -1,0 +1,31 @@
+#include "agent/progress_steps.h"
+
+#include <utility>
+
+namespace drover::agent {
+
+std::optional<std::string_view> progress_step_after(SwapStep done, bool jitter) {
+  switch (done) {
+    case SwapStep::Recovered:
+      return jitter ? "jitter" : "pull";  // after the jitter, host_swap says "pull" itself
+    case SwapStep::Pulled:
+      return "stop";
+    case SwapStep::Stopped:
+      return "start";
+    case SwapStep::Started:
+      return "settle";
+    case SwapStep::Pruned:
+      return "login";
+    default:
+      return std::nullopt;
+  }
+}
+
+SwapStepObserver with_progress_steps(SwapStepObserver observer, ProgressLog& log, bool jitter) {
+  return [observer = std::move(observer), &log, jitter](int bot_id, SwapStep step) {
+    if (auto next = progress_step_after(step, jitter)) log.step(*next);
+    if (observer) observer(bot_id, step);
+  };
+}
+
+}  // namespace drover::agent
