@@ -53,7 +53,8 @@ TEST_F(LocalTransportIT, ASwapReportsItsStepsAsTheyHappen) {
   auto result = agent.run_agent(host, call);
   ASSERT_EQ(result.status, core::TransportStatus::ok) << result.detail << result.stderr_tail;
   EXPECT_EQ(result.report["ok"], true) << result.report.dump();
-  // In the order a swap passes them; stop/start/settle once per bot.
+  // In the order a swap passes them; pull and stop once for the host, start and settle once
+  // per bot.
   auto first = [&](const std::string& step) {
     return std::find(steps.begin(), steps.end(), step) - steps.begin();
   };
@@ -64,7 +65,8 @@ TEST_F(LocalTransportIT, ASwapReportsItsStepsAsTheyHappen) {
   EXPECT_LT(first("stop"), first("start"));
   EXPECT_LT(first("start"), first("settle"));
   EXPECT_LT(first("settle"), first("login"));
-  EXPECT_EQ(std::count(steps.begin(), steps.end(), "stop"), 2);
+  EXPECT_EQ(std::count(steps.begin(), steps.end(), "start"), 2);
+  EXPECT_EQ(std::count(steps.begin(), steps.end(), "settle"), 2);
   // The report on stdout is untouched by the step lines on stderr.
   EXPECT_EQ(result.report["bots"].size(), 2U);
   EXPECT_NE(result.stderr_tail.find("drover-agent: step: "), std::string::npos);

@@ -216,9 +216,9 @@ TEST(LiveView, ColoursOkFailedAndWarningsOnlyWhenAsked) {
     view->result(failed_result());
     view->notice("interrupted: no new host will start");
     const auto all = bytes + t.out.str();
-    const bool green = all.find("\033[32m: ok\033[0m") != std::string::npos;
-    const bool red = all.find("\033[31m: FAILED\033[0m") != std::string::npos &&
-                     all.find("\033[31mFailed\033[0m") != std::string::npos;
+    const bool green = all.find("\033[32m[1/10] host-1: ok (40s)\033[0m\n") != std::string::npos;
+    const bool red = all.find("\033[31m[2/10] host-2: FAILED") != std::string::npos &&
+                     all.find("\033[31m--- result: Failed (9/10, 1 error)") != std::string::npos;
     const bool yellow = all.find("\033[33minterrupted") != std::string::npos;
     EXPECT_EQ(green, colour);
     EXPECT_EQ(red, colour);

@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "cli/fleet/agent_calls.h"
 #include "core/rollout_scheduler.h"
@@ -52,24 +53,25 @@ class FinishedQueue {
   std::deque<FinishedHost> items_;
 };
 
-// The step each host in flight last reported, handed from the workers (the transport calls
-// AgentCall::on_step on the worker's thread) to the driver's loop, which passes what changed
-// to the view: the view is only ever called from the loop.
-class StepBoard {
+// The steps the hosts in flight report, handed from the workers (the transport calls
+// AgentCall::on_step on the worker's thread) to the driver's loop, which passes them to the
+// view in the order they came: the view is only ever called from the loop. A host reports a
+// few steps per bot, so what waits here between two turns of the loop stays small.
+class StepQueue {
  public:
   void report(const core::HostName& host, std::string_view step) {
     std::lock_guard lock(mutex_);
-    changed_[host] = std::string(step);
+    steps_.emplace_back(host, std::string(step));
   }
-  /// The steps reported since the last call, at most one (the latest) per host.
-  std::map<core::HostName, std::string> take() {
+  /// The steps reported since the last call, oldest first.
+  std::vector<std::pair<core::HostName, std::string>> take() {
     std::lock_guard lock(mutex_);
-    return std::exchange(changed_, {});
+    return std::exchange(steps_, {});
   }
 
  private:
   std::mutex mutex_;
-  std::map<core::HostName, std::string> changed_;
+  std::vector<std::pair<core::HostName, std::string>> steps_;
 };
 
 }  // namespace
@@ -111,7 +113,7 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
   // Declared before the pool: the pool's destructor lets in-flight calls finish, and they
   // still hand their result over.
   FinishedQueue finished;
-  StepBoard steps;
+  StepQueue steps;
   // The scheduler never has more than its window in flight, so a pool that size never keeps
   // a started host waiting, and a 10,000-host plan holds the window's threads, not 10,000.
   WorkerPool workers(scheduler.window());

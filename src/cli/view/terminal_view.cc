@@ -17,11 +17,10 @@ namespace {
 
 using drover::Duration;
 
-// The first `word` in `line` painted; the line unchanged when the word is not in it.
-std::string paint_word(const std::string& line, std::string_view word, Colour colour, bool on) {
-  const auto at = line.find(word);
-  if (!on || at == std::string::npos) return line;
-  return line.substr(0, at) + paint(word, colour, true) + line.substr(at + word.size());
+// The first line of `text` painted whole (its words stay together for whoever searches them).
+std::string paint_first_line(const std::string& text, Colour colour, bool on) {
+  const auto end = std::min(text.find('\n'), text.size());
+  return paint(text.substr(0, end), colour, on) + text.substr(end);
 }
 
 class TerminalView final : public RolloutView {
@@ -54,8 +53,7 @@ class TerminalView final : public RolloutView {
     std::erase_if(in_flight_, [&](const Flying& f) { return f.host == record.host; });
     auto line = core::render_host_line(record, p);
     if (live_) line = core::fit_text(line, term_.width() > 1 ? term_.width() - 1 : 0);
-    line = record.outcome.ok() ? paint_word(line, ": ok", Colour::ok, colour_)
-                               : paint_word(line, ": FAILED", Colour::failed, colour_);
+    line = paint(line, record.outcome.ok() ? Colour::ok : Colour::failed, colour_);
     term_.print(line + "\n");
     tick(p);
   }
@@ -72,17 +70,10 @@ class TerminalView final : public RolloutView {
     // The last bar stays above the result, as in the guide's example c.
     term_.end_status_line();
     auto text = core::render_result(r);
-    switch (r.status) {
-      case core::RolloutStatus::success:
-        text = paint_word(text, "Success", Colour::ok, colour_);
-        break;
-      case core::RolloutStatus::interrupted:
-        text = paint_word(text, "Interrupted", Colour::warning, colour_);
-        break;
-      default:
-        text = paint_word(text, r.status == core::RolloutStatus::halted ? "Halted" : "Failed",
-                          Colour::failed, colour_);
-    }
+    const auto colour = r.status == core::RolloutStatus::success       ? Colour::ok
+                        : r.status == core::RolloutStatus::interrupted ? Colour::warning
+                                                                       : Colour::failed;
+    text = paint_first_line(text, colour, colour_);
     term_.print(text);
   }
   void verification(const core::VerificationReport& report) override {
