@@ -18,8 +18,15 @@ core::BotSwapResult bot_swap_result(const BotSwapResult& bot, const HostSwapResu
   out.repo_digest = bot.repo_digest;
   out.created_from_template = bot.created_from_template;
   out.from = bot.from;
-  out.timings = {host.pull_time.count(), bot.timings.stop.count(), bot.timings.start.count(),
-                 bot.timings.settle.count(), bot.timings.downtime.count()};
+  out.timings.pull_ms = host.pull_time.count();
+  out.timings.create_ms = bot.timings.create.count();
+  out.timings.stop_ms = bot.timings.stop.count();
+  out.timings.start_ms = bot.timings.start.count();
+  out.timings.settle_ms = bot.timings.settle.count();
+  out.timings.cleanup_ms = bot.timings.cleanup.count();
+  out.timings.prune_ms = host.prune_time.count();
+  out.timings.login_ms = host.login_time.count();
+  out.timings.downtime_ms = bot.timings.downtime.count();
   for (const auto& login : host.logins) {
     if (login.bot_id != bot.bot_id) continue;
     out.login = login.reading.state;

@@ -31,9 +31,15 @@ class BotSwap {
       : ctx_(ctx),
         req_(request),
         name_(container_name(request.bot_id)),
-        prev_(prev_container_name(request.bot_id)) {
+        prev_(prev_container_name(request.bot_id)),
+        next_(next_container_name(request.bot_id)) {
     result_.bot_id = request.bot_id;
   }
+  BotSwap(const BotSwap&) = delete;
+  BotSwap& operator=(const BotSwap&) = delete;
+  // The host waits for every bot's "started" before it prunes: a swap that ends any other
+  // way (an early failure, an exception) must still say so, exactly once.
+  ~BotSwap() { announce_started(); }
 
   BotSwapResult run() {
     std::optional<docker::ContainerInfo> old;
@@ -54,6 +60,7 @@ class BotSwap {
 
  private:
   BotSwapResult replace(const docker::ContainerInfo& old) {
+    const auto began = ctx_.clock.now();
     nlohmann::json body;
     std::optional<docker::ImageInfo> old_image;
     try {
@@ -68,6 +75,11 @@ class BotSwap {
     // Recorded before anything is stopped: the digest is what brings the bot back once the
     // prune after this swap has removed the old image from the host.
     result_.from = core::PreviousImage{old.image_ref, old.image_id, old_digest_};
+    if (auto why = create_next(body); !why.empty()) {
+      return fail("the new container could not be created: " + why + "; nothing was stopped" +
+                  discard_next());
+    }
+    result_.timings.create = ctx_.clock.now() - began;
 
     ctx_.log.bot(req_.bot_id,
                  fmt::format("stopping (graceful, up to {}s)", req_.stop_timeout.count()));
@@ -87,7 +99,8 @@ class BotSwap {
     }
     ctx_.on_step(req_.bot_id, SwapStep::RenamedToPrev);
 
-    if (auto why = start_new(body); !why.empty()) return roll_back(why);
+    if (auto why = start_new(); !why.empty()) return roll_back(why);
+    const auto cleanup_began = ctx_.clock.now();
     try {
       ctx_.runtime.remove_container(prev_);
     } catch (const docker::RuntimeError& e) {
@@ -95,7 +108,9 @@ class BotSwap {
       result_.reason = std::string("swapped, but removing ") + prev_ + " failed: " + e.what() +
                        " (the next `drover-agent recover` removes it)";
     }
+    result_.timings.cleanup = ctx_.clock.now() - cleanup_began;
     ctx_.on_step(req_.bot_id, SwapStep::RemovedPrev);
+    if (old_image && old_image->id != req_.image.id) result_.released_image = old_image;
     ctx_.log.bot(req_.bot_id, fmt::format("swapped to {} (downtime {} ms)", req_.image_ref,
                                           result_.timings.downtime.count()));
     return finish(BotSwapOutcome::swapped, req_.image.id,
@@ -115,36 +130,68 @@ class BotSwap {
       return fail(e.what());
     }
     result_.created_from_template = true;
+    const auto began = ctx_.clock.now();
+    if (auto why = create_next(body); !why.empty()) {
+      return fail("the new container could not be created: " + why + discard_next());
+    }
+    result_.timings.create = ctx_.clock.now() - began;
     stop_began_ = ctx_.clock.now();
-    if (auto why = start_new(body); !why.empty()) {
+    if (auto why = start_new(); !why.empty()) {
       try {
         if (ctx_.runtime.inspect_container(name_)) ctx_.runtime.remove_container(name_);
       } catch (const docker::RuntimeError&) {
       }
       return fail("the new container was rejected: " + why +
-                  " (there was no previous container to fall back to)");
+                  " (there was no previous container to fall back to)" + discard_next());
     }
     ctx_.log.bot(req_.bot_id, "created from the template on " + req_.image_ref);
     return finish(BotSwapOutcome::swapped, req_.image.id,
                   repo_digest_for(req_.image, req_.image_ref));
   }
 
-  // Creates, starts and confirms the new bot<ID>; returns why it is not up, or "".
-  std::string start_new(const nlohmann::json& body) {
-    auto began = ctx_.clock.now();
+  // Creates the new container as bot<ID>-next; returns why it could not, or "".
+  std::string create_next(const nlohmann::json& body) {
     try {
-      auto id = create_container(body);
-      ctx_.on_step(req_.bot_id, SwapStep::Created);
-      ctx_.runtime.start_container(id);
+      next_id_ = create_container(body);
+    } catch (const docker::RuntimeError& e) {
+      return e.what();
+    }
+    ctx_.on_step(req_.bot_id, SwapStep::CreatedNext);
+    return "";
+  }
+
+  // Something else on the host (another tool's prune) can delete the image between our pull
+  // and this create: pull it again once rather than fail the bot.
+  std::string create_container(const nlohmann::json& body) {
+    try {
+      return ctx_.runtime.create_container(next_, body);
+    } catch (const docker::RuntimeError& e) {
+      if (e.status() != 404) throw;
+      ctx_.log.bot(req_.bot_id, std::string("the image vanished before create (") + e.what() +
+                                    "); pulling it again");
+      ctx_.runtime.pull_image(req_.image_ref, repull_auth());
+      return ctx_.runtime.create_container(next_, body);
+    }
+  }
+
+  // Renames bot<ID>-next to bot<ID>, starts it and proves it stays up; returns why it is not
+  // up, or "".
+  std::string start_new() {
+    const auto began = ctx_.clock.now();
+    try {
+      ctx_.runtime.rename_container(next_id_, name_);
+      ctx_.on_step(req_.bot_id, SwapStep::RenamedNext);
+      ctx_.runtime.start_container(next_id_);
       ctx_.on_step(req_.bot_id, SwapStep::Started);
     } catch (const docker::RuntimeError& e) {
       return std::string("it could not be started: ") + e.what();
     }
     result_.timings.start = ctx_.clock.now() - began;
     result_.timings.downtime = ctx_.clock.now() - stop_began_;
+    announce_started();
     ctx_.log.bot(req_.bot_id, fmt::format("started on {}; confirming it stays up for {} ms",
                                           req_.image_ref, req_.settle.count()));
-    auto settle_began = ctx_.clock.now();
+    const auto settle_began = ctx_.clock.now();
     SettleVerdict verdict;
     try {
       verdict = prove_settled(ctx_, name_, req_.settle);
@@ -163,17 +210,15 @@ class BotSwap {
     return "";
   }
 
-  // Something else on the host (another tool's prune) can delete the image between our pull
-  // and this create: pull it again once rather than fail the bot.
-  std::string create_container(const nlohmann::json& body) {
+  // Removes an unstarted bot<ID>-next after a failure; "" when it is gone, else a note for
+  // the reason (the next recover removes it).
+  std::string discard_next() {
     try {
-      return ctx_.runtime.create_container(name_, body);
+      if (ctx_.runtime.inspect_container(next_)) ctx_.runtime.remove_container(next_);
+      return "";
     } catch (const docker::RuntimeError& e) {
-      if (e.status() != 404) throw;
-      ctx_.log.bot(req_.bot_id, std::string("the image vanished before create (") + e.what() +
-                                    "); pulling it again");
-      ctx_.runtime.pull_image(req_.image_ref, repull_auth());
-      return ctx_.runtime.create_container(name_, body);
+      return std::string("; removing the unstarted ") + next_ + " failed: " + e.what() +
+             " (the next `drover-agent recover` removes it)";
     }
   }
 
@@ -188,6 +233,7 @@ class BotSwap {
   }
 
   BotSwapResult roll_back(const std::string& why) {
+    announce_started();
     ctx_.log.bot(req_.bot_id, "new container rejected (" + why + "); rolling back");
     std::string problem;
     try {
@@ -201,11 +247,14 @@ class BotSwap {
                   "; run `drover-agent recover --bots " + std::to_string(req_.bot_id) +
                   "` on this host");
     }
-    result_.reason = "new container rejected, old container restored: " + why;
+    // When the rename of bot<ID>-next failed, it is still there: dropped once the old
+    // container runs again.
+    result_.reason = "new container rejected, old container restored: " + why + discard_next();
     return finish(BotSwapOutcome::rolled_back, old_image_id_, old_digest_);
   }
 
-  // A failure before the old container was renamed: make sure it still runs.
+  // A failure before the old container was renamed: make sure it still runs, and drop the
+  // new container that never ran.
   BotSwapResult fail_keeping_old(const std::string& old_id, const std::string& why) {
     std::string restarted;
     try {
@@ -220,10 +269,11 @@ class BotSwap {
     }
     result_.image_id = old_image_id_;
     result_.repo_digest = old_digest_;
-    return fail(why + restarted);
+    return fail(why + restarted + discard_next());
   }
 
   BotSwapResult fail(const std::string& why) {
+    announce_started();
     ctx_.log.bot(req_.bot_id, "FAILED: " + why);
     result_.outcome = BotSwapOutcome::failed;
     result_.reason = why;
@@ -232,20 +282,30 @@ class BotSwap {
 
   BotSwapResult finish(BotSwapOutcome outcome, const std::string& image_id,
                        const std::string& digest) {
+    announce_started();
     result_.outcome = outcome;
     result_.image_id = image_id;
     result_.repo_digest = digest;
     return result_;
   }
 
+  void announce_started() {
+    if (announced_) return;
+    announced_ = true;
+    req_.on_new_started();
+  }
+
   AgentContext& ctx_;
   const BotSwapRequest& req_;
   const std::string name_;
   const std::string prev_;
+  const std::string next_;
   BotSwapResult result_;
   TimePoint stop_began_{};
+  std::string next_id_;
   std::string old_image_id_;
   std::string old_digest_;
+  bool announced_ = false;
 };
 
 }  // namespace

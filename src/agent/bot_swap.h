@@ -1,8 +1,11 @@
 #pragma once
-// The rollback-safe swap of one bot (ARCHITECTURE.md steps 3-6): clone the old container's
-// configuration onto the new image, stop the old one gracefully, keep it as bot<ID>-prev,
-// start the new bot<ID>, and drop the old one only once the new one is confirmed up.
-// Anything else puts the old container back.
+// The rollback-safe swap of one bot (ARCHITECTURE.md steps 3-6). Everything that can happen
+// while the old container still runs happens first: clone its configuration onto the new
+// image and create the new container as bot<ID>-next. Only then is the old one stopped,
+// renamed to bot<ID>-prev, bot<ID>-next renamed to bot<ID> and started, so a bot is down
+// for the stop, two renames and a start. The old container is dropped only once the new one
+// is proven up; anything else puts the old container back.
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -15,10 +18,13 @@ namespace drover::agent {
 // The outcomes are the agent protocol's (core/agent_report.h): what the report says.
 using core::BotSwapOutcome;
 
+/// How long each of the bot's own steps took (the host-wide ones are in HostSwapResult).
 struct SwapTimings {
+  Duration create{0};    // inspect, clone and create bot<ID>-next, while the old one runs
   Duration stop{0};      // graceful stop of the old container
-  Duration start{0};     // create + start of the new one
-  Duration settle{0};    // the confirmation window actually watched
+  Duration start{0};     // the two renames and the start of the new bot<ID>
+  Duration settle{0};    // the settle proof
+  Duration cleanup{0};   // removing bot<ID>-prev once the new one is proven
   Duration downtime{0};  // from the old container's stop until a container ran again
 };
 
@@ -29,6 +35,9 @@ struct BotSwapRequest {
   std::chrono::seconds stop_timeout{35};
   Duration settle{10000};
   std::optional<nlohmann::json> container_template;  // for bots with no container yet
+  /// Called exactly once: when the new container has started, or when the swap ends without
+  /// one. The host waits for every bot's call before it prunes (host_swap.cc).
+  std::function<void()> on_new_started = [] {};
 };
 
 struct BotSwapResult {
@@ -39,6 +48,9 @@ struct BotSwapResult {
   std::string repo_digest;  // its repo@sha256 digest, when known
   SwapTimings timings;
   bool created_from_template = false;
+  /// The old container's image, when this swap left it to no container of this bot (swapped):
+  /// the host removes it if nothing else uses it.
+  std::optional<docker::ImageInfo> released_image;
   /// What bot<ID> ran before this swap (for `drover rollback`); unset when it had no container
   /// or the agent could not read it.
   std::optional<core::PreviousImage> from;

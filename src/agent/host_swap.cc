@@ -1,10 +1,12 @@
 #include "agent/host_swap.h"
 
 #include <algorithm>
+#include <latch>
 #include <map>
 #include <thread>
 
 #include "agent/bot_names.h"
+#include "agent/image_cleanup.h"
 #include "registry/registry_credentials.h"
 
 namespace drover::agent {
@@ -57,6 +59,34 @@ std::string check_disk(AgentContext& ctx, HostSwapResult& result, const HostSwap
       free ? human_bytes(*free) : "unknown", root, human_bytes(options.disk_floor_bytes));
 }
 
+// Runs work(i) for every bot: on a thread each, or one after the other (tests).
+template <typename Work>
+void for_each_bot(bool parallel, std::size_t count, const Work& work) {
+  if (!parallel) {
+    for (std::size_t i = 0; i < count; ++i) work(i);
+    return;
+  }
+  std::vector<std::jthread> threads;
+  for (std::size_t i = 0; i < count; ++i) threads.emplace_back([&work, i] { work(i); });
+}
+
+std::vector<RecoverResult> recover_bots(AgentContext& ctx, const HostSwapOptions& options) {
+  std::vector<RecoverResult> all(options.bot_ids.size());
+  for_each_bot(options.parallel, all.size(), [&](std::size_t i) {
+    all[i] = recover_bot(ctx, options.bot_ids[i], options.settle);
+  });
+  std::vector<RecoverResult> repaired;
+  for (const auto& r : all) {
+    if (r.action != RecoverAction::none && r.action != RecoverAction::absent) repaired.push_back(r);
+  }
+  return repaired;
+}
+
+void add_pruned(docker::PruneResult& into, const docker::PruneResult& more) {
+  into.space_reclaimed += more.space_reclaimed;
+  into.deleted.insert(into.deleted.end(), more.deleted.begin(), more.deleted.end());
+}
+
 const std::string& image_ref_for(const HostSwapOptions& options, int bot_id) {
   const auto found = options.bot_image_refs.find(bot_id);
   return found == options.bot_image_refs.end() ? options.image_ref : found->second;
@@ -105,36 +135,75 @@ PulledImages pull_images(AgentContext& ctx, const std::vector<std::string>& refs
   return pulled;
 }
 
+// Every bot's swap. The prune runs on this thread as soon as every bot's new container has
+// started: the settle windows that follow are waiting, and every image the swap still needs
+// is in use by a container by then (image_cleanup.h). Returns when the bots and the prune are
+// done; `last_bot_done` is when the last bot finished. A bot whose image could not be pulled
+// fails untouched.
 std::vector<BotSwapResult> swap_bots(AgentContext& ctx, const HostSwapOptions& options,
-                                     const PulledImages& pulled) {
-  std::vector<std::optional<BotSwapRequest>> requests;
-  std::vector<BotSwapResult> results(options.bot_ids.size());
+                                     const PulledImages& pulled, HostSwapResult& result,
+                                     TimePoint& last_bot_done) {
+  std::vector<BotSwapResult> bots(options.bot_ids.size());
+  std::vector<BotSwapRequest> requests;
+  std::vector<std::size_t> slot;  // requests[k] is bots[slot[k]]
   for (std::size_t i = 0; i < options.bot_ids.size(); ++i) {
     const int id = options.bot_ids[i];
     const auto& ref = image_ref_for(options, id);
     const auto image = pulled.images.find(ref);
     if (image == pulled.images.end()) {
-      results[i].bot_id = id;
-      results[i].outcome = BotSwapOutcome::failed;
-      results[i].reason = pulled.failures.at(ref) + "; the bot was not touched";
-      requests.emplace_back();
+      bots[i].bot_id = id;
+      bots[i].outcome = BotSwapOutcome::failed;
+      bots[i].reason = pulled.failures.at(ref) + "; the bot was not touched";
       continue;
     }
     requests.push_back(BotSwapRequest{id, image->second, ref, options.stop_timeout, options.settle,
                                       options.container_template});
+    slot.push_back(i);
   }
-  if (!options.parallel) {
-    for (size_t i = 0; i < requests.size(); ++i) {
-      if (requests[i]) results[i] = swap_bot(ctx, *requests[i]);
+  last_bot_done = ctx.clock.now();
+  std::vector<TimePoint> done(requests.size(), last_bot_done);
+  const auto swap_one = [&](std::size_t k) {
+    bots[slot[k]] = swap_bot(ctx, requests[k]);
+    done[k] = ctx.clock.now();
+  };
+  PruneOutcome pruned;
+  if (options.parallel) {
+    std::latch started(static_cast<std::ptrdiff_t>(requests.size()));
+    for (auto& request : requests) request.on_new_started = [&started] { started.count_down(); };
+    std::vector<std::jthread> threads;
+    for (std::size_t k = 0; k < requests.size(); ++k) threads.emplace_back(swap_one, k);
+    started.wait();
+    pruned = prune_unused_images(ctx);
+    ctx.on_step(0, SwapStep::Pruned);
+  } else {
+    for_each_bot(false, requests.size(), swap_one);
+    pruned = prune_unused_images(ctx);
+    ctx.on_step(0, SwapStep::Pruned);
+  }
+  if (!done.empty()) last_bot_done = *std::max_element(done.begin(), done.end());
+  result.prune_overlapped = pruned.took;
+  add_pruned(result.prune, pruned.result);
+  if (!pruned.error.empty()) result.prune_error = pruned.error;
+  return bots;
+}
+
+// The images the swap let go of: each swapped bot's old image, and each pulled image some
+// bot does not run after all (rolled back, failed).
+std::vector<docker::ImageInfo> released_images(const HostSwapOptions& options,
+                                               const PulledImages& pulled,
+                                               const HostSwapResult& result) {
+  std::vector<docker::ImageInfo> images;
+  for (const auto& bot : result.bots) {
+    if (bot.released_image) images.push_back(*bot.released_image);
+    if (bot.outcome != BotSwapOutcome::rolled_back && bot.outcome != BotSwapOutcome::failed) {
+      continue;
     }
-    return results;
+    if (auto target = pulled.images.find(image_ref_for(options, bot.bot_id));
+        target != pulled.images.end()) {
+      images.push_back(target->second);
+    }
   }
-  std::vector<std::jthread> threads;
-  for (size_t i = 0; i < requests.size(); ++i) {
-    if (requests[i]) threads.emplace_back([&, i] { results[i] = swap_bot(ctx, *requests[i]); });
-  }
-  threads.clear();  // joins
-  return results;
+  return images;
 }
 
 LoginReading read_login(AgentContext& ctx, LoginProbe& probe, int bot_id) {
@@ -174,12 +243,7 @@ std::vector<BotLogin> poll_logins(AgentContext& ctx, LoginProbe& probe,
 HostSwapResult swap_host(AgentContext& ctx, LoginProbe& probe, const HostSwapOptions& options) {
   HostSwapResult result;
   result.image_ref = options.image_ref;
-  for (int id : options.bot_ids) {
-    auto recovered = recover_bot(ctx, id, options.settle);
-    if (recovered.action != RecoverAction::none && recovered.action != RecoverAction::absent) {
-      result.recovered.push_back(recovered);
-    }
-  }
+  result.recovered = recover_bots(ctx, options);
   ctx.on_step(0, SwapStep::Recovered);
 
   if (options.jitter.count() > 0) {
@@ -215,22 +279,28 @@ HostSwapResult swap_host(AgentContext& ctx, LoginProbe& probe, const HostSwapOpt
   }
   ctx.on_step(0, SwapStep::Pulled);
 
-  result.bots = swap_bots(ctx, options, pulled);
+  TimePoint last_bot_done;
+  result.bots = swap_bots(ctx, options, pulled, result, last_bot_done);
 
-  try {
-    auto pruned = ctx.runtime.prune_images();
-    result.prune.space_reclaimed += pruned.space_reclaimed;
-    result.prune.deleted.insert(result.prune.deleted.end(), pruned.deleted.begin(),
-                                pruned.deleted.end());
-    ctx.log.line(fmt::format("pruned {} unused image(s), reclaimed {}", result.prune.deleted.size(),
-                             human_bytes(result.prune.space_reclaimed)));
-  } catch (const docker::RuntimeError& e) {
-    result.prune_error = e.what();
-    ctx.log.line(std::string("warning: image prune failed: ") + e.what());
+  auto released = remove_released_images(ctx, released_images(options, pulled, result));
+  for (const auto& id : released.removed) result.prune.deleted.push_back(id);
+  add_pruned(result.prune, released.fallback);
+  if (!released.error.empty() && result.prune_error.empty()) result.prune_error = released.error;
+  ctx.on_step(0, SwapStep::RemovedOldImages);
+  result.prune_time = ctx.clock.now() - last_bot_done;
+  if (result.prune_error.empty()) {
+    ctx.log.line(fmt::format(
+        "pruned {} unused image(s), reclaimed {} (the prune took {} ms while the bots settled; "
+        "{} ms after them)",
+        result.prune.deleted.size(), human_bytes(result.prune.space_reclaimed),
+        result.prune_overlapped.count(), result.prune_time.count()));
+  } else {
+    ctx.log.line("warning: image prune failed: " + result.prune_error);
   }
-  ctx.on_step(0, SwapStep::Pruned);
 
+  const auto login_began = ctx.clock.now();
   result.logins = poll_logins(ctx, probe, options, result.bots);
+  result.login_time = ctx.clock.now() - login_began;
   return result;
 }
 

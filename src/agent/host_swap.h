@@ -1,7 +1,8 @@
 #pragma once
 // One host's swap, as `drover-agent swap` runs it: repair leftovers, wait the jitter,
 // check the engine and the disk, pull every image the bots need before anything is stopped,
-// swap the host's bots in parallel, prune unused images, then read the bots' login state.
+// swap the host's bots in parallel (prune unused images while they settle, image_cleanup.h),
+// remove the images the swap released, then read the bots' login state.
 // Bots usually share one image; a rollback may send two bots of a host to different digests
 // (bot_image_refs). A bot whose image cannot be pulled fails untouched; when no image can be
 // pulled the whole host fails before anything is stopped.
@@ -41,6 +42,12 @@ struct HostSwapResult {
   std::string error;                       // host-wide failure before any bot was touched
   Duration jitter_waited{0};
   Duration pull_time{0};  // every image's pull together
+  /// The image cleanup after the last bot finished: waiting for the prune (when it outlasted
+  /// the bots' settle windows) and removing the released images. What pruning added to the
+  /// host's time.
+  Duration prune_time{0};
+  Duration prune_overlapped{0};  // the prune call itself, run while the bots settled
+  Duration login_time{0};        // reading (or polling) the bots' login state
   std::vector<RecoverResult> recovered;
   std::vector<BotSwapResult> bots;
   std::vector<BotLogin> logins;

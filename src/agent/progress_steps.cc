@@ -9,13 +9,15 @@ std::optional<std::string_view> progress_step_after(SwapStep done, bool jitter) 
     case SwapStep::Recovered:
       return jitter ? "jitter" : "pull";  // after the jitter, host_swap says "pull" itself
     case SwapStep::Pulled:
+      return "create";  // each bot's new container, beside the old one still running
+    case SwapStep::CreatedNext:
       return "stop";
     case SwapStep::Stopped:
       return "start";
     case SwapStep::Started:
       return "settle";
-    case SwapStep::Pruned:
-      return "login";
+    case SwapStep::RemovedOldImages:
+      return "login";  // every bot is settled (or rolled back); the login poll follows
     default:
       return std::nullopt;
   }

@@ -36,7 +36,8 @@ RecoverResult recover_with_prev(AgentContext& ctx, int bot_id, Duration settle,
   return {bot_id, RecoverAction::restored_prev, "restored the previous container from " + prev};
 }
 
-RecoverResult recover_once(AgentContext& ctx, int bot_id, Duration settle) {
+// bot<ID> and bot<ID>-prev back to the invariant.
+RecoverResult recover_names(AgentContext& ctx, int bot_id, Duration settle) {
   const auto name = container_name(bot_id);
   auto current = ctx.runtime.inspect_container(name);
   if (ctx.runtime.inspect_container(prev_container_name(bot_id))) {
@@ -51,6 +52,23 @@ RecoverResult recover_once(AgentContext& ctx, int bot_id, Duration settle) {
   }
   ctx.log.bot(bot_id, "recover: started the stopped " + name);
   return {bot_id, RecoverAction::started, "started the stopped " + name};
+}
+
+RecoverResult recover_once(AgentContext& ctx, int bot_id, Duration settle) {
+  auto result = recover_names(ctx, bot_id, settle);
+  // A swap creates bot<ID>-next while the old container runs and renames it to bot<ID> before
+  // it ever starts: a leftover -next never ran, nothing depends on it, and the next swap
+  // creates its own. It goes last, once bot<ID> is settled, so it never decides anything.
+  const auto next = next_container_name(bot_id);
+  const auto leftover = ctx.runtime.inspect_container(next);
+  if (!leftover) return result;
+  ctx.runtime.remove_container(leftover->id);
+  ctx.log.bot(bot_id, "recover: removed leftover " + next + " (created, never started)");
+  if (result.action == RecoverAction::none) {
+    return {bot_id, RecoverAction::removed_next, "removed leftover " + next};
+  }
+  result.detail = "removed leftover " + next + (result.detail.empty() ? "" : "; " + result.detail);
+  return result;
 }
 
 }  // namespace

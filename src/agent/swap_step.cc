@@ -6,18 +6,20 @@ namespace drover::agent {
 namespace {
 
 // The names DROVER_AGENT_CRASH_AT takes, in the order a swap (then a rollback) passes them.
-constexpr core::NameTable<SwapStep, 11> kSwapStepNames{{
+constexpr core::NameTable<SwapStep, 13> kSwapStepNames{{
     {SwapStep::Recovered, "recovered"},
     {SwapStep::Pulled, "pulled"},
+    {SwapStep::CreatedNext, "created_next"},
     {SwapStep::Stopped, "stopped"},
     {SwapStep::RenamedToPrev, "renamed_to_prev"},
-    {SwapStep::Created, "created"},
+    {SwapStep::RenamedNext, "renamed_next"},
     {SwapStep::Started, "started"},
+    {SwapStep::Pruned, "pruned"},
     {SwapStep::Settled, "settled"},
     {SwapStep::RemovedPrev, "removed_prev"},
     {SwapStep::RollbackRemovedNew, "rollback_removed_new"},
     {SwapStep::RollbackRenamed, "rollback_renamed"},
-    {SwapStep::Pruned, "pruned"},
+    {SwapStep::RemovedOldImages, "removed_old_images"},
 }};
 static_assert(core::covers_every_value(kSwapStepNames));
 

@@ -10,15 +10,17 @@ namespace drover::agent {
 enum class SwapStep {
   Recovered,           // leftovers of an earlier swap repaired
   Pulled,              // the target image is local; nothing stopped yet
+  CreatedNext,         // new container created as bot<ID>-next; old bot<ID> still running
   Stopped,             // old bot<ID> stopped
   RenamedToPrev,       // old container is now bot<ID>-prev
-  Created,             // new bot<ID> created, not started
+  RenamedNext,         // bot<ID>-next is now bot<ID>, not started
   Started,             // new bot<ID> started, settle window begins
+  Pruned,              // unused images pruned, once every bot's new container has started
   Settled,             // new bot<ID> confirmed running
   RemovedPrev,         // bot<ID>-prev removed: the swap of this bot is complete
   RollbackRemovedNew,  // rolling back: the failed new container is gone
   RollbackRenamed,     // rolling back: bot<ID>-prev renamed back to bot<ID>
-  Pruned,              // unused images pruned after every bot
+  RemovedOldImages,    // the images this swap left unused are removed
 };
 
 std::string_view to_string(SwapStep step);

@@ -5,8 +5,8 @@
 //
 // so that a transport that streams stderr (local, ssh) can tell drover which step a host is at
 // while its agent runs. stdout stays the one JSON report; these lines are informational only
-// and never change a result. A step is one lower-case word: jitter, pull, stop, start, settle,
-// login (an agent of another build may add words; drover shows any word it is given).
+// and never change a result. A step is one lower-case word: jitter, pull, create, stop, start,
+// settle, login (an agent of another build may add words; drover shows any word it is given).
 #include <optional>
 #include <string>
 #include <string_view>

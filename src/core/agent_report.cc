@@ -29,8 +29,9 @@ constexpr NameTable<BotSwapOutcome, 4> kBotSwapOutcomeNames{{
 }};
 static_assert(covers_every_value(kBotSwapOutcomeNames));
 
-constexpr NameTable<RecoverAction, 6> kRecoverActionNames{{
+constexpr NameTable<RecoverAction, 7> kRecoverActionNames{{
     {RecoverAction::none, "none"},
+    {RecoverAction::removed_next, "removed_next"},
     {RecoverAction::removed_prev, "removed_prev"},
     {RecoverAction::restored_prev, "restored_prev"},
     {RecoverAction::started, "started"},
@@ -102,7 +103,8 @@ json parse_line(std::string_view line) {
   json document;
   try {
     document = json::parse(line);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // Not only parse_error: a number too large for a double ("8e3083") is out_of_range.
     const auto shown =
         line.size() > 200 ? std::string(line.substr(0, 200)) + "…" : std::string(line);
     throw AgentOutputError(

@@ -12,7 +12,8 @@
 //                     "reason":…|null,"image_id":…|null,"repo_digest":…|null,
 //                     "created_from_template":false,
 //                     "from":{"ref":"…","image_id":…|null,"repo_digest":…|null}|null,
-//                     "timings_ms":{"pull":…,"stop":…,"start":…,"settle":…,"downtime":…},
+//                     "timings_ms":{"pull":…,"create":…,"stop":…,"start":…,"settle":…,
+//                                   "cleanup":…,"prune":…,"login":…,"downtime":…},
 //                     "login":"logged_in|not_logged_in|unknown","login_detail":…|null}],
 //            "prune":{"space_reclaimed":123,"images_deleted":2,"error":null}}
 // status:   {"command":"status","host":"…","ok":true,"error":null,
@@ -23,7 +24,8 @@
 //                     "prev_left_over":false,"login":"logged_in","login_detail":"…"|null,
 //                     "error":null}]}
 // recover:  {"command":"recover","host":"…","ok":true,"error":null,
-//            "bots":[{"bot":539,"action":"none|removed_prev|restored_prev|started|failed|absent",
+//            "bots":[{"bot":539,"action":"none|removed_next|removed_prev|restored_prev|started|
+//                              failed|absent",
 //                     "detail":…|null}]}
 // baseline: {"command":"baseline","host":"…","root":"/","ok":true,"agent_version":"0.1.0",
 //            "agent_sha256":"…","checks":[{"check":"docker_on_boot","ok":true,"detail":"…",
@@ -45,6 +47,7 @@
 #include <vector>
 
 #include "core/bot_id.h"
+#include "core/swap_timings.h"
 
 namespace drover::core {
 
@@ -72,6 +75,7 @@ std::optional<BotSwapOutcome> parse_bot_swap_outcome(std::string_view text);
 /// What `recover` (alone, or as a swap's first step) did for one bot.
 enum class RecoverAction {
   none,           // nothing was half-done
+  removed_next,   // bot<ID> runs; only an unstarted bot<ID>-next was left over, and removed
   removed_prev,   // bot<ID> is up: the leftover bot<ID>-prev was removed
   restored_prev,  // bot<ID> was missing or not up: bot<ID>-prev became bot<ID> again
   started,        // bot<ID> existed but was stopped: started it
@@ -82,16 +86,6 @@ std::string_view to_string(RecoverAction action);
 std::optional<RecoverAction> parse_recover_action(std::string_view text);
 
 // ---------------------------------------------------------------- swap
-
-struct SwapTimings {
-  std::int64_t pull_ms = 0;  // the host's pull, the same for each of its bots
-  std::int64_t stop_ms = 0;
-  std::int64_t start_ms = 0;
-  std::int64_t settle_ms = 0;
-  std::int64_t downtime_ms = 0;  // from the old container's stop until a container ran again
-
-  bool operator==(const SwapTimings&) const = default;
-};
 
 /// What a bot ran before a swap touched it: the reference its container was created from, the
 /// image it ran and that image's registry digest (repo@sha256:…), which is what brings it back

@@ -27,12 +27,7 @@ json bot_to_json(const BotSwapResult& bot) {
           {"repo_digest", nullable(bot.repo_digest)},
           {"created_from_template", bot.created_from_template},
           {"from", bot.from ? previous_to_json(*bot.from) : json(nullptr)},
-          {"timings_ms",
-           {{"pull", bot.timings.pull_ms},
-            {"stop", bot.timings.stop_ms},
-            {"start", bot.timings.start_ms},
-            {"settle", bot.timings.settle_ms},
-            {"downtime", bot.timings.downtime_ms}}},
+          {"timings_ms", to_json(bot.timings)},
           {"login", to_string(bot.login)},
           {"login_detail", nullable(bot.login_detail)}};
 }
@@ -67,11 +62,7 @@ BotSwapResult bot_from(const JsonReader& item) {
     bot.from = PreviousImage{optional_string(*from, "ref"), optional_string(*from, "image_id"),
                              optional_string(*from, "repo_digest")};
   }
-  if (auto timings = item.maybe("timings_ms")) {
-    bot.timings = {integer_or_zero(*timings, "pull"), integer_or_zero(*timings, "stop"),
-                   integer_or_zero(*timings, "start"), integer_or_zero(*timings, "settle"),
-                   integer_or_zero(*timings, "downtime")};
-  }
+  if (auto timings = item.maybe("timings_ms")) bot.timings = read_swap_timings(*timings);
   bot.login = login_of(item);
   bot.login_detail = optional_string(item, "login_detail");
   return bot;

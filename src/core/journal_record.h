@@ -3,7 +3,9 @@
 //   {"type":"plan", …}          first: the whole DeployPlan (what a resume re-runs), with a
 //                               rollback's targets when it is one
 //   {"type":"host", …}          one per finished host: outcome, reason, duration, and each
-//                               bot's outcome with what it ran before (`from`)
+//                               bot's outcome with what it ran before (`from`) and its step
+//                               durations ("timings_ms"; absent from journals written before
+//                               the agent measured them)
 //   {"type":"verification", …}  the verification report and the straggler retry, if any
 //   {"type":"result", …}        last: the rollout result, exit code and finish time
 // core only encodes and decodes; the CLI owns the file (state directory, fsync, locking).

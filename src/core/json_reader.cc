@@ -47,7 +47,14 @@ std::int64_t JsonReader::integer() const {
     return value_.get<std::int64_t>();
   }
   if (value_.is_number_float()) {
-    return static_cast<std::int64_t>(value_.get<double>());
+    // A double outside int64's range (1e300, inf) has no integer to convert to: casting it is
+    // undefined behaviour, which the fuzzer found. 2^63 is exactly representable as a double.
+    const double number = value_.get<double>();
+    constexpr double kTwoToThe63 = 9223372036854775808.0;
+    if (!(number >= -kTwoToThe63 && number < kTwoToThe63)) {
+      fail("number out of range");
+    }
+    return static_cast<std::int64_t>(number);
   }
   fail("expected a number");
 }

@@ -52,9 +52,9 @@ std::string fit_text(const std::string& text, std::size_t max) {
 std::string render_live_bar(const LiveBar& bar, std::size_t width) {
   const std::size_t max = width > 1 ? width - 1 : 0;
   const auto counts = render_progress_counts(bar.progress);
-  const auto hosts_errors = fmt::format("{}/{} hosts · {} error{}", bar.progress.finished,
-                                        bar.progress.total, bar.progress.failed,
-                                        bar.progress.failed == 1 ? "" : "s");
+  const auto hosts_errors =
+      fmt::format("{}/{} hosts · {} error{}", bar.progress.finished, bar.progress.total,
+                  bar.progress.failed, bar.progress.failed == 1 ? "" : "s");
   // The stats, the longest that fits: all of them; without the elapsed time; without the ETA;
   // the bare counts.
   std::string stats;

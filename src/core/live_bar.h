@@ -1,7 +1,8 @@
 #pragma once
 // The live bar of a rollout on a terminal (issue 14): the guide's line
 //
-//   [############........] 104/178 hosts · 0 errors · 612s · ETA 4m10s · host-7 pull, host-9 settle +3
+//   [############........] 104/178 hosts · 0 errors · 612s · ETA 4m10s · host-7 pull, host-9 settle
+//   +3
 //
 // with the ETA (core/live_eta.h) and the hosts in flight at their current step, fitted to the
 // terminal's width: it must stay on one line to be redrawn in place. What does not fit goes,

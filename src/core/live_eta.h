@@ -14,11 +14,11 @@
 namespace drover::core {
 
 struct LiveEtaInput {
-  Duration finished_total{0};           // the durations of the hosts finished so far, summed
-  std::size_t finished = 0;             // how many they are
+  Duration finished_total{0};            // the durations of the hosts finished so far, summed
+  std::size_t finished = 0;              // how many they are
   std::vector<Duration> in_flight_ages;  // how long each host in flight has been running
-  std::size_t not_started = 0;          // hosts still to start
-  std::size_t window = 1;               // hosts at once
+  std::size_t not_started = 0;           // hosts still to start
+  std::size_t window = 1;                // hosts at once
 };
 
 /// The time until the last host finishes, or nullopt while no host has finished.

@@ -10,17 +10,22 @@
 #include "core/agent_report.h"
 #include "core/fleet.h"
 #include "core/host_outcome.h"
+#include "core/swap_timings.h"
 #include "util/clock.h"
 
 namespace drover::core {
 
 /// One bot of a finished host, as its agent's swap report told it: what happened to it, what
-/// it ran before the swap (what `drover rollback` puts back) and what it runs now.
+/// it ran before the swap (what `drover rollback` puts back), what it runs now and how long
+/// each step of its swap took.
 struct BotRecord {
   BotId bot = 0;
   BotSwapOutcome outcome = BotSwapOutcome::failed;
   std::optional<PreviousImage> from;
   std::string repo_digest;  // repo@sha256:… it runs now, when the agent knew it
+  /// Where its swap spent its time, step by step (all 0 in journals written before the agent
+  /// measured its steps).
+  SwapTimings timings{};
 
   bool operator==(const BotRecord&) const = default;
 };
@@ -33,6 +38,10 @@ struct HostRecord {
   /// Every bot of its swap report; empty when the host gave none (unreachable, timed out, bad
   /// output) or the journal was written before drover kept them.
   std::vector<BotRecord> bots{};
+  /// When it started, from the start of the rollout (the run of drover that started it), on
+  /// the same clock: what puts it on a timeline. nullopt in journals written before drover
+  /// recorded it.
+  std::optional<Duration> started{};
 
   bool operator==(const HostRecord&) const = default;
 };
@@ -72,6 +81,10 @@ struct RolloutResult {
   /// swaps on their own and nobody learned how (`drover verify` does; a resume redoes them).
   std::vector<HostName> not_waited_for{};
   Duration elapsed{0};
+  /// When the error halt, the operator's interrupt or a journal that could not be written
+  /// stopped new starts, from the rollout's start; nullopt when nothing did (or the journal
+  /// was written before drover recorded it).
+  std::optional<Duration> stopped_after{};
 
   bool operator==(const RolloutResult&) const = default;
 };

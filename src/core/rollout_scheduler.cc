@@ -77,7 +77,7 @@ void RolloutScheduler::on_finished(const HostName& host, HostOutcome outcome) {
     return;
   }
   ++failed_;
-  failures_.push_back({host, std::move(outcome), took});
+  failures_.push_back({host, std::move(outcome), took, {}});
   // The threshold is measured against the whole plan, resumed hosts included, so a resumed
   // deploy halts at the same count of failures as the original would have.
   if (options_.halt.halts(failed_, options_.hosts.size())) {

@@ -52,7 +52,7 @@ HostOutcome swap_outcome(const SwapReport& report, const std::vector<BotId>& exp
 std::vector<BotRecord> bot_records(const SwapReport& report) {
   std::vector<BotRecord> records;
   for (const auto& bot : report.bots) {
-    records.push_back({bot.bot, bot.outcome, bot.from, bot.repo_digest});
+    records.push_back({bot.bot, bot.outcome, bot.from, bot.repo_digest, bot.timings});
   }
   return records;
 }

@@ -22,7 +22,8 @@ RolloutResult fail_confirmed_hosts_found_down(RolloutResult result,
         {host.name,
          HostOutcome::failure(FailureKind::bot_failed,
                               "the agent confirmed its bots, but verification found " + down),
-         Duration(0)});
+         Duration(0),
+         {}});
     if (result.succeeded > 0) --result.succeeded;
     ++result.failed;
   }

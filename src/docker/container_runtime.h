@@ -120,8 +120,15 @@ class ContainerRuntime {
                                                        std::int64_t since_unix_nanos,
                                                        std::int64_t until_unix_nanos) = 0;
 
-  /// `docker image prune -af`: removes every image no container uses.
+  /// `docker image prune -af`: removes every image no container uses. The engine refuses
+  /// (409) while another prune runs.
   virtual PruneResult prune_images() = 0;
+  /// Removes image `id` (and its tags) unless a container uses it: never forced, so the
+  /// engine itself refuses (409) while any container, running or not, was created from it.
+  /// True when it was removed or was already gone; false when the engine refused. An image
+  /// with several repositories or tags is refused too (Docker deletes by id only images
+  /// whose references are one repository with at most one tag).
+  virtual bool remove_image_if_unused(const std::string& id) = 0;
 };
 
 }  // namespace drover::docker

@@ -32,14 +32,28 @@ inline constexpr Endpoint kContainerLogs{"GET", "/containers/{id}/logs"};
 inline constexpr Endpoint kImageInspect{"GET", "/images/{name}/json"};
 inline constexpr Endpoint kImageCreate{"POST", "/images/create"};
 inline constexpr Endpoint kImagePrune{"POST", "/images/prune"};
+inline constexpr Endpoint kImageDelete{"DELETE", "/images/{name}"};
 inline constexpr Endpoint kDistributionInspect{"GET", "/distribution/{name}/json"};
 inline constexpr Endpoint kSystemEvents{"GET", "/events"};
 
 /// Every endpoint above; the specification test iterates this list.
 inline constexpr std::array kAll{
-    kPing,           kInfo,          kContainerList,   kContainerInspect, kContainerCreate,
-    kContainerStart, kContainerStop, kContainerRename, kContainerDelete,  kContainerLogs,
-    kImageInspect,   kImageCreate,   kImagePrune,      kSystemEvents,     kDistributionInspect,
+    kPing,
+    kInfo,
+    kContainerList,
+    kContainerInspect,
+    kContainerCreate,
+    kContainerStart,
+    kContainerStop,
+    kContainerRename,
+    kContainerDelete,
+    kContainerLogs,
+    kImageInspect,
+    kImageCreate,
+    kImagePrune,
+    kImageDelete,
+    kSystemEvents,
+    kDistributionInspect,
 };
 }  // namespace endpoints
 

@@ -247,6 +247,20 @@ std::vector<ContainerEvent> EngineRuntime::container_events(const std::string& i
   }
 }
 
+bool EngineRuntime::remove_image_if_unused(const std::string& id) {
+  if (!is_safe_path_param(id)) throw RuntimeError(400, "not an image id: " + id);
+  QueryString query;
+  query.add("force", "0").add("noprune", "0");
+  try {
+    client_.send(make(ep::kImageDelete, id, query));
+    return true;
+  } catch (const RuntimeError& e) {
+    if (e.status() == 404) return true;
+    if (e.status() == 409) return false;
+    throw;
+  }
+}
+
 PruneResult EngineRuntime::prune_images() {
   QueryString query;
   // dangling=false widens the prune from untagged images to every unused one (`prune -a`).

@@ -37,6 +37,7 @@ class EngineRuntime final : public ContainerRuntime {
   std::vector<ContainerEvent> container_events(const std::string& id, std::int64_t since_unix_nanos,
                                                std::int64_t until_unix_nanos) override;
   PruneResult prune_images() override;
+  bool remove_image_if_unused(const std::string& id) override;
 
  private:
   EngineClient client_;

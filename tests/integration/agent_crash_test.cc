@@ -1,7 +1,9 @@
 // The crash invariant on the real engine: the agent is SIGKILLed at every step of a swap
 // (and of a rollback) in turn; after one more agent run every bot has exactly one
-// container, named bot<ID>, and it is running.
+// container, named bot<ID>, and it is running (no -prev, no unstarted -next left).
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "agent/swap_step.h"
 #include "support/agent_process.h"
@@ -26,8 +28,18 @@ std::vector<CrashCase> crash_cases() {
     cases.push_back({step, rollback_step ? "broken" : "v2", alternate});
     alternate = !alternate;
   }
+  // The steps of the create-before-stop swap (bot<ID>-next created while the old container
+  // runs, then stop, rename to -prev, rename -next to bot<ID>) with the other repair too:
+  // each is killed once and repaired by `recover` and once by `swap`.
+  for (auto step : {agent::SwapStep::CreatedNext, agent::SwapStep::Stopped,
+                    agent::SwapStep::RenamedToPrev, agent::SwapStep::RenamedNext}) {
+    const auto first = std::find_if(cases.begin(), cases.end(),
+                                    [step](const CrashCase& c) { return c.step == step; });
+    cases.push_back({step, "v2", !first->repair_with_swap});
+  }
   // The swap path up to the new container's start, with an image that then dies.
-  for (auto step : {agent::SwapStep::Created, agent::SwapStep::Started}) {
+  for (auto step :
+       {agent::SwapStep::CreatedNext, agent::SwapStep::RenamedNext, agent::SwapStep::Started}) {
     cases.push_back({step, "broken", false});
   }
   return cases;
@@ -71,6 +83,8 @@ TEST_P(AgentCrashIT, OneMoreRunLeavesEveryBotRunning) {
         << name << " is " << info->state.status << " after a crash at " << step;
     EXPECT_FALSE(fleet.runtime().inspect_container(name + "-prev"))
         << name << "-prev left after a crash at " << step;
+    EXPECT_FALSE(fleet.runtime().inspect_container(name + "-next"))
+        << name << "-next left after a crash at " << step;
     if (c.repair_with_swap && c.target_tag == "v2") {
       EXPECT_EQ(info->image_ref, image("bot", "v2")) << "the repeated swap did not finish";
     }

@@ -80,11 +80,12 @@ TEST_F(AgentSwapIT, SwapsThreeBotsFromV1ToV2KeepingTheirConfiguration) {
   const auto v1_users = fleet.containers_using_image(v1_id);
   if (v1_users.empty()) {
     EXPECT_FALSE(fleet.runtime().inspect_image(v1_id)) << "the old image was not pruned";
+    EXPECT_GT(run.report["prune"]["images_deleted"].get<int>(), 0);
   } else {
+    // Then nothing else may have been unused either: the report may count 0 deletions.
     EXPECT_TRUE(fleet.runtime().inspect_image(v1_id))
         << "v1 was pruned while " << v1_users.front() << " uses it";
   }
-  EXPECT_GT(run.report["prune"]["images_deleted"].get<int>(), 0);
 }
 
 TEST_F(AgentSwapIT, AnImageThatExitsAtOnceIsRolledBack) {

@@ -374,5 +374,24 @@ TEST_F(DockerRuntimeIT, PruneRemovesAnUnusedImage) {
   EXPECT_TRUE(runtime_.inspect_image(kImage).has_value());
 }
 
+// The swap removes the images it released by id, never forced: the engine itself refuses while
+// any container (even a stopped one, e.g. another logical host's bot<ID>-prev) uses the image.
+TEST_F(DockerRuntimeIT, RemovesAnImageByIdOnlyOnceNoContainerUsesIt) {
+  const std::string released = "drover-test/docker-client-released:latest";
+  build_image(released, "LABEL drover.it.released=\"" + std::to_string(getpid()) + "\"\n");
+  const auto image = runtime_.inspect_image(released);
+  ASSERT_TRUE(image.has_value());
+  create("holder",
+         {{"Image", released}, {"Entrypoint", {"/drover-keeper"}}, {"Cmd", json::array()}});
+
+  EXPECT_FALSE(runtime_.remove_image_if_unused(image->id));
+  EXPECT_TRUE(runtime_.inspect_image(released).has_value()) << "removed an image in use";
+
+  runtime_.remove_container(kPrefix + "holder");
+  EXPECT_TRUE(runtime_.remove_image_if_unused(image->id));
+  EXPECT_FALSE(runtime_.inspect_image(released).has_value());
+  EXPECT_TRUE(runtime_.remove_image_if_unused(image->id)) << "an image already gone is removed";
+}
+
 }  // namespace
 }  // namespace drover::docker

@@ -27,8 +27,8 @@ std::vector<HostSpec> three_plus_staging(int base) {
 TEST(DroverDeployIT, JsonEventsCarryEachHostsStepsAndTheirTimes) {
   DroverFleet fleet(DROVER_BIN, "e2e-steps", {{"host-1", {9022}}, {"host-2", {9023}}});
   fleet.run_all("v1");
-  auto run = fleet.drover({"deploy", "all", "routine", "v2", "-y", "--json", "--straggler-wait",
-                           "3"});
+  auto run =
+      fleet.drover({"deploy", "all", "routine", "v2", "-y", "--json", "--straggler-wait", "3"});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   std::map<std::string, std::vector<std::string>> steps;
   std::string previous_time;

@@ -115,7 +115,7 @@ TEST(DroverInteractiveIT, At40ColumnsTheLiveBarNeverStacks) {
     std::size_t redraws = 0;
     for (auto at = live.find('\r'); at != std::string::npos; at = live.find('\r', at + 1)) {
       if (at + 1 < live.size() && live[at + 1] == '\n') continue;  // a line's end on a pty
-      if (live.compare(at + 1, 3, "\033[K") == 0) continue;           // erasing the bar
+      if (live.compare(at + 1, 3, "\033[K") == 0) continue;        // erasing the bar
       const auto erase = live.find("\033[K", at);
       ASSERT_NE(erase, std::string::npos) << "a redraw that does not erase:\n" << live;
       const auto text = live.substr(at + 1, erase - at - 1);

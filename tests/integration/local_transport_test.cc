@@ -53,18 +53,20 @@ TEST_F(LocalTransportIT, ASwapReportsItsStepsAsTheyHappen) {
   auto result = agent.run_agent(host, call);
   ASSERT_EQ(result.status, core::TransportStatus::ok) << result.detail << result.stderr_tail;
   EXPECT_EQ(result.report["ok"], true) << result.report.dump();
-  // In the order a swap passes them; pull and stop once for the host, start and settle once
-  // per bot.
+  // In the order a swap passes them (pull once for the host, then per bot create beside the
+  // old container, stop, start, settle; the login poll once every bot is done).
   auto first = [&](const std::string& step) {
     return std::find(steps.begin(), steps.end(), step) - steps.begin();
   };
-  for (const auto* step : {"pull", "stop", "start", "settle", "login"}) {
+  for (const auto* step : {"pull", "create", "stop", "start", "settle", "login"}) {
     EXPECT_LT(first(step), static_cast<long>(steps.size())) << step << " missing";
   }
-  EXPECT_LT(first("pull"), first("stop"));
+  EXPECT_LT(first("pull"), first("create"));
+  EXPECT_LT(first("create"), first("stop"));
   EXPECT_LT(first("stop"), first("start"));
   EXPECT_LT(first("start"), first("settle"));
   EXPECT_LT(first("settle"), first("login"));
+  EXPECT_EQ(std::count(steps.begin(), steps.end(), "stop"), 2);
   EXPECT_EQ(std::count(steps.begin(), steps.end(), "start"), 2);
   EXPECT_EQ(std::count(steps.begin(), steps.end(), "settle"), 2);
   // The report on stdout is untouched by the step lines on stderr.

@@ -53,6 +53,7 @@ class RunningBotRuntime final : public docker::ContainerRuntime {
     unused();
   }
   docker::PruneResult prune_images() override { unused(); }
+  bool remove_image_if_unused(const std::string&) override { unused(); }
 
  private:
   [[noreturn]] static void unused() {

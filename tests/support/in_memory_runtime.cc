@@ -487,4 +487,23 @@ docker::PruneResult InMemoryRuntime::prune_images() {
   return result;
 }
 
+bool InMemoryRuntime::remove_image_if_unused(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  int n = begin_call("remove_image_if_unused " + id);
+  const auto found = images_.find(id);
+  bool removed = true;
+  if (found != images_.end()) {
+    const bool used = std::any_of(containers_.begin(), containers_.end(),
+                                  [&](auto& c) { return c.second.info.image_id == id; });
+    if (used) {
+      removed = false;
+    } else {
+      std::erase_if(tags_, [&](auto& tag) { return tag.second == id; });
+      images_.erase(found);
+    }
+  }
+  after_call(n);
+  return removed;
+}
+
 }  // namespace drover::testing

@@ -101,6 +101,7 @@ class InMemoryRuntime final : public docker::ContainerRuntime {
                                                        std::int64_t since_unix_nanos,
                                                        std::int64_t until_unix_nanos) override;
   docker::PruneResult prune_images() override;
+  bool remove_image_if_unused(const std::string& id) override;
 
  private:
   struct Image {

@@ -236,6 +236,92 @@ TEST_F(AgentSwapTest, RecoverRestoresAPrevWhoseNewContainerIsGone) {
   expect_every_bot_running();
 }
 
+// Everything that can happen while the old container runs happens before its stop: the new
+// container exists (as bot<ID>-next) before the old one is stopped, and is renamed to bot<ID>
+// only after the old one became bot<ID>-prev.
+TEST_F(AgentSwapTest, CreatesTheNewContainerBeforeStoppingTheOldOne) {
+  auto o = options(kV2);
+  o.bot_ids = {539};
+  const auto old_id = runtime.inspect_container("bot539")->id;
+  auto result = swap_host(ctx, probe, o);
+  ASSERT_TRUE(result.ok()) << log_text.str();
+  auto calls = runtime.calls();
+  auto index_of = [&](const std::string& prefix) {
+    auto it = std::find_if(calls.begin(), calls.end(),
+                           [&](const std::string& c) { return c.rfind(prefix, 0) == 0; });
+    EXPECT_NE(it, calls.end()) << "no call " << prefix;
+    return it - calls.begin();
+  };
+  const auto create = index_of("create_container bot539-next");
+  const auto stop = index_of("stop_container " + old_id);
+  const auto to_prev = index_of("rename_container " + old_id + " bot539-prev");
+  const auto next_to_name = index_of("rename_container");  // the first rename
+  EXPECT_LT(create, stop);
+  EXPECT_LT(stop, to_prev);
+  EXPECT_EQ(next_to_name, to_prev) << "the new container took the name before the old one left";
+  EXPECT_GE(result.bots[0].timings.downtime, result.bots[0].timings.stop);
+}
+
+TEST_F(AgentSwapTest, AFailedCreateStopsNothing) {
+  runtime.fail_operation("create_container");
+  auto result = swap(kV2);
+  EXPECT_FALSE(result.ok());
+  for (const auto& bot : result.bots) {
+    EXPECT_EQ(bot.outcome, BotSwapOutcome::failed);
+    EXPECT_NE(bot.reason.find("nothing was stopped"), std::string::npos) << bot.reason;
+  }
+  for (const auto& call : runtime.calls()) {
+    EXPECT_EQ(call.rfind("stop_container", 0), std::string::npos) << call;
+  }
+  expect_every_bot_running();
+  for (int id : {539, 540, 541}) EXPECT_EQ(image_of(id), kV1);
+}
+
+TEST_F(AgentSwapTest, RecoverRemovesAnUnstartedNextContainer) {
+  const auto old_id = runtime.inspect_container("bot540")->id;
+  runtime.create_container(next_container_name(540), {{"Image", kV1}});
+  auto r = recover_bot(ctx, 540, Duration(1000));
+  EXPECT_EQ(r.action, RecoverAction::removed_next) << r.detail;
+  expect_every_bot_running();
+  EXPECT_EQ(runtime.inspect_container("bot540")->id, old_id);
+}
+
+TEST_F(AgentSwapTest, RecoverWithNextAndPrevLeftRestoresTheOldContainer) {
+  // Killed between the two renames: the old container is bot540-prev (stopped), the new one
+  // still bot540-next.
+  const auto old_id = runtime.inspect_container("bot540")->id;
+  runtime.create_container(next_container_name(540), {{"Image", kV1}});
+  runtime.stop_container("bot540", std::chrono::seconds(1));
+  runtime.rename_container("bot540", prev_container_name(540));
+  auto r = recover_bot(ctx, 540, Duration(1000));
+  EXPECT_EQ(r.action, RecoverAction::restored_prev) << r.detail;
+  expect_every_bot_running();
+  EXPECT_EQ(runtime.inspect_container("bot540")->id, old_id);
+}
+
+// Prune semantics with the prune moved off the critical path: after the swap no image is left
+// that no container uses, yet an image another logical host's bots still run on the same
+// engine stays.
+TEST_F(AgentSwapTest, LeavesNoUnusedImageButKeepsOneAnotherHostStillRuns) {
+  runtime.add_running_container("bot900", kV1);  // another logical host's bot on this engine
+  auto result = swap(kV2);
+  ASSERT_TRUE(result.ok()) << log_text.str();
+  EXPECT_EQ(runtime.local_images(), (std::set<std::string>{kV1, kV2}));
+  EXPECT_EQ(runtime.prunable_bytes(), 0);
+  // That host's own swap then releases v1, and nothing unused is left.
+  auto o = options(kV2);
+  o.bot_ids = {900};
+  ASSERT_TRUE(swap_host(ctx, probe, o).ok()) << log_text.str();
+  EXPECT_EQ(runtime.local_images(), std::set<std::string>{kV2});
+}
+
+TEST_F(AgentSwapTest, ARollbackLeavesNoUnusedImage) {
+  auto result = swap(kBroken);
+  EXPECT_FALSE(result.ok());
+  expect_every_bot_running();
+  EXPECT_EQ(runtime.local_images(), std::set<std::string>{kV1}) << "broken image left behind";
+}
+
 // A killed agent's create lands in dockerd after recovery looked: recovery's rename of the
 // -prev container meets a name conflict once, reads the state again and restores it.
 TEST_F(AgentSwapTest, RecoverReadsTheStateAgainWhenTheEngineRefusesAStep) {
@@ -290,8 +376,9 @@ TEST_F(AgentSwapTest, AnEngineErrorAtAnyCallLeavesNoBotDown) {
   }
 }
 
-// The agent is "killed" before and after every runtime call of a swap, a broken-image
-// swap, and a recovery; one more run (recover, then swap) must restore the invariant.
+// The agent is "killed" before and after every runtime call of a swap (create of bot<ID>-next,
+// stop, both renames, start, prune, cleanup) and of a broken-image swap with its rollback; one
+// more run (recover) must restore the invariant, and a swap after it must finish the job.
 TEST_F(AgentSwapTest, CrashAtAnyCallIsRepairedByTheNextRun) {
   for (const auto& target : {kV2, kBroken}) {
     InMemoryRuntime counting{clock};
@@ -328,7 +415,17 @@ TEST_F(AgentSwapTest, CrashAtAnyCallIsRepairedByTheNextRun) {
         for (const auto& info : containers) {
           EXPECT_TRUE(info.state.running) << info.name << " call " << n;
           EXPECT_EQ(info.name.find("-prev"), std::string::npos) << info.name << " call " << n;
+          EXPECT_EQ(info.name.find("-next"), std::string::npos) << info.name << " call " << n;
         }
+        // The repeated swap then finishes what the killed one started (or rolls back again).
+        auto again = swap_host(c, probe, options(target));
+        containers = fresh.containers();
+        ASSERT_EQ(containers.size(), 3u) << target << " swap after the crash at call " << n;
+        for (const auto& info : containers) {
+          EXPECT_TRUE(info.state.running) << info.name << " call " << n;
+          EXPECT_EQ(info.image_ref, target == kV2 ? kV2 : kV1) << info.name << " call " << n;
+        }
+        EXPECT_EQ(again.ok(), target == kV2) << "call " << n;
       }
     }
   }

@@ -85,6 +85,7 @@ class PruningRuntime final : public docker::ContainerRuntime {
   }
 
   void ping() override { unused(); }
+  bool remove_image_if_unused(const std::string&) override { unused(); }
   std::optional<docker::ContainerInfo> inspect_container(const std::string&) override { unused(); }
   std::optional<docker::ImageInfo> inspect_image(const std::string&) override { unused(); }
   docker::ImageInfo pull_image(const std::string&, const std::string&) override { unused(); }

@@ -3,8 +3,8 @@
 // columns, the plain view of a pipe, the JSON events' timestamps, and colour by --color and
 // NO_COLOR.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cli/view/colour.h"
@@ -24,7 +24,8 @@ using std::chrono::seconds;
 // A terminal on string streams, interactive and `width` columns wide.
 struct TestTerminal {
   explicit TestTerminal(std::size_t width, bool interactive = true)
-      : terminal(in, out, err, {[interactive] { return interactive; }, [width] { return width; }}) {}
+      : terminal(in, out, err, {[interactive] { return interactive; }, [width] { return width; }}) {
+  }
   std::istringstream in;
   std::ostringstream out;
   std::ostringstream err;

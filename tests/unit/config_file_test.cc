@@ -155,6 +155,14 @@ TEST(ConfigFile, BadTomlSaysWhereTheSyntaxBreaks) {
   EXPECT_TRUE(contains(message, "drover.toml:3: not valid TOML:")) << message;
 }
 
+// Found by the drover_toml fuzzer: toml++'s description quotes the offending text, newline
+// included, which split the one-line error in two.
+TEST(ConfigFile, ASyntaxErrorQuotingANewlineStaysOneLine) {
+  auto message = refusal(kFleet + kOneHost + "[notify]\ntimeout = n\n[more]\n");
+  EXPECT_TRUE(contains(message, "not valid TOML:")) << message;
+  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+}
+
 TEST(ConfigFile, AKeyOfFortyThousandPartsIsRefusedAtItsLineWithoutACrash) {
   std::string key = "a";
   for (int i = 1; i < 40000; ++i) key += ".a";

@@ -141,7 +141,7 @@ SwapReport full_swap_report() {
   swapped.created_from_template = true;
   swapped.from = PreviousImage{"127.0.0.1:5000/tradebot:v1", "sha256:" + std::string(64, 'b'),
                                "127.0.0.1:5000/tradebot@sha256:" + std::string(64, 'e')};
-  swapped.timings = {1200, 3000, 400, 10000, 3500};
+  swapped.timings = {1200, 150, 3000, 400, 10000, 80, 20, 5, 3500};
   swapped.login = LoginState::logged_in;
   swapped.login_detail = "healthcheck says healthy";
   BotSwapResult rolled_back;

@@ -94,6 +94,20 @@ TEST(CoreAgentReport, ErrorsNameTheField) {
             std::string::npos);
 }
 
+// Found by the agent_report fuzzer: a float no int64 can hold was cast (undefined behaviour).
+TEST(CoreAgentReport, ANumberTooLargeForAnIntegerIsAnErrorNotUndefinedBehaviour) {
+  for (const char* number : {"5.24288e+102", "-1e19", "9223372036854775808.0"}) {
+    const auto error = error_of_swap(
+        std::string(R"({"command":"swap","ok":true,"free_bytes_before":)") + number + "}");
+    EXPECT_NE(error.find("report.free_bytes_before: number out of range"), std::string::npos)
+        << number << ": " << error;
+  }
+  EXPECT_EQ(error_of_swap(R"({"command":"swap","ok":true,"free_bytes_before":1.0e3})"), "");
+  EXPECT_NE(
+      error_of_swap(R"({"command":"swap","ok":true,"free_bytes_before":8e3083})").find("not JSON"),
+      std::string::npos);
+}
+
 TEST(CoreAgentReport, ParsesTheStatusReport) {
   const auto report = parse_status_report(kStatus);
   EXPECT_TRUE(report.ok);

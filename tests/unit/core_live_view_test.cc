@@ -38,10 +38,12 @@ TEST(AgentProgressSteps, EachSwapStepSaysWhatComesNext) {
   using agent::SwapStep;
   EXPECT_EQ(agent::progress_step_after(SwapStep::Recovered, false), "pull");
   EXPECT_EQ(agent::progress_step_after(SwapStep::Recovered, true), "jitter");
-  EXPECT_EQ(agent::progress_step_after(SwapStep::Pulled, false), "stop");
+  EXPECT_EQ(agent::progress_step_after(SwapStep::Pulled, false), "create");
+  EXPECT_EQ(agent::progress_step_after(SwapStep::CreatedNext, false), "stop");
   EXPECT_EQ(agent::progress_step_after(SwapStep::Stopped, false), "start");
   EXPECT_EQ(agent::progress_step_after(SwapStep::Started, false), "settle");
-  EXPECT_EQ(agent::progress_step_after(SwapStep::Pruned, false), "login");
+  EXPECT_EQ(agent::progress_step_after(SwapStep::RemovedOldImages, false), "login");
+  EXPECT_EQ(agent::progress_step_after(SwapStep::Pruned, false), std::nullopt);  // mid-settle
   EXPECT_EQ(agent::progress_step_after(SwapStep::Settled, false), std::nullopt);
 }
 
@@ -117,7 +119,8 @@ TEST(LiveBar, NeverReachesTheLastColumn) {
 TEST(LiveBar, At120ColumnsTheBarAndSomeHostsFit) {
   const auto line = render_live_bar(guide_bar(), 120);
   EXPECT_LE(display_width(line), 119U);
-  EXPECT_TRUE(line.starts_with("[############........] 104/178 hosts · 0 errors · 612s · ETA 4m10s"))
+  EXPECT_TRUE(
+      line.starts_with("[############........] 104/178 hosts · 0 errors · 612s · ETA 4m10s"))
       << line;
   EXPECT_NE(line.find("host-105 pull, host-106 stop"), std::string::npos) << line;
   EXPECT_NE(line.find(" +"), std::string::npos) << line;  // the others are counted

@@ -52,10 +52,14 @@ TEST(CoreRolloutText, HaltedNamesTheFailedHosts) {
   result.tolerated_failures = 17;
   for (int i = 59; i < 179; ++i) result.not_started.push_back("host-" + std::to_string(i));
   result.failures = {
-      {"host-7", HostOutcome::failure(FailureKind::bot_failed, "bot541 rolled back: exited (1)"),
-       seconds(40)},
-      {"host-9", HostOutcome::failure(FailureKind::unreachable, "ssh: connection refused"),
-       seconds(3)}};
+      {"host-7",
+       HostOutcome::failure(FailureKind::bot_failed, "bot541 rolled back: exited (1)"),
+       seconds(40),
+       {}},
+      {"host-9",
+       HostOutcome::failure(FailureKind::unreachable, "ssh: connection refused"),
+       seconds(3),
+       {}}};
   EXPECT_EQ(render_result(result),
             "--- result: Halted (40/178, 18 errors) — error halt: more than 17 of 178 hosts "
             "failed; 120 host(s) not started\n"
@@ -72,8 +76,10 @@ TEST(CoreRolloutText, FailedAndInterrupted) {
   failed.total = 3;
   failed.succeeded = 2;
   failed.failed = 1;
-  failed.failures = {
-      {"host-2", HostOutcome::failure(FailureKind::timed_out, "agent timed out"), seconds(600)}};
+  failed.failures = {{"host-2",
+                      HostOutcome::failure(FailureKind::timed_out, "agent timed out"),
+                      seconds(600),
+                      {}}};
   EXPECT_EQ(render_result(failed),
             "--- result: Failed (2/3, 1 error) — every host was attempted\n"
             "  failed host-2: agent timed out\n");
@@ -91,12 +97,13 @@ TEST(CoreRolloutText, FailedAndInterrupted) {
 
 TEST(CoreRolloutText, PlainHostLines) {
   const auto p = progress(104, 178, 1, 600);
-  EXPECT_EQ(render_host_line({"host-7", HostOutcome::success(), seconds(42)}, p),
+  EXPECT_EQ(render_host_line({"host-7", HostOutcome::success(), seconds(42), {}}, p),
             "[104/178] host-7: ok (42s)");
-  EXPECT_EQ(render_host_line(
-                {"host-8", HostOutcome::failure(FailureKind::bot_failed, "bot541 rolled back"),
-                 seconds(40)},
-                p),
+  EXPECT_EQ(render_host_line({"host-8",
+                              HostOutcome::failure(FailureKind::bot_failed, "bot541 rolled back"),
+                              seconds(40),
+                              {}},
+                             p),
             "[104/178] host-8: FAILED: bot541 rolled back (40s)");
 }
 

@@ -46,10 +46,11 @@ StoredDeploy stored(const std::string& id, const std::string& created_at,
   return deploy;
 }
 
-const HostRecord kOk1{"host-1", HostOutcome::success("3 bot(s) on the new image"), seconds(42)};
+const HostRecord kOk1{"host-1", HostOutcome::success("3 bot(s) on the new image"), seconds(42), {}};
 const HostRecord kBad2{"host-2",
                        HostOutcome::failure(FailureKind::bot_failed, "bot542 rolled back"),
-                       milliseconds(40400)};
+                       milliseconds(40400),
+                       {}};
 
 TEST(HistoryText, TallyUsesEachHostsLatestRecord) {
   const auto deploy = stored(kId1, "2026-06-12T10:00:00Z", {kBad2, kOk1}, false);
@@ -59,7 +60,7 @@ TEST(HistoryText, TallyUsesEachHostsLatestRecord) {
   EXPECT_EQ(tally.not_finished, 0u);
   EXPECT_EQ(tally.total, 2u);
   auto retried = deploy;
-  retried.replay.hosts.push_back({"host-2", HostOutcome::success(), seconds(30)});
+  retried.replay.hosts.push_back({"host-2", HostOutcome::success(), seconds(30), {}});
   EXPECT_EQ(tally_hosts(retried.replay).failed, 0u);
   EXPECT_EQ(tally_hosts(retried.replay).ok, 2u);
   EXPECT_EQ(tally_hosts(stored(kId1, "t", {}, false).replay).not_finished, 2u);
@@ -131,7 +132,7 @@ TEST(HistoryText, ShowListsPlanHostsResultAndVerification) {
   auto deploy = stored(
       kId1, "2026-06-12T10:00:00Z",
       {kBad2,
-       {"host-2", HostOutcome::failure(FailureKind::unreachable, "ssh: refused"), seconds(3)}},
+       {"host-2", HostOutcome::failure(FailureKind::unreachable, "ssh: refused"), seconds(3), {}}},
       true);
   deploy.replay.result->result.failures = {deploy.replay.hosts.back()};
   core::JournalVerification verification;
@@ -173,6 +174,26 @@ TEST(HistoryText, ShowOfAnUnfinishedDeploySaysHowToResume) {
             std::string::npos)
       << text;
   EXPECT_NE(text.find("verification: none recorded\n"), std::string::npos) << text;
+}
+
+TEST(HistoryText, ShowPrintsEachBotsStepDurationsWhenTheAgentReportedThem) {
+  auto measured = kOk1;
+  measured.bots = {{539,
+                    core::BotSwapOutcome::swapped,
+                    std::nullopt,
+                    "",
+                    {1200, 150, 3000, 400, 2000, 80, 20, 5, 3410}}};
+  const auto text = render_deploy_details(stored(kId1, "2026-06-12T10:00:00Z", {measured}, false));
+  EXPECT_NE(text.find("step durations per bot (ms"), std::string::npos) << text;
+  EXPECT_NE(text.find("  HOST    BOT  PULL  CREATE  STOP  START  SETTLE  CLEANUP  PRUNE  LOGIN  "
+                      "DOWNTIME\n"
+                      "  host-1  539  1200  150     3000  400    2000    80       20     5      "
+                      "3410\n"),
+            std::string::npos)
+      << text;
+  // A journal written before the agent measured its steps has no such section.
+  const auto old = render_deploy_details(stored(kId1, "2026-06-12T10:00:00Z", {kOk1}, false));
+  EXPECT_EQ(old.find("step durations"), std::string::npos) << old;
 }
 
 }  // namespace

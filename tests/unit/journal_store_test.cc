@@ -43,9 +43,12 @@ TEST_F(JournalStore, AppendsWholeLinesAndReadsThemBack) {
   const auto plan = testing::sample_plan(kId1);
   auto journal = DeployJournal::create(dir, plan, kAlice);
   EXPECT_EQ(journal.path(), dir.journal_file(kId1));
-  const JournalHost ok{{"host-1", HostOutcome::success("3 bot(s) on the new image"), seconds(42)}};
-  const JournalHost bad{
-      {"host-2", HostOutcome::failure(FailureKind::bot_failed, "bot542 rolled back"), seconds(40)}};
+  const JournalHost ok{
+      {"host-1", HostOutcome::success("3 bot(s) on the new image"), seconds(42), {}}};
+  const JournalHost bad{{"host-2",
+                         HostOutcome::failure(FailureKind::bot_failed, "bot542 rolled back"),
+                         seconds(40),
+                         {}}};
   core::JournalVerification verification;
   verification.report.total = 6;
   verification.report.on_version = {539, 540, 541};
@@ -143,20 +146,20 @@ TEST_F(JournalStore, AJournalThatIsNoFileIsRefusedUnread) {
 
 TEST_F(JournalStore, ResumeSetIsThePlanHostsNotYetDone) {
   auto journal = DeployJournal::create(dir, testing::sample_plan(kId1), kAlice);
-  journal.append(JournalHost{{"host-1", HostOutcome::success(), seconds(30)}});
+  journal.append(JournalHost{{"host-1", HostOutcome::success(), seconds(30), {}}});
   journal.append(
-      JournalHost{{"host-2", HostOutcome::failure(FailureKind::unreachable, "ssh"), {}}});
+      JournalHost{{"host-2", HostOutcome::failure(FailureKind::unreachable, "ssh"), {}, {}}});
   EXPECT_EQ(load_deploy(dir, kId1).replay.hosts_to_resume(), (std::vector<std::string>{"host-2"}));
 
   // The resumed deploy appends to the same journal; its records win.
   auto resumed = DeployJournal::reopen(dir, kId1);
-  resumed.append(JournalHost{{"host-2", HostOutcome::success(), seconds(31)}});
+  resumed.append(JournalHost{{"host-2", HostOutcome::success(), seconds(31), {}}});
   EXPECT_TRUE(load_deploy(dir, kId1).replay.hosts_to_resume().empty());
 }
 
 TEST_F(JournalStore, TornLastLineIsIgnoredWithAWarningAndCutBeforeAppending) {
   auto journal = DeployJournal::create(dir, testing::sample_plan(kId1), kAlice);
-  journal.append(JournalHost{{"host-1", HostOutcome::success(), seconds(30)}});
+  journal.append(JournalHost{{"host-1", HostOutcome::success(), seconds(30), {}}});
   append_raw(journal.path(), R"({"type":"host","v":1,"host":"host-2","sta)");
 
   const auto stored = load_deploy(dir, kId1);
@@ -167,7 +170,7 @@ TEST_F(JournalStore, TornLastLineIsIgnoredWithAWarningAndCutBeforeAppending) {
   EXPECT_NE(stored.warnings[0].find(kId1 + ".jsonl"), std::string::npos) << stored.warnings[0];
 
   auto resumed = DeployJournal::reopen(dir, kId1);
-  resumed.append(JournalHost{{"host-2", HostOutcome::success(), seconds(31)}});
+  resumed.append(JournalHost{{"host-2", HostOutcome::success(), seconds(31), {}}});
   const auto after = load_deploy(dir, kId1);
   EXPECT_FALSE(after.replay.torn_tail);
   EXPECT_TRUE(after.warnings.empty());
@@ -177,11 +180,12 @@ TEST_F(JournalStore, TornLastLineIsIgnoredWithAWarningAndCutBeforeAppending) {
 
 TEST_F(JournalStore, ACompleteLastRecordWithoutNewlineIsKept) {
   auto journal = DeployJournal::create(dir, testing::sample_plan(kId1), kAlice);
-  auto line = core::to_journal_line(JournalHost{{"host-1", HostOutcome::success(), seconds(30)}});
+  auto line =
+      core::to_journal_line(JournalHost{{"host-1", HostOutcome::success(), seconds(30), {}}});
   line.pop_back();
   append_raw(journal.path(), line);
   auto resumed = DeployJournal::reopen(dir, kId1);
-  resumed.append(JournalHost{{"host-2", HostOutcome::success(), seconds(31)}});
+  resumed.append(JournalHost{{"host-2", HostOutcome::success(), seconds(31), {}}});
   EXPECT_EQ(load_deploy(dir, kId1).replay.hosts.size(), 2u);
 }
 
@@ -202,7 +206,7 @@ TEST_F(JournalStore, DamageInTheMiddleNamesTheFile) {
   DeployJournal::create(dir, testing::sample_plan(kId1), kAlice);
   append_raw(dir.journal_file(kId1), "garbage\n");
   append_raw(dir.journal_file(kId1),
-             core::to_journal_line(JournalHost{{"host-1", HostOutcome::success(), {}}}));
+             core::to_journal_line(JournalHost{{"host-1", HostOutcome::success(), {}, {}}}));
   try {
     load_deploy(dir, kId1);
     FAIL();

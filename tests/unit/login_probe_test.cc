@@ -59,6 +59,7 @@ class CannedRuntime final : public docker::ContainerRuntime {
     unused();
   }
   docker::PruneResult prune_images() override { unused(); }
+  bool remove_image_if_unused(const std::string&) override { unused(); }
 
  private:
   [[noreturn]] static void unused() { throw std::logic_error("login probes do not call this"); }

@@ -25,8 +25,8 @@ TEST(PosixProcessRunner, CapturesOutputAndExitCode) {
 // reach the caller while the program still runs, not when it ends.
 TEST(PosixProcessRunner, StderrLinesReachTheCallerWhileTheProgramRuns) {
   PosixProcessRunner runner;
-  const auto flag = std::filesystem::temp_directory_path() /
-                    ("drover-stderr-line-" + std::to_string(getpid()));
+  const auto flag =
+      std::filesystem::temp_directory_path() / ("drover-stderr-line-" + std::to_string(getpid()));
   std::filesystem::remove(flag);
   ProcessOptions options;
   options.timeout = std::chrono::seconds(20);  // a safety net: the test fails by timing out

@@ -10,7 +10,8 @@
 
 namespace drover::cli {
 
-/// What the operator typed: `drover deploy [words] [-y] [--json] [--color C] [--dry-run] [--resume ID]
+/// What the operator typed: `drover deploy [words] [-y] [--json] [--color C] [--dry-run] [--resume
+/// ID]
 /// [--straggler-wait S] [--allow-drift]` and the fleet options.
 struct DeployRequest {
   std::vector<std::string> words;  // [target] [speed] [bot id] [image]

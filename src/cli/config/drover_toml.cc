@@ -253,7 +253,7 @@ DroverConfig parse_config(std::string_view text, const std::string& source,
     document = toml::parse(text, source);
   } catch (const toml::parse_error& e) {
     config_error({source, e.source().begin.line, ""},
-                 fmt::format("not valid TOML: {}", e.description()),
+                 fmt::format("not valid TOML: {}", core::printable(e.description())),
                  "fix the syntax on that line (strings in double quotes, lists in [ ], one "
                  "key = value per line; see https://toml.io)");
   }

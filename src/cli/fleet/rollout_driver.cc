@@ -109,6 +109,18 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
   options.halt = plan.settings.halt;
   options.already_done = already_done;
   core::RolloutScheduler scheduler(options, ctx.clock);
+  // The scheduler's elapsed time counts from its construction: host start times and the stop
+  // are journaled on that axis (the timeline of `drover show --html`).
+  const TimePoint rollout_start = ctx.clock.now();
+  std::optional<Duration> stopped_after;
+  auto note_stop = [&] {
+    if (!stopped_after) stopped_after = ctx.clock.now() - rollout_start;
+  };
+  auto result_so_far = [&] {
+    auto result = scheduler.result();
+    result.stopped_after = stopped_after;
+    return result;
+  };
 
   // Declared before the pool: the pool's destructor lets in-flight calls finish, and they
   // still hand their result over.
@@ -127,7 +139,8 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
   // The steps of hosts still in flight; one that already finished is not shown again.
   auto show_steps = [&] {
     for (const auto& [host, step] : steps.take()) {
-      if (started_at.contains(host) && !finished_hosts.contains(host)) ctx.view.host_step(host, step);
+      if (started_at.contains(host) && !finished_hosts.contains(host))
+        ctx.view.host_step(host, step);
     }
   };
   // Tells on_stopping once, and only when the stop holds a host back.
@@ -138,7 +151,8 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
   };
   while (!scheduler.done()) {
     if (ctx.abandon_requested && *ctx.abandon_requested && ctx.on_abandon) {
-      auto result = scheduler.result();
+      note_stop();
+      auto result = result_so_far();
       result.status = core::RolloutStatus::interrupted;
       result.not_waited_for = scheduler.in_flight_hosts();
       ctx.on_abandon(result);
@@ -147,6 +161,7 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
     if (ctx.interrupt_requested && !interrupt_seen) {
       interrupt_seen = true;
       scheduler.interrupt();
+      note_stop();
       ctx.view.notice(fmt::format(
           "interrupted: no new host will start; waiting for the {} host(s) in flight to finish "
           "(their swaps are rollback-safe and are not aborted)",
@@ -188,8 +203,9 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
       scheduler.on_finished(item->host, item->swap.outcome);
       finished_hosts.insert(item->host);
       show_steps();
-      core::HostRecord record{item->host, item->swap.outcome,
-                              ctx.clock.now() - started_at[item->host], item->swap.bots};
+      const TimePoint host_start = started_at[item->host];
+      core::HostRecord record{item->host, item->swap.outcome, ctx.clock.now() - host_start,
+                              item->swap.bots, host_start - rollout_start};
       if (ctx.on_host_finished) {
         try {
           ctx.on_host_finished(record);
@@ -197,6 +213,7 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
           if (!record_failure) {
             record_failure = std::current_exception();
             scheduler.interrupt();
+            note_stop();
             ctx.view.notice(fmt::format(
                 "the journal could not record {}: no new host will start; waiting for the {} "
                 "host(s) in flight to finish",
@@ -205,14 +222,17 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
         }
       }
       ctx.view.host_finished(record, scheduler.progress());
-      if (scheduler.halted()) report_stop(core::RolloutStatus::halted);
+      if (scheduler.halted()) {
+        note_stop();
+        report_stop(core::RolloutStatus::halted);
+      }
     } else {
       show_steps();
       ctx.view.tick(scheduler.progress());
     }
   }
   if (record_failure) std::rethrow_exception(record_failure);
-  return scheduler.result();
+  return result_so_far();
 }
 
 }  // namespace drover::cli

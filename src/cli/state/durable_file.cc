@@ -73,6 +73,32 @@ void append_whole(int fd, std::string_view data, const std::filesystem::path& pa
   }
 }
 
+void replace_file_whole(const std::filesystem::path& path, std::string_view data, int mode) {
+  auto temporary = path;
+  temporary += ".tmp";
+  int fd;
+  do {
+    fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  } while (fd < 0 && errno == EINTR);
+  // Named after the file asked for: the temporary name is drover's business.
+  if (fd < 0) fail(errno, "cannot create", path);
+  UniqueFd file(fd);
+  try {
+    try {
+      write_and_sync(file.get(), data, temporary);
+    } catch (const StorageError& e) {
+      fail(e.error(), "cannot write", path);
+    }
+    file = UniqueFd();
+    if (::rename(temporary.c_str(), path.c_str()) != 0) fail(errno, "cannot replace", path);
+  } catch (...) {
+    ::unlink(temporary.c_str());
+    throw;
+  }
+  const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  sync_directory(dir);
+}
+
 std::optional<std::string> read_text_file(const std::filesystem::path& path,
                                           std::size_t max_bytes) {
   try {

@@ -51,6 +51,12 @@ void append_whole(int fd, std::string_view data, const std::filesystem::path& pa
 /// fsync of a directory, making the creation or removal of a name in it durable.
 void sync_directory(const std::filesystem::path& dir);
 
+/// Makes `path` hold exactly `data`: written to a temporary file beside it (<path>.tmp),
+/// synced, renamed over `path`, then the directory synced, so a crash leaves the old file or
+/// the new one, never a part. The temporary file is removed when anything fails. Throws
+/// StorageError naming `path`.
+void replace_file_whole(const std::filesystem::path& path, std::string_view data, int mode);
+
 /// The whole file; nullopt when it does not exist. Throws StorageError when it is not a
 /// regular file or holds more than `max_bytes`.
 std::optional<std::string> read_text_file(const std::filesystem::path& path, std::size_t max_bytes);

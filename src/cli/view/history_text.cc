@@ -148,6 +148,31 @@ std::string render_hosts(const core::JournalReplay& replay) {
   return text + trimmed;
 }
 
+// Where each bot's swap spent its time, from the latest record of each host whose agent
+// measured it (older agents and journals did not: those hosts are left out, and the section
+// too when none did).
+std::string render_step_durations(const core::JournalReplay& replay) {
+  const auto histories = host_histories(replay);
+  std::vector<std::vector<std::string>> rows = {{"HOST", "BOT", "PULL", "CREATE", "STOP", "START",
+                                                 "SETTLE", "CLEANUP", "PRUNE", "LOGIN",
+                                                 "DOWNTIME"}};
+  for (const auto& host : replay.plan.selection.hosts) {
+    const auto found = histories.find(host.name);
+    if (found == histories.end()) continue;
+    for (const auto& bot : found->second.latest->bots) {
+      const auto& t = bot.timings;
+      rows.push_back({printable(host.name), fmt::format("{}", bot.bot)});
+      for (auto ms : {t.pull_ms, t.create_ms, t.stop_ms, t.start_ms, t.settle_ms, t.cleanup_ms,
+                      t.prune_ms, t.login_ms, t.downtime_ms}) {
+        rows.back().push_back(fmt::format("{}", ms));
+      }
+    }
+  }
+  if (rows.size() == 1) return "";
+  return "step durations per bot (ms; pull, prune and login are the host's):\n" +
+         core::render_columns(rows, "  ", 2);
+}
+
 std::string render_ending(const StoredDeploy& deploy) {
   const auto& replay = deploy.replay;
   if (!replay.result) {
@@ -226,6 +251,7 @@ std::string render_deploy_details(const StoredDeploy& deploy) {
   text += core::render_columns(head, "  ", 2);
   text += core::render_plan_box(plan);
   text += render_hosts(deploy.replay);
+  text += render_step_durations(deploy.replay);
   text += render_ending(deploy);
   text += render_verification(deploy.replay);
   return text;

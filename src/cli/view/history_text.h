@@ -34,8 +34,9 @@ HostTally tally_hosts(const core::JournalReplay& replay);
 std::string render_history_table(const std::vector<StoredDeploy>& deploys, std::size_t max_rows);
 
 /// `drover show ID`: who and when, the plan box, every planned host with its latest outcome,
-/// reason and duration, the result (or how to resume when there is none), and the
-/// verification report with the straggler retry. Each line ends in '\n'.
+/// reason and duration, each bot's step durations (when its agent reported them), the result (or
+/// how to resume when there is none), and the verification report with the straggler retry. Each
+/// line ends in '\n'.
 std::string render_deploy_details(const StoredDeploy& deploy);
 
 }  // namespace drover::cli

@@ -12,7 +12,10 @@ namespace drover::cli {
 
 StreamTerminal::StreamTerminal(std::istream& in, std::ostream& out, std::ostream& err,
                                Device device, bool prompts_on_stderr)
-    : in_(in), out_(out), err_(err), device_(std::move(device)),
+    : in_(in),
+      out_(out),
+      err_(err),
+      device_(std::move(device)),
       prompts_on_stderr_(prompts_on_stderr) {}
 
 std::optional<std::string> StreamTerminal::ask(const std::string& prompt) {
@@ -54,10 +57,10 @@ void StreamTerminal::error(const std::string& text) {
 }
 
 StdTerminal::StdTerminal(bool prompts_on_stderr)
-    : StreamTerminal(std::cin, std::cout, std::cerr,
-                     {[] { return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO); },
-                      stdout_terminal_width},
-                     prompts_on_stderr) {}
+    : StreamTerminal(
+          std::cin, std::cout, std::cerr,
+          {[] { return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO); }, stdout_terminal_width},
+          prompts_on_stderr) {}
 
 std::size_t stdout_terminal_width() {
   winsize size{};
