@@ -15,6 +15,7 @@
 #include "core/agent_preflight.h"
 #include "core/fleet.h"
 #include "core/image_reference.h"
+#include "core/measured_estimate.h"
 #include "core/rollback_spec.h"
 #include "core/speed.h"
 #include "core/speed_settings.h"
@@ -33,6 +34,9 @@ struct DeployPlan {
   std::string created_at;    // RFC 3339, from the CLI's wall clock (core reads no clock)
   // The drift preflight's findings; nullopt when none ran (plans journaled before it existed).
   std::optional<AgentPreflight> agent_preflight;
+  // "Est. duration" simulated from the fleet's history at this speed; nullopt: no history (the
+  // box shows the guide's estimate), or a plan journaled before drover measured it.
+  std::optional<MeasuredEstimate> measured_estimate;
   // Set for a rollback: where each bot goes back to, and the selected bots left where they are.
   std::optional<RollbackSpec> rollback;
 

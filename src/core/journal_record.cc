@@ -113,6 +113,22 @@ json preflight_to_json(const AgentPreflight& p) {
           {"drift_allowed", p.drift_allowed}};
 }
 
+MeasuredEstimate measured_from(const JsonReader& j) {
+  MeasuredEstimate e;
+  e.p50 = Duration(j.at("p50_ms").integer());
+  e.p90 = Duration(j.at("p90_ms").integer());
+  e.deploys = static_cast<std::size_t>(j.at("deploys").integer());
+  e.host_records = static_cast<std::size_t>(j.at("host_records").integer());
+  return e;
+}
+
+json measured_to_json(const MeasuredEstimate& e) {
+  return {{"p50_ms", e.p50.count()},
+          {"p90_ms", e.p90.count()},
+          {"deploys", e.deploys},
+          {"host_records", e.host_records}};
+}
+
 // --- rollback ---
 
 RollbackSpec rollback_from(const JsonReader& j) {
@@ -165,6 +181,9 @@ DeployPlan plan_from(const JsonReader& j) {
   if (auto preflight = j.maybe("agent_preflight"))
     plan.agent_preflight = preflight_from(*preflight);
   if (auto rollback = j.maybe("rollback")) plan.rollback = rollback_from(*rollback);
+  // Absent from plans journaled before drover simulated the estimate.
+  if (auto measured = j.maybe("measured_estimate"))
+    plan.measured_estimate = measured_from(*measured);
   return plan;
 }
 
@@ -325,7 +344,9 @@ json plan_to_json(const DeployPlan& plan) {
       {"pinned_image", plan.pinned_image},
       {"agent_preflight",
        plan.agent_preflight ? preflight_to_json(*plan.agent_preflight) : json(nullptr)},
-      {"rollback", plan.rollback ? rollback_to_json(*plan.rollback) : json(nullptr)}};
+      {"rollback", plan.rollback ? rollback_to_json(*plan.rollback) : json(nullptr)},
+      {"measured_estimate",
+       plan.measured_estimate ? measured_to_json(*plan.measured_estimate) : json(nullptr)}};
 }
 
 json rollback_to_json(const RollbackSpec& rollback) {

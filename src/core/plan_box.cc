@@ -131,6 +131,15 @@ void add_storm_rows(const DeployPlan& plan, std::vector<std::vector<std::string>
   }
 }
 
+// Simulated from the fleet's history when there is one at this speed (history_estimate.h), else
+// the guide's table; the row says which.
+std::string estimate_row(const DeployPlan& plan) {
+  if (plan.measured_estimate) return format_measured(*plan.measured_estimate);
+  return format_estimate(
+             estimate_duration(plan.settings, plan.selection.hosts.size(), last_start(plan))) +
+         " (guide's estimate, no history)";
+}
+
 }  // namespace
 
 std::string render_plan_box(const DeployPlan& plan) {
@@ -146,7 +155,7 @@ std::string render_plan_box(const DeployPlan& plan) {
       {"Concurrency", concurrency_row(speed, plan.selection)},
       {"Graceful stop", format_seconds(speed.stop_timeout)},
       {"Error halt", format_halt(speed.halt)},
-      {"Est. duration", format_estimate(estimate_duration(speed, hosts, last_start(plan)))},
+      {"Est. duration", estimate_row(plan)},
   };
   add_storm_rows(plan, rows);
   if (!speed.login_poll) {

@@ -8,14 +8,16 @@
 //   Concurrency   5 host(s) at a time (~15 simultaneous Steam logins)
 //   Graceful stop 35s
 //   Error halt    10%
-//   Est. duration ~15-30 min
+//   Est. duration ~15-30 min (guide's estimate, no history)
 //   Image         127.0.0.1:5000/tradebot:v2
 //   Digest        127.0.0.1:5000/tradebot@sha256:…
 //   =============================================
 //
-// An immediate plan adds "Storm spread" (`178 hosts over 60s, one every 0.34s, random order`)
-// and "Login poll" rows and a warning after the box, because that speed restarts the whole
-// fleet at once; any speed with a login_rate adds "Login rate" (`at most 10 bots start per
+// "Est. duration" is simulated from the fleet's history at this speed when it has some
+// (`~14m05s (simulated from 12 deploys; p90 ~15m10s)`, history_estimate.h), else the guide's
+// table, saying so. An immediate plan adds "Storm spread" (`178 hosts over 60s, one every 0.34s,
+// random order`) and "Login poll" rows and a warning after the box, because that speed restarts the
+// whole fleet at once; any speed with a login_rate adds "Login rate" (`at most 10 bots start per
 // second (last host starts at ~60s)`). After the drift preflight, an "Agents"
 // row counts the hosts running this drover's agent build, and "Agent drift", "No agent" and
 // "Unreachable" rows name the others (`Agent drift   allowed for 1 host (bot-host-2)`).

@@ -85,7 +85,8 @@ class RolloutScheduler {
   /// The first host from next_index_ on that is not already done (hosts.size() if none);
   /// skips the done ones for good.
   std::size_t next_pending();
-  Duration slot_of(const HostName& host) const;
+  /// The start slot of options_.hosts[index].
+  Duration slot_of(std::size_t index) const;
 
   RolloutOptions options_;
   Clock& clock_;
@@ -99,6 +100,7 @@ class RolloutScheduler {
   bool interrupted_ = false;
   std::map<HostName, TimePoint> in_flight_;
   std::vector<HostRecord> failures_;
+  std::vector<Duration> slots_;  // by plan index; empty when no host has a slot
 };
 
 }  // namespace drover::core

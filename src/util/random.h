@@ -24,4 +24,16 @@ class SystemRandom final : public Random {
   std::mt19937_64 engine_;
 };
 
+/// The same sequence for the same seed, on every machine (mt19937_64 is specified by the
+/// standard, and uniform() maps it without a distribution object, whose algorithm is not):
+/// `drover simulate --seed S` repeats a run, and tests get one exact order. Not thread-safe.
+class SeededRandom final : public Random {
+ public:
+  explicit SeededRandom(std::uint64_t seed) : engine_(seed) {}
+  std::int64_t uniform(std::int64_t lo, std::int64_t hi) override;
+
+ private:
+  std::mt19937_64 engine_;
+};
+
 }  // namespace drover

@@ -45,6 +45,18 @@ TEST(CoreJournal, LoginRateRoundTripsAndIsAbsentWithoutACap) {
   EXPECT_EQ(std::get<JournalPlan>(round_trip(JournalPlan{plan})).plan, plan);
 }
 
+TEST(CoreJournal, MeasuredEstimateRoundTripsAndOldPlansHaveNone) {
+  auto plan = sample_plan();
+  auto json = to_json(JournalPlan{plan});
+  EXPECT_EQ(json["measured_estimate"], nullptr);
+  json.erase("measured_estimate");  // a plan journaled before drover simulated the estimate
+  EXPECT_FALSE(std::get<JournalPlan>(journal_record_from_json(json)).plan.measured_estimate);
+  plan.measured_estimate =
+      MeasuredEstimate{std::chrono::seconds(250), std::chrono::seconds(302), 12, 2136};
+  EXPECT_EQ(to_json(JournalPlan{plan})["measured_estimate"]["p50_ms"], 250000);
+  EXPECT_EQ(std::get<JournalPlan>(round_trip(JournalPlan{plan})).plan, plan);
+}
+
 TEST(CoreJournal, PlanJsonIsReadable) {
   const auto json = to_json(JournalPlan{sample_plan(Target::all(), SpeedName::immediate)});
   EXPECT_EQ(json["type"], "plan");

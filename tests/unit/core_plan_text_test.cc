@@ -87,13 +87,32 @@ TEST(CorePlanBox, GuideExampleB) {
             "Concurrency   5 host(s) at a time (~15 simultaneous Steam logins)\n"
             "Graceful stop 35s\n"
             "Error halt    10%\n"
-            "Est. duration ~15-30 min\n"
+            "Est. duration ~15-30 min (guide's estimate, no history)\n"
             "Image         127.0.0.1:5000/tradebot:v2\n"
             "Digest        127.0.0.1:5000/tradebot@" +
                 kDigest +
                 "\n"
                 "=============================================\n");
   EXPECT_EQ(confirmation_prompt(plan), "Proceed? type the host count (178): ");
+}
+
+TEST(CorePlanBox, AMeasuredEstimateReplacesTheGuidesAndSaysWhereItCameFrom) {
+  auto plan = plan_for(Target::all(), SpeedName::routine);
+  plan.measured_estimate =
+      MeasuredEstimate{std::chrono::seconds(250), std::chrono::seconds(302), 12, 2136};
+  const auto box = render_plan_box(plan);
+  EXPECT_NE(box.find("Est. duration ~4m10s (simulated from 12 deploys; p90 ~5m02s)\n"),
+            std::string::npos)
+      << box;
+  EXPECT_EQ(box.find("guide's estimate"), std::string::npos) << box;
+}
+
+TEST(CorePlanBox, SpansReadAsMinutesAndSeconds) {
+  EXPECT_EQ(format_span(std::chrono::milliseconds(0)), "0s");
+  EXPECT_EQ(format_span(std::chrono::milliseconds(44'001)), "45s");
+  EXPECT_EQ(format_span(std::chrono::seconds(250)), "4m10s");
+  EXPECT_EQ(format_span(std::chrono::seconds(3599)), "59m59s");
+  EXPECT_EQ(format_span(std::chrono::seconds(3900)), "1h05m");
 }
 
 TEST(CorePlanBox, DigestNotYetResolved) {
@@ -114,7 +133,9 @@ TEST(CorePlanBox, ImmediateShowsTheStormAndWarns) {
             std::string::npos)
       << box;
   EXPECT_NE(box.find("Error halt    never\n"), std::string::npos) << box;
-  EXPECT_NE(box.find("Est. duration fires over ~60s\n"), std::string::npos) << box;
+  EXPECT_NE(box.find("Est. duration fires over ~60s (guide's estimate, no history)\n"),
+            std::string::npos)
+      << box;
   EXPECT_NE(box.find("Storm spread  178 hosts over 60s, one every 0.34s, random order\n"),
             std::string::npos)
       << box;
@@ -137,14 +158,18 @@ TEST(CorePlanBox, LoginRateShowsTheCapAndStretchesTheEstimate) {
   EXPECT_NE(box.find("Login rate    at most 5 bots start per second (last host starts at ~177s)\n"),
             std::string::npos)
       << box;
-  EXPECT_NE(box.find("Est. duration fires over ~177s\n"), std::string::npos) << box;
+  EXPECT_NE(box.find("Est. duration fires over ~177s (guide's estimate, no history)\n"),
+            std::string::npos)
+      << box;
   // routine's 36 windows take longer than the cap's 59 s, so its estimate stays the guide's.
   speeds.routine.login_rate = 10;
   box = render_plan_box(plan_for(Target::all(), SpeedName::routine, speeds));
   EXPECT_NE(box.find("Login rate    at most 10 bots start per second (last host starts at ~59s)\n"),
             std::string::npos)
       << box;
-  EXPECT_NE(box.find("Est. duration ~15-30 min\n"), std::string::npos) << box;
+  EXPECT_NE(box.find("Est. duration ~15-30 min (guide's estimate, no history)\n"),
+            std::string::npos)
+      << box;
   EXPECT_EQ(box.find("Storm spread"), std::string::npos) << "routine has no storm window: " << box;
 }
 

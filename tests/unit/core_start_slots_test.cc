@@ -14,6 +14,7 @@
 #include "core/rollout_scheduler.h"
 #include "core/start_slots.h"
 #include "core/virtual_clock.h"
+#include "core_test_fleets.h"
 #include "util/random.h"
 
 namespace drover::core {
@@ -34,17 +35,7 @@ class SeededRandom final : public Random {
   std::mt19937_64 engine_;
 };
 
-std::vector<HostSelection> hosts_of(std::size_t n, std::size_t bots_each) {
-  std::vector<HostSelection> hosts;
-  for (std::size_t i = 0; i < n; ++i) {
-    std::vector<BotId> bots;
-    for (std::size_t b = 0; b < bots_each; ++b) {
-      bots.push_back(static_cast<BotId>(1000 + i * bots_each + b));
-    }
-    hosts.push_back({"host-" + std::to_string(i + 1), std::nullopt, bots});
-  }
-  return hosts;
-}
+using testfleets::hosts_of;
 
 // What a rollout did on the virtual clock: each host's start (time from the rollout's start,
 // and its bots), and the result.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/fleet.h"
+#include "core/target.h"
 
 namespace drover::core::testfleets {
 
@@ -21,6 +22,19 @@ inline Fleet guide_fleet(std::size_t hosts = 178) {
   }
   list.push_back({"staging-1", std::string("10.0.0.9"), {898, 899, 900}, HostGroup::staging});
   return Fleet("tradebot", std::move(list));
+}
+
+/// host-1 … host-<n> with `bots_each` bots each (1000, 1001, …): a rollout's host selection.
+inline std::vector<HostSelection> hosts_of(std::size_t n, std::size_t bots_each = 3) {
+  std::vector<HostSelection> hosts;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<BotId> bots;
+    for (std::size_t b = 0; b < bots_each; ++b) {
+      bots.push_back(static_cast<BotId>(1000 + i * bots_each + b));
+    }
+    hosts.push_back({"host-" + std::to_string(i + 1), std::nullopt, bots});
+  }
+  return hosts;
 }
 
 /// host-1 {539,540,541}, host-2 {542,543,544}, staging-1 {898,899,900}.

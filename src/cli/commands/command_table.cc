@@ -9,6 +9,7 @@
 #include "cli/commands/inventory_command.h"
 #include "cli/commands/rollback_command.h"
 #include "cli/commands/show_command.h"
+#include "cli/commands/simulate_command.h"
 #include "cli/commands/unlock_command.h"
 #include "cli/commands/verify_command.h"
 
@@ -22,6 +23,9 @@ std::span<const Command> command_table() {
                    add_rollback_options, run_rollback),
       make_command("verify", "check which bots run the image and are logged in", add_verify_options,
                    run_verify),
+      make_command("simulate",
+                   "what a deploy would do: makespan, login peak, error halt (nothing touched)",
+                   add_simulate_options, run_simulate),
       make_command("baseline",
                    "check (and --fix) the host safeguards and agent build on every host",
                    add_baseline_options, run_baseline),

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "cli/commands/deploy_choice.h"
+#include "cli/commands/fleet_estimate.h"
 #include "cli/commands/plan_execution.h"
 #include "cli/state/deploy_journal.h"
 #include "core/deploy_id.h"
@@ -79,6 +80,7 @@ int run_deploy(const DeployRequest& request, CliWorld& world) {
   auto chosen = choose_deploy(words, config, request.yes, world);
   auto plan = core::make_plan(config.fleet, chosen.target, chosen.speed, config.speeds,
                               chosen.image, core::make_deploy_id(world.random), world.now_utc());
+  add_measured_estimate(plan, config, world);
   pin_image(plan, config, world);
   auto notifier = make_notifier(config, world);
   const bool clear =

@@ -13,6 +13,7 @@ const char* const kHelpFooter =
     "  drover deploy all immediate -y    whole fleet at once (emergencies only)\n"
     "  drover deploy all routine --dry-run   show the plan, deploy nothing\n"
     "  drover verify all                 which bots run the image and are logged in\n"
+    "  drover simulate all routine       what that deploy would take here; touches nothing\n"
     "  drover history                    past deploys; `drover show ID` for one\n"
     "\n"
     "Exit codes:\n"

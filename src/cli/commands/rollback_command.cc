@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands/deploy_choice.h"
+#include "cli/commands/fleet_estimate.h"
 #include "cli/commands/plan_execution.h"
 #include "cli/state/deploy_journal.h"
 #include "core/deploy_id.h"
@@ -116,6 +117,7 @@ int run_rollback(const RollbackRequest& request, CliWorld& world) {
 
   auto plan = core::make_rollback_plan(config.fleet, chosen.target, chosen.speed, config.speeds,
                                        spec, core::make_deploy_id(world.random), world.now_utc());
+  add_measured_estimate(plan, config, world);
   const bool clear =
       preflight_passes(plan, plan.selection.hosts, config, request.allow_drift, world);
   view->plan(plan);

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "cli/fleet/agent_calls.h"
+#include "core/rollout_order.h"
 #include "core/rollout_scheduler.h"
-#include "core/start_slots.h"
 #include "util/worker_pool.h"
 
 namespace drover::cli {
@@ -80,34 +80,13 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
                                   const std::set<core::HostName>& already_done,
                                   RolloutDriverContext& ctx) {
   std::map<core::HostName, core::HostSelection> selections;
-  core::RolloutOptions options;
-  std::vector<core::HostSelection> pending;  // the hosts this run may start
-  for (const auto& host : plan.selection.hosts) {
-    selections[host.name] = host;
-    if (already_done.contains(host.name)) {
-      options.hosts.push_back(host.name);
-    } else {
-      pending.push_back(host);
-    }
-  }
+  for (const auto& host : plan.selection.hosts) selections[host.name] = host;
   // Storm control: with a storm window or a login cap, each host left to do gets its own start
   // slot, in a random order, and the scheduler holds it to that slot (core/start_slots.h). The
   // agent is then told no jitter (agent_calls.cc): drover does the spreading, so an interrupt
   // stops every host whose slot has not come.
-  const auto& s = plan.settings;
-  if (s.jitter.count() > 0 || s.login_rate) {
-    for (const auto& slot : core::plan_start_slots(pending, s.jitter, s.login_rate, ctx.random)) {
-      options.hosts.push_back(slot.host);
-      options.not_before[slot.host] = slot.offset;
-    }
-  } else {
-    for (const auto& host : pending) {
-      options.hosts.push_back(host.name);
-    }
-  }
-  options.concurrency = plan.settings.concurrency;
-  options.halt = plan.settings.halt;
-  options.already_done = already_done;
+  const auto options =
+      core::rollout_options_for(plan.selection.hosts, plan.settings, already_done, ctx.random);
   core::RolloutScheduler scheduler(options, ctx.clock);
   // The scheduler's elapsed time counts from its construction: host start times and the stop
   // are journaled on that axis (the timeline of `drover show --html`).
