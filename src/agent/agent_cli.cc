@@ -6,6 +6,7 @@
 #include "agent/baseline.h"
 #include "agent/bot_status.h"
 #include "agent/host_swap.h"
+#include "agent/progress_steps.h"
 #include "core/agent_drift.h"
 #include "core/agent_request.h"
 #include "core/input_error.h"
@@ -35,7 +36,10 @@ int run(AgentWorld& world, const core::SwapRequest& request) {
   options.container_template = request.container_template;
   options.disk_floor_bytes = request.disk_floor_mb << 20;
   auto probe = make_login_probe(request.login_probe, world.ctx.runtime);
-  auto result = swap_host(world.ctx, *probe, options);
+  // The steps for drover's live view, for this swap only (the context is the caller's).
+  AgentContext ctx = world.ctx;
+  ctx.on_step = with_progress_steps(world.ctx.on_step, world.ctx.log, options.jitter.count() > 0);
+  auto result = swap_host(ctx, *probe, options);
   emit(world, core::to_json(swap_report(world.host_name, result)));
   return exit_for(result.ok());
 }

@@ -251,6 +251,7 @@ HostSwapResult swap_host(AgentContext& ctx, LoginProbe& probe, const HostSwapOpt
     ctx.log.line(
         fmt::format("waiting {} ms of jitter before starting", result.jitter_waited.count()));
     ctx.clock.sleep_for(result.jitter_waited);
+    ctx.log.step("pull");
   }
 
   PulledImages pulled;

@@ -20,18 +20,25 @@ std::string render_deploy_id_line(std::string_view deploy_id) {
   return fmt::format("command: {}", deploy_id);
 }
 
-std::string render_progress_bar(const RolloutProgress& progress) {
-  std::size_t filled = kProgressCells;
+std::string render_progress_cells(const RolloutProgress& progress, std::size_t cells) {
+  std::size_t filled = cells;
   if (progress.total > 0 && progress.finished < progress.total) {
-    filled = (kProgressCells * progress.finished * 2 + progress.total) / (2 * progress.total);
+    filled = (cells * progress.finished * 2 + progress.total) / (2 * progress.total);
     // A full bar must mean "all done"; 177/178 rounds to 20 but shows 19.
-    if (filled >= kProgressCells) {
-      filled = kProgressCells - 1;
+    if (filled >= cells && cells > 0) {
+      filled = cells - 1;
     }
   }
-  return fmt::format("[{}{}] {}/{} hosts · {} · {}s", std::string(filled, '#'),
-                     std::string(kProgressCells - filled, '.'), progress.finished, progress.total,
+  return fmt::format("[{}{}]", std::string(filled, '#'), std::string(cells - filled, '.'));
+}
+
+std::string render_progress_counts(const RolloutProgress& progress) {
+  return fmt::format("{}/{} hosts · {} · {}s", progress.finished, progress.total,
                      errors(progress.failed), whole_seconds(progress.elapsed));
+}
+
+std::string render_progress_bar(const RolloutProgress& progress) {
+  return render_progress_cells(progress, kProgressCells) + " " + render_progress_counts(progress);
 }
 
 // Names the hosts a halt or an interrupt kept back, so the operator knows what to resume;

@@ -23,6 +23,10 @@ std::string render_deploy_id_line(std::string_view deploy_id);
 /// in place). Filled cells = finished/total of 20, rounded to nearest, but all 20 only when
 /// every host is finished.
 std::string render_progress_bar(const RolloutProgress& progress);
+/// The bar's cells alone, `cells` wide: "[############........]".
+std::string render_progress_cells(const RolloutProgress& progress, std::size_t cells);
+/// The bar's counts alone: "104/178 hosts · 0 errors · 612s".
+std::string render_progress_counts(const RolloutProgress& progress);
 
 /// "--- result: Success (178/178, 0 errors)\n", or Failed / Halted / Interrupted with the
 /// reason, followed by one "  failed <host>: <reason>\n" line per failed host. The count is

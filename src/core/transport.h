@@ -29,6 +29,7 @@
 // Thread safety: implementations must allow concurrent run_agent calls from several threads
 // (the rollout runs a window of hosts at once); each call is independent.
 #include <chrono>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -79,9 +80,15 @@ inline FailureKind failure_kind(TransportStatus status) {
 /// One agent invocation: the agent's arguments (its command first: "swap", "--bots", "539", …)
 /// and how long it may take. Arguments travel as argv end to end; no transport ever pastes them
 /// into a shell string. Invariant: timeout is positive.
+///
+/// `on_step`, when set, is told each step the agent reports while it runs (core/agent_progress.h:
+/// "pull", "stop", …), from the thread that called run_agent. Transports that stream the agent's
+/// stderr (local, ssh) call it; those that only see the output at the end (ssm) never do, and a
+/// view shows such a host as "running". Informational: it never changes the result.
 struct AgentCall {
   std::vector<std::string> args;
   std::chrono::seconds timeout{std::chrono::minutes(10)};
+  std::function<void(std::string_view step)> on_step{};
 };
 
 /// What came back. `report` is the agent's last stdout line parsed (a JSON object) whenever

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstring>
 
+#include "core/agent_progress.h"
 #include "core/agent_report.h"
 #include "core/printable_text.h"
 
@@ -159,6 +160,13 @@ core::AgentResult interpret_agent_process(const ProcessResult& process,
   result.status = core::TransportStatus::agent_failed;
   result.detail = failure_detail(process.exit_code, result.report, result.stderr_tail);
   return result;
+}
+
+std::function<void(std::string_view line)> agent_step_reader(const core::AgentCall& call) {
+  if (!call.on_step) return {};
+  return [&on_step = call.on_step](std::string_view line) {
+    if (auto step = core::agent_step_of(line)) on_step(*step);
+  };
 }
 
 }  // namespace drover::transport

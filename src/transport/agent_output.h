@@ -15,6 +15,7 @@
 // The report, when the last stdout line is a JSON object, is kept whatever the status.
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,11 @@ inline constexpr std::size_t kStderrTailBytes = 4096;
 /// The result of one finished agent process that ran with `timeout`.
 core::AgentResult interpret_agent_process(const ProcessResult& process,
                                           std::chrono::seconds timeout);
+
+/// The stderr line callback (ProcessOptions::on_stderr_line) that hands the agent's step lines
+/// to `call.on_step` as they arrive (core/agent_progress.h); empty when the call wants none.
+/// For transports that stream the agent's stderr (local, ssh).
+std::function<void(std::string_view line)> agent_step_reader(const core::AgentCall& call);
 
 /// The last `max_lines` lines of `text` (no trailing newline), cut to the last `max_bytes`.
 std::string tail_lines(std::string_view text, std::size_t max_lines = kStderrTailLines,

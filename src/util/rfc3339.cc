@@ -1,5 +1,7 @@
 #include "util/rfc3339.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdint>
 
@@ -105,5 +107,17 @@ std::optional<Parsed> parse(std::string_view text) {
 }
 
 }  // namespace
+
+std::string format_rfc3339_utc_millis(WallTime time) {
+  using namespace std::chrono;
+  const auto millis = floor<milliseconds>(time);
+  const auto day = floor<days>(millis);
+  const year_month_day date{day};
+  const hh_mm_ss clock{millis - day};
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", static_cast<int>(date.year()),
+                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                     clock.hours().count(), clock.minutes().count(), clock.seconds().count(),
+                     clock.subseconds().count());
+}
 
 }  // namespace drover

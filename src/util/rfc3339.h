@@ -5,7 +5,10 @@
 // nanosecond the engine reports.
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+
+#include "util/clock.h"
 
 namespace drover {
 
@@ -19,5 +22,9 @@ std::optional<std::int64_t> parse_rfc3339_unix_seconds(std::string_view text);
 /// nullopt as for parse_rfc3339_unix_seconds, and when the value does not fit 64 bits
 /// (years before 1677 or after 2262: Docker's "never" is 0001-01-01T00:00:00Z).
 std::optional<std::int64_t> parse_rfc3339_unix_nanos(std::string_view text);
+
+/// "2026-06-12T09:41:07.123Z": `time` in UTC to the millisecond (rounded down), as drover's
+/// own timestamps are written (the --json events).
+std::string format_rfc3339_utc_millis(WallTime time);
 
 }  // namespace drover

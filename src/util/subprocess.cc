@@ -12,6 +12,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 
@@ -60,6 +61,23 @@ struct Capture {
   Pipe& pipe;
   std::string& text;
   const char* name;
+  // Lines of `text` handed to on_line so far end before this offset.
+  std::size_t lines_passed = 0;
+  const std::function<void(std::string_view)>* on_line = nullptr;
+
+  /// Hands every complete line not yet passed to on_line; `final`: the rest too.
+  void pass_lines(bool final) {
+    if (on_line == nullptr || !*on_line) return;
+    std::size_t newline;
+    while ((newline = text.find('\n', lines_passed)) != std::string::npos) {
+      (*on_line)(std::string_view(text).substr(lines_passed, newline - lines_passed));
+      lines_passed = newline + 1;
+    }
+    if (final && lines_passed < text.size()) {
+      (*on_line)(std::string_view(text).substr(lines_passed));
+      lines_passed = text.size();
+    }
+  }
 };
 
 enum class ReadResult { more, closed, overflow };
@@ -196,7 +214,7 @@ ProcessResult PosixProcessRunner::run(const std::vector<std::string>& argv,
   ProcessResult result;
   ExitWatch watch(pid);
   std::array<Capture, 2> captures{Capture{out, result.out, "stdout"},
-                                  Capture{err, result.err, "stderr"}};
+                                  Capture{err, result.err, "stderr", 0, &options.on_stderr_line}};
   size_t stdin_written = 0;
   if (options.stdin_data.empty()) in.close_write();
   const bool has_deadline = options.timeout.has_value();
@@ -241,6 +259,7 @@ ProcessResult PosixProcessRunner::run(const std::vector<std::string>& argv,
           kill_group();
           result.overflowed = capture.name;
         }
+        capture.pass_lines(false);
       }
     }
     watch.check();
@@ -255,6 +274,7 @@ ProcessResult PosixProcessRunner::run(const std::vector<std::string>& argv,
     }
   }
   watch.reap();
+  for (auto& capture : captures) capture.pass_lines(true);
 
   const int status = watch.status();
   if (WIFEXITED(status)) {

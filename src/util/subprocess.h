@@ -8,9 +8,11 @@
 // (then its process group is killed). No program drover runs is trusted to stop talking.
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace drover {
@@ -35,6 +37,11 @@ struct ProcessOptions {
   std::string stdin_data;                            // written to its stdin, then closed
   /// Past this many bytes on stdout or on stderr the program's process group is killed.
   std::size_t max_output_bytes = kDefaultMaxOutputBytes;
+  /// When set, called with each line the program writes to stderr (without its newline) as
+  /// soon as the line is complete, from the thread that called run(); a last line without a
+  /// newline is passed once the program ended. Only what is kept (max_output_bytes) is passed.
+  /// Lets a caller show a long-running program's progress while it runs.
+  std::function<void(std::string_view line)> on_stderr_line{};
 };
 
 class ProcessRunner {

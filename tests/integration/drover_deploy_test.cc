@@ -2,6 +2,12 @@
 // single-bot deploys, a broken image halted at the error threshold, and `drover verify`.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
 #include "support/drover_fleet.h"
 #include "support/test_env.h"
 
@@ -13,6 +19,40 @@ std::vector<HostSpec> three_plus_staging(int base) {
           {"host-2", {base + 3, base + 4}},
           {"host-3", {base + 5, base + 6}},
           {"staging-1", {base + 7, base + 8}, "staging"}};
+}
+
+// Issue 14: with --json, each host's steps as the real agent reports them through the local
+// transport, and every event stamped with its time (RFC 3339 UTC, milliseconds), in order.
+// Bot ids 9022-9023.
+TEST(DroverDeployIT, JsonEventsCarryEachHostsStepsAndTheirTimes) {
+  DroverFleet fleet(DROVER_BIN, "e2e-steps", {{"host-1", {9022}}, {"host-2", {9023}}});
+  fleet.run_all("v1");
+  auto run =
+      fleet.drover({"deploy", "all", "routine", "v2", "-y", "--json", "--straggler-wait", "3"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  std::map<std::string, std::vector<std::string>> steps;
+  std::string previous_time;
+  std::istringstream lines(run.out);
+  for (std::string line; std::getline(lines, line);) {
+    auto event = nlohmann::json::parse(line);
+    const auto time = event.at("time").get<std::string>();
+    EXPECT_TRUE(std::regex_match(time, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")))
+        << line;
+    EXPECT_GE(time, previous_time) << line;
+    previous_time = time;
+    if (event["event"] == "host_step") {
+      steps[event["host"].get<std::string>()].push_back(event["step"].get<std::string>());
+    }
+  }
+  for (const auto* host : {"host-1", "host-2"}) {
+    const auto& seen = steps[host];
+    for (const auto* step : {"pull", "stop", "start", "settle"}) {
+      EXPECT_NE(std::find(seen.begin(), seen.end(), step), seen.end())
+          << host << " never reported " << step << ":\n"
+          << run.out;
+    }
+  }
+  for (int id : fleet.all_bots()) EXPECT_EQ(fleet.version(id), "v2") << "bot" << id;
 }
 
 TEST(DroverDeployIT, FleetDeployMovesEveryProductionBotToV2AndLeavesStagingAlone) {

@@ -3,8 +3,10 @@
 // to deploy without a terminal unless -y says so.
 #include <gtest/gtest.h>
 
+#include "core/text_columns.h"
 #include "support/drover_fleet.h"
 #include "support/pty_session.h"
+#include "support/screen_emulator.h"
 #include "support/test_env.h"
 
 namespace drover::testing {
@@ -82,6 +84,63 @@ TEST(DroverInteractiveIT, AWrongHostCountAbortsAndTheRightOneDeploys) {
     EXPECT_EQ(fleet.version(id), "v2") << "bot" << id;
     EXPECT_TRUE(fleet.bot(id).state.running) << "bot" << id;
   }
+}
+
+// Issue 14: at 40 columns the live bar is redrawn in place: every redraw starts at the first
+// column ("\r") and ends erasing the rest of the line ("\033[K"), none reaches the last column,
+// and a terminal emulator replaying what drover wrote shows one bar, never a stacked copy.
+// Colour follows NO_COLOR. Bot ids 9024-9025.
+TEST(DroverInteractiveIT, At40ColumnsTheLiveBarNeverStacks) {
+  constexpr unsigned short kColumns = 40;
+  DroverFleet fleet(DROVER_BIN, "e2e-pty-40", {{"host-1", {9024}}, {"host-2", {9025}}});
+  fleet.run_all("v1");
+  for (const auto& [tag, no_color] : {std::pair{"v2", ""}, std::pair{"v1", "1"}}) {
+    auto env = fleet.env();
+    env["NO_COLOR"] = no_color;
+    LiveProcess pty(LiveProcess::Mode::pty,
+                    fleet.argv({"deploy", "all", "routine", tag, "-y", "--straggler-wait", "3"}),
+                    env, kColumns);
+    auto code = pty.wait_exit();
+    ASSERT_TRUE(code.has_value()) << pty.output();
+    ASSERT_EQ(*code, 0) << pty.output();
+    const auto& out = pty.output();
+    // From the line after the deploy id (printed whole, it may wrap: it is never redrawn).
+    auto begin = out.find("command: ");
+    if (begin != std::string::npos) begin = out.find('\n', begin);
+    const auto end = out.find("--- result: ");
+    ASSERT_NE(begin, std::string::npos) << out;
+    ASSERT_NE(end, std::string::npos) << out;
+    const auto live = out.substr(begin, end - begin);
+
+    std::size_t redraws = 0;
+    for (auto at = live.find('\r'); at != std::string::npos; at = live.find('\r', at + 1)) {
+      if (at + 1 < live.size() && live[at + 1] == '\n') continue;  // a line's end on a pty
+      if (live.compare(at + 1, 3, "\033[K") == 0) continue;        // erasing the bar
+      const auto erase = live.find("\033[K", at);
+      ASSERT_NE(erase, std::string::npos) << "a redraw that does not erase:\n" << live;
+      const auto text = live.substr(at + 1, erase - at - 1);
+      ScreenEmulator one(1000);
+      one.feed(text);
+      EXPECT_LT(core::display_width(one.lines().front()), std::size_t{kColumns}) << text;
+      ++redraws;
+    }
+    EXPECT_GE(redraws, 2U) << live;
+
+    ScreenEmulator screen(kColumns);
+    screen.feed(live);
+    EXPECT_EQ(screen.wraps(), 0U) << live;
+    std::size_t bars = 0;
+    for (const auto& line : screen.lines()) {
+      if (line.find("2 hosts · ") != std::string::npos) ++bars;
+    }
+    EXPECT_EQ(bars, 1U) << "stacked bars:\n" << live;
+    // Both hosts are named when they finish, successes too.
+    EXPECT_NE(live.find("host-1: "), std::string::npos) << live;
+    EXPECT_NE(live.find("host-2: "), std::string::npos) << live;
+    const bool coloured = out.find("\033[32m") != std::string::npos;
+    EXPECT_EQ(coloured, std::string(no_color).empty()) << "NO_COLOR=" << no_color;
+  }
+  for (int id : fleet.all_bots()) EXPECT_EQ(fleet.version(id), "v1") << "bot" << id;
 }
 
 TEST(DroverInteractiveIT, AOneBotDeployAsksForYesAndAnythingElseAborts) {

@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "core/transport.h"
 #include "support/bot_fleet.h"
@@ -30,6 +33,46 @@ TEST_F(LocalTransportIT, VersionComesBackAsAReport) {
   EXPECT_EQ(result.report["command"], "version");
   EXPECT_EQ(result.report["ok"], true);
   EXPECT_EQ(result.report["sha256"].get<std::string>().size(), 64u);
+}
+
+// The live view's source (issue 14): the real agent swapping real bots reports its steps on
+// stderr, and the local transport hands them over while the agent runs. Bot ids 9020-9021.
+TEST_F(LocalTransportIT, ASwapReportsItsStepsAsTheyHappen) {
+  BotFleet fleet({9020, 9021});
+  fleet.run_all(image("bot", "v1"));
+  std::vector<std::string> steps;
+  core::AgentCall call{{"swap", "--bots", fleet.ids_arg(), "--image", image("bot", "v2"),
+                        "--stop-timeout", "5", "--settle", "2"},
+                       seconds(300)};
+  const auto caller = std::this_thread::get_id();
+  call.on_step = [&](std::string_view step) {
+    EXPECT_EQ(std::this_thread::get_id(), caller) << "steps come on the calling thread";
+    steps.emplace_back(step);
+  };
+  const core::Host host{"host-1", std::nullopt, {9020, 9021}, core::HostGroup::production};
+  auto result = agent.run_agent(host, call);
+  ASSERT_EQ(result.status, core::TransportStatus::ok) << result.detail << result.stderr_tail;
+  EXPECT_EQ(result.report["ok"], true) << result.report.dump();
+  // In the order a swap passes them (pull once for the host, then per bot create beside the
+  // old container, stop, start, settle; the login poll once every bot is done).
+  auto first = [&](const std::string& step) {
+    return std::find(steps.begin(), steps.end(), step) - steps.begin();
+  };
+  for (const auto* step : {"pull", "create", "stop", "start", "settle", "login"}) {
+    EXPECT_LT(first(step), static_cast<long>(steps.size())) << step << " missing";
+  }
+  EXPECT_LT(first("pull"), first("create"));
+  EXPECT_LT(first("create"), first("stop"));
+  EXPECT_LT(first("stop"), first("start"));
+  EXPECT_LT(first("start"), first("settle"));
+  EXPECT_LT(first("settle"), first("login"));
+  EXPECT_EQ(std::count(steps.begin(), steps.end(), "stop"), 2);
+  EXPECT_EQ(std::count(steps.begin(), steps.end(), "start"), 2);
+  EXPECT_EQ(std::count(steps.begin(), steps.end(), "settle"), 2);
+  // The report on stdout is untouched by the step lines on stderr.
+  EXPECT_EQ(result.report["bots"].size(), 2U);
+  EXPECT_NE(result.stderr_tail.find("drover-agent: step: "), std::string::npos);
+  fleet.remove_all();
 }
 
 TEST_F(LocalTransportIT, StatusOfABotWithNoContainerIsAReportNotAFailure) {

@@ -57,7 +57,7 @@ void drop_mid_swap(const std::string& fleet_name, int first_bot, Cut cut) {
       fleet.argv({"deploy", "all", "routine", "v2", "-y", "--json", "--straggler-wait", "3"},
                  config),
       fleet.env());
-  ASSERT_TRUE(deploy.wait_for(R"({"event":"host_started","host":"host-1"})")) << deploy.output();
+  ASSERT_TRUE(deploy.wait_for(R"({"event":"host_started","host":"host-1",)")) << deploy.output();
   // Mid-swap: an old container has been renamed aside and its replacement is being watched.
   ASSERT_TRUE(eventually([&] {
     return fleet.has_prev(first_bot) || fleet.has_prev(first_bot + 1);

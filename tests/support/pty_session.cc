@@ -48,7 +48,8 @@ int decode_status(int status) {
 }  // namespace
 
 LiveProcess::LiveProcess(Mode mode, const std::vector<std::string>& argv,
-                         const std::map<std::string, std::string>& extra_env) {
+                         const std::map<std::string, std::string>& extra_env,
+                         unsigned short columns) {
   if (argv.empty()) throw std::runtime_error("LiveProcess: empty argv");
   // Everything the child needs is prepared before fork: after it, only async-signal-safe calls.
   std::vector<std::string> args = argv;
@@ -59,7 +60,7 @@ LiveProcess::LiveProcess(Mode mode, const std::vector<std::string>& argv,
   if (mode == Mode::pty) {
     struct winsize size {};
     size.ws_row = 50;
-    size.ws_col = 250;  // wide enough that no line of drover's wraps
+    size.ws_col = columns;
     pid_ = forkpty(&fd_, nullptr, nullptr, &size);
     if (pid_ < 0) throw std::runtime_error(std::string("forkpty: ") + std::strerror(errno));
     if (pid_ == 0) {

@@ -20,9 +20,11 @@ class LiveProcess {
   enum class Mode { pty, pipes };
 
   /// Starts argv[0] (an absolute path) with `extra_env` added to this process's environment.
+  /// On a pty the terminal is `columns` wide (wide enough by default that no line wraps).
   /// Throws std::runtime_error when it cannot be started.
   LiveProcess(Mode mode, const std::vector<std::string>& argv,
-              const std::map<std::string, std::string>& extra_env = {});
+              const std::map<std::string, std::string>& extra_env = {},
+              unsigned short columns = 250);
   /// Kills (SIGKILL) and reaps the program if it is still running.
   ~LiveProcess();
   LiveProcess(const LiveProcess&) = delete;

@@ -23,6 +23,9 @@ class ScriptedTerminal final : public cli::Terminal {
   void will_answer(std::string answer);
 
   bool interactive() override { return interactive_; }
+  /// 80 unless a test says otherwise.
+  void set_width(std::size_t width) { width_ = width; }
+  std::size_t width() override { return width_; }
   std::optional<std::string> ask(const std::string& prompt) override;
   void print(const std::string& text) override;
   void status_line(const std::string& text) override;
@@ -36,6 +39,7 @@ class ScriptedTerminal final : public cli::Terminal {
 
  private:
   std::atomic<bool> interactive_;
+  std::atomic<std::size_t> width_ = 80;
   mutable std::mutex mutex_;
   std::deque<std::string> answers_;
   std::string out_;

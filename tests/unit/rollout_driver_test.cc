@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -78,7 +79,7 @@ class RolloutDriverTest : public ::testing::Test {
 
   core::RolloutResult drive(const core::DeployPlan& plan,
                             const std::set<core::HostName>& done = {}) {
-    auto view = make_view(OutputMode::plain, terminal);
+    auto view = make_view(OutputMode::plain, terminal, clock);
     RolloutDriverContext ctx{
         transport, clock,
         random,    *view,
@@ -180,13 +181,16 @@ TEST_F(RolloutDriverTest, AnInterruptLetsTheHostsInFlightFinishAndStartsNoOther)
   transport.script("host-3").during_swap = [this] { interrupt = true; };
   const auto plan = plan_for(core::SpeedName::routine);
   const auto result = drive(plan);
-  // The plain view prints one line per finished host, so the notice's place says after how
-  // many finishes the driver saw the interrupt.
+  // The plain view prints one "[N/T] host: …" line per finished host (and one per start), so
+  // the notice's place says after how many finishes the driver saw the interrupt.
   const auto out = terminal.out();
   const auto notice = out.find("interrupted: no new host will start");
   ASSERT_NE(notice, std::string::npos) << out;
-  const auto seen_after =
-      static_cast<std::size_t>(std::count(out.begin(), out.begin() + notice, '\n'));
+  std::size_t seen_after = 0;
+  std::istringstream before(out.substr(0, notice));
+  for (std::string line; std::getline(before, line);) {
+    if (line.starts_with("[")) ++seen_after;
+  }
 
   EXPECT_EQ(result.status, core::RolloutStatus::interrupted);
   EXPECT_EQ(result.failed, 0u);

@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
+#include <vector>
 
 namespace drover {
 namespace {
@@ -15,6 +19,33 @@ TEST(PosixProcessRunner, CapturesOutputAndExitCode) {
   EXPECT_EQ(r.out, "out\n");
   EXPECT_EQ(r.err, "err\n");
   EXPECT_FALSE(r.timed_out);
+}
+
+// The program waits for the file the callback creates on its first line: the line has to
+// reach the caller while the program still runs, not when it ends.
+TEST(PosixProcessRunner, StderrLinesReachTheCallerWhileTheProgramRuns) {
+  PosixProcessRunner runner;
+  const auto flag =
+      std::filesystem::temp_directory_path() / ("drover-stderr-line-" + std::to_string(getpid()));
+  std::filesystem::remove(flag);
+  ProcessOptions options;
+  options.timeout = std::chrono::seconds(20);  // a safety net: the test fails by timing out
+  std::vector<std::string> lines;
+  options.on_stderr_line = [&](std::string_view line) {
+    lines.emplace_back(line);
+    if (lines.size() == 1) std::ofstream(flag.string()) << "go";
+  };
+  auto r = runner.run({"sh", "-c",
+                       "echo first >&2; echo out; while [ ! -e \"$1\" ]; do sleep 0.01; done; "
+                       "printf 'second\\nthird' >&2",
+                       "sh", flag.string()},
+                      options);
+  std::filesystem::remove(flag);
+  EXPECT_FALSE(r.timed_out) << "the first line did not reach the callback while it ran";
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(lines, (std::vector<std::string>{"first", "second", "third"}));
+  EXPECT_EQ(r.err, "first\nsecond\nthird");
+  EXPECT_EQ(r.out, "out\n");
 }
 
 TEST(PosixProcessRunner, ArgumentsAreNeverInterpretedByAShell) {

@@ -69,4 +69,27 @@ void add_count_option(CLI::App& subcommand, const std::string& name, std::size_t
       help);
 }
 
+void add_color_option(CLI::App& subcommand, ColorChoice& value) {
+  subcommand.add_option_function<std::string>(
+      "--color",
+      [&value](const std::string& text) {
+        const auto choice = parse_color_choice(text);
+        if (!choice) {
+          throw core::InputError(
+              "--color",
+              fmt::format("'{}' is not a colour choice", core::printable(text, core::kQuotedBytes)),
+              "give auto, always or never");
+        }
+        value = *choice;
+      },
+      "colour ok / failed / warning: auto (on a terminal, unless NO_COLOR is set), always, never");
+}
+
+std::unique_ptr<RolloutView> make_command_view(bool json, ColorChoice color, CliWorld& world) {
+  const auto mode = output_mode(json, world.terminal);
+  const bool colour = mode != OutputMode::json &&
+                      colour_enabled(color, mode == OutputMode::terminal, world.env("NO_COLOR"));
+  return make_view(mode, world.terminal, world.clock, colour);
+}
+
 }  // namespace drover::cli

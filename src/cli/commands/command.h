@@ -11,6 +11,8 @@
 
 #include "cli/cli_world.h"
 #include "cli/commands/fleet_services.h"
+#include "cli/view/colour.h"
+#include "cli/view/rollout_view.h"
 
 namespace CLI {
 class App;
@@ -63,5 +65,12 @@ void add_seconds_option(CLI::App& subcommand, const std::string& name, std::opti
 /// A count, `min` to `max` (history --limit).
 void add_count_option(CLI::App& subcommand, const std::string& name, std::size_t& value,
                       std::size_t min, std::size_t max, const std::string& help);
+
+/// --color=auto|always|never (cli/view/colour.h); anything else is refused naming the choices.
+void add_color_option(CLI::App& subcommand, ColorChoice& value);
+
+/// The view a command shows its rollout (or verification) in: JSON events with --json, else
+/// the live terminal view on a terminal, else plain lines; coloured as `color` and NO_COLOR say.
+std::unique_ptr<RolloutView> make_command_view(bool json, ColorChoice color, CliWorld& world);
 
 }  // namespace drover::cli

@@ -38,7 +38,7 @@ int resume(const DeployRequest& request, const DroverConfig& config, CliWorld& w
   }
   auto notifier = make_notifier(config, world);
   const bool clear = preflight_passes(plan, resumed_hosts, config, request.allow_drift, world);
-  auto view = make_view(output_mode(request.json, world.terminal), world.terminal);
+  auto view = make_command_view(request.json, request.color, world);
   view->plan(plan);
   view->notice(fmt::format("resuming {} {}: {} of {} host(s) left to do",
                            plan.is_rollback() ? "rollback" : "deploy", plan.deploy_id, to_do.size(),
@@ -60,6 +60,7 @@ void add_deploy_options(CLI::App& subcommand, DeployRequest& request) {
                         "[staging|bot|all] [routine|fast|immediate] [BOT_ID] [IMAGE_REF]");
   subcommand.add_flag("-y,--yes", request.yes, "skip the confirmation (automation)");
   subcommand.add_flag("--json", request.json, "one JSON event per line on stdout");
+  add_color_option(subcommand, request.color);
   subcommand.add_flag("--dry-run", request.dry_run, "show the plan and stop");
   add_text_option(subcommand, "--resume", request.resume,
                   "deploy only the hosts an earlier deploy did not finish");
@@ -84,7 +85,7 @@ int run_deploy(const DeployRequest& request, CliWorld& world) {
   auto notifier = make_notifier(config, world);
   const bool clear =
       preflight_passes(plan, plan.selection.hosts, config, request.allow_drift, world);
-  auto view = make_view(output_mode(request.json, world.terminal), world.terminal);
+  auto view = make_command_view(request.json, request.color, world);
   view->plan(plan);
   if (!clear) return refuse_drift(plan, world);
   if (request.dry_run) return end_dry_run(*view);

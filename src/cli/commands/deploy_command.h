@@ -10,12 +10,14 @@
 
 namespace drover::cli {
 
-/// What the operator typed: `drover deploy [words] [-y] [--json] [--dry-run] [--resume ID]
+/// What the operator typed: `drover deploy [words] [-y] [--json] [--color C] [--dry-run] [--resume
+/// ID]
 /// [--straggler-wait S] [--allow-drift]` and the fleet options.
 struct DeployRequest {
   std::vector<std::string> words;  // [target] [speed] [bot id] [image]
   bool yes = false;
   bool json = false;  // one JSON event per line instead of the terminal or plain view
+  ColorChoice color = ColorChoice::automatic;  // --color
   bool dry_run = false;
   std::optional<std::string> resume;
   std::optional<int> straggler_wait_seconds;

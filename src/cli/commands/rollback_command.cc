@@ -78,6 +78,7 @@ void add_rollback_options(CLI::App& subcommand, RollbackRequest& request) {
                   "go back to what this deploy (or rollback) installed, instead of what ran "
                   "before the latest one");
   subcommand.add_flag("--json", request.json, "one JSON event per line on stdout");
+  add_color_option(subcommand, request.color);
   subcommand.add_flag("--dry-run", request.dry_run, "show the plan and stop");
   add_seconds_option(subcommand, "--straggler-wait", request.straggler_wait_seconds,
                      core::kMaxStragglerWaitSeconds,
@@ -111,7 +112,7 @@ int run_rollback(const RollbackRequest& request, CliWorld& world) {
   const auto selection = core::select_hosts(config.fleet, chosen.target);
   auto spec = choose(request, selection, state, &world);
   auto notifier = make_notifier(config, world);
-  auto view = make_view(output_mode(request.json, world.terminal), world.terminal);
+  auto view = make_command_view(request.json, request.color, world);
   if (spec.targets.empty()) return nothing_to_do(spec, selection, *view);
 
   auto plan = core::make_rollback_plan(config.fleet, chosen.target, chosen.speed, config.speeds,

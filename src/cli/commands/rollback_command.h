@@ -15,11 +15,12 @@
 namespace drover::cli {
 
 /// `drover rollback [staging|bot|all] [routine|fast|immediate] [BOT_ID] [-y] [--to DEPLOY_ID]
-/// [--json] [--dry-run] [--straggler-wait S] [--allow-drift]` and the fleet options.
+/// [--json] [--color C] [--dry-run] [--straggler-wait S] [--allow-drift]` and the fleet options.
 struct RollbackRequest {
   std::vector<std::string> words;  // [target] [speed] [bot id]; no image
   bool yes = false;
   bool json = false;
+  ColorChoice color = ColorChoice::automatic;  // --color
   bool dry_run = false;
   std::optional<std::string> to;  // go back to what this deploy installed
   std::optional<int> straggler_wait_seconds;

@@ -15,6 +15,7 @@ namespace drover::cli {
 void add_verify_options(CLI::App& subcommand, VerifyRequest& request) {
   subcommand.add_option("words", request.words, "[staging|bot|all] [BOT_ID] [IMAGE_REF]");
   subcommand.add_flag("--json", request.json, "one JSON event per line on stdout");
+  add_color_option(subcommand, request.color);
   add_seconds_option(subcommand, "--straggler-wait", request.straggler_wait_seconds,
                      core::kMaxStragglerWaitSeconds,
                      "seconds to wait for login stragglers, 0 to 3600 (60)");
@@ -31,7 +32,7 @@ int run_verify(const VerifyRequest& request, CliWorld& world) {
   auto chosen = choose_deploy(words, config, true, world);
   auto selection = core::select_hosts(config.fleet, chosen.target);
   auto pinned = chosen.image.pinned(world.resolve_digest(chosen.image, config.aws));
-  auto view = make_view(output_mode(request.json, world.terminal), world.terminal);
+  auto view = make_command_view(request.json, request.color, world);
   view->notice(fmt::format("verifying {} bot(s) on {} host(s) against {}", selection.bot_count(),
                            selection.hosts.size(), pinned));
   auto transport = world.make_transport(config);

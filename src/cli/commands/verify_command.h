@@ -14,6 +14,7 @@ namespace drover::cli {
 struct VerifyRequest {
   std::vector<std::string> words;  // [staging|bot|all] [BOT_ID] [IMAGE_REF]
   bool json = false;
+  ColorChoice color = ColorChoice::automatic;  // --color
   std::optional<int> straggler_wait_seconds;
   FleetOptions fleet;
 };

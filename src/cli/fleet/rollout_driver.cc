@@ -9,6 +9,9 @@
 #include <map>
 #include <mutex>
 #include <stdexcept>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "cli/fleet/agent_calls.h"
 #include "core/rollout_order.h"
@@ -50,6 +53,27 @@ class FinishedQueue {
   std::deque<FinishedHost> items_;
 };
 
+// The steps the hosts in flight report, handed from the workers (the transport calls
+// AgentCall::on_step on the worker's thread) to the driver's loop, which passes them to the
+// view in the order they came: the view is only ever called from the loop. A host reports a
+// few steps per bot, so what waits here between two turns of the loop stays small.
+class StepQueue {
+ public:
+  void report(const core::HostName& host, std::string_view step) {
+    std::lock_guard lock(mutex_);
+    steps_.emplace_back(host, std::string(step));
+  }
+  /// The steps reported since the last call, oldest first.
+  std::vector<std::pair<core::HostName, std::string>> take() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(steps_, {});
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::pair<core::HostName, std::string>> steps_;
+};
+
 }  // namespace
 
 core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConfig& config,
@@ -80,15 +104,24 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
   // Declared before the pool: the pool's destructor lets in-flight calls finish, and they
   // still hand their result over.
   FinishedQueue finished;
+  StepQueue steps;
   // The scheduler never has more than its window in flight, so a pool that size never keeps
   // a started host waiting, and a 10,000-host plan holds the window's threads, not 10,000.
   WorkerPool workers(scheduler.window());
   std::map<core::HostName, TimePoint> started_at;
+  std::set<core::HostName> finished_hosts;
   bool interrupt_seen = false;
   // The first host the journal could not record: no new host starts after it (a swap that
   // cannot be recorded is one the operator cannot learn of), and it is rethrown at the end.
   std::exception_ptr record_failure;
   bool stop_reported = false;
+  // The steps of hosts still in flight; one that already finished is not shown again.
+  auto show_steps = [&] {
+    for (const auto& [host, step] : steps.take()) {
+      if (started_at.contains(host) && !finished_hosts.contains(host))
+        ctx.view.host_step(host, step);
+    }
+  };
   // Tells on_stopping once, and only when the stop holds a host back.
   auto report_stop = [&](core::RolloutStatus status) {
     if (stop_reported || !ctx.on_stopping || scheduler.result().not_started.empty()) return;
@@ -119,7 +152,11 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
       started_at[name] = ctx.clock.now();
       workers.submit([&, host = selections.at(name)] {
         try {
-          auto result = ctx.transport.run_agent(host_of(host), swap_call(plan, host, config));
+          auto call = swap_call(plan, host, config);
+          call.on_step = [&steps, name = host.name](std::string_view step) {
+            steps.report(name, step);
+          };
+          auto result = ctx.transport.run_agent(host_of(host), call);
           finished.push({host.name, read_swap_result(result, host.bots), nullptr});
         } catch (...) {
           finished.push({host.name, {}, std::current_exception()});
@@ -136,12 +173,15 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
       // Nothing can finish: only the next slot can start something. Sleeping on the clock (not
       // on the queue) lets a test's virtual clock pass the storm window at once.
       ctx.clock.sleep_for(wait);
+      show_steps();
       ctx.view.tick(scheduler.progress());
       continue;
     }
     if (auto item = finished.pop(wait)) {
       if (item->failure) std::rethrow_exception(item->failure);
       scheduler.on_finished(item->host, item->swap.outcome);
+      finished_hosts.insert(item->host);
+      show_steps();
       const TimePoint host_start = started_at[item->host];
       core::HostRecord record{item->host, item->swap.outcome, ctx.clock.now() - host_start,
                               item->swap.bots, host_start - rollout_start};
@@ -166,6 +206,7 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
         report_stop(core::RolloutStatus::halted);
       }
     } else {
+      show_steps();
       ctx.view.tick(scheduler.progress());
     }
   }

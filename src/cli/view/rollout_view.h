@@ -1,7 +1,8 @@
 #pragma once
 // How a deploy shows itself: the guide's live experience on a terminal, one plain line per
 // host on a pipe, or one JSON event per line for automation (--json). The deploy command
-// reports events; the view decides what they look like.
+// reports events; the view decides what they look like. Every call comes from one thread (the
+// rollout driver's loop): a view needs no lock.
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -10,6 +11,7 @@
 #include "core/rollout_result.h"
 #include "core/straggler_retry.h"
 #include "core/verification.h"
+#include "util/clock.h"
 
 namespace drover::cli {
 
@@ -21,6 +23,9 @@ class RolloutView {
   virtual void plan(const core::DeployPlan& plan) = 0;
   virtual void started(const std::string& deploy_id) = 0;
   virtual void host_started(const std::string& host) = 0;
+  /// A host in flight reached `step` ("pull", "stop", "start", "settle", "login", …; see
+  /// core/agent_progress.h). Only transports that stream the agent's progress report steps.
+  virtual void host_step(const std::string& host, const std::string& step) = 0;
   virtual void host_finished(const core::HostRecord& record, const core::RolloutProgress& p) = 0;
   /// About once a second while hosts are in flight.
   virtual void tick(const core::RolloutProgress& progress) = 0;
@@ -36,7 +41,10 @@ class RolloutView {
 /// else plain lines.
 OutputMode output_mode(bool json, Terminal& terminal);
 
-/// Every view writes through `terminal` (the JSON view too, one event per print).
-std::unique_ptr<RolloutView> make_view(OutputMode mode, Terminal& terminal);
+/// Every view writes through `terminal` (the JSON view too, one event per print). `clock`
+/// times the hosts in flight (the ETA) and stamps the JSON events; `colour`: the terminal and
+/// plain views colour ok / failed / warning (cli/view/colour.h).
+std::unique_ptr<RolloutView> make_view(OutputMode mode, Terminal& terminal, Clock& clock,
+                                       bool colour = false);
 
 }  // namespace drover::cli

@@ -30,6 +30,7 @@ core::AgentResult LocalTransport::run_agent(const core::Host& host, const core::
   ProcessOptions options;
   options.timeout = call.timeout;
   options.max_output_bytes = kAgentOutputLimit;
+  options.on_stderr_line = agent_step_reader(call);
   ProcessResult process;
   try {
     process = runner_.run(argv, options);

@@ -83,7 +83,8 @@ SshTransport::~SshTransport() {
 core::AgentResult SshTransport::run_remote(const core::Host& host,
                                            const std::string& remote_command,
                                            std::chrono::seconds timeout,
-                                           const std::string& stdin_data) {
+                                           const std::string& stdin_data,
+                                           std::function<void(std::string_view)> on_stderr_line) {
   SshCallSite site{host.name, {}, agent_path_};
   const std::string& text = host.address ? *host.address : host.name;
   try {
@@ -106,6 +107,7 @@ core::AgentResult SshTransport::run_remote(const core::Host& host,
   options.timeout = timeout;
   options.stdin_data = stdin_data;
   options.max_output_bytes = kAgentOutputLimit;
+  options.on_stderr_line = std::move(on_stderr_line);
   ProcessResult process;
   try {
     process = runner_.run(ssh_argv(settings_, control_dir_, site.address, remote_command), options);
@@ -127,7 +129,7 @@ core::AgentResult SshTransport::run_agent(const core::Host& host, const core::Ag
   }
   std::vector<std::string> argv{agent_path_};
   argv.insert(argv.end(), call.args.begin(), call.args.end());
-  return run_remote(host, shell_command(argv), call.timeout);
+  return run_remote(host, shell_command(argv), call.timeout, {}, agent_step_reader(call));
 }
 
 core::AgentResult SshTransport::install_agent(const core::Host& host,

@@ -15,8 +15,10 @@
 // connection, the remote agent ignores SIGHUP/SIGPIPE and finishes its swap.
 //
 // Thread safety: run_agent and install_agent may be called from several threads at once.
+#include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/transport.h"
@@ -45,9 +47,11 @@ class SshTransport final : public core::Transport {
   const std::string& control_dir() const { return control_dir_; }
 
  private:
-  // Runs `remote_command` on `host` and interprets what came back.
+  // Runs `remote_command` on `host` and interprets what came back; `on_stderr_line` sees the
+  // remote stderr as it arrives (the agent's step lines).
   core::AgentResult run_remote(const core::Host& host, const std::string& remote_command,
-                               std::chrono::seconds timeout, const std::string& stdin_data = {});
+                               std::chrono::seconds timeout, const std::string& stdin_data = {},
+                               std::function<void(std::string_view)> on_stderr_line = {});
 
   SshSettings settings_;
   std::string agent_path_;

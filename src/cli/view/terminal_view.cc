@@ -1,0 +1,129 @@
+#include "cli/view/terminal_view.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "cli/view/colour.h"
+#include "core/live_bar.h"
+#include "core/live_eta.h"
+#include "core/plan_box.h"
+#include "core/rollout_text.h"
+#include "core/verification_text.h"
+
+namespace drover::cli {
+namespace {
+
+using drover::Duration;
+
+// The first line of `text` painted whole (its words stay together for whoever searches them).
+std::string paint_first_line(const std::string& text, Colour colour, bool on) {
+  const auto end = std::min(text.find('\n'), text.size());
+  return paint(text.substr(0, end), colour, on) + text.substr(end);
+}
+
+class TerminalView final : public RolloutView {
+ public:
+  TerminalView(Terminal& terminal, Clock& clock, bool live, bool colour)
+      : term_(terminal), clock_(clock), live_(live), colour_(colour) {}
+
+  void plan(const core::DeployPlan& plan) override {
+    window_ = plan.settings.concurrency.window(plan.selection.hosts.size());
+    term_.print(core::render_plan_box(plan));
+  }
+  void started(const std::string& id) override {
+    term_.print(core::render_deploy_id_line(id) + "\n");
+  }
+  void host_started(const std::string& host) override {
+    if (!live_) {
+      term_.print(fmt::format("{}: started\n", host));
+      return;
+    }
+    in_flight_.push_back({host, "running", clock_.now()});
+  }
+  void host_step(const std::string& host, const std::string& step) override {
+    for (auto& flying : in_flight_) {
+      if (flying.host == host) flying.step = step;
+    }
+  }
+  void host_finished(const core::HostRecord& record, const core::RolloutProgress& p) override {
+    finished_total_ += record.took;
+    ++finished_;
+    std::erase_if(in_flight_, [&](const Flying& f) { return f.host == record.host; });
+    auto line = core::render_host_line(record, p);
+    if (live_) line = core::fit_text(line, term_.width() > 1 ? term_.width() - 1 : 0);
+    line = paint(line, record.outcome.ok() ? Colour::ok : Colour::failed, colour_);
+    term_.print(line + "\n");
+    tick(p);
+  }
+  void tick(const core::RolloutProgress& p) override {
+    if (!live_) return;
+    core::LiveBar bar{p, core::render_eta(eta(p)), {}};
+    for (const auto& flying : in_flight_) bar.in_flight.push_back({flying.host, flying.step});
+    term_.status_line(core::render_live_bar(bar, term_.width()));
+  }
+  void notice(const std::string& text) override {
+    term_.print(paint(text, Colour::warning, colour_) + "\n");
+  }
+  void result(const core::RolloutResult& r) override {
+    // The last bar stays above the result, as in the guide's example c.
+    term_.end_status_line();
+    auto text = core::render_result(r);
+    const auto colour = r.status == core::RolloutStatus::success       ? Colour::ok
+                        : r.status == core::RolloutStatus::interrupted ? Colour::warning
+                                                                       : Colour::failed;
+    text = paint_first_line(text, colour, colour_);
+    term_.print(text);
+  }
+  void verification(const core::VerificationReport& report) override {
+    term_.print(core::render_verification_report(report));
+  }
+  void straggler_countdown(std::size_t n, Duration remaining) override {
+    if (live_) term_.status_line(core::render_straggler_countdown(n, remaining));
+  }
+  void straggler_recheck(std::size_t n) override {
+    if (!live_) term_.print(core::render_straggler_countdown(n, Duration(0)) + "\n");
+    term_.print(core::render_straggler_recheck(n) + "\n");
+  }
+  void straggler_result(const core::StragglerRetryResult& r) override {
+    term_.print(core::render_straggler_result(r));
+  }
+
+ private:
+  struct Flying {
+    std::string host;
+    std::string step;
+    TimePoint since;
+  };
+
+  std::optional<Duration> eta(const core::RolloutProgress& p) {
+    core::LiveEtaInput input;
+    input.finished_total = finished_total_;
+    input.finished = finished_;
+    const auto now = clock_.now();
+    for (const auto& flying : in_flight_) input.in_flight_ages.push_back(now - flying.since);
+    const auto started = p.finished + in_flight_.size();
+    input.not_started = p.total > started ? p.total - started : 0;
+    input.window = window_;
+    return core::live_eta(input);
+  }
+
+  Terminal& term_;
+  Clock& clock_;
+  bool live_;
+  bool colour_;
+  std::size_t window_ = 1;
+  std::vector<Flying> in_flight_;  // in the order they started
+  Duration finished_total_{0};     // the hosts this view saw finish
+  std::size_t finished_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<RolloutView> make_terminal_view(Terminal& terminal, Clock& clock, bool live,
+                                                bool colour) {
+  return std::make_unique<TerminalView>(terminal, clock, live, colour);
+}
+
+}  // namespace drover::cli
