@@ -179,6 +179,15 @@ TEST_F(RolloutDriverTest, TheErrorHaltStopsNewHostsAsTheSchedulerSays) {
 
 TEST_F(RolloutDriverTest, AnInterruptLetsTheHostsInFlightFinishAndStartsNoOther) {
   transport.script("host-3").during_swap = [this] { interrupt = true; };
+  // The rest of the first window finishes only once the interrupt is set: otherwise, when
+  // host-3's worker runs late, the driver refills the window again and again before anyone
+  // pressed Ctrl-C (a timing the bound below does not describe; it failed 2 runs in 15).
+  // The pool has one thread per window slot, so host-3 runs while these wait.
+  for (const char* host : {"host-1", "host-2", "host-4", "host-5"}) {
+    transport.script(host).during_swap = [this] {
+      while (!interrupt) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    };
+  }
   const auto plan = plan_for(core::SpeedName::routine);
   const auto result = drive(plan);
   // The plain view prints one "[N/T] host: …" line per finished host (and one per start), so
