@@ -25,8 +25,12 @@ std::optional<std::string_view> progress_step_after(SwapStep done, bool jitter) 
 
 SwapStepObserver with_progress_steps(SwapStepObserver observer, ProgressLog& log, bool jitter) {
   return [observer = std::move(observer), &log, jitter](int bot_id, SwapStep step) {
-    if (auto next = progress_step_after(step, jitter)) log.step(*next);
-    if (observer) observer(bot_id, step);
+    if (auto next = progress_step_after(step, jitter)) {
+      log.step(*next);
+    }
+    if (observer) {
+      observer(bot_id, step);
+    }
   };
 }
 

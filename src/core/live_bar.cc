@@ -20,12 +20,18 @@ std::string in_flight_text(const std::vector<InFlightHost>& hosts, std::size_t r
     auto next = (count == 0 ? "" : ", ") + host.host + " " + host.step;
     const auto rest = hosts.size() - count - 1;
     const auto more = rest == 0 ? std::string() : fmt::format(" +{}", rest);
-    if (display_width(shown + next + more) > room) break;
+    if (display_width(shown + next + more) > room) {
+      break;
+    }
     shown += next;
     ++count;
   }
-  if (count == hosts.size()) return shown;
-  if (count > 0) return shown + fmt::format(" +{}", hosts.size() - count);
+  if (count == hosts.size()) {
+    return shown;
+  }
+  if (count > 0) {
+    return shown + fmt::format(" +{}", hosts.size() - count);
+  }
   auto only_count = fmt::format("{} in flight", hosts.size());
   return display_width(only_count) <= room ? only_count : "";
 }
@@ -33,15 +39,21 @@ std::string in_flight_text(const std::vector<InFlightHost>& hosts, std::size_t r
 }  // namespace
 
 std::string fit_text(const std::string& text, std::size_t max) {
-  if (display_width(text) <= max) return text;
-  if (max == 0) return "";
+  if (display_width(text) <= max) {
+    return text;
+  }
+  if (max == 0) {
+    return "";
+  }
   // Keep max - 1 code points, then the ellipsis.
   std::string out;
   std::size_t points = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto byte = static_cast<unsigned char>(text[i]);
     if ((byte & 0xC0) != 0x80) {
-      if (points == max - 1) break;
+      if (points == max - 1) {
+        break;
+      }
       ++points;
     }
     out += text[i];
@@ -64,9 +76,13 @@ std::string render_live_bar(const LiveBar& bar, std::size_t width) {
         fmt::format("{}/{} · {} failed", bar.progress.finished, bar.progress.total,
                     bar.progress.failed)}) {
     stats = candidate;
-    if (display_width(stats) <= max) break;
+    if (display_width(stats) <= max) {
+      break;
+    }
   }
-  if (display_width(stats) > max) return fit_text(stats, max);
+  if (display_width(stats) > max) {
+    return fit_text(stats, max);
+  }
 
   std::string line = stats;
   const auto stats_width = display_width(stats);
@@ -81,7 +97,9 @@ std::string render_live_bar(const LiveBar& bar, std::size_t width) {
     const auto used = display_width(line) + display_width(std::string(kSeparator));
     if (used < max) {
       auto hosts = in_flight_text(bar.in_flight, max - used);
-      if (!hosts.empty()) line += std::string(kSeparator) + hosts;
+      if (!hosts.empty()) {
+        line += std::string(kSeparator) + hosts;
+      }
     }
   }
   return line;

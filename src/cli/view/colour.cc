@@ -3,9 +3,15 @@
 namespace drover::cli {
 
 std::optional<ColorChoice> parse_color_choice(std::string_view text) {
-  if (text == "auto") return ColorChoice::automatic;
-  if (text == "always") return ColorChoice::always;
-  if (text == "never") return ColorChoice::never;
+  if (text == "auto") {
+    return ColorChoice::automatic;
+  }
+  if (text == "always") {
+    return ColorChoice::always;
+  }
+  if (text == "never") {
+    return ColorChoice::never;
+  }
   return std::nullopt;
 }
 
@@ -22,7 +28,9 @@ bool colour_enabled(ColorChoice choice, bool terminal, const std::optional<std::
 }
 
 std::string paint(std::string_view text, Colour colour, bool on) {
-  if (!on) return std::string(text);
+  if (!on) {
+    return std::string(text);
+  }
   std::string_view start;
   switch (colour) {
     case Colour::ok:

@@ -31,7 +31,9 @@ std::optional<std::string> StreamTerminal::ask(const std::string& prompt) {
 }
 
 void StreamTerminal::erase_status_line() {
-  if (status_open_) out_ << "\r\033[K" << std::flush;
+  if (status_open_) {
+    out_ << "\r\033[K" << std::flush;
+  }
   status_open_ = false;
 }
 
@@ -47,7 +49,9 @@ void StreamTerminal::status_line(const std::string& text) {
 }
 
 void StreamTerminal::end_status_line() {
-  if (status_open_) out_ << '\n' << std::flush;
+  if (status_open_) {
+    out_ << '\n' << std::flush;
+  }
   status_open_ = false;
 }
 
@@ -64,12 +68,16 @@ StdTerminal::StdTerminal(bool prompts_on_stderr)
 
 std::size_t stdout_terminal_width() {
   winsize size{};
-  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+    return size.ws_col;
+  }
   if (const char* columns = std::getenv("COLUMNS")) {
     std::size_t value = 0;
     const auto* end = columns + std::strlen(columns);
     const auto [ptr, ec] = std::from_chars(columns, end, value);
-    if (ec == std::errc() && ptr == end && value > 0) return value;
+    if (ec == std::errc() && ptr == end && value > 0) {
+      return value;
+    }
   }
   return kDefaultTerminalWidth;
 }

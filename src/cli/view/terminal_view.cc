@@ -44,7 +44,9 @@ class TerminalView final : public RolloutView {
   }
   void host_step(const std::string& host, const std::string& step) override {
     for (auto& flying : in_flight_) {
-      if (flying.host == host) flying.step = step;
+      if (flying.host == host) {
+        flying.step = step;
+      }
     }
   }
   void host_finished(const core::HostRecord& record, const core::RolloutProgress& p) override {
@@ -52,15 +54,21 @@ class TerminalView final : public RolloutView {
     ++finished_;
     std::erase_if(in_flight_, [&](const Flying& f) { return f.host == record.host; });
     auto line = core::render_host_line(record, p);
-    if (live_) line = core::fit_text(line, term_.width() > 1 ? term_.width() - 1 : 0);
+    if (live_) {
+      line = core::fit_text(line, term_.width() > 1 ? term_.width() - 1 : 0);
+    }
     line = paint(line, record.outcome.ok() ? Colour::ok : Colour::failed, colour_);
     term_.print(line + "\n");
     tick(p);
   }
   void tick(const core::RolloutProgress& p) override {
-    if (!live_) return;
+    if (!live_) {
+      return;
+    }
     core::LiveBar bar{p, core::render_eta(eta(p)), {}};
-    for (const auto& flying : in_flight_) bar.in_flight.push_back({flying.host, flying.step});
+    for (const auto& flying : in_flight_) {
+      bar.in_flight.push_back({flying.host, flying.step});
+    }
     term_.status_line(core::render_live_bar(bar, term_.width()));
   }
   void notice(const std::string& text) override {
@@ -80,10 +88,14 @@ class TerminalView final : public RolloutView {
     term_.print(core::render_verification_report(report));
   }
   void straggler_countdown(std::size_t n, Duration remaining) override {
-    if (live_) term_.status_line(core::render_straggler_countdown(n, remaining));
+    if (live_) {
+      term_.status_line(core::render_straggler_countdown(n, remaining));
+    }
   }
   void straggler_recheck(std::size_t n) override {
-    if (!live_) term_.print(core::render_straggler_countdown(n, Duration(0)) + "\n");
+    if (!live_) {
+      term_.print(core::render_straggler_countdown(n, Duration(0)) + "\n");
+    }
     term_.print(core::render_straggler_recheck(n) + "\n");
   }
   void straggler_result(const core::StragglerRetryResult& r) override {
@@ -102,7 +114,9 @@ class TerminalView final : public RolloutView {
     input.finished_total = finished_total_;
     input.finished = finished_;
     const auto now = clock_.now();
-    for (const auto& flying : in_flight_) input.in_flight_ages.push_back(now - flying.since);
+    for (const auto& flying : in_flight_) {
+      input.in_flight_ages.push_back(now - flying.since);
+    }
     const auto started = p.finished + in_flight_.size();
     input.not_started = p.total > started ? p.total - started : 0;
     input.window = window_;
