@@ -12,60 +12,67 @@ RolloutScheduler::RolloutScheduler(RolloutOptions options, Clock& clock)
     : options_(std::move(options)),
       clock_(clock),
       started_at_(clock.now()),
-      window_(options_.concurrency.window(options_.hosts.size())) {
-  std::set<HostName> seen;
-  for (const auto& host : options_.hosts) {
-    if (!seen.insert(host).second) {
-      throw std::invalid_argument(fmt::format("host {} is listed twice in the rollout", host));
-    }
-    if (options_.already_done.count(host) != 0) {
-      ++already_done_;
+      window_(options_.concurrency.window(options_.hosts.size())),
+      started_(options_.hosts.size()) {
+  if (!options_.slots.empty() && options_.slots.size() != options_.hosts.size()) {
+    throw std::invalid_argument(
+        fmt::format("{} start slots for {} hosts", options_.slots.size(), options_.hosts.size()));
+  }
+  index_of_.reserve(options_.hosts.size());
+  for (std::size_t i = 0; i < options_.hosts.size(); ++i) {
+    if (!index_of_.emplace(options_.hosts[i], i).second) {
+      throw std::invalid_argument(
+          fmt::format("host {} is listed twice in the rollout", options_.hosts[i]));
     }
   }
-  // Each host's slot by plan index, looked up once here rather than by name at every step.
-  if (!options_.not_before.empty()) {
-    slots_.reserve(options_.hosts.size());
-    for (const auto& host : options_.hosts) {
-      const auto it = options_.not_before.find(host);
-      slots_.push_back(it == options_.not_before.end() ? Duration(0) : it->second);
+  if (!options_.already_done.empty()) {
+    already_done_by_index_.resize(options_.hosts.size());
+    for (std::size_t i = 0; i < options_.hosts.size(); ++i) {
+      if (options_.already_done.count(options_.hosts[i]) != 0) {
+        already_done_by_index_[i] = true;
+        ++already_done_;
+      }
     }
   }
 }
 
+bool RolloutScheduler::is_already_done(std::size_t index) const {
+  return !already_done_by_index_.empty() && already_done_by_index_[index];
+}
+
 std::size_t RolloutScheduler::next_pending() {
-  while (next_index_ < options_.hosts.size() &&
-         options_.already_done.count(options_.hosts[next_index_]) != 0) {
+  while (next_index_ < options_.hosts.size() && is_already_done(next_index_)) {
     ++next_index_;
   }
   return next_index_;
 }
 
 Duration RolloutScheduler::slot_of(std::size_t index) const {
-  return slots_.empty() ? Duration(0) : slots_[index];
+  return options_.slots.empty() ? Duration(0) : options_.slots[index];
 }
 
-std::vector<HostName> RolloutScheduler::next_to_start() {
+std::vector<HostName> RolloutScheduler::next_to_start(std::size_t limit) {
   std::vector<HostName> starting;
   const TimePoint now = clock_.now();
-  while (!stopped() && in_flight_.size() < window_ && next_pending() < options_.hosts.size()) {
-    const HostName& host = options_.hosts[next_index_];
+  while (!stopped() && in_flight_count_ < window_ && starting.size() < limit &&
+         next_pending() < options_.hosts.size()) {
     if (slot_of(next_index_) > now - started_at_) {
       break;  // its slot has not come, nor that of any host after it
     }
+    started_[next_index_] = now;
+    ++in_flight_count_;
+    starting.push_back(options_.hosts[next_index_]);
     ++next_index_;
-    in_flight_.emplace(host, now);
-    starting.push_back(host);
   }
   return starting;
 }
 
 std::optional<Duration> RolloutScheduler::until_next_slot() const {
-  if (stopped() || in_flight_.size() >= window_) {
+  if (stopped() || in_flight_count_ >= window_) {
     return std::nullopt;
   }
   for (std::size_t i = next_index_; i < options_.hosts.size(); ++i) {
-    const HostName& host = options_.hosts[i];
-    if (options_.already_done.count(host) == 0) {
+    if (!is_already_done(i)) {
       return std::max(Duration(0), slot_of(i) - (clock_.now() - started_at_));
     }
   }
@@ -73,12 +80,14 @@ std::optional<Duration> RolloutScheduler::until_next_slot() const {
 }
 
 void RolloutScheduler::on_finished(const HostName& host, HostOutcome outcome) {
-  const auto it = in_flight_.find(host);
-  if (it == in_flight_.end()) {
+  const auto index = index_of_.find(host);
+  if (index == index_of_.end() || !started_[index->second]) {
     throw std::logic_error(fmt::format("host {} finished but was not in flight", host));
   }
-  const Duration took = clock_.now() - it->second;
-  in_flight_.erase(it);
+  auto& started = started_[index->second];
+  const Duration took = clock_.now() - *started;
+  started.reset();
+  --in_flight_count_;
   if (outcome.ok()) {
     ++succeeded_;
     return;
@@ -97,7 +106,7 @@ void RolloutScheduler::interrupt() {
 }
 
 bool RolloutScheduler::done() const {
-  if (!in_flight_.empty()) {
+  if (in_flight_count_ != 0) {
     return false;
   }
   if (stopped()) {
@@ -114,14 +123,19 @@ RolloutProgress RolloutScheduler::progress() const {
   progress.total = options_.hosts.size();
   progress.finished = already_done_ + succeeded_ + failed_;
   progress.failed = failed_;
-  progress.in_flight = in_flight_.size();
+  progress.in_flight = in_flight_count_;
   progress.elapsed = clock_.now() - started_at_;
   return progress;
 }
 
 std::vector<HostName> RolloutScheduler::in_flight_hosts() const {
   std::vector<HostName> hosts;
-  for (const auto& [host, started] : in_flight_) hosts.push_back(host);
+  for (std::size_t i = 0; i < options_.hosts.size(); ++i) {
+    if (started_[i]) {
+      hosts.push_back(options_.hosts[i]);
+    }
+  }
+  std::sort(hosts.begin(), hosts.end());
   return hosts;
 }
 
@@ -135,7 +149,7 @@ RolloutResult RolloutScheduler::result() const {
   result.failures = failures_;
   result.elapsed = clock_.now() - started_at_;
   for (std::size_t i = next_index_; i < options_.hosts.size(); ++i) {
-    if (options_.already_done.count(options_.hosts[i]) == 0) {
+    if (!is_already_done(i)) {
       result.not_started.push_back(options_.hosts[i]);
     }
   }

@@ -18,9 +18,9 @@
 //   - Sliding window: at most `window` hosts in flight, where window is the concurrency's
 //     count (or every host, for ALL); a host starts as soon as one finishes. Hosts start in
 //     plan order.
-//   - Start slots (storm control, start_slots.h): a host in `not_before` does not start before
-//     that long after the scheduler was made, and the hosts after it in the order wait with it
-//     (the driver lists hosts in slot order). The window still applies on top.
+//   - Start slots (storm control, start_slots.h): host i does not start before `slots[i]`
+//     after the scheduler was made, and the hosts after it in the order wait with it (the
+//     driver lists hosts in slot order). The window still applies on top.
 //   - Resume: hosts in `already_done` are never started and count as succeeded.
 //   - Error halt (halt_threshold.h): once failed > tolerated, no new host starts; in-flight
 //     hosts finish and are counted. HaltThreshold::never() never halts.
@@ -29,9 +29,10 @@
 //   - done(): nothing in flight and nothing more will start.
 // Invariants: a host is started at most once; in_flight ≤ window at every moment.
 #include <cstddef>
-#include <map>
 #include <optional>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/fleet.h"
@@ -47,17 +48,21 @@ struct RolloutOptions {
   std::vector<HostName> hosts;  // the plan's hosts, in rollout order, each once
   Concurrency concurrency = Concurrency::hosts(5);
   HaltThreshold halt = HaltThreshold::over_fraction(0.10);
-  std::set<HostName> already_done;          // succeeded in an earlier run of this deploy
-  std::map<HostName, Duration> not_before;  // start slots from the start; absent: at once
+  std::set<HostName> already_done;  // succeeded in an earlier run of this deploy
+  // hosts[i]'s start slot, from the start (non-decreasing: hosts are listed in slot order);
+  // empty: every host may start at once.
+  std::vector<Duration> slots;
 };
 
 class RolloutScheduler {
  public:
-  /// Throws std::invalid_argument when a host is listed twice. Elapsed time counts from here.
+  /// Throws std::invalid_argument when a host is listed twice, or when `slots` is neither
+  /// empty nor one per host. Elapsed time counts from here.
   RolloutScheduler(RolloutOptions options, Clock& clock);
 
-  /// The hosts to start now (possibly none), in plan order; they are in flight from here on.
-  std::vector<HostName> next_to_start();
+  /// The hosts to start now (possibly none, at most `limit`), in plan order; they are in
+  /// flight from here on.
+  std::vector<HostName> next_to_start(std::size_t limit = static_cast<std::size_t>(-1));
   /// Reports that an in-flight host finished. Throws std::logic_error for a host that is not
   /// in flight (never started, or already reported): a driver bug, not an operator error.
   void on_finished(const HostName& host, HostOutcome outcome);
@@ -72,7 +77,7 @@ class RolloutScheduler {
   bool interrupted() const { return interrupted_; }
   /// The window for this rollout (never 0 unless the plan is empty).
   std::size_t window() const { return window_; }
-  std::size_t in_flight() const { return in_flight_.size(); }
+  std::size_t in_flight() const { return in_flight_count_; }
   /// The hosts started and not finished, in name order.
   std::vector<HostName> in_flight_hosts() const;
 
@@ -87,6 +92,7 @@ class RolloutScheduler {
   std::size_t next_pending();
   /// The start slot of options_.hosts[index].
   Duration slot_of(std::size_t index) const;
+  bool is_already_done(std::size_t index) const;
 
   RolloutOptions options_;
   Clock& clock_;
@@ -98,9 +104,14 @@ class RolloutScheduler {
   std::size_t failed_ = 0;
   bool halted_ = false;
   bool interrupted_ = false;
-  std::map<HostName, TimePoint> in_flight_;
+  // Everything per host is by plan index (options_.hosts), looked up by name once per finish:
+  // the simulator (fleet_simulator.h) runs this for 10,000 hosts hundreds of times, where
+  // name-keyed trees cost most of its time.
+  std::unordered_map<std::string_view, std::size_t> index_of_;  // views into options_.hosts
+  std::vector<bool> already_done_by_index_;                     // empty when none is
+  std::vector<std::optional<TimePoint>> started_;               // set while in flight
+  std::size_t in_flight_count_ = 0;
   std::vector<HostRecord> failures_;
-  std::vector<Duration> slots_;  // by plan index; empty when no host has a slot
 };
 
 }  // namespace drover::core

@@ -303,6 +303,26 @@ TEST(CoreRolloutScheduler, RefusesDriverMistakes) {
   EXPECT_THROW(RolloutScheduler(
                    {{"a", "b", "a"}, Concurrency::hosts(1), HaltThreshold::never(), {}, {}}, clock),
                std::invalid_argument);
+  EXPECT_THROW(RolloutScheduler({{"a", "b"},
+                                 Concurrency::hosts(1),
+                                 HaltThreshold::never(),
+                                 {},
+                                 {seconds(0), seconds(1), seconds(2)}},
+                                clock),
+               std::invalid_argument)
+      << "a start slot for each host, or none";
+}
+
+TEST(CoreRolloutScheduler, StartLimitTakesNoMoreThanTheTransportCanAndTheRestFollow) {
+  VirtualClock clock;
+  RolloutScheduler scheduler(options(5, 5), clock);
+  EXPECT_EQ(scheduler.next_to_start(2), (std::vector<HostName>{"host-1", "host-2"}));
+  EXPECT_EQ(scheduler.in_flight(), 2u);
+  EXPECT_EQ(scheduler.next_to_start(), (std::vector<HostName>{"host-3", "host-4", "host-5"}));
+  scheduler.on_finished("host-4", HostOutcome::success());
+  EXPECT_EQ(scheduler.in_flight_hosts(),
+            (std::vector<HostName>{"host-1", "host-2", "host-3", "host-5"}))
+      << "in flight, in name order";
 }
 
 TEST(CoreRolloutScheduler, EmptyPlanIsDone) {

@@ -56,7 +56,7 @@ Run drive(const std::vector<StartSlot>& slots, Concurrency concurrency, Duration
   std::map<HostName, std::size_t> bots;
   for (const auto& slot : slots) {
     options.hosts.push_back(slot.host);
-    options.not_before[slot.host] = slot.offset;
+    options.slots.push_back(slot.offset);
     bots[slot.host] = slot.bots;
   }
   VirtualClock clock;
@@ -219,7 +219,7 @@ TEST(CoreStartSlots, UntilNextSlotSaysHowLongTheDriverMaySleep) {
   RolloutOptions options;
   options.hosts = {"a", "b", "c"};
   options.concurrency = Concurrency::all_hosts();
-  options.not_before = {{"b", milliseconds(337)}, {"c", milliseconds(674)}};
+  options.slots = {milliseconds(0), milliseconds(337), milliseconds(674)};
   options.already_done = {"c"};
   VirtualClock clock;
   RolloutScheduler scheduler(options, clock);
