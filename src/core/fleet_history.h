@@ -1,8 +1,9 @@
 #pragma once
 // What this fleet's deploy journals say about its swaps, by speed: how long each host took
 // (the host record's `took`, from its start to its finish on the scheduler's clock) and whether
-// it failed. The simulator (fleet_simulator.h) draws per-host swap times and the failure rate
-// from it; the plan box's "Est. duration" comes from that simulation.
+// it failed, and when each swapped bot's new container started (its login) after its host's
+// start. The simulator (fleet_simulator.h) draws per-host swap times, the failure rate and
+// login times from it; the plan box's "Est. duration" comes from that simulation.
 //
 // Every host record counts, a resumed deploy's too (each is one real swap attempt); records
 // with no duration (journals written before drover kept `took`) are left out. Pure: the CLI
@@ -24,6 +25,9 @@ struct SpeedHistory {
   std::vector<Duration> took;  // every timed host record, in journal order
   std::size_t failed = 0;      // of those, how many failed
   std::map<HostName, std::vector<Duration>> took_by_host;
+  /// Every swapped bot's login: from its host's start until its new container started (the
+  /// agent's pull + create + stop + start), from bots whose steps were timed.
+  std::vector<Duration> login_after;
 
   std::size_t host_records() const { return took.size(); }
   /// failed / host records; 0 without records.

@@ -44,7 +44,14 @@ SimulatedRun run_once(const SimulationSetup& setup, const BotCounts& bots, Rando
   while (!scheduler.done()) {
     for (const auto& host : scheduler.next_to_start()) {
       hosts.start(host, clock.now());
-      starts.push_back({clock.now() - start, bots.at(host)});
+      const auto bot_count = bots.at(host);
+      if (!setup.model.has_login_times()) {
+        starts.push_back({clock.now() - start, bot_count});
+        continue;
+      }
+      for (std::size_t bot = 0; bot < bot_count; ++bot) {
+        starts.push_back({clock.now() - start + setup.model.draw_login_after(random), 1});
+      }
     }
     run.peak_in_flight = std::max(run.peak_in_flight, scheduler.in_flight());
     if (scheduler.done()) break;

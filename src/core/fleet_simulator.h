@@ -8,9 +8,10 @@
 // One run: the clock starts at 0; whenever the scheduler has hosts to start they start; then
 // the clock moves to the earliest of the next host's finish and the next start slot, finished
 // hosts are reported, and so on until the scheduler is done. No sleeping, no threads.
-// Logins: a host's bots count as logging in when its swap starts (every host's bots restart
-// the same few seconds into its swap, so the shift does not change the peak); the peak is the
-// most bots in any 1 s window (start_slots.h, peak_bots_per_window).
+// Logins: with history, each bot logs in at its host's start plus a recorded bot's login time
+// (drawn per bot: pulls and stops vary, which spreads or bunches the storm); without, a host's
+// bots count as logging in when its swap starts. The peak is the most bots in any 1 s window
+// (start_slots.h, peak_bots_per_window).
 // Deterministic: the same setup and the same Random sequence give the same runs.
 #include <cstddef>
 #include <optional>

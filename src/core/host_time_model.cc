@@ -26,6 +26,10 @@ Duration HostTimeModel::draw_duration(const HostName& host, Random& random) cons
   return Duration(random.uniform(low.count(), std::max(low, high).count()));
 }
 
+Duration HostTimeModel::draw_login_after(Random& random) const {
+  return login_after.empty() ? Duration(0) : pick(login_after, random);
+}
+
 bool HostTimeModel::draw_failure(Random& random) const {
   if (failure_rate <= 0.0) return false;
   const auto threshold = static_cast<std::int64_t>(failure_rate * kRateScale);
@@ -44,6 +48,7 @@ HostTimeModel time_model_from_history(const SpeedHistory& history) {
   model.pooled = history.took;
   model.by_host = history.took_by_host;
   model.failure_rate = history.failure_rate();
+  model.login_after = history.login_after;
   return model;
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,9 +25,11 @@ bool contains(const std::string& text, const std::string& part) {
 }
 
 // A finished deploy of every production host at `speed`, each host taking `took` (the first
-// `failed` of them failing), journaled as drover journals one.
+// `failed` of them failing), journaled as drover journals one. With `login_after`, each host
+// record has its bots, swapped, whose new containers started that long after the host did.
 void record_deploy(FakeCliWorld& world, const std::string& id, core::SpeedName speed,
-                   drover::Duration took, int failed = 0) {
+                   drover::Duration took, int failed = 0,
+                   std::optional<drover::Duration> login_after = std::nullopt) {
   const core::Fleet fleet("unit", fleet_of(10));
   auto plan = core::make_plan(fleet, core::Target::all(), speed, {},
                               core::parse_image_reference("registry.test/tradebot:v2"), id,
@@ -38,7 +41,14 @@ void record_deploy(FakeCliWorld& world, const std::string& id, core::SpeedName s
   for (const auto& host : plan.selection.hosts) {
     auto outcome = n++ < failed ? core::HostOutcome::failure(core::FailureKind::bot_failed, "x")
                                 : core::HostOutcome::success();
-    journal.append(core::JournalHost{{host.name, outcome, took}});
+    core::HostRecord record{host.name, outcome, took};
+    for (const auto bot : login_after ? host.bots : std::vector<core::BotId>{}) {
+      core::BotRecord swapped{bot, core::BotSwapOutcome::swapped, {}, "", {}};
+      swapped.timings.pull_ms = 2000;
+      swapped.timings.start_ms = login_after->count() - 2000;
+      record.bots.push_back(swapped);
+    }
+    journal.append(core::JournalHost{record});
   }
 }
 
@@ -80,11 +90,26 @@ TEST(CliSimulate, WithHistoryDrawsTheRecordedDurationsAndFailureRate) {
   ASSERT_EQ(world.run({"simulate", "all", "routine", "--runs", "20", "--seed", "1"}), 0)
       << world.terminal.err();
   const auto out = world.terminal.out();
-  EXPECT_TRUE(contains(out, "  Source          history: 2 deploys / 20 host records at routine\n"))
+  EXPECT_TRUE(contains(
+      out,
+      "  Source          history: 2 deploys / 20 host records / no bot login times at routine\n"))
       << out;
   // 10 hosts, 5 at a time, 30 s each: two windows. One failure in 20 records: 5 %.
   EXPECT_TRUE(contains(out, "  Makespan        p50 1m00s, p90 1m00s\n")) << out;
   EXPECT_TRUE(contains(out, "  Failure rate    5.0% of hosts (recorded)\n")) << out;
+}
+
+TEST(CliSimulate, WithRecordedBotLoginsSaysSoAndCountsThem) {
+  FakeCliWorld world(fleet_of(10));
+  record_deploy(world, kId1, core::SpeedName::routine, seconds(30), 0, seconds(8));
+  ASSERT_EQ(world.run({"simulate", "all", "routine", "--runs", "20", "--seed", "1"}), 0)
+      << world.terminal.err();
+  const auto out = world.terminal.out();
+  EXPECT_TRUE(contains(
+      out, "  Source          history: 1 deploy / 10 host records / 20 bot logins at routine\n"))
+      << out;
+  // Every bot logs in 8 s after its host starts: the 5 hosts of a window still log in together.
+  EXPECT_TRUE(contains(out, "  Peak logins     10 bots in one second (p50; 10 at most)\n")) << out;
 }
 
 TEST(CliSimulate, SaysWhenTheErrorHaltFiresAtAGivenFailureRate) {

@@ -175,6 +175,46 @@ TEST(FleetHistory, CountsTimedHostRecordsBySpeedAndTheirFailures) {
   EXPECT_EQ(routine->took_by_host.at("host-1"), (std::vector<Duration>{seconds(30), seconds(32)}));
 }
 
+TEST(FleetHistory, KeepsEachSwappedBotsLoginAfterItsHostsStart) {
+  auto host = record("host-1", seconds(30));
+  BotRecord swapped{101, BotSwapOutcome::swapped, {}, "", {}};
+  swapped.timings = {.pull_ms = 1500, .create_ms = 200, .stop_ms = 3000, .start_ms = 300};
+  BotRecord untimed{102, BotSwapOutcome::swapped, {}, "", {}};  // an older agent's report
+  BotRecord unchanged{103, BotSwapOutcome::unchanged, {}, "", {}};
+  unchanged.timings.start_ms = 1;
+  host.bots = {swapped, untimed, unchanged};
+  FleetHistory history;
+  history.add(journal(SpeedName::routine, {host}));
+  EXPECT_EQ(history.of(SpeedName::routine)->login_after,
+            (std::vector<Duration>{milliseconds(5000)}))
+      << "pull + create + stop + start of the one swapped, timed bot";
+  const auto model = time_model_from_history(*history.of(SpeedName::routine));
+  ASSERT_TRUE(model.has_login_times());
+  SeededRandom random(1);
+  EXPECT_EQ(model.draw_login_after(random), milliseconds(5000));
+  EXPECT_FALSE(
+      time_model_from_settings(default_speed_settings(SpeedName::routine)).has_login_times());
+}
+
+TEST(FleetSimulator, RecordedLoginTimesSpreadTheLoginsOfHostsThatStartTogether) {
+  // 10 hosts of 2 bots start at once (no storm window, no cap) and take 60 s each.
+  auto settings = default_speed_settings(SpeedName::immediate);
+  settings.jitter = Duration(0);
+  SimulationSetup setup{hosts_of(10, 2), settings, constant(seconds(60))};
+  SeededRandom random(7);
+  EXPECT_EQ(simulate_rollout(setup, random).peak_logins, 20u) << "every bot at its host's start";
+
+  // History: half the bots logged in 2 s after their host's start, half 30 s after.
+  setup.model.login_after = {seconds(2), seconds(30)};
+  std::size_t lowest = 20;
+  for (int run = 0; run < 20; ++run) {
+    const auto peak = simulate_rollout(setup, random).peak_logins;
+    EXPECT_GE(peak, 10u) << "20 bots in two instants: one holds at least half";
+    lowest = std::min(lowest, peak);
+  }
+  EXPECT_LT(lowest, 20u) << "the recorded times split the logins of hosts that start together";
+}
+
 TEST(FleetSimulator, UsesAHostsOwnRecordedDurationsBeforeEveryonesElse) {
   FleetHistory history;
   history.add(

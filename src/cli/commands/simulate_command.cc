@@ -33,8 +33,14 @@ std::string percent(double fraction) {
 
 std::string source_row(const core::SpeedHistory* history, core::SpeedName speed) {
   if (history == nullptr) return "speed settings (no history)";
-  return fmt::format("history: {} / {} at {}", plural(history->deploys, "deploy"),
-                     plural(history->host_records(), "host record"), core::to_string(speed));
+  // Without recorded login times a host's bots count as logging in at its start: say so,
+  // since the peak then ignores how pulls and stops spread the logins.
+  return fmt::format("history: {} / {} / {} at {}", plural(history->deploys, "deploy"),
+                     plural(history->host_records(), "host record"),
+                     history->login_after.empty()
+                         ? std::string("no bot login times")
+                         : plural(history->login_after.size(), "bot login"),
+                     core::to_string(speed));
 }
 
 std::string halt_row(const core::SpeedSettings& settings, const core::SimulationSummary& s,
