@@ -1,9 +1,12 @@
 // drover over the ssh transport end to end: real sshd servers on loopback ports (one per
 // logical host, each with its own host key), the real drover and drover-agent binaries, bots on
-// the local Docker engine. Bot ids 8300-8349.
+// the local Docker engine. Bot ids 8300-8349, and 9026-9027 (the live view's steps).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "support/drover_fleet.h"
 #include "support/pty_session.h"
@@ -73,6 +76,45 @@ TEST(SshDeployIT, AFleetDeployOverSshMovesEveryBotToV2) {
   auto verify = world.drover({"verify", "all", "v2", "--straggler-wait", "3"});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
   EXPECT_NE(verify.out.find("on deployed version : 6/6"), std::string::npos) << verify.out;
+}
+
+// Issue 14, point 4: the ssh transport streams the agent's steps as it passes them (its
+// `drover-agent: step:` lines on stderr, read through the ssh session while the swap runs),
+// so the live view and --json see each host's pull, stop, start and settle. Bot ids 9026-9027.
+TEST(SshDeployIT, EachHostsStepsStreamThroughTheSshSession) {
+  SshWorld world("e2e-ssh-steps", {{"host-1", {9026}}, {"host-2", {9027}}});
+  world.fleet.run_all("v1");
+  auto run =
+      world.drover({"deploy", "all", "routine", "v2", "-y", "--json", "--straggler-wait", "3"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  std::map<std::string, std::vector<std::string>> steps;
+  std::map<std::string, std::size_t> finished_at;  // event index of each host's finish
+  std::map<std::string, std::size_t> last_step_at;
+  std::istringstream lines(run.out);
+  std::size_t index = 0;
+  for (std::string line; std::getline(lines, line); ++index) {
+    auto event = nlohmann::json::parse(line);
+    if (event["event"] == "host_step") {
+      const auto host = event["host"].get<std::string>();
+      steps[host].push_back(event["step"].get<std::string>());
+      last_step_at[host] = index;
+    } else if (event["event"] == "host_finished") {
+      finished_at[event["record"]["host"].get<std::string>()] = index;
+    }
+  }
+  for (const auto* host : {"host-1", "host-2"}) {
+    const auto& seen = steps[host];
+    for (const auto* step : {"pull", "stop", "start", "settle"}) {
+      EXPECT_NE(std::find(seen.begin(), seen.end(), step), seen.end())
+          << host << " never reported " << step << " over ssh:\n"
+          << run.out;
+    }
+    ASSERT_TRUE(finished_at.count(host)) << run.out;
+    EXPECT_LT(last_step_at[host], finished_at[host])
+        << host << ": steps arrive while the swap runs, before the host's finish\n"
+        << run.out;
+  }
+  for (int id : world.fleet.all_bots()) EXPECT_EQ(world.fleet.version(id), "v2") << "bot" << id;
 }
 
 // One host at a time; one failed host of three is tolerated (50 % of 3 = 1), so the rollout
