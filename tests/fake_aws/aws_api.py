@@ -41,7 +41,7 @@ def serve_aws_api(h):
         else:
             return h._send(404, "not found\n", "text/plain")
     ctx = {"service": service, "operation": op, "region": "", "access_key_id": "",
-           "arn": ""}
+           "arn": "", "time": time.time()}
     try:
         caller = authenticate(h, service, body, ctx)
         ctx["arn"] = caller.arn
@@ -49,6 +49,7 @@ def serve_aws_api(h):
             h.st.api_calls += 1
             n = int(h.st.config.get("throttle_every") or 0)
             throttled = n > 0 and h.st.api_calls % n == 0
+            throttled = take_bucket_token(h.st) or throttled
         if throttled:
             raise {"ssm": ApiError("ThrottlingException", "Rate exceeded"),
                    "sts": ApiError("Throttling", "Rate exceeded"),
@@ -94,10 +95,27 @@ def serve_aws_api(h):
         return send_error(h, service, err)
 
 
+def take_bucket_token(st):
+    """AWS's own throttling rule (EC2 documents it): a token bucket of `size` tokens refilled
+    at `per_second`; a call takes one token, and with none left it is throttled. Called with
+    st.lock held; True when this call is throttled."""
+    bucket = st.config.get("throttle_bucket")
+    if not bucket:
+        return False
+    now = time.monotonic()
+    st.bucket_tokens = min(float(bucket["size"]),
+                           st.bucket_tokens + (now - st.bucket_time) * float(bucket["per_second"]))
+    st.bucket_time = now
+    if st.bucket_tokens >= 1.0:
+        st.bucket_tokens -= 1.0
+        return False
+    return True
+
+
 def record(h, ctx, status, error=None):
     entry = {"service": ctx["service"], "operation": ctx["operation"], "status": status,
              "access_key_id": ctx["access_key_id"], "region": ctx["region"],
-             "time": time.time()}
+             "time": ctx.get("time", time.time())}  # when the request arrived
     if error:
         entry["error"] = error
     with h.st.lock:

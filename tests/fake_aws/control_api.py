@@ -53,7 +53,8 @@ def serve_control(h, path):
 def apply_config(st, cfg):
     if not isinstance(cfg, dict):
         raise ValueError("config must be a JSON object")
-    unknown = set(cfg) - {"throttle_every", "clock_skew_seconds", "delivery_timeout_seconds",
+    unknown = set(cfg) - {"throttle_every", "throttle_bucket", "clock_skew_seconds",
+                          "delivery_timeout_seconds",
                           "invocation_visibility_delay_ms", "credential_ttl_seconds",
                           "cancel_grace_seconds", "ping_status", "instance_state",
                           "add_instances", "expire_temporary_credentials"}
@@ -70,6 +71,15 @@ def apply_config(st, cfg):
                 st.config[key] = cfg[key]
         if "throttle_every" in cfg:
             st.api_calls = 0
+        if "throttle_bucket" in cfg:
+            bucket = cfg["throttle_bucket"]
+            if bucket is not None and not (
+                    isinstance(bucket, dict) and set(bucket) == {"size", "per_second"}
+                    and float(bucket["size"]) >= 1 and float(bucket["per_second"]) > 0):
+                raise ValueError("throttle_bucket is null or {\"size\": >= 1, \"per_second\": > 0}")
+            st.config["throttle_bucket"] = bucket
+            st.bucket_tokens = float(bucket["size"]) if bucket else 0.0
+            st.bucket_time = time.monotonic()
         for iid, status in (cfg.get("ping_status") or {}).items():
             if status not in PING_STATUSES:
                 raise ValueError(f"ping status {status!r} is not one of {PING_STATUSES}")

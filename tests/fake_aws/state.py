@@ -40,8 +40,11 @@ class State:
         self.container_credential = None
         self.calls = []
         self.api_calls = 0
+        self.bucket_tokens = 0.0  # throttle_bucket's tokens, as of bucket_time
+        self.bucket_time = 0.0
         self.config = {
             "throttle_every": 0,
+            "throttle_bucket": None,
             "clock_skew_seconds": 0,
             "delivery_timeout_seconds": None,
             "invocation_visibility_delay_ms": 0,

@@ -306,6 +306,20 @@ class Protocols(unittest.TestCase):
         self.assertEqual(calls[0]["access_key_id"], AK)
         self.assertNotIn(SK, json.dumps(calls))
 
+    def test_token_bucket_throttles_what_exceeds_it_and_refills(self):
+        self.ep.control("POST", "/_fake/config", {"throttle_bucket": {"size": 3, "per_second": 2}})
+        try:
+            statuses = [self.ep.ssm("ListCommands", {})[0] for _ in range(5)]
+            self.assertEqual(statuses[:3], [200, 200, 200])  # the bucket's three tokens
+            self.assertIn(400, statuses[3:])  # then faster than 2 a second: throttled
+            time.sleep(0.6)  # a token back
+            self.assertEqual(self.ep.ssm("ListCommands", {})[0], 200)
+            status, _ = self.ep.control("POST", "/_fake/config",
+                                        {"throttle_bucket": {"size": 0, "per_second": 1}})
+            self.assertEqual(status, 400)
+        finally:
+            self.ep.control("POST", "/_fake/config", {"throttle_bucket": None})
+
     # ---- SSM ----
     def test_describe_instance_information_filters_and_pages(self):
         out = self.ok("DescribeInstanceInformation", {"Filters": [

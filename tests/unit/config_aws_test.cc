@@ -28,6 +28,7 @@ TEST(ConfigAws, DefaultsNameTheFleet) {
   EXPECT_EQ(config.aws.bots_tag, "drover-bots");
   EXPECT_EQ(config.aws.discover, Discovery::none);
   EXPECT_EQ(config.aws.poll_interval, std::chrono::seconds(2));
+  EXPECT_EQ(config.aws.max_requests_per_second, 20);
 }
 
 TEST(ConfigAws, ReadsEveryKey) {
@@ -42,6 +43,7 @@ group_tag = "stage"
 lock_parameter = "/ops/lock"
 agent_url = "https://example.com/drover-agent"
 poll_interval = 0.5
+max_requests_per_second = 7.5
 )",
                    "drover.toml", {.region = "eu-north-1", .profile = "flag", .discover = {}});
   EXPECT_EQ(config.aws.region, "us-east-2");
@@ -52,6 +54,7 @@ poll_interval = 0.5
   EXPECT_EQ(config.aws.group_tag, "stage");
   EXPECT_EQ(config.aws.lock_parameter, "/ops/lock");
   EXPECT_EQ(config.aws.poll_interval, std::chrono::milliseconds(500));
+  EXPECT_EQ(config.aws.max_requests_per_second, 7.5);
 }
 
 TEST(ConfigAws, RefusesBadValuesAtTheirKey) {
@@ -64,6 +67,14 @@ TEST(ConfigAws, RefusesBadValuesAtTheirKey) {
                        "not a Parameter Store name"));
   EXPECT_TRUE(
       contains(refusal(kSsmFleet + kSsmHost + "[aws]\npoll_interval = 0\n"), "out of range"));
+  for (const auto* rate : {"0", "0.5", "-3", "1001", "nan", "inf"}) {
+    const auto why =
+        refusal(kSsmFleet + kSsmHost + "[aws]\nmax_requests_per_second = " + rate + "\n");
+    EXPECT_TRUE(contains(why, "aws.max_requests_per_second")) << rate << ": " << why;
+    EXPECT_TRUE(contains(why, "give 1 to 1000")) << rate << ": " << why;
+  }
+  EXPECT_TRUE(contains(refusal(kSsmFleet + kSsmHost + "[aws]\nmax_requests_per_second = \"20\"\n"),
+                       "aws.max_requests_per_second"));
   EXPECT_TRUE(contains(refusal(kSsmFleet + kSsmHost + "[aws]\nagent_url = \"ftp://x\"\n"),
                        "not an http(s) URL"));
   EXPECT_TRUE(contains(refusal(kSsmFleet + "region = \"EU WEST\"\n" + kSsmHost), "fleet.region"));

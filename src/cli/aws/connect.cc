@@ -1,12 +1,17 @@
 #include "cli/aws/connect.h"
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <mutex>
+#include <string>
 
 #include "aws/credential_chain.h"
 #include "aws/json_protocol_client.h"
 #include "aws/query_protocol_client.h"
 #include "aws/region.h"
+#include "util/http/rate_limited_http_client.h"
+#include "util/rate_limiter.h"
 
 namespace drover::cli {
 namespace {
@@ -29,6 +34,10 @@ std::optional<std::string> non_empty(const std::optional<std::string>& value) {
 
 // Everything one set of settings needs, alive as long as the process.
 struct Session {
+  // The request budget every SSM, EC2 and ECR request of the session spends (credential
+  // requests go to IMDS, STS or a process and are not metered with them).
+  std::unique_ptr<RateLimiter> budget;
+  std::unique_ptr<RateLimitedHttpClient> budgeted_http;
   std::unique_ptr<aws::CredentialsProvider> credentials;
   std::unique_ptr<aws::JsonProtocolClient> ssm;
   std::unique_ptr<aws::QueryProtocolClient> ec2;
@@ -47,8 +56,9 @@ class Connector {
                                              .fleet_region = settings.region,
                                              .env = env_})
                             .name;
-    const auto key =
-        region + "\n" + settings.profile.value_or("") + "\n" + settings.endpoint_url.value_or("");
+    const auto key = region + "\n" + settings.profile.value_or("") + "\n" +
+                     settings.endpoint_url.value_or("") + "\n" +
+                     std::to_string(settings.max_requests_per_second);
     std::lock_guard lock(mutex_);
     auto& session = sessions_[key];
     if (!session) session = open(settings, region);
@@ -85,12 +95,18 @@ class Connector {
           service, service, target_prefix, region,
           aws::endpoint_url_for(service, region, env, non_empty(settings.endpoint_url))};
     };
+    // Bursts of up to one second's worth of requests, then the steady rate.
+    const auto rate = settings.max_requests_per_second;
+    session->budget = std::make_unique<RateLimiter>(
+        rate, static_cast<std::size_t>(std::max(1.0, std::floor(rate))), clock_);
+    session->budgeted_http = std::make_unique<RateLimitedHttpClient>(http_, *session->budget);
+    auto& http = *session->budgeted_http;
     session->ssm = std::make_unique<aws::JsonProtocolClient>(
-        endpoint("ssm", "AmazonSSM"), http_, *session->credentials, clock_, random_);
+        endpoint("ssm", "AmazonSSM"), http, *session->credentials, clock_, random_);
     session->ec2 = std::make_unique<aws::QueryProtocolClient>(
-        endpoint("ec2", ""), kEc2ApiVersion, http_, *session->credentials, clock_, random_);
+        endpoint("ec2", ""), kEc2ApiVersion, http, *session->credentials, clock_, random_);
     session->ecr = std::make_unique<aws::JsonProtocolClient>(
-        ecr_endpoint(endpoint("ecr", "AmazonEC2ContainerRegistry_V20150921")), http_,
+        ecr_endpoint(endpoint("ecr", "AmazonEC2ContainerRegistry_V20150921")), http,
         *session->credentials, clock_, random_);
     return session;
   }

@@ -22,11 +22,14 @@ const Expected kLockParameter{"a Parameter Store name in quotes",
 const Expected kAgentUrl{"a URL in quotes",
                          "agent_url = \"https://artifacts.example.com/drover-agent\""};
 const Expected kPollInterval{"a number of seconds", "poll_interval = 2"};
+const Expected kMaxRequests{"a number of requests a second", "max_requests_per_second = 20"};
 
 constexpr std::size_t kMaxTagKey = 128;
 constexpr std::size_t kMaxParameterName = 1011;
 constexpr double kMinPollSeconds = 0.1;
 constexpr double kMaxPollSeconds = 60;
+constexpr double kMinRequestsPerSecond = 1;
+constexpr double kMaxRequestsPerSecond = 1000;
 
 bool printable_ascii(std::string_view text) {
   for (char c : text) {
@@ -93,7 +96,7 @@ void read_fleet_keys(const ConfigTable& fleet, AwsSettings& s) {
 
 void read_aws_table(const ConfigTable& aws, AwsSettings& s) {
   aws.allow_only({"profile", "endpoint_url", "tag", "bots_tag", "group_tag", "lock_parameter",
-                  "agent_url", "poll_interval"});
+                  "agent_url", "poll_interval", "max_requests_per_second"});
   s.profile = aws.string("profile", kProfile);
   if (s.profile && (s.profile->empty() || !printable_ascii(*s.profile))) {
     aws.fail("profile", "is not a profile name", "write it like: profile = \"prod\"");
@@ -126,6 +129,15 @@ void read_aws_table(const ConfigTable& aws, AwsSettings& s) {
                "give 0.1 to 60 seconds, e.g. poll_interval = 2");
     }
     s.poll_interval = std::chrono::milliseconds(std::llround(*seconds * 1000));
+  }
+  if (auto rate = aws.number("max_requests_per_second", kMaxRequests)) {
+    if (!(*rate >= kMinRequestsPerSecond && *rate <= kMaxRequestsPerSecond)) {
+      aws.fail("max_requests_per_second",
+               fmt::format("{} requests a second is out of range", *rate),
+               "give 1 to 1000, e.g. max_requests_per_second = 20 (AWS throttles an account "
+               "at a few tens a second)");
+    }
+    s.max_requests_per_second = *rate;
   }
 }
 

@@ -16,6 +16,8 @@
 //   lock_parameter = "/drover/tradebot/deploy-lock"   # default /drover/<fleet>/deploy-lock
 //   agent_url = "https://…/drover-agent"              # where hosts download the agent
 //   poll_interval = 2             # seconds between GetCommandInvocation polls (0.1 .. 60)
+//   max_requests_per_second = 20  # every SSM, EC2 and ECR request drover sends, retries
+//                                 # included, together (1 .. 1000; bursts of one second's worth)
 #include <chrono>
 #include <optional>
 #include <string>
@@ -26,6 +28,8 @@
 namespace drover::cli {
 
 enum class Discovery { none, ssm };
+
+inline constexpr double kDefaultMaxRequestsPerSecond = 20;
 
 /// A tag to match: key and value ("drover-fleet=tradebot").
 struct TagMatch {
@@ -46,6 +50,9 @@ struct AwsSettings {
   std::string lock_parameter;  // always set after reading: the default names the fleet
   std::string agent_url;
   std::chrono::milliseconds poll_interval{std::chrono::seconds(2)};
+  /// The request budget (util/rate_limiter.h). 20: the refill rate EC2 documents for its
+  /// non-mutating calls, within the few tens a second SSM allows an account and region.
+  double max_requests_per_second = kDefaultMaxRequestsPerSecond;
 };
 
 /// Parses "key=value" (the value may be empty, the key not). nullopt when malformed.
