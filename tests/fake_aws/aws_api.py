@@ -115,7 +115,8 @@ def take_bucket_token(st):
 def record(h, ctx, status, error=None):
     entry = {"service": ctx["service"], "operation": ctx["operation"], "status": status,
              "access_key_id": ctx["access_key_id"], "region": ctx["region"],
-             "time": ctx.get("time", time.time())}  # when the request arrived
+             "time": ctx.get("time", time.time()),  # when the request arrived
+             "peer_port": h.client_address[1]}  # the client's connection
     if error:
         entry["error"] = error
     with h.st.lock:

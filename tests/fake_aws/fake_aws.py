@@ -91,6 +91,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def _dispatch(self):
         path = urllib.parse.urlsplit(self.path).path
+        # One handler serves every request of a kept-alive connection: forget the last body.
+        self.__dict__.pop("_cached_body", None)
         self._body()  # always consume the body, so a kept-alive connection stays in step
         try:
             if path.startswith("/_fake/"):

@@ -47,11 +47,12 @@ class FakeAws {
   std::map<std::string, std::string> env() const;
 
   /// POST /_fake/config; returns the whole configuration afterwards. Keys: throttle_every,
-  /// clock_skew_seconds, delivery_timeout_seconds, invocation_visibility_delay_ms,
+  /// throttle_bucket, clock_skew_seconds, delivery_timeout_seconds, invocation_visibility_delay_ms,
   /// credential_ttl_seconds, cancel_grace_seconds, ping_status {id: status},
   /// instance_state {id: state}, add_instances [...], expire_temporary_credentials.
   nlohmann::json set_config(const nlohmann::json& config);
-  /// Every AWS API call so far: [{service, operation, status, access_key_id, region, error?}].
+  /// Every AWS API call so far: [{service, operation, status, access_key_id, region, time,
+  /// peer_port, error?}] (time: arrival, epoch seconds; peer_port: the client connection's port).
   nlohmann::json calls();
   void clear_calls();
   /// Every SSM command invocation: [{command_id, instance_id, status, status_details,

@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
@@ -26,6 +27,18 @@ CURLcode global_init_result() {
 struct EasyDeleter {
   void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
 };
+using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
+
+// Idle handles kept for reuse; more concurrent senders than this get handles of their own, which
+// close their connections when they finish.
+constexpr std::size_t kMaxIdleHandles = 16;
+
+// libcurl's own socket(), close-on-exec: connections now outlive a request, and drover starts
+// processes (ssh, the agent) while they are open.
+curl_socket_t open_cloexec_socket(void* /*user*/, curlsocktype /*purpose*/,
+                                  curl_sockaddr* address) {
+  return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
 struct ListDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
@@ -132,9 +145,39 @@ std::string host_of(const std::string& url) {
 
 }  // namespace
 
-CurlHttpClient::CurlHttpClient(CurlHttpClientOptions options) : options_(options) {
+class CurlHttpClient::HandlePool {
+ public:
+  /// An idle handle (with its live connections) or a new one; null when libcurl cannot make one.
+  EasyHandle take() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!idle_.empty()) {
+        auto handle = std::move(idle_.back());
+        idle_.pop_back();
+        return handle;
+      }
+    }
+    return EasyHandle(curl_easy_init());
+  }
+  /// Back for the next request: its options are reset (they point into the finished request),
+  /// its connections are kept.
+  void give_back(EasyHandle handle) {
+    curl_easy_reset(handle.get());
+    std::lock_guard lock(mutex_);
+    if (idle_.size() < kMaxIdleHandles) idle_.push_back(std::move(handle));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<EasyHandle> idle_;
+};
+
+CurlHttpClient::CurlHttpClient(CurlHttpClientOptions options)
+    : options_(options), pool_(std::make_unique<HandlePool>()) {
   global_init_result();
 }
+
+CurlHttpClient::~CurlHttpClient() = default;
 
 HttpResponse CurlHttpClient::send(const HttpRequest& request) {
   const std::string what = request.method + " " + request.url;
@@ -142,11 +185,19 @@ HttpResponse CurlHttpClient::send(const HttpRequest& request) {
     return failure(HttpFailure::other,
                    what + ": libcurl could not initialize: " + curl_easy_strerror(init));
   }
-  std::unique_ptr<CURL, EasyDeleter> handle(curl_easy_init());
-  if (!handle) {
+  // Back to the pool however this returns; its options point at this function's locals until
+  // give_back resets them.
+  struct Lease {
+    HandlePool& pool;
+    EasyHandle handle;
+    ~Lease() {
+      if (handle) pool.give_back(std::move(handle));
+    }
+  } lease{*pool_, pool_->take()};
+  if (!lease.handle) {
     return failure(HttpFailure::other, what + ": libcurl could not create a transfer handle");
   }
-  CURL* curl = handle.get();
+  CURL* curl = lease.handle.get();
 
   std::unique_ptr<curl_slist, ListDeleter> header_list;
   const auto add_header = [&header_list](const std::string& line) {
@@ -173,6 +224,7 @@ HttpResponse CurlHttpClient::send(const HttpRequest& request) {
       static_cast<long>(std::min<std::int64_t>(options_.connect_timeout.count(), timeout_ms));
 
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, open_cloexec_socket);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, request.max_redirects > 0 ? 1L : 0L);

@@ -9,8 +9,15 @@
 //   - Only http and https, for the URL and for redirects, which are followed only when the
 //     request asks for it.
 //   - Timeouts without signals (other threads are sending at the same time).
+//   - Connections are kept alive: a finished request's easy handle goes back to a pool with its
+//     connection cache (libcurl keeps connections per handle; curl_easy_reset keeps them), so
+//     the next request to the same endpoint reuses the TCP (and TLS) connection instead of a
+//     handshake per request. A fleet deploy polls AWS hundreds of times. Sockets are opened
+//     close-on-exec: a kept connection never leaks into the ssh and agent processes drover
+//     starts.
 #include <chrono>
 #include <cstddef>
+#include <memory>
 
 #include "util/http/http_client.h"
 
@@ -24,11 +31,14 @@ struct CurlHttpClientOptions {
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
 };
 
-/// Thread-safe: each send() uses its own libcurl easy handle, and libcurl's global state is
-/// initialized once, before the first client exists.
+/// Thread-safe: each send() takes an easy handle no other send() holds (from the pool, or a new
+/// one), and libcurl's global state is initialized once, before the first client exists.
 class CurlHttpClient final : public HttpClient {
  public:
   explicit CurlHttpClient(CurlHttpClientOptions options = {});
+  ~CurlHttpClient() override;
+  CurlHttpClient(const CurlHttpClient&) = delete;
+  CurlHttpClient& operator=(const CurlHttpClient&) = delete;
 
   /// Sends the request with exactly the given headers (plus the ones libcurl always adds, such
   /// as Content-Length and Accept). Never throws for network problems: they come back as
@@ -36,7 +46,10 @@ class CurlHttpClient final : public HttpClient {
   HttpResponse send(const HttpRequest& request) override;
 
  private:
+  class HandlePool;
+
   CurlHttpClientOptions options_;
+  std::unique_ptr<HandlePool> pool_;
 };
 
 }  // namespace drover
