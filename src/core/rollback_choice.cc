@@ -29,6 +29,9 @@ struct BotFacts {
   enum class Change { changed, not_changed, unknown } change = Change::not_changed;
   std::optional<PreviousImage> from;  // when changed: what it ran before
   std::string why_unknown;
+  // not_changed because its swap failed: the agent could not do it, which can leave the bot
+  // down (a container it could not restore), and a rollback does not touch or verify it.
+  bool swap_failed = false;
 };
 
 BotFacts facts_of(const JournalReplay& journal, const HostSelection& host, BotId bot) {
@@ -37,6 +40,7 @@ BotFacts facts_of(const JournalReplay& journal, const HostSelection& host, BotId
   std::optional<BotFacts> changed;
   std::string unknown;
   bool recorded = false;
+  bool failed = false;
   for (const auto& record : journal.hosts) {
     if (record.host != host.name) continue;
     recorded = true;
@@ -47,6 +51,7 @@ BotFacts facts_of(const JournalReplay& journal, const HostSelection& host, BotId
       if (mine->outcome == BotSwapOutcome::swapped && !changed) {
         changed = BotFacts{BotFacts::Change::changed, mine->from, ""};
       }
+      failed = failed || mine->outcome == BotSwapOutcome::failed;
     } else if (!record.bots.empty()) {
       unknown = fmt::format("{} has no word on it from {}'s agent", name, host.name);
     } else if (record.outcome.kind == FailureKind::unreachable) {
@@ -65,7 +70,9 @@ BotFacts facts_of(const JournalReplay& journal, const HostSelection& host, BotId
             fmt::format("{} has no record of {}: drover stopped while it may have been swapping",
                         name, host.name)};
   }
-  return {};
+  BotFacts facts;
+  facts.swap_failed = failed;
+  return facts;
 }
 
 // The repo digest a changed bot goes back to, or why there is none.
@@ -160,7 +167,13 @@ RollbackSpec choose_rollback(const std::vector<BotId>& bots,
         decided = true;
         break;
       }
-      if (facts.change == BotFacts::Change::not_changed) {
+      if (facts.change == BotFacts::Change::not_changed && facts.swap_failed) {
+        left_alone.add(
+            fmt::format("their latest deploy {} failed to swap them: they may be down (see "
+                        "drover verify)",
+                        id),
+            bot);
+      } else if (facts.change == BotFacts::Change::not_changed) {
         left_alone.add(fmt::format("their latest deploy {} did not change them", id), bot);
       } else if (facts.change == BotFacts::Change::unknown) {
         spec.skipped.push_back({bot, facts.why_unknown});

@@ -112,6 +112,24 @@ TEST(CoreRollbackChoice, AHaltedDeployReturnsTheBotsItChangedAndLeavesTheRest) {
   EXPECT_TRUE(spec.skipped.empty());
 }
 
+TEST(CoreRollbackChoice, ABotWhoseSwapFailedIsLeftAloneWithAWordThatItMayBeDown) {
+  // h1: bot 1 swapped; bot 2's swap failed (the agent could not restore it). h2 halted.
+  const auto d1 =
+      journal({kD1,
+               1,
+               kTwoHosts,
+               {host("h1", {swapped(1, 'a', 'c'), stayed(2, BotSwapOutcome::failed, 'a')})}});
+  const auto spec = choose_rollback({1, 2, 3, 4}, {d1});
+  EXPECT_EQ(targets_of(spec), std::vector<BotId>{1});
+  ASSERT_EQ(spec.left_alone.size(), 2u);
+  EXPECT_EQ(spec.left_alone[0].reason,
+            "their latest deploy 11111111 failed to swap them: they may be down (see drover "
+            "verify)");
+  EXPECT_EQ(spec.left_alone[0].bots, std::vector<BotId>{2});
+  EXPECT_EQ(spec.left_alone[1].reason, "their latest deploy 11111111 did not change them");
+  EXPECT_EQ(spec.left_alone[1].bots, (std::vector<BotId>{3, 4}));
+}
+
 TEST(CoreRollbackChoice, OnlyTheLatestDeployOfEachBotCountsAndBotsNoDeployTouchedAreLeftAlone) {
   const auto d1 = journal({kD1,
                            1,
