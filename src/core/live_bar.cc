@@ -11,6 +11,14 @@ namespace {
 constexpr std::string_view kSeparator = " · ";
 constexpr std::size_t kMinCells = 5;
 
+// "2s", "<1s" for a slot less than a second away, "1m05s" past a minute.
+std::string format_wait(Duration wait) {
+  const auto seconds = std::chrono::ceil<std::chrono::seconds>(wait).count();
+  if (wait < std::chrono::seconds(1)) return "<1s";
+  if (seconds < 60) return fmt::format("{}s", seconds);
+  return fmt::format("{}m{:02}s", seconds / 60, seconds % 60);
+}
+
 // "host-7 pull, host-9 settle +3" in at most `room` code points; "5 in flight" when not even
 // one host fits with the count of the others; empty when that does not fit either.
 std::string in_flight_text(const std::vector<InFlightHost>& hosts, std::size_t room) {
@@ -93,8 +101,18 @@ std::string render_live_bar(const LiveBar& bar, std::size_t width) {
   } else if (room_for_cells >= kMinCells + 3) {
     line = render_progress_cells(bar.progress, room_for_cells - 3) + " " + stats;
   }
+  // The next start slot ends the line; its room is kept before the hosts in flight take theirs
+  // (they shrink to a count), so it shows whenever it fits after the stats.
+  auto next_start =
+      bar.progress.next_start_in
+          ? fmt::format("{}next start in {}", kSeparator, format_wait(*bar.progress.next_start_in))
+          : std::string();
+  if (display_width(line + next_start) > max) {
+    next_start.clear();
+  }
   if (!bar.in_flight.empty()) {
-    const auto used = display_width(line) + display_width(std::string(kSeparator));
+    const auto used =
+        display_width(line) + display_width(std::string(kSeparator)) + display_width(next_start);
     if (used < max) {
       auto hosts = in_flight_text(bar.in_flight, max - used);
       if (!hosts.empty()) {
@@ -102,7 +120,7 @@ std::string render_live_bar(const LiveBar& bar, std::size_t width) {
       }
     }
   }
-  return line;
+  return line + next_start;
 }
 
 }  // namespace drover::core

@@ -4,9 +4,12 @@
 //   [############........] 104/178 hosts · 0 errors · 612s · ETA 4m10s · host-7 pull, host-9 settle
 //   +3
 //
+// and, while hosts wait for their storm start slot, "· next start in 2s" after the hosts in
+// flight (the storm's pace would otherwise look like a stall),
 // with the ETA (core/live_eta.h) and the hosts in flight at their current step, fitted to the
 // terminal's width: it must stay on one line to be redrawn in place. What does not fit goes,
-// least useful first: the hosts in flight (then only their count), the bar's cells (down to 5,
+// least useful first: the next start, the hosts in flight (then only their count), the bar's
+// cells (down to 5,
 // then the bar), the elapsed time, the ETA; as a last resort the line is cut with "…".
 #include <string>
 #include <vector>
@@ -21,8 +24,8 @@ struct InFlightHost {
 };
 
 struct LiveBar {
-  RolloutProgress progress;
-  std::string eta;  // "ETA 4m10s" or "ETA …"
+  RolloutProgress progress;  // its next_start_in shows as "next start in 2s"
+  std::string eta;           // "ETA 4m10s" or "ETA …"
   std::vector<InFlightHost> in_flight;
 };
 

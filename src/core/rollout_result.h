@@ -54,6 +54,9 @@ struct RolloutProgress {
   std::size_t failed = 0;
   std::size_t in_flight = 0;
   Duration elapsed{0};
+  /// How long until the next host's start slot (storm control) when a host is waiting for
+  /// one; unset when none is (none left, the window is what holds them, or stopped).
+  std::optional<Duration> next_start_in{};
 };
 
 /// success: every host succeeded. failed: every host was attempted, some failed (under the

@@ -125,6 +125,9 @@ RolloutProgress RolloutScheduler::progress() const {
   progress.failed = failed_;
   progress.in_flight = in_flight_count_;
   progress.elapsed = clock_.now() - started_at_;
+  if (const auto slot = until_next_slot(); slot && slot->count() > 0) {
+    progress.next_start_in = slot;
+  }
   return progress;
 }
 

@@ -140,6 +140,31 @@ TEST(LiveBar, ANarrowTerminalGetsFewerCellsBeforeNone) {
   EXPECT_NE(line.find("] 104/178 hosts · 0 errors · 612s · ETA 4m10s"), std::string::npos) << line;
 }
 
+TEST(LiveBar, HostsWaitingForTheirStormSlotShowWhenTheNextStarts) {
+  auto bar = guide_bar();
+  bar.progress.next_start_in = std::chrono::milliseconds(1200);
+  const auto wide = render_live_bar(bar, 200);
+  EXPECT_TRUE(wide.ends_with("host-108 login, host-109 running · next start in 2s")) << wide;
+  // At 120 columns the hosts in flight make room for it (fewer of them, then their count).
+  const auto line = render_live_bar(bar, 120);
+  EXPECT_LE(display_width(line), 119U) << line;
+  EXPECT_TRUE(line.ends_with(" · next start in 2s")) << line;
+  EXPECT_NE(line.find("host-105 pull"), std::string::npos) << line;
+  // Nothing in flight (between two slots): the counts and the wait.
+  bar.in_flight.clear();
+  bar.progress.next_start_in = std::chrono::milliseconds(300);
+  EXPECT_EQ(render_live_bar(bar, 90),
+            "[############........] 104/178 hosts · 0 errors · 612s · ETA 4m10s · next start in "
+            "<1s");
+  bar.progress.next_start_in = seconds(75);
+  EXPECT_TRUE(render_live_bar(bar, 200).ends_with("· next start in 1m15s"));
+  // Too narrow for it: the counts win, as before.
+  EXPECT_EQ(render_live_bar(bar, 40), "104/178 hosts · 0 errors · ETA 4m10s");
+  for (std::size_t width = 1; width <= 200; ++width) {
+    EXPECT_LT(display_width(render_live_bar(bar, width)), std::max<std::size_t>(width, 1));
+  }
+}
+
 TEST(LiveBar, FitTextCutsWithAnEllipsisByCodePoints) {
   EXPECT_EQ(fit_text("host-7 · ok", 20), "host-7 · ok");
   EXPECT_EQ(fit_text("host-7 · ok", 8), "host-7 …");

@@ -226,12 +226,14 @@ TEST(CoreStartSlots, UntilNextSlotSaysHowLongTheDriverMaySleep) {
   EXPECT_EQ(scheduler.until_next_slot(), Duration(0)) << "a's slot has come";
   EXPECT_EQ(scheduler.next_to_start(), std::vector<HostName>{"a"});
   EXPECT_EQ(scheduler.until_next_slot(), milliseconds(337));
+  EXPECT_EQ(scheduler.progress().next_start_in, milliseconds(337)) << "what the live bar shows";
   clock.advance(milliseconds(300));
   EXPECT_TRUE(scheduler.next_to_start().empty());
   EXPECT_EQ(scheduler.until_next_slot(), milliseconds(37));
   clock.advance(milliseconds(37));
   EXPECT_EQ(scheduler.next_to_start(), std::vector<HostName>{"b"});
   EXPECT_EQ(scheduler.until_next_slot(), std::nullopt) << "c is already done: no slot to wait for";
+  EXPECT_EQ(scheduler.progress().next_start_in, std::nullopt);
   scheduler.on_finished("a", HostOutcome::success());
   scheduler.on_finished("b", HostOutcome::success());
   EXPECT_TRUE(scheduler.done());

@@ -65,7 +65,7 @@ class TerminalView final : public RolloutView {
     if (!live_) {
       return;
     }
-    core::LiveBar bar{p, core::render_eta(eta(p)), {}};
+    core::LiveBar bar{p, core::render_eta(eta(p)), {}};  // p.next_start_in: the storm's pace
     for (const auto& flying : in_flight_) {
       bar.in_flight.push_back({flying.host, flying.step});
     }
