@@ -147,11 +147,11 @@ TEST(SsmDeployIT, ThrottlingOnEveryThirdCallStillSucceeds) {
 // refilled at 5 a second), a budget of 4 a second is never throttled, and what the endpoint
 // saw never exceeds the budget's own bound (its burst, 4, plus 4 a second). The quick speeds
 // poll every 0.2 s, which alone would ask more than 5 a second with two hosts in flight: with
-// the budget at 1000 the same deploy is throttled. Bot ids 8756-8759.
+// the budget at 1000 the same deploy is throttled. Bot ids 8745-8748.
 TEST(SsmDeployIT, ARequestBudgetUnderTheEndpointsRateIsNeverThrottled) {
   SsmWorldOptions options;
   options.extra_aws_keys = "max_requests_per_second = 4\n";
-  SsmWorld world(DROVER_BIN, DROVER_AGENT_BIN, "ssm-budget", two_plus_staging(8755), options);
+  SsmWorld world(DROVER_BIN, DROVER_AGENT_BIN, "ssm-budget", two_plus_staging(8744), options);
   world.fleet().run_all("v1");
   world.aws().set_config({{"throttle_bucket", {{"size", 6}, {"per_second", 5}}}});
 
