@@ -23,7 +23,9 @@ void FleetHistory::add(const JournalReplay& journal) {
       const auto& t = bot.timings;
       // A bot logs in when its new container starts; one whose steps were not timed (an
       // older agent) or that was not restarted says nothing about when.
-      if (bot.outcome != BotSwapOutcome::swapped || t.start_ms <= 0) continue;
+      if (bot.outcome != BotSwapOutcome::swapped || t.start_ms <= 0) {
+        continue;
+      }
       speed.login_after.emplace_back(t.pull_ms + t.create_ms + t.stop_ms + t.start_ms);
     }
   }

@@ -14,8 +14,12 @@ constexpr std::size_t kMinCells = 5;
 // "2s", "<1s" for a slot less than a second away, "1m05s" past a minute.
 std::string format_wait(Duration wait) {
   const auto seconds = std::chrono::ceil<std::chrono::seconds>(wait).count();
-  if (wait < std::chrono::seconds(1)) return "<1s";
-  if (seconds < 60) return fmt::format("{}s", seconds);
+  if (wait < std::chrono::seconds(1)) {
+    return "<1s";
+  }
+  if (seconds < 60) {
+    return fmt::format("{}s", seconds);
+  }
   return fmt::format("{}m{:02}s", seconds / 60, seconds % 60);
 }
 
@@ -25,7 +29,7 @@ std::string in_flight_text(const std::vector<InFlightHost>& hosts, std::size_t r
   std::string shown;
   std::size_t count = 0;
   for (const auto& host : hosts) {
-    auto next = (count == 0 ? "" : ", ") + host.host + " " + host.step;
+    auto next = fmt::format("{}{} {}", count == 0 ? "" : ", ", host.host, host.step);
     const auto rest = hosts.size() - count - 1;
     const auto more = rest == 0 ? std::string() : fmt::format(" +{}", rest);
     if (display_width(shown + next + more) > room) {

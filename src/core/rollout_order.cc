@@ -29,7 +29,9 @@ RolloutOptions rollout_options_for(const std::vector<HostSelection>& hosts,
       options.slots.push_back(slot.offset);
     }
   } else {
-    for (const auto& host : startable) options.hosts.push_back(host.name);
+    for (const auto& host : startable) {
+      options.hosts.push_back(host.name);
+    }
   }
   options.concurrency = settings.concurrency;
   options.halt = settings.halt;

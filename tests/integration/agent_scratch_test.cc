@@ -61,7 +61,7 @@ TEST_F(AgentScratchIT, SwapsBotsFromInsideAScratchContainer) {
   for (int id : fleet.ids()) EXPECT_EQ(bot_entry(run.report, id)["outcome"], "swapped");
   auto status =
       run_in_scratch({"status", "--bots", fleet.ids_arg(), "--expect-image", image("bot", "v2")});
-  EXPECT_EQ(status.process.exit_code, 0) << status.process.err;
+  EXPECT_EQ(status.process.exit_code, 0) << status.process.err << status.report.dump();
 }
 
 }  // namespace

@@ -164,7 +164,9 @@ class CurlHttpClient::HandlePool {
   void give_back(EasyHandle handle) {
     curl_easy_reset(handle.get());
     std::lock_guard lock(mutex_);
-    if (idle_.size() < kMaxIdleHandles) idle_.push_back(std::move(handle));
+    if (idle_.size() < kMaxIdleHandles) {
+      idle_.push_back(std::move(handle));
+    }
   }
 
  private:
