@@ -193,7 +193,9 @@ HttpResponse CurlHttpClient::send(const HttpRequest& request) {
     HandlePool& pool;
     EasyHandle handle;
     ~Lease() {
-      if (handle) pool.give_back(std::move(handle));
+      if (handle) {
+        pool.give_back(std::move(handle));
+      }
     }
   } lease{*pool_, pool_->take()};
   if (!lease.handle) {
