@@ -14,8 +14,7 @@ std::chrono::microseconds since_epoch(TimePoint t) {
 
 }  // namespace
 
-RateLimiter::RateLimiter(double per_second, std::size_t burst, Clock& clock)
-    : per_second_(per_second), clock_(clock) {
+RateLimiter::RateLimiter(double per_second, std::size_t burst, Clock& clock) : clock_(clock) {
   if (!(per_second > 0.0) || !std::isfinite(per_second) || burst == 0) {
     throw std::invalid_argument("a rate limiter needs a positive rate and a burst of at least 1");
   }

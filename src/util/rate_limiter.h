@@ -30,10 +30,7 @@ class RateLimiter {
   /// once). acquire() is reserve() and the sleep.
   Duration reserve();
 
-  double per_second() const { return per_second_; }
-
  private:
-  double per_second_;
   std::chrono::microseconds interval_;   // between two requests at the steady rate
   std::chrono::microseconds tolerance_;  // how far ahead of its due time a request may go
   Clock& clock_;
