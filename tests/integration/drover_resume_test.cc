@@ -168,7 +168,9 @@ TEST(DroverSignalIT, ASecondSigtermEndsAtOnceRecordingTheResultAndReleasingTheLo
   SignalledDeploy run("e2e-sigterm-twice", 8888, LiveProcess::Mode::pipes);
   auto& deploy = run.deploy;
   auto& fleet = run.fleet;
-  ASSERT_TRUE(deploy.wait_for("host-1: ok")) << deploy.output();
+  // host-2 must be in flight when the first signal comes, or there is nothing to stop waiting
+  // for: "host-1: ok" alone raced host-2's start (it failed CI once).
+  ASSERT_TRUE(deploy.wait_for("host-2: started")) << deploy.output();
   deploy.send_signal(SIGTERM);
   ASSERT_TRUE(deploy.wait_for("interrupted: no new host will start")) << deploy.output();
   deploy.send_signal(SIGTERM);
