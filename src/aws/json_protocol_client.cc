@@ -160,14 +160,26 @@ JsonProtocolClient::JsonProtocolClient(ServiceEndpoint endpoint, HttpClient& htt
       wall_clock_(std::move(wall_clock)) {}
 
 nlohmann::json JsonProtocolClient::call(std::string_view operation, const nlohmann::json& input) {
+  return call_with(retry_policy_, operation, input);
+}
+
+nlohmann::json JsonProtocolClient::call_at_most_once(std::string_view operation,
+                                                     const nlohmann::json& input) {
+  RetryPolicy once = retry_policy_;
+  once.retry_unanswered = false;
+  return call_with(once, operation, input);
+}
+
+nlohmann::json JsonProtocolClient::call_with(const RetryPolicy& policy, std::string_view operation,
+                                             const nlohmann::json& input) {
   const std::vector<std::pair<std::string, std::string>> headers = {
       {"Content-Type", "application/x-amz-json-1.1"},
       {"X-Amz-Target", endpoint_.target_prefix + "." + std::string(operation)},
   };
   const std::string body = input.is_null() ? "{}" : input.dump();
   const HttpResponse response =
-      post_signed_with_retries(endpoint_, http_, credentials_, clock_, random_, retry_policy_,
-                               wall_clock_, headers, body, json_protocol_error);
+      post_signed_with_retries(endpoint_, http_, credentials_, clock_, random_, policy, wall_clock_,
+                               headers, body, json_protocol_error);
   if (response.body.empty()) return nlohmann::json::object();
   nlohmann::json output = nlohmann::json::parse(response.body, nullptr, false);
   if (output.is_discarded()) {

@@ -63,9 +63,17 @@ class JsonProtocolClient {
   /// "InvalidResponse" for an answer that is not JSON; whatever the credentials provider threw.
   nlohmann::json call(std::string_view operation, const nlohmann::json& input);
 
+  /// As call(), for an operation that is not idempotent (SendCommand): throttling is retried,
+  /// but a request that got no answer, or a 5xx, is thrown at once, since AWS may have acted on
+  /// it; the caller finds out whether it did before sending it again.
+  nlohmann::json call_at_most_once(std::string_view operation, const nlohmann::json& input);
+
   const ServiceEndpoint& endpoint() const { return endpoint_; }
 
  private:
+  nlohmann::json call_with(const RetryPolicy& policy, std::string_view operation,
+                           const nlohmann::json& input);
+
   ServiceEndpoint endpoint_;
   HttpClient& http_;
   CredentialsProvider& credentials_;

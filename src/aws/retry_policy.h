@@ -20,6 +20,10 @@ struct RetryPolicy {
   int max_attempts = 8;  // the first try included; 1 means never retry
   Duration base_delay{100};
   Duration max_delay{20000};
+  // False for a request that must not be repeated blindly (SendCommand): only throttling, which
+  // AWS answers before acting, is retried; a request that got no answer or a 5xx may have been
+  // acted on, and the caller must find out before it sends again.
+  bool retry_unanswered = true;
 };
 
 /// True for AWS's throttling error codes (Throttling, ThrottlingException, SlowDown, ...).
@@ -47,6 +51,7 @@ auto call_with_retries(const RetryPolicy& policy, Clock& clock, Random& random, 
       return attempt(number);
     } catch (const AwsError& error) {
       if (!is_retryable(error)) throw;
+      if (!policy.retry_unanswered && !is_throttling_code(error.code())) throw;
       if (number >= policy.max_attempts) {
         if (number == 1) throw;
         throw AwsError(error.code(),

@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
       random,
       drover::cli::process_env,
       interrupt_requested,
-      [&runner, &aws, &clock](
+      [&runner, &aws, &clock, &random](
           const drover::cli::DroverConfig& config) -> std::unique_ptr<drover::core::Transport> {
         switch (config.transport) {
           case drover::cli::TransportKind::local:
@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
                 config.ssh, config.agent_path.value_or(drover::transport::kDefaultSshAgentPath),
                 runner);
           case drover::cli::TransportKind::ssm:
-            return drover::cli::make_ssm_transport(config, aws(config.aws), clock,
+            return drover::cli::make_ssm_transport(config, aws(config.aws), clock, random,
                                                    interrupt_requested);
         }
         auto agent =

@@ -57,7 +57,8 @@ def apply_config(st, cfg):
                           "delivery_timeout_seconds",
                           "invocation_visibility_delay_ms", "credential_ttl_seconds",
                           "cancel_grace_seconds", "ping_status", "instance_state",
-                          "add_instances", "expire_temporary_credentials"}
+                          "add_instances", "expire_temporary_credentials",
+                          "hold_send_command_answers"}
     if unknown:
         raise ValueError(f"unknown config keys: {sorted(unknown)}")
     for iid in list((cfg.get("ping_status") or {})) + list((cfg.get("instance_state") or {})):
@@ -71,6 +72,15 @@ def apply_config(st, cfg):
                 st.config[key] = cfg[key]
         if "throttle_every" in cfg:
             st.api_calls = 0
+        if "hold_send_command_answers" in cfg:
+            hold = cfg["hold_send_command_answers"]
+            if hold is not None and not (
+                    isinstance(hold, dict) and {"count", "seconds"} <= set(hold)
+                    and set(hold) <= {"count", "seconds", "match"}
+                    and int(hold["count"]) >= 0 and float(hold["seconds"]) >= 0):
+                raise ValueError("hold_send_command_answers is null or "
+                                 "{\"count\": >= 0, \"seconds\": >= 0, \"match\": text}")
+            st.config["hold_send_command_answers"] = dict(hold) if hold else None
         if "throttle_bucket" in cfg:
             bucket = cfg["throttle_bucket"]
             if bucket is not None and not (

@@ -320,6 +320,25 @@ class Protocols(unittest.TestCase):
         finally:
             self.ep.control("POST", "/_fake/config", {"throttle_bucket": None})
 
+    def test_a_held_send_command_answer_comes_late_but_the_command_already_exists(self):
+        self.ep.control("POST", "/_fake/config",
+                        {"hold_send_command_answers": {"count": 1, "seconds": 1.5}})
+        try:
+            started = time.time()
+            cmd = self.send(["i-0123456789abcdef0"], ["true"], Comment="held #1")
+            self.assertGreaterEqual(time.time() - started, 1.5)
+            listed = self.ok("ListCommands", {"InstanceId": "i-0123456789abcdef0"})["Commands"]
+            self.assertEqual(listed[0]["CommandId"], cmd["CommandId"])
+            self.assertEqual(listed[0]["Comment"], "held #1")
+            started = time.time()
+            self.send(["i-0123456789abcdef0"], ["true"])  # the count is used up
+            self.assertLess(time.time() - started, 1.5)
+            status, _ = self.ep.control("POST", "/_fake/config",
+                                        {"hold_send_command_answers": {"count": -1, "seconds": 1}})
+            self.assertEqual(status, 400)
+        finally:
+            self.ep.control("POST", "/_fake/config", {"hold_send_command_answers": None})
+
     # ---- SSM ----
     def test_describe_instance_information_filters_and_pages(self):
         out = self.ok("DescribeInstanceInformation", {"Filters": [

@@ -132,6 +132,34 @@ TEST(AwsRetryPolicy, GivingUpKeepsTheLastErrorAndSaysHowManyAttempts) {
   EXPECT_EQ(clock.slept(), milliseconds(100 + 200));
 }
 
+TEST(AwsRetryPolicy, ANotIdempotentCallRetriesThrottlingButNotAnUnansweredRequest) {
+  VirtualClock clock;
+  FixedRandom random(0);
+  const RetryPolicy once{.retry_unanswered = false};
+  std::vector<int> numbers;
+  EXPECT_EQ(call_with_retries(once, clock, random,
+                              [&](int number) {
+                                numbers.push_back(number);
+                                if (number < 3) throw AwsError("ThrottlingException", "slow", 400);
+                                return 7;
+                              }),
+            7);
+  EXPECT_EQ(numbers.size(), 3u) << "throttling is answered before AWS acts: safe to repeat";
+  for (const auto& [code, status] :
+       std::vector<std::pair<std::string, long>>{{std::string(kEndpointUnreachable), 0},
+                                                 {"InternalServerError", 500},
+                                                 {"ServiceUnavailable", 503}}) {
+    int attempts = 0;
+    EXPECT_THROW(call_with_retries(once, clock, random,
+                                   [&](int) -> int {
+                                     ++attempts;
+                                     throw AwsError(code, "maybe done", status);
+                                   }),
+                 AwsError);
+    EXPECT_EQ(attempts, 1) << code << ": AWS may have acted on it";
+  }
+}
+
 TEST(AwsRetryPolicy, SingleAttemptPolicyNeverRetries) {
   VirtualClock clock;
   FixedRandom random(0);

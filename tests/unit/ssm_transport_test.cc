@@ -29,6 +29,15 @@ class ScriptedSsm {
   std::vector<json> inputs;
   std::deque<json> invocations;  // a json with "error" throws that AwsError code
   std::atomic<bool>* interrupt_on_first_poll = nullptr;
+  // SendCommand's failures in order: an AwsError, thrown before or after SSM created it.
+  struct SendFailure {
+    std::string code;
+    long status = 0;
+    bool created = false;
+  };
+  std::deque<SendFailure> send_failures;
+  std::vector<json> created;  // the commands SSM holds, oldest first
+  bool list_commands_error = false;
 
   AwsJsonCall call() {
     return [this](std::string_view op, const json& input) -> json {
@@ -40,7 +49,24 @@ class ScriptedSsm {
                  {{{"InstanceId", kHost.address.value()}, {"PingStatus", "Online"}},
                   {{"InstanceId", kOffline.address.value()}, {"PingStatus", "ConnectionLost"}}}}};
       }
-      if (op == "SendCommand") return {{"Command", {{"CommandId", kCommandId}}}};
+      if (op == "SendCommand") {
+        auto failure = send_failures.empty() ? SendFailure{} : send_failures.front();
+        if (!send_failures.empty()) send_failures.pop_front();
+        const std::string id =
+            std::string(kCommandId).substr(0, 35) + std::to_string(count(std::string(op)));
+        if (!failure.code.empty() && !failure.created) {
+          throw aws::AwsError(failure.code, "no answer", failure.status);
+        }
+        created.push_back({{"CommandId", id}, {"Comment", input["Comment"]}});
+        if (!failure.code.empty()) throw aws::AwsError(failure.code, "no answer", failure.status);
+        return {{"Command", {{"CommandId", id}}}};
+      }
+      if (op == "ListCommands") {
+        if (list_commands_error) throw aws::AwsError("AccessDeniedException", "not ListCommands");
+        json newest_first = json::array();
+        for (auto it = created.rbegin(); it != created.rend(); ++it) newest_first.push_back(*it);
+        return {{"Commands", newest_first}};
+      }
       if (op == "CancelCommand") {
         cancelled = true;
         return json::object();
@@ -212,6 +238,75 @@ TEST(SsmTransport, InstallAgentMapsAChecksumMismatch) {
   EXPECT_EQ(r.status, core::TransportStatus::agent_failed);
   EXPECT_NE(r.detail.find("sha256"), std::string::npos) << r.detail;
   EXPECT_NE(r.detail.find("nothing was replaced"), std::string::npos) << r.detail;
+}
+
+TEST(SsmTransport, AnUnansweredSendCommandThatSsmCreatedIsFollowedNotSentAgain) {
+  World w;
+  w.ssm.send_failures = {{"EndpointUnreachable", 0, true}};
+  w.ssm.invocations = {success("{\"ok\":1}\n")};
+  w.start();
+  auto r = w.transport->run_agent(kHost, {{"swap"}, std::chrono::seconds(60)});
+  EXPECT_EQ(r.status, core::TransportStatus::ok) << r.detail;
+  EXPECT_EQ(w.ssm.count("SendCommand"), 1) << "a second send would run a second agent";
+  EXPECT_EQ(w.ssm.count("ListCommands"), 1);
+  ASSERT_EQ(w.ssm.created.size(), 1u);
+  const auto polled = w.ssm.inputs.back();
+  EXPECT_EQ(polled["CommandId"], w.ssm.created[0]["CommandId"]) << "follows the one SSM holds";
+}
+
+TEST(SsmTransport, AnUnansweredSendCommandThatSsmDoesNotHoldIsSentAgainWithTheSameComment) {
+  World w;
+  w.ssm.send_failures = {{"InternalServerError", 500, false}};
+  w.ssm.invocations = {success("{\"ok\":1}\n")};
+  w.start();
+  auto r = w.transport->run_agent(kHost, {{"swap"}, std::chrono::seconds(60)});
+  EXPECT_EQ(r.status, core::TransportStatus::ok) << r.detail;
+  EXPECT_EQ(w.ssm.count("SendCommand"), 2);
+  EXPECT_EQ(w.ssm.count("ListCommands"), 1) << "looked before sending again";
+  ASSERT_EQ(w.ssm.created.size(), 1u);
+}
+
+TEST(SsmTransport, WhenSsmCannotSayWhetherTheCommandExistsItIsNotSentAgain) {
+  World w;
+  w.ssm.send_failures = {{"EndpointUnreachable", 0, true}};
+  w.ssm.list_commands_error = true;
+  w.start();
+  auto r = w.transport->run_agent(kHost, {{"swap"}, std::chrono::seconds(60)});
+  EXPECT_EQ(r.status, core::TransportStatus::agent_failed);
+  EXPECT_NE(r.detail.find("not sent again"), std::string::npos) << r.detail;
+  EXPECT_NE(r.detail.find("#-1"), std::string::npos)
+      << "names the comment to look for: " << r.detail;
+  EXPECT_EQ(w.ssm.count("SendCommand"), 1);
+}
+
+TEST(SsmTransport, ASendCommandNeverAnsweredAndNeverCreatedGivesUpAsUnreachable) {
+  World w;
+  w.ssm.send_failures = {{"EndpointUnreachable", 0, false},
+                         {"EndpointUnreachable", 0, false},
+                         {"EndpointUnreachable", 0, false}};
+  w.start();
+  auto r = w.transport->run_agent(kHost, {{"swap"}, std::chrono::seconds(60)});
+  EXPECT_EQ(r.status, core::TransportStatus::unreachable);
+  EXPECT_NE(r.detail.find("nothing ran"), std::string::npos) << r.detail;
+  EXPECT_EQ(w.ssm.count("SendCommand"), 3);
+  EXPECT_EQ(w.ssm.count("ListCommands"), 3);
+}
+
+TEST(SsmTransport, EveryCommandsCommentIsUniqueAndKeepsItsTokenWhenTheNamesAreLong) {
+  World w;
+  w.options.run_token = "3f9a12bc";
+  w.options.comment = "drover " + std::string(120, 'f');
+  w.ssm.invocations = {success("{}\n")};
+  w.start();
+  w.transport->run_agent(kHost, {{"version"}, std::chrono::seconds(30)});
+  w.transport->run_agent(kHost, {{"version"}, std::chrono::seconds(30)});
+  ASSERT_EQ(w.ssm.created.size(), 2u);
+  const auto first = w.ssm.created[0]["Comment"].get<std::string>();
+  const auto second = w.ssm.created[1]["Comment"].get<std::string>();
+  EXPECT_LE(first.size(), 100u);
+  EXPECT_NE(first, second);
+  EXPECT_TRUE(first.ends_with(" #3f9a12bc-1")) << first;
+  EXPECT_TRUE(second.ends_with(" #3f9a12bc-2")) << second;
 }
 
 }  // namespace

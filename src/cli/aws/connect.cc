@@ -64,6 +64,11 @@ class Connector {
     if (!session) session = open(settings, region);
     auto* s = session.get();
     return AwsApis{[s](std::string_view operation, const nlohmann::json& input) {
+                     // SendCommand is the one SSM call that is not idempotent: a repeat runs
+                     // the agent twice. The ssm transport resolves an unanswered one itself
+                     // (ListCommands by its comment) before it sends again.
+                     if (operation == "SendCommand")
+                       return s->ssm->call_at_most_once(operation, input);
                      return s->ssm->call(operation, input);
                    },
                    [s](std::string_view action, const aws::QueryParameters& parameters) {

@@ -1,5 +1,7 @@
 #include "cli/commands/fleet_services.h"
 
+#include <fmt/format.h>
+
 #include "cli/lock/parameter_store_lock.h"
 #include "cli/state/state_dir.h"
 
@@ -30,12 +32,14 @@ std::unique_ptr<FleetLock> make_fleet_lock(const DroverConfig& config, CliWorld&
 
 std::unique_ptr<transport::SsmTransport> make_ssm_transport(const DroverConfig& config,
                                                             const AwsApis& apis, Clock& clock,
+                                                            Random& random,
                                                             const std::atomic<bool>& interrupted) {
   transport::SsmTransportOptions options;
   options.agent_path = config.agent_path.value_or(transport::kSsmDefaultAgentPath);
   options.agent_url = config.aws.agent_url;
   options.poll_interval = config.aws.poll_interval;
   options.comment = "drover " + config.fleet.name();
+  options.run_token = fmt::format("{:08x}", random.uniform(0, 0xffffffff));
   auto transport = std::make_unique<transport::SsmTransport>(apis.ssm, clock, interrupted, options);
   transport->preflight(config.fleet.hosts());
   return transport;

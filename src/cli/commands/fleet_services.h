@@ -38,6 +38,7 @@ std::unique_ptr<FleetLock> make_fleet_lock(const DroverConfig& config, CliWorld&
 /// aws::AwsError when AWS refuses.
 std::unique_ptr<transport::SsmTransport> make_ssm_transport(const DroverConfig& config,
                                                             const AwsApis& apis, Clock& clock,
+                                                            Random& random,
                                                             const std::atomic<bool>& interrupted);
 
 }  // namespace drover::cli

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "aws/aws_error.h"
+#include "aws/retry_policy.h"
 #include "core/printable_text.h"
 #include "transport/ssm/instance_id.h"
 #include "transport/ssm/ssm_command.h"
@@ -38,6 +39,12 @@ std::string install_failure(int code) {
     default:
       return {};
   }
+}
+
+// A request that got no answer, or a 5xx, may have been carried out; AWS refuses everything
+// else (throttling, validation, access) before acting.
+bool may_have_been_acted_on(const aws::AwsError& e) {
+  return e.code() == aws::kEndpointUnreachable || e.http_status() >= 500;
 }
 
 }  // namespace
@@ -122,21 +129,78 @@ core::AgentResult SsmTransport::run_script(const core::Host& host,
                               "(check the instance is running: drover inventory)",
                               host.name, context.instance_id, core::printable(info->ping_status)));
   }
-  try {
-    auto sent = ssm_("SendCommand", send_command_input(context.instance_id, lines, timeout,
-                                                       options_.comment + " " + host.name));
-    context.command_id = sent.at("Command").at("CommandId").get<std::string>();
-  } catch (const aws::AwsError& e) {
-    return result(core::TransportStatus::unreachable,
-                  fmt::format("{} ({}): SSM refused the command, nothing ran: {}", host.name,
-                              context.instance_id, aws_text(e)));
-  } catch (const nlohmann::json::exception&) {
-    return result(core::TransportStatus::agent_failed,
-                  fmt::format("{} ({}): SendCommand answered without a command id; whether the "
-                              "agent runs is unknown (see the SSM console's Run Command history)",
-                              host.name, context.instance_id));
+  const auto comment = command_comment(host);
+  const auto input = send_command_input(context.instance_id, lines, timeout, comment);
+  for (int send = 1;; ++send) {
+    try {
+      auto sent = ssm_("SendCommand", input);
+      context.command_id = sent.at("Command").at("CommandId").get<std::string>();
+      break;
+    } catch (const aws::AwsError& e) {
+      if (!may_have_been_acted_on(e)) {
+        return result(core::TransportStatus::unreachable,
+                      fmt::format("{} ({}): SSM refused the command, nothing ran: {}", host.name,
+                                  context.instance_id, aws_text(e)));
+      }
+      // No answer, or a 5xx: SSM may have created the command all the same. Sending it again
+      // blindly could run two agents on the host, so drover first looks for it by its comment.
+      clock_.sleep_for(options_.poll_interval);
+      std::optional<std::string> found;
+      try {
+        found = find_sent_command(context.instance_id, comment);
+      } catch (const aws::AwsError& unknown) {
+        return result(
+            core::TransportStatus::agent_failed,
+            fmt::format("{} ({}): SendCommand got no answer ({}) and ListCommands could not tell "
+                        "whether it was created ({}); not sent again, as a second send could run "
+                        "two agents (look for comment '{}' in the Run Command history)",
+                        host.name, context.instance_id, aws_text(e), aws_text(unknown),
+                        core::printable(comment)));
+      }
+      if (found) {
+        context.command_id = *found;
+        break;
+      }
+      if (send >= kMaxSends) {
+        return result(core::TransportStatus::unreachable,
+                      fmt::format("{} ({}): SendCommand got no answer {} times, and SSM holds no "
+                                  "such command, so nothing ran: {}",
+                                  host.name, context.instance_id, send, aws_text(e)));
+      }
+    } catch (const nlohmann::json::exception&) {
+      return result(core::TransportStatus::agent_failed,
+                    fmt::format("{} ({}): SendCommand answered without a command id; whether the "
+                                "agent runs is unknown (see the SSM console's Run Command history)",
+                                host.name, context.instance_id));
+    }
   }
   return watch(host, std::move(context));
+}
+
+std::string SsmTransport::command_comment(const core::Host& host) {
+  // The unique part goes last but is never cut: SSM keeps 100 characters of a comment.
+  const auto unique = fmt::format(" #{}-{}", options_.run_token, ++sent_commands_);
+  auto label = options_.comment + " " + host.name;
+  if (label.size() + unique.size() > kMaxCommentLength) {
+    label.resize(kMaxCommentLength - unique.size());
+  }
+  return label + unique;
+}
+
+std::optional<std::string> SsmTransport::find_sent_command(const std::string& instance_id,
+                                                           const std::string& comment) {
+  // Newest first: a command drover just sent is on the first page unless the instance was sent
+  // dozens of others in the same seconds.
+  nlohmann::json input = {{"InstanceId", instance_id}, {"MaxResults", 50}};
+  for (int page = 0; page < kListCommandsPages; ++page) {
+    auto listed = ssm_("ListCommands", input);
+    for (const auto& command : listed.value("Commands", nlohmann::json::array())) {
+      if (command.value("Comment", "") == comment) return command.value("CommandId", "");
+    }
+    if (!listed.contains("NextToken")) break;
+    input["NextToken"] = listed["NextToken"];
+  }
+  return std::nullopt;
 }
 
 core::AgentResult SsmTransport::watch(const core::Host& host, InvocationContext context) {

@@ -4,7 +4,11 @@
 //
 //   preflight   DescribeInstanceInformation once for the fleet (SsmInstanceCache): a host whose
 //               SSM agent is not Online is `unreachable` at once, and no command is sent.
-//   run         SendCommand, then GetCommandInvocation every poll interval (the Clock's
+//   send        SendCommand, at most once in effect: the client does not repeat one that got no
+//               answer or a 5xx (AWS may have acted on it); the transport looks for it with
+//               ListCommands by its run-unique comment, and sends again only when SSM holds no
+//               such command (at most kMaxSends times).
+//   run         then GetCommandInvocation every poll interval (the Clock's
 //               sleep) until the invocation is terminal. InvocationDoesNotExist just after
 //               SendCommand is normal (the invocation is created asynchronously): polled again.
 //   cancel      CancelCommand when the call's timeout has passed (plus a grace for SSM's own
@@ -20,6 +24,7 @@
 // Thread safety: run_agent and install_agent may be called from many threads at once.
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +46,9 @@ struct SsmTransportOptions {
   // before it cancels the command.
   Duration cancel_grace{std::chrono::seconds(30)};
   std::string comment = "drover";
+  // Makes each command's comment unique to this drover run ("drover prod host-1 #3f9a12bc-7"),
+  // so that a SendCommand that got no answer can be looked for before it is sent again.
+  std::string run_token;
 };
 
 class SsmTransport final : public core::Transport {
@@ -62,6 +70,14 @@ class SsmTransport final : public core::Transport {
   core::AgentResult run_script(const core::Host& host, const std::vector<std::string>& lines,
                                std::chrono::seconds timeout);
   core::AgentResult watch(const core::Host& host, InvocationContext context);
+  std::string command_comment(const core::Host& host);
+  /// The id of the command on `instance_id` whose comment is `comment`, if SSM holds one.
+  std::optional<std::string> find_sent_command(const std::string& instance_id,
+                                               const std::string& comment);
+
+  static constexpr std::size_t kMaxCommentLength = 100;
+  static constexpr int kMaxSends = 3;
+  static constexpr int kListCommandsPages = 4;
   void cancel(const InvocationContext& context);
 
   AwsJsonCall ssm_;
@@ -69,6 +85,7 @@ class SsmTransport final : public core::Transport {
   const std::atomic<bool>& interrupted_;
   SsmTransportOptions options_;
   SsmInstanceCache instances_;
+  std::atomic<unsigned> sent_commands_{0};
 };
 
 }  // namespace drover::transport
