@@ -25,6 +25,7 @@ int exit_for(bool ok) {
 }
 
 int run(AgentWorld& world, const core::SwapRequest& request) {
+  world.host_lock.acquire("swap", world.ctx.log);
   HostSwapOptions options;
   options.bot_ids = request.bots;
   options.image_ref = request.image.str();
@@ -58,6 +59,7 @@ int run(AgentWorld& world, const core::StatusRequest& request) {
 }
 
 int run(AgentWorld& world, const core::RecoverRequest& request) {
+  world.host_lock.acquire("recover", world.ctx.log);
   world.ctx.runtime.ping();
   std::vector<RecoverResult> results;
   for (int id : request.bots) results.push_back(recover_bot(world.ctx, id, request.settle));

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "agent/agent_context.h"
+#include "agent/host_lock.h"
 #include "agent/host_system.h"
 
 namespace drover::agent {
@@ -32,6 +33,7 @@ struct AgentWorld {
   std::string default_root;
   std::string host_name;
   std::string self_path;  // the agent binary, for `version`
+  HostLock& host_lock;    // taken by the commands that change bots (swap, recover)
   std::ostream& out;      // the JSON document
 };
 

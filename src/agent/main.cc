@@ -62,6 +62,8 @@ int main(int argc, char** argv) {
                                           std::getenv("DROVER_AGENT_DOCKER_CONFIG"),
                                           std::getenv("DOCKER_CONFIG"), std::getenv("HOME")),
                                       runner)};
+    drover::agent::FileHostLock host_lock(
+        drover::agent::host_lock_path(std::getenv("DROVER_AGENT_LOCK")));
     drover::agent::AgentWorld world{ctx,
                                     [&runner](const std::string& root) {
                                       return std::make_unique<drover::agent::PosixHostSystem>(
@@ -70,6 +72,7 @@ int main(int argc, char** argv) {
                                     baseline_root(),
                                     host_name(),
                                     "/proc/self/exe",
+                                    host_lock,
                                     std::cout};
     return drover::agent::run_agent_cli(argc, argv, world);
   } catch (const std::exception& e) {

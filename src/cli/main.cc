@@ -95,7 +95,9 @@ int main(int argc, char** argv) {
         }
         auto agent =
             config.agent_path ? *config.agent_path : drover::transport::agent_beside_this_program();
-        return std::make_unique<drover::transport::LocalTransport>(agent, runner);
+        // Every logical host is this machine: each gets its own agent swap lock.
+        return std::make_unique<drover::transport::LocalTransport>(
+            agent, runner, "/run/lock/drover-agent." + config.fleet.name());
       },
       now_utc,
       command_line(argc, argv),

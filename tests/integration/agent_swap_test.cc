@@ -2,9 +2,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <sstream>
 
+#include "agent/host_lock.h"
 #include "support/agent_process.h"
 #include "support/bot_fleet.h"
+#include "support/pty_session.h"
 #include "support/test_env.h"
 
 namespace drover::testing {
@@ -155,6 +159,41 @@ TEST_F(AgentSwapIT, SwappingAgainToTheSameImageLeavesBotsRunning) {
     EXPECT_EQ(bot_entry(run.report, id)["outcome"], "unchanged");
     EXPECT_EQ(bot(id).id, ids[id]);
   }
+}
+
+// Issue 11, point 5: one swap at a time on a host, whoever started it. While another agent
+// holds the host's lock (here the test, through the same FileHostLock the agent uses), a swap
+// says whom it waits for and touches no bot; when the lock is let go, it swaps.
+TEST_F(AgentSwapIT, ASwapWaitsWhileAnotherAgentHoldsTheHostsLock) {
+  fleet.run_all(image("bot", "v1"));
+  std::map<int, std::string> before;
+  for (int id : fleet.ids()) before[id] = bot(id).id;
+  const auto lock_path = (std::filesystem::temp_directory_path() /
+                          ("drover-agent-swap-it-" + std::to_string(getpid()) + ".lock"))
+                             .string();
+  std::ostringstream test_log;
+  agent::ProgressLog progress(test_log);
+  auto other_agent = std::make_unique<agent::FileHostLock>(lock_path);
+  other_agent->acquire("swap", progress);
+
+  LiveProcess waiting(LiveProcess::Mode::pipes,
+                      {DROVER_AGENT_BIN, "swap", "--bots", fleet.ids_arg(), "--image",
+                       image("bot", "v2"), "--stop-timeout", "5", "--settle", "2"},
+                      {{"DROVER_AGENT_LOCK", lock_path}});
+  ASSERT_TRUE(waiting.wait_for("holds this host's swap lock")) << waiting.output();
+  EXPECT_NE(waiting.output().find("drover-agent swap (pid " + std::to_string(getpid()) + ")"),
+            std::string::npos)
+      << waiting.output();
+  for (int id : fleet.ids()) EXPECT_EQ(bot(id).id, before[id]) << "bot" << id << " was touched";
+
+  other_agent.reset();
+  auto code = waiting.wait_exit();
+  ASSERT_TRUE(code.has_value()) << waiting.output();
+  EXPECT_EQ(*code, 0) << waiting.output();
+  auto v2 = fleet.runtime().inspect_image(image("bot", "v2"));
+  ASSERT_TRUE(v2);
+  for (int id : fleet.ids()) EXPECT_EQ(bot(id).image_id, v2->id) << "bot" << id;
+  std::filesystem::remove(lock_path);
 }
 
 TEST_F(AgentSwapIT, BadArgumentsAreRefusedBeforeAnythingRuns) {

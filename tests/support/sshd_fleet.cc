@@ -148,7 +148,8 @@ SshdFleet::SshdFleet(std::vector<std::string> host_names) : root_(make_temp_dir(
                            "KbdInteractiveAuthentication no\n"
                            "UsePAM no\n"
                            "StrictModes no\n"
-                           "SetEnv DROVER_AGENT_ROOT={mount}/root\n",
+                           "SetEnv DROVER_AGENT_ROOT={mount}/root "
+                           "DROVER_AGENT_LOCK={mount}/drover-agent.lock\n",
                            fmt::arg("port", h.port), fmt::arg("dir", h.sshd_dir.string()),
                            fmt::arg("root", root_.string()), fmt::arg("mount", kHostMount)));
     known_keys_[name] = read_text(h.sshd_dir / "host_key.pub");

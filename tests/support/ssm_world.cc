@@ -32,6 +32,12 @@ std::string fleet_json(const std::string& fleet, const std::vector<SsmHostSpec>&
     instances.push_back({{"id", SsmWorld::instance_id(i)},
                          {"ping_status", hosts[i].ping_status},
                          {"computer_name", hosts[i].host.name + ".internal"},
+                         // Each instance is its own host: its agents share one swap lock.
+                         {"env",
+                          {{"DROVER_AGENT_LOCK",
+                            (std::filesystem::temp_directory_path() /
+                             ("drover-agent." + fleet + "." + SsmWorld::instance_id(i) + ".lock"))
+                                .string()}}},
                          {"tags",
                           {{"Name", hosts[i].host.name},
                            {"drover-fleet", fleet},

@@ -12,8 +12,26 @@
 
 namespace drover::transport {
 
-LocalTransport::LocalTransport(std::string agent_path, ProcessRunner& runner)
-    : agent_path_(std::move(agent_path)), runner_(runner) {}
+namespace {
+
+// A host name as one file-name component.
+std::string file_name_part(const std::string& name) {
+  std::string part = name;
+  for (char& c : part) {
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '_';
+    if (!keep) c = '_';
+  }
+  return part;
+}
+
+}  // namespace
+
+LocalTransport::LocalTransport(std::string agent_path, ProcessRunner& runner,
+                               std::string host_lock_prefix)
+    : agent_path_(std::move(agent_path)),
+      runner_(runner),
+      host_lock_prefix_(std::move(host_lock_prefix)) {}
 
 core::AgentResult LocalTransport::run_agent(const core::Host& host, const core::AgentCall& call) {
   if (call.timeout.count() <= 0) {
@@ -31,6 +49,10 @@ core::AgentResult LocalTransport::run_agent(const core::Host& host, const core::
   options.timeout = call.timeout;
   options.max_output_bytes = kAgentOutputLimit;
   options.on_stderr_line = agent_step_reader(call);
+  if (!host_lock_prefix_.empty()) {
+    options.extra_env["DROVER_AGENT_LOCK"] =
+        host_lock_prefix_ + "." + file_name_part(host.name) + ".lock";
+  }
   ProcessResult process;
   try {
     process = runner_.run(argv, options);

@@ -22,8 +22,10 @@ namespace drover::transport {
 class LocalTransport final : public core::Transport {
  public:
   /// `agent_path`: the drover-agent binary (an absolute path, or a name searched in PATH).
-  /// `runner` must outlive the transport.
-  LocalTransport(std::string agent_path, ProcessRunner& runner);
+  /// `runner` must outlive the transport. `host_lock_prefix`, when not empty, gives each
+  /// logical host its own agent swap lock, `<prefix>.<host>.lock` (DROVER_AGENT_LOCK): they all
+  /// share this machine, and one machine-wide lock would let only one host swap at a time.
+  LocalTransport(std::string agent_path, ProcessRunner& runner, std::string host_lock_prefix = {});
 
   core::AgentResult run_agent(const core::Host& host, const core::AgentCall& call) override;
   core::AgentResult install_agent(const core::Host& host, const core::AgentBinary& binary) override;
@@ -33,6 +35,7 @@ class LocalTransport final : public core::Transport {
  private:
   std::string agent_path_;
   ProcessRunner& runner_;
+  std::string host_lock_prefix_;
 };
 
 }  // namespace drover::transport
