@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <vector>
@@ -34,6 +35,7 @@ void deploy_verify_inventory(SsmWorld& world) {
   auto& fleet = world.fleet();
   fleet.run_all("v1");
 
+  world.aws().clear_calls();
   auto run = world.drover({"deploy", "all", "routine", "v2", "-y", "--straggler-wait", "3"});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   for (int id : fleet.bots_in_group("production")) {
@@ -65,6 +67,9 @@ void deploy_verify_inventory(SsmWorld& world) {
   for (const auto& call : calls) connections.insert(call.at("peer_port").get<int>());
   EXPECT_LT(connections.size() * 3, calls.size())
       << connections.size() << " connections for " << calls.size() << " calls";
+  // Issue 11, point 4: the SSM agents' states are asked once per deploy (the drift preflight
+  // and the rollout share one transport), and for the fleet's instances only.
+  EXPECT_EQ(count_calls(calls, "DescribeInstanceInformation"), 1) << calls.dump(1);
   EXPECT_EQ(count_calls(calls, "PutParameter"), 1) << calls.dump(1);
   EXPECT_EQ(count_calls(calls, "DeleteParameter"), 1) << calls.dump(1);
   EXPECT_TRUE(world.aws().parameters().empty());
@@ -176,6 +181,41 @@ TEST(SsmDeployIT, ARequestBudgetUnderTheEndpointsRateIsNeverThrottled) {
     peak = std::max(peak, j - i);
   }
   EXPECT_LE(peak, 8u) << "requests in the busiest second";
+}
+
+// Issue 11, point 5: a SendCommand whose answer comes after drover's 30 s request timeout has
+// created its command all the same. drover must not send it again blindly: it finds the
+// command by its run-unique comment (ListCommands) and follows it. The endpoint holds the
+// first swap command's answer 33 s; each host is swapped exactly once, and the deploy succeeds.
+// (Before, the client repeated the request and each host ran two overlapping swaps.)
+// Bot ids 8756-8759.
+TEST(SsmDeployIT, ASwapWhoseAnswerComesTooLateIsFollowedNotSentAgain) {
+  SsmWorld world(DROVER_BIN, DROVER_AGENT_BIN, "ssm-late-answer", two_plus_staging(8755));
+  world.fleet().run_all("v1");
+  world.aws().set_config(
+      {{"hold_send_command_answers", {{"count", 1}, {"seconds", 33}, {"match", " swap "}}}});
+
+  auto run = world.drover({"deploy", "all", "immediate", "v2", "-y", "--straggler-wait", "3"});
+  world.aws().set_config({{"hold_send_command_answers", nullptr}});
+
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  for (int id : world.fleet().bots_in_group("production")) {
+    EXPECT_EQ(world.fleet().version(id), "v2") << "bot" << id;
+  }
+  std::map<std::string, int> swaps_per_instance;
+  std::set<std::string> comments;
+  for (const auto& inv : world.aws().invocations()) {
+    comments.insert(inv.value("comment", ""));
+    const auto line = inv["commands"][0].get<std::string>();
+    if (line.find(" swap ") != std::string::npos) ++swaps_per_instance[inv["instance_id"]];
+  }
+  EXPECT_EQ(swaps_per_instance.size(), 2u) << world.aws().invocations().dump(1);
+  for (const auto& [instance, swaps] : swaps_per_instance) {
+    EXPECT_EQ(swaps, 1) << instance << " was sent its swap " << swaps << " times";
+  }
+  EXPECT_EQ(comments.size(), world.aws().invocations().size()) << "every comment is unique";
+  EXPECT_GE(count_calls(world.aws().calls(), "ListCommands"), 1)
+      << "the unanswered SendCommand was looked for";
 }
 
 }  // namespace

@@ -37,7 +37,8 @@ int resume(const DeployRequest& request, const DroverConfig& config, CliWorld& w
     }
   }
   auto notifier = make_notifier(config, world);
-  const bool clear = preflight_passes(plan, resumed_hosts, config, request.allow_drift, world);
+  auto transport = world.make_transport(config);
+  const bool clear = preflight_passes(plan, resumed_hosts, request.allow_drift, *transport);
   auto view = make_command_view(request.json, request.color, world);
   view->plan(plan);
   view->notice(fmt::format("resuming {} {}: {} of {} host(s) left to do",
@@ -49,7 +50,8 @@ int resume(const DeployRequest& request, const DroverConfig& config, CliWorld& w
   auto lock = take_lock(config, plan, world);
   auto journal = DeployJournal::reopen(state, plan.deploy_id);
   return run_plan(plan,
-                  {stored.replay.succeeded_hosts, true, request.straggler_wait_seconds, lock.get()},
+                  {stored.replay.succeeded_hosts, true, request.straggler_wait_seconds, lock.get(),
+                   transport.get()},
                   journal, config, *view, *notifier, world);
 }
 
@@ -83,8 +85,8 @@ int run_deploy(const DeployRequest& request, CliWorld& world) {
   add_measured_estimate(plan, config, world);
   pin_image(plan, config, world);
   auto notifier = make_notifier(config, world);
-  const bool clear =
-      preflight_passes(plan, plan.selection.hosts, config, request.allow_drift, world);
+  auto transport = world.make_transport(config);
+  const bool clear = preflight_passes(plan, plan.selection.hosts, request.allow_drift, *transport);
   auto view = make_command_view(request.json, request.color, world);
   view->plan(plan);
   if (!clear) return refuse_drift(plan, world);
@@ -95,8 +97,8 @@ int run_deploy(const DeployRequest& request, CliWorld& world) {
   auto lock = take_lock(config, plan, world);
   auto journal =
       DeployJournal::create(state, plan, {world.operator_identity().holder(), world.command_line});
-  return run_plan(plan, {{}, false, request.straggler_wait_seconds, lock.get()}, journal, config,
-                  *view, *notifier, world);
+  return run_plan(plan, {{}, false, request.straggler_wait_seconds, lock.get(), transport.get()},
+                  journal, config, *view, *notifier, world);
 }
 
 }  // namespace drover::cli

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <stdexcept>
+
 #include "cli/commands/deploy_choice.h"
 #include "cli/commands/fleet_services.h"
 #include "cli/fleet/agent_versions.h"
@@ -20,9 +22,8 @@ namespace drover::cli {
 using core::ExitCode;
 
 bool preflight_passes(core::DeployPlan& plan, const std::vector<core::HostSelection>& hosts,
-                      const DroverConfig& config, bool allow_drift, CliWorld& world) {
-  auto transport = world.make_transport(config);
-  plan.agent_preflight = core::make_preflight(check_agent_versions(hosts, *transport), allow_drift);
+                      bool allow_drift, core::Transport& transport) {
+  plan.agent_preflight = core::make_preflight(check_agent_versions(hosts, transport), allow_drift);
   return !plan.agent_preflight->blocks();
 }
 
@@ -88,12 +89,13 @@ int run_plan(const core::DeployPlan& plan, const PlanRun& run, DeployJournal& jo
     e.resumed = run.resumed;
     return e;
   };
-  auto transport = world.make_transport(config);
+  if (!run.transport) throw std::logic_error("run_plan needs the preflight's transport");
+  auto& transport = *run.transport;
   notifier.send(event(core::DeployEventKind::started));
   view.started(plan.deploy_id);
   std::set<core::HostName> confirmed_hosts = run.done;  // hosts whose agent confirmed every bot
   std::vector<core::HostName> unrecorded;               // hosts the journal failed to record
-  RolloutDriverContext ctx{*transport,
+  RolloutDriverContext ctx{transport,
                            world.clock,
                            world.random,
                            view,
@@ -148,7 +150,7 @@ int run_plan(const core::DeployPlan& plan, const PlanRun& run, DeployJournal& jo
 
   // Verification first, so the result line counts a confirmed bot found down as a failure.
   const auto expected = core::expected_images(plan);
-  auto report = read_verification(plan.selection, expected, config, *transport, view);
+  auto report = read_verification(plan.selection, expected, config, transport, view);
   if (abandon_requested()) end_at_once(result);
   std::vector<core::HostSelection> confirmed;
   for (const auto& host : plan.selection.hosts) {
@@ -157,7 +159,7 @@ int run_plan(const core::DeployPlan& plan, const PlanRun& run, DeployJournal& jo
   result = core::fail_confirmed_hosts_found_down(std::move(result), confirmed, report);
   view.result(result);
   auto verified =
-      report_and_retry(report, plan.selection, expected, config, *transport, world.clock, view,
+      report_and_retry(report, plan.selection, expected, config, transport, world.clock, view,
                        straggler_wait(run.straggler_wait_seconds), world.abandon_requested);
   if (abandon_requested()) end_at_once(result);
   journal.append(core::JournalVerification{verified.report, verified.retry});

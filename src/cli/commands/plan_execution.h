@@ -15,13 +15,16 @@
 #include "cli/state/deploy_journal.h"
 #include "cli/view/rollout_view.h"
 #include "core/deploy_plan.h"
+#include "core/transport.h"
 
 namespace drover::cli {
 
 /// The drift guard, before anything is touched: which agent build each of `hosts` runs. The
-/// findings go into the plan (its box shows them); false when they refuse it.
+/// findings go into the plan (its box shows them); false when they refuse it. `transport` is
+/// the one the plan then runs on (PlanRun::transport): one per command, so what it learns once
+/// (SSM's instance states) is asked once.
 bool preflight_passes(core::DeployPlan& plan, const std::vector<core::HostSelection>& hosts,
-                      const DroverConfig& config, bool allow_drift, CliWorld& world);
+                      bool allow_drift, core::Transport& transport);
 
 /// Prints why the preflight refused the plan; returns ExitCode::needs_attention.
 int refuse_drift(const core::DeployPlan& plan, CliWorld& world);
@@ -50,6 +53,8 @@ struct PlanRun {
   /// The fleet's lock the caller holds: released here when a second interrupt ends drover
   /// at once (the caller's own release never runs then).
   HeldFleetLock* lock = nullptr;
+  /// The transport the preflight used; the rollout and verification go through it too.
+  core::Transport* transport = nullptr;
 };
 
 /// What a command throws, in a world without end_process, where a second interrupt would have

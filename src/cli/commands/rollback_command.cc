@@ -118,8 +118,8 @@ int run_rollback(const RollbackRequest& request, CliWorld& world) {
   auto plan = core::make_rollback_plan(config.fleet, chosen.target, chosen.speed, config.speeds,
                                        spec, core::make_deploy_id(world.random), world.now_utc());
   add_measured_estimate(plan, config, world);
-  const bool clear =
-      preflight_passes(plan, plan.selection.hosts, config, request.allow_drift, world);
+  auto transport = world.make_transport(config);
+  const bool clear = preflight_passes(plan, plan.selection.hosts, request.allow_drift, *transport);
   view->plan(plan);
   if (!clear) return refuse_drift(plan, world);
   if (request.dry_run) return end_dry_run(*view);
@@ -136,8 +136,8 @@ int run_rollback(const RollbackRequest& request, CliWorld& world) {
   }
   auto journal =
       DeployJournal::create(state, plan, {world.operator_identity().holder(), world.command_line});
-  return run_plan(plan, {{}, false, request.straggler_wait_seconds, lock.get()}, journal, config,
-                  *view, *notifier, world);
+  return run_plan(plan, {{}, false, request.straggler_wait_seconds, lock.get(), transport.get()},
+                  journal, config, *view, *notifier, world);
 }
 
 }  // namespace drover::cli
