@@ -13,6 +13,7 @@
 #include "core/input_error.h"
 #include "core/journal_record.h"
 #include "core/printable_text.h"
+#include "core/transport.h"
 #include "util/build_info.h"
 
 namespace drover::cli {
@@ -50,7 +51,7 @@ int aws_error(CliWorld& world, const aws::AwsError& e) {
   } else if (code.starts_with("AccessDenied") || code == "UnauthorizedOperation") {
     fix =
         "the credentials lack a permission: allow ssm:SendCommand, ssm:GetCommandInvocation, "
-        "ssm:CancelCommand, ssm:DescribeInstanceInformation, ssm:*Parameter and "
+        "ssm:ListCommands, ssm:CancelCommand, ssm:DescribeInstanceInformation, ssm:*Parameter and "
         "ec2:DescribeInstances for them";
   } else if (code == "EndpointUnreachable") {
     fix = "check the network, --region, and [aws] endpoint_url or AWS_ENDPOINT_URL";
@@ -113,6 +114,11 @@ int run_drover_cli(int argc, char** argv, CliWorld& world) {
     return core::to_int(ExitCode::storage_failed);
   } catch (const aws::AwsError& e) {
     return aws_error(world, e);
+  } catch (const core::OutOfResources& e) {
+    error_line(world, "resources", e.what(),
+               "raise drover's descriptor limit (ulimit -n) or free memory, then run it again; "
+               "nothing was touched");
+    return 1;
   } catch (const std::exception& e) {
     error_line(world, "internal", e.what(),
                "this is a bug or an environment problem; the journal keeps what was done");

@@ -2,8 +2,10 @@
 // the lock's view of this process and its operator) and hands it to the command line. See
 // drover_cli.h for commands and exit codes.
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -17,6 +19,7 @@
 #include "transport/local/local_agent_path.h"
 #include "transport/local/local_transport.h"
 #include "transport/ssh/ssh_transport.h"
+#include "util/bounded_process_runner.h"
 #include "util/http/curl_http_client.h"
 #include "util/subprocess.h"
 
@@ -51,6 +54,21 @@ std::string now_utc() {
   return text;
 }
 
+// How many programs (agents, ssh) may run at once. The soft descriptor limit is first raised
+// to the hard one, as Go programs do: the soft 1024 is a default for select(2)-era programs,
+// and drover polls. Whatever the limit then is, the programs fit in it (bounded_process_runner.h).
+std::size_t programs_at_once() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return drover::programs_within(1024);
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? rlim_t{1} << 20 : limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  return drover::programs_within(limit.rlim_cur == RLIM_INFINITY ? std::uint64_t{1} << 20
+                                                                 : limit.rlim_cur);
+}
+
 std::string command_line(int argc, char** argv) {
   std::string out = "drover";
   for (int i = 1; i < argc; ++i) out += std::string(" ") + argv[i];
@@ -71,7 +89,8 @@ int main(int argc, char** argv) {
   drover::cli::StdTerminal terminal(json);
   drover::SteadyClock clock;
   drover::SystemRandom random;
-  drover::PosixProcessRunner runner;
+  drover::PosixProcessRunner programs;
+  drover::BoundedProcessRunner runner(programs, programs_at_once());
   drover::CurlHttpClient http;
   auto aws = drover::cli::real_aws_connect(drover::cli::process_env, clock, random, runner, http);
   drover::cli::CliWorld world{

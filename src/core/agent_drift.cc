@@ -77,6 +77,9 @@ HostAgent classify_agent_version(const HostName& host, const AgentResult& result
       // program.
       agent.state = AgentState::drifted;
       break;
+    case TransportStatus::out_of_resources:
+      throw OutOfResources(
+          fmt::format("cannot ask {}'s agent its build: {}", host, first_line(result.detail)));
   }
   agent.detail = first_line(result.detail);
   if (agent.detail.empty()) agent.detail = std::string(to_string(result.status));

@@ -210,6 +210,8 @@ HostBaseline host_baseline_from(const HostName& host, const AgentResult& result,
     case TransportStatus::bad_output:
       out.answer = BaselineAnswer::agent_error;
       break;
+    case TransportStatus::out_of_resources:
+      throw OutOfResources("cannot check " + host + ": " + first_line(result.detail));
   }
   out.detail = first_line(result.detail);
   if (out.detail.empty()) out.detail = std::string(to_string(result.status));

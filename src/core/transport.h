@@ -21,6 +21,9 @@
 //                 When it still printed a report, `report` holds it and `detail` its error.
 //   bad_output    the agent exited 0 or 1 but its last stdout line is missing or is not a JSON
 //                 object: a broken or foreign binary. Nothing it said can be trusted.
+//   out_of_resources  drover's own machine ran out of file descriptors, memory or processes
+//                 before the agent could be started: nothing ran on the host, and nothing is
+//                 wrong with it (never reported as unreachable or as a missing agent).
 //
 // Labels: the agent's report names the machine it ran on ("host": gethostname()), which need
 // not be the fleet's name for the host (for the local transport every logical host is this
@@ -31,6 +34,7 @@
 #include <chrono>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,19 +45,29 @@
 
 namespace drover::core {
 
-enum class TransportStatus { ok, unreachable, agent_missing, timed_out, agent_failed, bad_output };
+enum class TransportStatus {
+  ok,
+  unreachable,
+  agent_missing,
+  timed_out,
+  agent_failed,
+  bad_output,
+  out_of_resources
+};
 
-inline constexpr NameTable<TransportStatus, 6> kTransportStatusNames{{
+inline constexpr NameTable<TransportStatus, 7> kTransportStatusNames{{
     {TransportStatus::ok, "ok"},
     {TransportStatus::unreachable, "unreachable"},
     {TransportStatus::agent_missing, "agent_missing"},
     {TransportStatus::timed_out, "timed_out"},
     {TransportStatus::agent_failed, "agent_failed"},
     {TransportStatus::bad_output, "bad_output"},
+    {TransportStatus::out_of_resources, "out_of_resources"},
 }};
 static_assert(covers_every_value(kTransportStatusNames));
 
-/// "ok", "unreachable", "agent_missing", "timed_out", "agent_failed", "bad_output".
+/// "ok", "unreachable", "agent_missing", "timed_out", "agent_failed", "bad_output",
+/// "out_of_resources".
 inline std::string_view to_string(TransportStatus status) {
   return name_of(kTransportStatusNames, status);
 }
@@ -70,12 +84,20 @@ inline FailureKind failure_kind(TransportStatus status) {
     case TransportStatus::timed_out:
       return FailureKind::timed_out;
     case TransportStatus::agent_failed:
+    case TransportStatus::out_of_resources:  // its reason says it was drover's shortage
       return FailureKind::agent_error;
     case TransportStatus::bad_output:
       return FailureKind::bad_output;
   }
   return FailureKind::agent_error;
 }
+
+/// Thrown by a fleet check (the drift preflight, baseline) when asking a host ended in
+/// out_of_resources: no verdict about that host would be true, so the check stops instead.
+class OutOfResources : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 /// One agent invocation: the agent's arguments (its command first: "swap", "--bots", "539", …)
 /// and how long it may take. Arguments travel as argv end to end; no transport ever pastes them

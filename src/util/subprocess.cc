@@ -21,13 +21,21 @@ extern char** environ;
 namespace drover {
 namespace {
 
+// Running out of descriptors, memory or processes is drover's shortage, not the program's.
+[[noreturn]] void throw_start_failure(const std::string& what, int error) {
+  const std::string text = what + ": " + strerror(error);
+  if (error == EMFILE || error == ENFILE || error == ENOMEM || error == EAGAIN) {
+    throw ResourceExhausted(text);
+  }
+  throw std::runtime_error(text);
+}
+
 struct Pipe {
   int read_end = -1;
   int write_end = -1;
   Pipe() {
     int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0)
-      throw std::runtime_error(std::string("pipe: ") + strerror(errno));
+    if (pipe2(fds, O_CLOEXEC) != 0) throw_start_failure("pipe", errno);
     read_end = fds[0];
     write_end = fds[1];
   }
@@ -205,7 +213,7 @@ ProcessResult PosixProcessRunner::run(const std::vector<std::string>& argv,
   int rc = posix_spawnp(&pid, args[0].c_str(), &actions, &attr, arg_ptrs.data(), env_ptrs.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
-  if (rc != 0) throw std::runtime_error("cannot run " + argv[0] + ": " + strerror(rc));
+  if (rc != 0) throw_start_failure("cannot run " + argv[0], rc);
 
   in.close_read();
   out.close_write();

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,12 +45,21 @@ struct ProcessOptions {
   std::function<void(std::string_view line)> on_stderr_line{};
 };
 
+/// What run() throws when THIS process ran out of what it takes to start a program: file
+/// descriptors (EMFILE, ENFILE), memory (ENOMEM) or processes (EAGAIN). Not the program's
+/// fault, nor the host's: callers report it as drover's own shortage.
+class ResourceExhausted : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class ProcessRunner {
  public:
   virtual ~ProcessRunner() = default;
   /// Runs argv[0] (searched in PATH) until it exits, times out or says too much (see
   /// above). Throws std::runtime_error only when the program cannot be started at all (argv
-  /// empty, not found, not executable).
+  /// empty, not found, not executable); ResourceExhausted when drover itself is out of
+  /// descriptors, memory or processes.
   virtual ProcessResult run(const std::vector<std::string>& argv,
                             const ProcessOptions& options = {}) = 0;
 };

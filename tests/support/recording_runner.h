@@ -21,10 +21,12 @@ class RecordingRunner final : public ProcessRunner {
 
   std::vector<ProcessResult> answers{ProcessResult{}};
   bool cannot_start = false;
+  bool out_of_descriptors = false;  // throws ResourceExhausted, as at EMFILE
 
   ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& options) override {
     std::lock_guard lock(mutex_);
     calls_.push_back({argv, options});
+    if (out_of_descriptors) throw ResourceExhausted("pipe: Too many open files");
     if (cannot_start) {
       throw std::runtime_error("cannot run " + argv[0] + ": No such file or directory");
     }

@@ -51,6 +51,10 @@ TEST(AgentDrift, ClassifiesEveryTransportOutcome) {
   EXPECT_EQ(
       classify_agent_version("h", failed(TransportStatus::agent_failed, "exit 2"), kBuilt).state,
       AgentState::drifted);
+  // drover's own shortage says nothing about the host: no verdict, the check stops.
+  EXPECT_THROW(classify_agent_version(
+                   "h", failed(TransportStatus::out_of_resources, "Too many open files"), kBuilt),
+               OutOfResources);
 }
 
 DriftReport mixed_report() {

@@ -32,6 +32,33 @@ ProcessResult exited(int code, std::string out, std::string err = {}) {
   return p;
 }
 
+// Issue 11, point 6: drover's own shortage is said as such, never as a host problem.
+TEST(TransportLocal, RunningOutOfDescriptorsIsOutOfResourcesNotAMissingAgent) {
+  RecordingRunner runner;
+  runner.out_of_descriptors = true;
+  LocalTransport transport("/opt/drover/drover-agent", runner);
+  auto result = transport.run_agent(kHost, {{"version"}, seconds(5)});
+  EXPECT_EQ(result.status, core::TransportStatus::out_of_resources);
+  EXPECT_NE(result.detail.find("Too many open files"), std::string::npos) << result.detail;
+  EXPECT_NE(result.detail.find("nothing ran on the host"), std::string::npos) << result.detail;
+  EXPECT_EQ(result.detail.find("agent_path"), std::string::npos) << result.detail;
+  EXPECT_EQ(core::failure_kind(result.status), core::FailureKind::agent_error);
+}
+
+TEST(TransportLocal, EachLogicalHostGetsItsOwnAgentSwapLock) {
+  RecordingRunner runner;
+  LocalTransport transport("/opt/drover/drover-agent", runner, "/run/lock/drover-agent.prod");
+  transport.run_agent(kHost, {{"version"}, seconds(5)});
+  transport.run_agent({"web/2 x", std::nullopt, {541}, core::HostGroup::production},
+                      {{"version"}, seconds(5)});
+  const auto calls = runner.calls();
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[0].options.extra_env.at("DROVER_AGENT_LOCK"),
+            "/run/lock/drover-agent.prod.host-1.lock");
+  EXPECT_EQ(calls[1].options.extra_env.at("DROVER_AGENT_LOCK"),
+            "/run/lock/drover-agent.prod.web_2_x.lock");
+}
+
 TEST(TransportLocal, RunsTheAgentWithItsArgumentsAsArgvAndTheCallsTimeout) {
   RecordingRunner runner;
   runner.answers[0] = exited(0, R"({"command":"status","ok":true,"bots":[]})"
