@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# Benchmark: drover's cost at fleet scale (issue 11), with the stub agent
+# (tests/support/stub-agent: the agent protocol without Docker, swaps of --swap-seconds, version
+# from the real agent) so that a thousand hosts fit on one machine.
+#
+#   local  N hosts (default 1000) at `immediate` with the storm window set to 0 (every host
+#          starts at once), under `prlimit --nofile=1024:1024` (the common ulimit, both limits).
+#          It prints the wall time against the lower bound, the most threads and descriptors
+#          drover held (sampled from /proc every 0.1 s), and its peak RSS and CPU.
+#          Lower bound: the descriptor limit lets (1024 - 64) / 6 = 160 agents run at once, so
+#          ceil(N / 160) waves of one swap each.
+#   ssm    M instances (default 178) on the local AWS endpoint (tests/fake_aws, which runs each
+#          SendCommand's script once per instance on this machine) at `routine` and at
+#          `immediate` (storm window 0): SSM API calls per host by operation, as the endpoint
+#          counted them, the peak calls in one second, and the wall time.
+#
+# Nothing is asserted: it prints figures and ratios. Needs the built binaries and a registry
+# with drover-test/bot:v2 (scripts/test-services.sh build), python3 and prlimit.
+#
+# usage: bench/fleet_scale.sh [--hosts N] [--instances M] [--swap-seconds S] [--only local|ssm]
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/.." && pwd)"
+DROVER="$REPO/build/drover"
+AGENT="$REPO/build/drover-agent"
+STUB="$REPO/tests/support/stub-agent"
+REGISTRY="${DROVER_TEST_REGISTRY:-127.0.0.1:5000}"
+HOSTS=1000
+INSTANCES=178
+SWAP=2
+ONLY=""
+while (($#)); do
+  case "$1" in
+    --hosts) HOSTS="${2:-}"; shift 2 || true ;;
+    --instances) INSTANCES="${2:-}"; shift 2 || true ;;
+    --swap-seconds) SWAP="${2:-}"; shift 2 || true ;;
+    --only) ONLY="${2:-}"; shift 2 || true ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "fleet_scale: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+for bin in "$DROVER" "$AGENT"; do
+  [[ -x "$bin" ]] || { echo "fleet_scale: no binary at $bin (build first)" >&2; exit 2; }
+done
+command -v prlimit >/dev/null || { echo "fleet_scale: needs prlimit (util-linux)" >&2; exit 2; }
+
+WORK="$(mktemp -d)"
+FAKE_PID=""
+cleanup() {
+  [[ -n "$FAKE_PID" ]] && kill "$FAKE_PID" 2>/dev/null && wait "$FAKE_PID" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+export DROVER_STUB_REAL_AGENT="$AGENT" DROVER_STUB_SWAP_SECONDS="$SWAP"
+
+fleet_head() { # NAME TRANSPORT
+  printf '[fleet]\nname = "%s"\ntransport = "%s"\nimage = "%s/drover-test/bot"\n' "$1" "$2" "$REGISTRY"
+  printf 'default_tag = "v1"\nlogin_probe = "health"\ndisk_floor_mb = 64\nagent_path = "%s"\n' "$STUB"
+}
+
+# watch PID OUT: samples the process's threads and open descriptors until it ends; writes
+# "max_threads max_fds" to OUT.
+watch() {
+  local pid="$1" out="$2" threads=0 fds=0 t f
+  while kill -0 "$pid" 2>/dev/null; do
+    t="$(awk '/^Threads:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)"
+    f="$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)"
+    ((${t:-0} > threads)) && threads="$t"
+    ((${f:-0} > fds)) && fds="$f"
+    sleep 0.1
+  done
+  echo "$threads $fds" >"$out"
+}
+
+# timed OUT ARGV...: runs ARGV under /usr/bin/time -v; sets WALL CPU RSS; the output in OUT.
+timed() {
+  local out="$1" log="$WORK/time.log"
+  shift
+  /usr/bin/time -v "$@" >"$out" 2>"$log" &
+  local timer=$!
+  sleep 0.2
+  local pid
+  pid="$(pgrep -P "$timer" | head -1 || true)"
+  [[ -n "$pid" ]] && watch "$pid" "$WORK/watch" &
+  local watcher=$!
+  local rc=0
+  wait "$timer" || rc=$?
+  wait "$watcher" 2>/dev/null || true
+  WALL="$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0;
+    for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$log")"
+  CPU="$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {print u + s}' "$log")"
+  RSS="$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")"
+  read -r THREADS FDS <"$WORK/watch" 2>/dev/null || { THREADS="?"; FDS="?"; }
+  return "$rc"
+}
+
+bench_local() {
+  local config="$WORK/local.toml"
+  {
+    fleet_head bench-local local
+    printf '\n[speeds.immediate]\njitter = 0\n'
+    for ((i = 0; i < HOSTS; i++)); do
+      printf '\n[[hosts]]\nname = "h%04d"\nbots = [%d]\n' "$i" "$((30000 + i))"
+    done
+  } >"$config"
+  echo "local: $HOSTS hosts, immediate, storm window 0, swaps of ${SWAP}s, prlimit --nofile=1024:1024"
+  if ! timed "$WORK/local.out" env DROVER_STATE_DIR="$WORK/state-local" prlimit --nofile=1024:1024 -- \
+    "$DROVER" deploy all immediate v2 -y --straggler-wait 0 --config "$config"; then
+    tail -20 "$WORK/local.out" >&2
+    echo "local: the deploy failed" >&2
+    return 1
+  fi
+  local result bound
+  result="$(grep -- '--- result:' "$WORK/local.out" || true)"
+  bound="$(python3 -c "import math; print(math.ceil($HOSTS / 160) * $SWAP)")"
+  printf '  %s\n' "$result"
+  printf '  wall %.1f s, lower bound %s s (ceil(%d / 160) waves of %ss): ratio %.2f\n' \
+    "$WALL" "$bound" "$HOSTS" "$SWAP" "$(python3 -c "print($WALL / $bound)")"
+  printf '  drover: at most %s threads and %s descriptors; peak RSS %d MB; CPU %.1f s\n' \
+    "$THREADS" "$FDS" "$((RSS / 1024))" "$CPU"
+}
+
+start_fake_aws() {
+  python3 - "$INSTANCES" "$WORK" >"$WORK/fleet.json" <<'EOF'
+import json, sys
+n, work = int(sys.argv[1]), sys.argv[2]
+print(json.dumps({"instances": [
+    {"id": "i-%017x" % (0xbe0000 + i), "ping_status": "Online", "computer_name": "h%04d" % i,
+     "env": {"DROVER_AGENT_LOCK": "%s/lock-%d" % (work, i)}} for i in range(n)]}))
+EOF
+  python3 "$REPO/tests/fake_aws/fake_aws.py" --port 0 --port-file "$WORK/port" \
+    --fleet "$WORK/fleet.json" 2>"$WORK/fake.log" &
+  FAKE_PID=$!
+  for _ in $(seq 100); do [[ -s "$WORK/port" ]] && break; sleep 0.1; done
+  [[ -s "$WORK/port" ]] || { cat "$WORK/fake.log" >&2; echo "fleet_scale: fake_aws did not start" >&2; exit 1; }
+  PORT="$(cat "$WORK/port")"
+}
+
+bench_ssm() { # SPEED
+  local speed="$1" config="$WORK/ssm-$1.toml"
+  {
+    fleet_head "bench-ssm-$speed" ssm
+    printf '\n[aws]\npoll_interval = 2\n\n[speeds.immediate]\njitter = 0\n'
+    for ((i = 0; i < INSTANCES; i++)); do
+      printf '\n[[hosts]]\nname = "h%04d"\naddress = "i-%017x"\nbots = [%d, %d, %d]\n' \
+        "$i" "$((0xbe0000 + i))" "$((40000 + 3 * i))" "$((40001 + 3 * i))" "$((40002 + 3 * i))"
+    done
+  } >"$config"
+  curl -fsS -X DELETE "http://127.0.0.1:$PORT/_fake/calls" >/dev/null
+  if ! timed "$WORK/ssm.out" env DROVER_STATE_DIR="$WORK/state-ssm" \
+    AWS_ENDPOINT_URL="http://127.0.0.1:$PORT" AWS_ACCESS_KEY_ID=AKIDDROVERTEST \
+    AWS_SECRET_ACCESS_KEY='drover+test/secret/wJalrXUtnFEMIK7MDENG' AWS_REGION=eu-west-1 \
+    AWS_EC2_METADATA_DISABLED=true \
+    "$DROVER" deploy all "$speed" v2 -y --straggler-wait 0 --config "$config"; then
+    tail -20 "$WORK/ssm.out" >&2
+    echo "ssm: the $speed deploy failed" >&2
+    return 1
+  fi
+  curl -fsS "http://127.0.0.1:$PORT/_fake/calls" >"$WORK/calls.json"
+  echo "ssm: $INSTANCES instances, $speed$([[ $speed == immediate ]] && echo ', storm window 0'), swaps of ${SWAP}s, poll 2 s"
+  printf '  %s\n' "$(grep -- '--- result:' "$WORK/ssm.out" || true)"
+  python3 - "$WORK/calls.json" "$INSTANCES" "$WALL" <<'EOF'
+import collections, json, sys
+calls, n, wall = json.load(open(sys.argv[1])), int(sys.argv[2]), float(sys.argv[3])
+ops = collections.Counter(c["operation"] for c in calls)
+times = sorted(c["time"] for c in calls)
+peak, j = 0, 0
+for i, t in enumerate(times):
+    while j < len(times) and times[j] < t + 1.0:
+        j += 1
+    peak = max(peak, j - i)
+print("  %d SSM/EC2 calls, %.2f per host (target <= 3: ratio %.2f); peak %d calls in one second"
+      % (len(calls), len(calls) / n, len(calls) / n / 3, peak))
+print("  by operation: " + ", ".join("%s %d" % kv for kv in ops.most_common()))
+print("  wall %.1f s" % wall)
+EOF
+}
+
+if [[ -z "$ONLY" || "$ONLY" == local ]]; then bench_local; fi
+if [[ -z "$ONLY" || "$ONLY" == ssm ]]; then
+  start_fake_aws
+  bench_ssm routine
+  bench_ssm immediate
+fi
