@@ -13,11 +13,16 @@
 #          SendCommand's script once per instance on this machine) at `routine` and at
 #          `immediate` (storm window 0): SSM API calls per host by operation, as the endpoint
 #          counted them, the peak calls in one second, and the wall time.
+#   throttled  T instances (default 1000) at `immediate` (storm window 0) on the local endpoint
+#          throttling like AWS above a rate (a token bucket of R refilled at R a second, default
+#          R = 25, over drover's default budget of 20): failed hosts (target 0), calls the
+#          endpoint throttled, and the peak rate drover sent. (--only throttled; slow: minutes.)
 #
 # Nothing is asserted: it prints figures and ratios. Needs the built binaries and a registry
 # with drover-test/bot:v2 (scripts/test-services.sh build), python3 and prlimit.
 #
-# usage: bench/fleet_scale.sh [--hosts N] [--instances M] [--swap-seconds S] [--only local|ssm]
+# usage: bench/fleet_scale.sh [--hosts N] [--instances M] [--swap-seconds S]
+#                             [--only local|ssm|throttled] [--throttled-instances T] [--rate R]
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,12 +35,16 @@ HOSTS=1000
 INSTANCES=178
 SWAP=2
 ONLY=""
+THROTTLED=1000
+RATE=25
 while (($#)); do
   case "$1" in
     --hosts) HOSTS="${2:-}"; shift 2 || true ;;
     --instances) INSTANCES="${2:-}"; shift 2 || true ;;
     --swap-seconds) SWAP="${2:-}"; shift 2 || true ;;
     --only) ONLY="${2:-}"; shift 2 || true ;;
+    --throttled-instances) THROTTLED="${2:-}"; shift 2 || true ;;
+    --rate) RATE="${2:-}"; shift 2 || true ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "fleet_scale: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -121,8 +130,8 @@ bench_local() {
     "$THREADS" "$FDS" "$((RSS / 1024))" "$CPU"
 }
 
-start_fake_aws() {
-  python3 - "$INSTANCES" "$WORK" >"$WORK/fleet.json" <<'EOF'
+start_fake_aws() { # N
+  python3 - "$1" "$WORK" >"$WORK/fleet.json" <<'EOF'
 import json, sys
 n, work = int(sys.argv[1]), sys.argv[2]
 print(json.dumps({"instances": [
@@ -137,12 +146,12 @@ EOF
   PORT="$(cat "$WORK/port")"
 }
 
-bench_ssm() { # SPEED
-  local speed="$1" config="$WORK/ssm-$1.toml"
+bench_ssm() { # SPEED [INSTANCES] [LABEL]
+  local speed="$1" instances="${2:-$INSTANCES}" label="${3:-ssm}" config="$WORK/ssm-$1-${2:-m}.toml"
   {
     fleet_head "bench-ssm-$speed" ssm
     printf '\n[aws]\npoll_interval = 2\n\n[speeds.immediate]\njitter = 0\n'
-    for ((i = 0; i < INSTANCES; i++)); do
+    for ((i = 0; i < instances; i++)); do
       printf '\n[[hosts]]\nname = "h%04d"\naddress = "i-%017x"\nbots = [%d, %d, %d]\n' \
         "$i" "$((0xbe0000 + i))" "$((40000 + 3 * i))" "$((40001 + 3 * i))" "$((40002 + 3 * i))"
     done
@@ -158,11 +167,12 @@ bench_ssm() { # SPEED
     return 1
   fi
   curl -fsS "http://127.0.0.1:$PORT/_fake/calls" >"$WORK/calls.json"
-  echo "ssm: $INSTANCES instances, $speed$([[ $speed == immediate ]] && echo ', storm window 0'), swaps of ${SWAP}s, poll 2 s"
+  echo "$label: $instances instances, $speed$([[ $speed == immediate ]] && echo ', storm window 0'), swaps of ${SWAP}s, poll 2 s"
   printf '  %s\n' "$(grep -- '--- result:' "$WORK/ssm.out" || true)"
-  python3 - "$WORK/calls.json" "$INSTANCES" "$WALL" <<'EOF'
+  python3 - "$WORK/calls.json" "$instances" "$WALL" <<'EOF'
 import collections, json, sys
 calls, n, wall = json.load(open(sys.argv[1])), int(sys.argv[2]), float(sys.argv[3])
+throttled = sum(1 for c in calls if c.get("error", "").startswith("Throttling"))
 ops = collections.Counter(c["operation"] for c in calls)
 times = sorted(c["time"] for c in calls)
 peak, j = 0, 0
@@ -173,13 +183,19 @@ for i, t in enumerate(times):
 print("  %d SSM/EC2 calls, %.2f per host (target <= 3: ratio %.2f); peak %d calls in one second"
       % (len(calls), len(calls) / n, len(calls) / n / 3, peak))
 print("  by operation: " + ", ".join("%s %d" % kv for kv in ops.most_common()))
-print("  wall %.1f s" % wall)
+print("  %d calls throttled by the endpoint; wall %.1f s" % (throttled, wall))
 EOF
 }
 
 if [[ -z "$ONLY" || "$ONLY" == local ]]; then bench_local; fi
 if [[ -z "$ONLY" || "$ONLY" == ssm ]]; then
-  start_fake_aws
+  start_fake_aws "$INSTANCES"
   bench_ssm routine
   bench_ssm immediate
+fi
+if [[ "$ONLY" == throttled ]]; then
+  start_fake_aws "$THROTTLED"
+  curl -fsS -X POST "http://127.0.0.1:$PORT/_fake/config" \
+    -d "{\"throttle_bucket\": {\"size\": $RATE, \"per_second\": $RATE}}" >/dev/null
+  bench_ssm immediate "$THROTTLED" "throttled at $RATE/s"
 fi
