@@ -67,6 +67,30 @@ std::vector<core::BotStatus> read_bot_status(AgentContext& ctx, LoginProbe& prob
     out.push_back(read_one(ctx, probe, id,
                            found == expected.end() ? std::nullopt : std::optional(found->second)));
   }
+  // A crash-looping container is "running" for the few milliseconds after each restart: one
+  // the engine has restarted is watched a moment before it is called running. It is
+  // crash-looping if it restarted again or stopped meanwhile. (One look at the wrong moment
+  // read such a bot as running the old image.) One wait for all of them.
+  std::vector<core::BotStatus*> restarted;
+  for (auto& status : out) {
+    if (status.running && status.restart_count > 0) restarted.push_back(&status);
+  }
+  if (restarted.empty()) return out;
+  ctx.clock.sleep_for(kRestartWatch);
+  for (auto* status : restarted) {
+    try {
+      const auto again = ctx.runtime.inspect_container(container_name(status->bot));
+      if (again && again->state.running && !again->state.restarting &&
+          again->restart_count == status->restart_count) {
+        continue;
+      }
+      status->running = false;
+      status->state = "restarting";
+      if (again) status->restart_count = again->restart_count;
+    } catch (const docker::RuntimeError& e) {
+      status->error = e.what();
+    }
+  }
   return out;
 }
 

@@ -13,9 +13,14 @@
 
 namespace drover::agent {
 
+/// How long a bot the engine has restarted before (RestartCount > 0) is watched before it is
+/// reported running: a crash-looping one restarts or stops within it.
+inline constexpr Duration kRestartWatch{std::chrono::seconds(2)};
+
 /// `expected` holds the reference each bot is compared with; a bot without one is compared
 /// with nothing. A digest reference matches by repo digest; a tag matches when it names the
-/// same image id locally.
+/// same image id locally. A running bot with restarts behind it is looked at again after
+/// kRestartWatch, and reported "restarting" (not running) if it restarted or stopped since.
 std::vector<core::BotStatus> read_bot_status(AgentContext& ctx, LoginProbe& probe,
                                              const std::vector<int>& bot_ids,
                                              const std::map<int, core::ImageReference>& expected);
