@@ -111,6 +111,7 @@ int refuse(AgentWorld& world, const std::string& command, const std::string& err
 
 int run_agent_cli(int argc, char** argv, AgentWorld& world) {
   core::AgentCommandLine command_line;
+  command_line.set_instance_id(world.instance_id);
   command_line.app().set_version_flag("--version", std::string(),
                                       "print the version and build (its sha256), then exit");
   try {

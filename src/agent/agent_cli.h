@@ -32,9 +32,10 @@ struct AgentWorld {
   /// baseline's root when --root is not given: $DROVER_AGENT_ROOT (a test hook), else "/".
   std::string default_root;
   std::string host_name;
-  std::string self_path;  // the agent binary, for `version`
-  HostLock& host_lock;    // taken by the commands that change bots (swap, recover)
-  std::ostream& out;      // the JSON document
+  std::string self_path;    // the agent binary, for `version`
+  HostLock& host_lock;      // taken by the commands that change bots (swap, recover)
+  std::string instance_id;  // $AWS_SSM_INSTANCE_ID (set by the SSM Agent); empty elsewhere
+  std::ostream& out;        // the JSON document
 };
 
 int run_agent_cli(int argc, char** argv, AgentWorld& world);

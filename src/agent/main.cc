@@ -29,6 +29,13 @@ std::string baseline_root() {
   return root && *root ? root : "/";
 }
 
+// Which EC2 instance this is when SSM Run Command started the agent (the SSM Agent sets it
+// for every command it runs): `status --instance-bots` takes this instance's bots.
+std::string ssm_instance_id() {
+  const char* id = std::getenv("AWS_SSM_INSTANCE_ID");
+  return id ? id : "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -73,6 +80,7 @@ int main(int argc, char** argv) {
                                     host_name(),
                                     "/proc/self/exe",
                                     host_lock,
+                                    ssm_instance_id(),
                                     std::cout};
     return drover::agent::run_agent_cli(argc, argv, world);
   } catch (const std::exception& e) {

@@ -51,7 +51,8 @@ int aws_error(CliWorld& world, const aws::AwsError& e) {
   } else if (code.starts_with("AccessDenied") || code == "UnauthorizedOperation") {
     fix =
         "the credentials lack a permission: allow ssm:SendCommand, ssm:GetCommandInvocation, "
-        "ssm:ListCommands, ssm:CancelCommand, ssm:DescribeInstanceInformation, ssm:*Parameter and "
+        "ssm:ListCommands, ssm:ListCommandInvocations, ssm:CancelCommand, "
+        "ssm:DescribeInstanceInformation, ssm:*Parameter and "
         "ec2:DescribeInstances for them";
   } else if (code == "EndpointUnreachable") {
     fix = "check the network, --region, and [aws] endpoint_url or AWS_ENDPOINT_URL";

@@ -26,6 +26,7 @@ constexpr const char* kFix = "--fix";
 constexpr const char* kRoot = "--root";
 constexpr const char* kRegistryImage = "--registry-image";
 constexpr const char* kBotImage = "--bot-image";
+constexpr const char* kInstanceBots = "--instance-bots";
 
 constexpr double kMaxSeconds = 3600;
 constexpr std::int64_t kMaxDiskFloorMb = std::int64_t{1} << 30;
@@ -74,6 +75,36 @@ std::map<BotId, ImageReference> parse_bot_images(const std::vector<std::string>&
     }
   }
   return images;
+}
+
+// "i-0abc=539,540;i-0def=541" as instance id -> its bots; every bot once in the whole map.
+std::map<std::string, std::vector<BotId>> parse_instance_bots(std::string_view text) {
+  std::map<std::string, std::vector<BotId>> out;
+  std::set<BotId> seen;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto end = std::min(text.find(';', start), text.size());
+    const auto entry = text.substr(start, end - start);
+    const auto equals = entry.find('=');
+    if (equals == std::string_view::npos || equals == 0) {
+      throw InputError(kInstanceBots, "'" + std::string(entry) + "' is not INSTANCE=BOTS",
+                       "pass e.g. --instance-bots 'i-0abc=539,540;i-0def=541'");
+    }
+    const std::string instance(entry.substr(0, equals));
+    auto bots = parse_bot_list(entry.substr(equals + 1));
+    for (BotId bot : bots) {
+      if (!seen.insert(bot).second) {
+        throw InputError(kInstanceBots, "bot " + std::to_string(bot) + " is listed twice",
+                         "give each bot to one instance");
+      }
+    }
+    if (!out.emplace(instance, std::move(bots)).second) {
+      throw InputError(kInstanceBots, "instance " + instance + " is listed twice",
+                       "list each instance once");
+    }
+    start = end + 1;
+  }
+  return out;
 }
 
 Duration from_seconds(double seconds) {
@@ -158,6 +189,14 @@ std::string_view command_name(const AgentRequest& request) {
   return kNames[request.index()];
 }
 
+std::string instance_bots_text(const std::vector<std::pair<std::string, std::vector<BotId>>>& map) {
+  std::string out;
+  for (const auto& [instance, bots] : map) {
+    out += (out.empty() ? "" : ";") + instance + "=" + bot_list_text(bots);
+  }
+  return out;
+}
+
 std::vector<BotId> parse_bot_list(std::string_view text) {
   std::vector<BotId> ids;
   std::set<BotId> seen;
@@ -198,6 +237,7 @@ struct AgentCommandLine::Options {
     std::string root;
     std::string registry_image;
     std::vector<std::string> bot_images;
+    std::string instance_bots;
   } values;
 };
 
@@ -237,7 +277,12 @@ AgentCommandLine::AgentCommandLine()
   add_bot_image_option(swap, "BOT=REF: this bot goes to REF instead of --image (repeatable)");
   add_probe(swap);
   auto* status = options_->status = app_.add_subcommand("status", "report what runs for each bot");
-  add_bots(status);
+  auto* status_bots = status->add_option(kBots, v.bots, "bot ids, comma separated (539,540,541)");
+  status
+      ->add_option(kInstanceBots, v.instance_bots,
+                   "INSTANCE=BOTS;...: one command for many SSM instances; this agent takes "
+                   "the bots of $AWS_SSM_INSTANCE_ID")
+      ->excludes(status_bots);
   status->add_option(kExpectImage, v.expect_image, "compare against this image");
   add_bot_image_option(status, "BOT=REF: compare this bot against REF instead (repeatable)");
   add_probe(status);
@@ -299,10 +344,34 @@ AgentRequest AgentCommandLine::request() const {
   }
   if (options_->status->parsed()) {
     StatusRequest r;
-    r.bots = parse_bot_list(v.bots);
     if (!v.expect_image.empty()) r.expect_image = parse_image_reference(v.expect_image);
     r.login_probe = v.login_probe;
-    r.bot_images = parse_bot_images(v.bot_images, r.bots);
+    if (v.instance_bots.empty()) {
+      if (v.bots.empty()) {
+        throw InputError(kBots, "is required", "pass the bots, e.g. --bots 539,540,541");
+      }
+      r.bots = parse_bot_list(v.bots);
+      r.bot_images = parse_bot_images(v.bot_images, r.bots);
+      return r;
+    }
+    const auto map = parse_instance_bots(v.instance_bots);
+    const auto mine = map.find(instance_id_);
+    if (instance_id_.empty() || mine == map.end()) {
+      throw InputError(kInstanceBots,
+                       "this instance (" +
+                           (instance_id_.empty() ? "no AWS_SSM_INSTANCE_ID" : instance_id_) +
+                           ") is not in the map",
+                       "run it through SSM Run Command on an instance the map names");
+    }
+    r.bots = mine->second;
+    // The images of every instance's bots come with one shared command: keep this one's.
+    std::vector<BotId> all;
+    for (const auto& [instance, bots] : map) all.insert(all.end(), bots.begin(), bots.end());
+    for (auto& [bot, image] : parse_bot_images(v.bot_images, all)) {
+      if (std::find(r.bots.begin(), r.bots.end(), bot) != r.bots.end()) {
+        r.bot_images.emplace(bot, std::move(image));
+      }
+    }
     return r;
   }
   if (options_->recover->parsed()) {

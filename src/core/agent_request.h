@@ -120,6 +120,10 @@ class AgentCommandLine {
   /// The same for an argv without the program, as agent_argv builds it.
   AgentRequest parse(const std::vector<std::string>& args);
 
+  /// The EC2 instance this agent runs on ($AWS_SSM_INSTANCE_ID, which the SSM Agent sets for
+  /// every command; empty elsewhere): `status --instance-bots` takes this instance's bots.
+  void set_instance_id(std::string instance_id) { instance_id_ = std::move(instance_id); }
+
   /// The command seen by the last parse ("agent" before one is known), for error reports.
   std::string command() const;
   /// The underlying CLI11 application: help text and exit codes (app().exit(e)).
@@ -131,6 +135,11 @@ class AgentCommandLine {
 
   std::unique_ptr<Options> options_;
   CLI::App app_;
+  std::string instance_id_;
 };
+
+/// `--instance-bots` text for one command sent to many instances: "i-0abc=539,540;i-0def=541"
+/// (instance ids in the order given). Each agent takes its own instance's bots.
+std::string instance_bots_text(const std::vector<std::pair<std::string, std::vector<BotId>>>& map);
 
 }  // namespace drover::core

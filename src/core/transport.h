@@ -34,6 +34,7 @@
 #include <chrono>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -148,6 +149,18 @@ class Transport {
   /// running the new agent's `version` (ok with its report when it is installed and runs).
   /// Never throws for anything the host did.
   virtual AgentResult install_agent(const Host& host, const AgentBinary& binary) = 0;
+
+  /// A fleet check (the drift preflight's `version`, verification's `status`): the agent on
+  /// every one of `hosts` with `call_for(host)`, as one batch when the transport can send one
+  /// command to many hosts (ssm: one SendCommand for up to 50 instances, polled together).
+  /// Returns the results in the hosts' order, or nullopt when the transport has no batch for
+  /// these calls and the caller asks each host itself (the default).
+  virtual std::optional<std::vector<AgentResult>> run_batch(
+      const std::vector<Host>& hosts, const std::function<AgentCall(const Host&)>& call_for) {
+    (void)hosts;
+    (void)call_for;
+    return std::nullopt;
+  }
 };
 
 }  // namespace drover::core

@@ -107,7 +107,9 @@ TEST(CoreAgentProtocol, TheCommandLineRefusesWhatNoRequestCanBe) {
   EXPECT_THROW(command_line.parse({"swap", "--bots", "1"}), CLI::ParseError);
   EXPECT_THROW(command_line.parse({"swap", "--bots", "1", "--image", "b", "--settle", "3601"}),
                CLI::ParseError);
-  EXPECT_THROW(command_line.parse({"status"}), CLI::ParseError);
+  EXPECT_THROW(command_line.parse({"status"}), InputError);  // neither --bots nor a map
+  EXPECT_THROW(command_line.parse({"status", "--bots", "1", "--instance-bots", "i-1=1"}),
+               CLI::ParseError);
   for (const auto& pair : {"9=bot:v1", "1", "1=Bad", "x=bot:v1"}) {
     EXPECT_THROW(command_line.parse({"swap", "--bots", "1", "--image", "b", "--bot-image", pair}),
                  InputError)
@@ -121,6 +123,31 @@ TEST(CoreAgentProtocol, TheCommandLineRefusesWhatNoRequestCanBe) {
   EXPECT_EQ(command_line.parse({"recover", "--bots", "5"}),
             AgentRequest(RecoverRequest{{5}, seconds(10)}));
   EXPECT_EQ(command_line.command(), "recover");
+}
+
+// Issue 11: one status command for many SSM instances; each agent takes its own bots (and
+// only their --bot-image entries) through $AWS_SSM_INSTANCE_ID.
+TEST(CoreAgentProtocol, AStatusForManyInstancesGivesEachAgentItsOwnBots) {
+  const auto map = instance_bots_text({{"i-0a", {539, 540}}, {"i-0b", {541}}});
+  EXPECT_EQ(map, "i-0a=539,540;i-0b=541");
+  const std::vector<std::string> args = {"status",     "--instance-bots", map,     "--bot-image",
+                                         "541=bot:v1", "--expect-image",  "bot:v2"};
+  AgentCommandLine command_line;
+  command_line.set_instance_id("i-0b");
+  StatusRequest mine{{541}, parse_image_reference("bot:v2"), "health", {}};
+  mine.bot_images = {{541, parse_image_reference("bot:v1")}};
+  EXPECT_EQ(command_line.parse(args), AgentRequest(mine));
+  command_line.set_instance_id("i-0a");
+  EXPECT_EQ(command_line.parse(args),
+            AgentRequest(StatusRequest{{539, 540}, parse_image_reference("bot:v2"), "health", {}}));
+  for (const auto* id : {"", "i-0c"}) {
+    command_line.set_instance_id(id);
+    EXPECT_THROW(command_line.parse(args), InputError) << "instance '" << id << "'";
+  }
+  command_line.set_instance_id("i-0a");
+  for (const auto* bad : {"i-0a=1;i-0b=1", "i-0a=1;i-0a=2", "=1", "i-0a", "i-0a=x"}) {
+    EXPECT_THROW(command_line.parse({"status", "--instance-bots", bad}), InputError) << bad;
+  }
 }
 
 SwapReport full_swap_report() {

@@ -24,7 +24,7 @@ ProcessResult sh(const std::vector<std::string>& lines) {
 }
 
 TEST(SsmCommand, SendCommandInputFollowsTheModel) {
-  auto input = send_command_input("i-0123456789abcdef0", {"echo hi"}, std::chrono::seconds(600),
+  auto input = send_command_input({"i-0123456789abcdef0"}, {"echo hi"}, std::chrono::seconds(600),
                                   std::string(150, 'c'));
   EXPECT_EQ(input["DocumentName"], "AWS-RunShellScript");
   EXPECT_EQ(input["InstanceIds"], nlohmann::json::array({"i-0123456789abcdef0"}));
@@ -33,7 +33,7 @@ TEST(SsmCommand, SendCommandInputFollowsTheModel) {
   EXPECT_EQ(input["Parameters"]["executionTimeout"], nlohmann::json::array({"600"}));
   EXPECT_EQ(input["Comment"].get<std::string>().size(), 100u);
   // SSM refuses a delivery timeout under 30 s; the execution timeout stays the call's.
-  auto quick = send_command_input("i-0123456789abcdef0", {"x"}, std::chrono::seconds(5), "");
+  auto quick = send_command_input({"i-0123456789abcdef0"}, {"x"}, std::chrono::seconds(5), "");
   EXPECT_EQ(quick["TimeoutSeconds"], 30);
   EXPECT_EQ(quick["Parameters"]["executionTimeout"], nlohmann::json::array({"5"}));
 }

@@ -14,9 +14,8 @@ core::AgentCall version_call() {
 
 core::DriftReport check_agent_versions(const std::vector<core::HostSelection>& hosts,
                                        core::Transport& transport) {
-  auto results = on_each_host(hosts, [&](const core::HostSelection& host) {
-    return transport.run_agent(host_of(host), version_call());
-  });
+  auto results =
+      on_each_host(transport, hosts, [](const core::HostSelection&) { return version_call(); });
   core::DriftReport report;
   report.expected_sha256 = std::string(built_agent_sha256());
   for (std::size_t i = 0; i < hosts.size(); ++i) {

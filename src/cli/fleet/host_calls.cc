@@ -1,5 +1,9 @@
 #include "cli/fleet/host_calls.h"
 
+#include <map>
+#include <string>
+
+#include "cli/fleet/agent_calls.h"
 #include "util/worker_pool.h"
 
 namespace drover::cli {
@@ -16,6 +20,29 @@ std::vector<core::AgentResult> on_each_host(
   }
   workers.wait();
   return results;
+}
+
+std::vector<core::AgentResult> on_each_host(
+    core::Transport& transport, const std::vector<core::HostSelection>& hosts,
+    const std::function<core::AgentCall(const core::HostSelection&)>& call_for,
+    std::size_t window) {
+  std::vector<core::Host> targets;
+  std::map<std::string, std::size_t> index_of;  // host names are unique in a fleet
+  targets.reserve(hosts.size());
+  for (std::size_t i = 0; i < hosts.size(); ++i) {
+    targets.push_back(host_of(hosts[i]));
+    index_of.emplace(hosts[i].name, i);
+  }
+  auto batched = transport.run_batch(targets, [&](const core::Host& target) {
+    return call_for(hosts.at(index_of.at(target.name)));
+  });
+  if (batched) return std::move(*batched);
+  return on_each_host(
+      hosts,
+      [&](const core::HostSelection& host) {
+        return transport.run_agent(host_of(host), call_for(host));
+      },
+      window);
 }
 
 }  // namespace drover::cli

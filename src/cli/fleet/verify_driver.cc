@@ -2,38 +2,29 @@
 
 #include <fmt/format.h>
 
-#include <mutex>
-#include <thread>
-
 #include "cli/fleet/agent_calls.h"
+#include "cli/fleet/host_calls.h"
 
 namespace drover::cli {
 namespace {
 
-// How many hosts are asked at once: enough to verify 178 hosts in seconds, few enough not
-// to open hundreds of SSH/SSM sessions together.
-constexpr std::size_t kStatusWindow = 16;
-
+// Every host's status: one batch where the transport has one (ssm), else 16 hosts at a time
+// (enough to verify 178 hosts in seconds, few enough not to open hundreds of SSH sessions).
 std::vector<core::BotStatus> read_statuses(const std::vector<core::HostSelection>& hosts,
                                            const core::ExpectedImages& expected,
                                            const DroverConfig& config, core::Transport& transport,
                                            RolloutView& view) {
-  std::mutex mutex;
+  const auto results = on_each_host(transport, hosts, [&](const core::HostSelection& host) {
+    return status_call(host.bots, expected, config);
+  });
   std::vector<core::BotStatus> statuses;
-  for (std::size_t begin = 0; begin < hosts.size(); begin += kStatusWindow) {
-    std::vector<std::jthread> batch;
-    for (std::size_t i = begin; i < std::min(hosts.size(), begin + kStatusWindow); ++i) {
-      batch.emplace_back([&, i] {
-        const auto& host = hosts[i];
-        auto result = transport.run_agent(host_of(host), status_call(host.bots, expected, config));
-        std::string problem;
-        auto bots = status_from_result(result, problem);
-        std::lock_guard lock(mutex);
-        if (!problem.empty())
-          view.notice(fmt::format("host {} did not answer: {}", host.name, problem));
-        statuses.insert(statuses.end(), bots.begin(), bots.end());
-      });
+  for (std::size_t i = 0; i < hosts.size(); ++i) {
+    std::string problem;
+    auto bots = status_from_result(results[i], problem);
+    if (!problem.empty()) {
+      view.notice(fmt::format("host {} did not answer: {}", hosts[i].name, problem));
     }
+    statuses.insert(statuses.end(), bots.begin(), bots.end());
   }
   return statuses;
 }

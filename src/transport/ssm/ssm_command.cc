@@ -14,12 +14,12 @@ constexpr std::size_t kMaxComment = 100;
 
 }  // namespace
 
-nlohmann::json send_command_input(const std::string& instance_id,
+nlohmann::json send_command_input(const std::vector<std::string>& instance_ids,
                                   const std::vector<std::string>& script_lines,
                                   std::chrono::seconds timeout, const std::string& comment) {
   const auto delivery = std::max(timeout, kMinDeliveryTimeout);
   return {
-      {"InstanceIds", {instance_id}},
+      {"InstanceIds", instance_ids},
       {"DocumentName", "AWS-RunShellScript"},
       {"TimeoutSeconds", delivery.count()},
       {"Comment", comment.substr(0, kMaxComment)},

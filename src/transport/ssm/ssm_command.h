@@ -19,10 +19,11 @@ inline constexpr int kInstallDownloadFailed = 91;
 inline constexpr int kInstallChecksumMismatch = 92;
 inline constexpr int kInstallCannotReplace = 93;
 
-/// The SendCommand input that runs `script_lines` on `instance_id` with AWS-RunShellScript:
+/// The SendCommand input that runs `script_lines` on `instance_ids` (at most 50) with
+/// AWS-RunShellScript:
 /// executionTimeout = `timeout` (SSM stops the script then), TimeoutSeconds = max(30 s,
 /// `timeout`) to deliver it, and `comment` (cut to the API's 100 characters).
-nlohmann::json send_command_input(const std::string& instance_id,
+nlohmann::json send_command_input(const std::vector<std::string>& instance_ids,
                                   const std::vector<std::string>& script_lines,
                                   std::chrono::seconds timeout, const std::string& comment);
 

@@ -98,93 +98,106 @@ core::AgentResult SsmTransport::install_agent(const core::Host& host,
   return installed;
 }
 
-core::AgentResult SsmTransport::run_script(const core::Host& host,
-                                           const std::vector<std::string>& lines,
-                                           std::chrono::seconds timeout) {
-  InvocationContext context{host.name, instance_id_of(host), "", timeout, CancelReason::none};
-  if (!is_instance_id(context.instance_id)) {
+std::optional<core::AgentResult> SsmTransport::cannot_reach(const core::Host& host) {
+  const auto instance_id = instance_id_of(host);
+  if (!is_instance_id(instance_id)) {
     return result(core::TransportStatus::unreachable,
                   fmt::format("{}: '{}' is not an EC2 instance id (i-…); set the host's address "
                               "to its instance id",
-                              host.name, core::printable(context.instance_id)));
+                              host.name, core::printable(instance_id)));
   }
   std::optional<SsmInstanceInfo> info;
   try {
-    info = instances_.get(context.instance_id);
+    info = instances_.get(instance_id);
   } catch (const aws::AwsError& e) {
     return result(core::TransportStatus::unreachable,
                   fmt::format("{} ({}): SSM DescribeInstanceInformation failed: {}", host.name,
-                              context.instance_id, aws_text(e)));
+                              instance_id, aws_text(e)));
   }
   if (!info) {
     return result(core::TransportStatus::unreachable,
                   fmt::format("{} ({}): not an SSM managed node (no SSM agent registered, or "
                               "the instance lacks an instance profile with SSM permissions); "
                               "no command was sent",
-                              host.name, context.instance_id));
+                              host.name, instance_id));
   }
   if (info->ping_status != "Online") {
     return result(core::TransportStatus::unreachable,
                   fmt::format("{} ({}): its SSM agent is {}, not Online; no command was sent "
                               "(check the instance is running: drover inventory)",
-                              host.name, context.instance_id, core::printable(info->ping_status)));
+                              host.name, instance_id, core::printable(info->ping_status)));
   }
-  const auto comment = command_comment(host);
-  const auto input = send_command_input(context.instance_id, lines, timeout, comment);
+  return std::nullopt;
+}
+
+core::AgentResult SsmTransport::run_script(const core::Host& host,
+                                           const std::vector<std::string>& lines,
+                                           std::chrono::seconds timeout) {
+  if (auto failed = cannot_reach(host)) return std::move(*failed);
+  InvocationContext context{host.name, instance_id_of(host), "", timeout, CancelReason::none};
+  const auto comment = command_comment(host.name);
+  auto sent = send_once(send_command_input({context.instance_id}, lines, timeout, comment),
+                        context.instance_id, comment);
+  if (sent.command_id.empty()) {
+    return result(sent.status,
+                  fmt::format("{} ({}): {}", host.name, context.instance_id, sent.problem));
+  }
+  context.command_id = sent.command_id;
+  return watch(host, std::move(context));
+}
+
+SsmTransport::SentCommand SsmTransport::send_once(const nlohmann::json& input,
+                                                  const std::string& any_instance,
+                                                  const std::string& comment) {
   for (int send = 1;; ++send) {
     try {
       auto sent = ssm_("SendCommand", input);
-      context.command_id = sent.at("Command").at("CommandId").get<std::string>();
-      break;
+      return {sent.at("Command").at("CommandId").get<std::string>(), {}, {}};
     } catch (const aws::AwsError& e) {
       if (!may_have_been_acted_on(e)) {
-        return result(core::TransportStatus::unreachable,
-                      fmt::format("{} ({}): SSM refused the command, nothing ran: {}", host.name,
-                                  context.instance_id, aws_text(e)));
+        return {{},
+                core::TransportStatus::unreachable,
+                "SSM refused the command, nothing ran: " + aws_text(e)};
       }
       // No answer, or a 5xx: SSM may have created the command all the same. Sending it again
       // blindly could run two agents on the host, so drover first looks for it by its comment.
       clock_.sleep_for(options_.poll_interval);
       std::optional<std::string> found;
       try {
-        found = find_sent_command(context.instance_id, comment);
+        found = find_sent_command(any_instance, comment);
       } catch (const aws::AwsError& unknown) {
-        return result(
-            core::TransportStatus::agent_failed,
-            fmt::format("{} ({}): SendCommand got no answer ({}) and ListCommands could not tell "
-                        "whether it was created ({}); not sent again, as a second send could run "
-                        "two agents (look for comment '{}' in the Run Command history)",
-                        host.name, context.instance_id, aws_text(e), aws_text(unknown),
-                        core::printable(comment)));
+        return {{},
+                core::TransportStatus::agent_failed,
+                fmt::format("SendCommand got no answer ({}) and ListCommands could not tell "
+                            "whether it was created ({}); not sent again, as a second send could "
+                            "run two agents (look for comment '{}' in the Run Command history)",
+                            aws_text(e), aws_text(unknown), core::printable(comment))};
       }
-      if (found) {
-        context.command_id = *found;
-        break;
-      }
+      if (found) return {*found, {}, {}};
       if (send >= kMaxSends) {
-        return result(core::TransportStatus::unreachable,
-                      fmt::format("{} ({}): SendCommand got no answer {} times, and SSM holds no "
-                                  "such command, so nothing ran: {}",
-                                  host.name, context.instance_id, send, aws_text(e)));
+        return {{},
+                core::TransportStatus::unreachable,
+                fmt::format("SendCommand got no answer {} times, and SSM holds no such command, "
+                            "so nothing ran: {}",
+                            send, aws_text(e))};
       }
     } catch (const nlohmann::json::exception&) {
-      return result(core::TransportStatus::agent_failed,
-                    fmt::format("{} ({}): SendCommand answered without a command id; whether the "
-                                "agent runs is unknown (see the SSM console's Run Command history)",
-                                host.name, context.instance_id));
+      return {{},
+              core::TransportStatus::agent_failed,
+              "SendCommand answered without a command id; whether the agent runs is unknown (see "
+              "the SSM console's Run Command history)"};
     }
   }
-  return watch(host, std::move(context));
 }
 
-std::string SsmTransport::command_comment(const core::Host& host) {
+std::string SsmTransport::command_comment(const std::string& label) {
   // The unique part goes last but is never cut: SSM keeps 100 characters of a comment.
   const auto unique = fmt::format(" #{}-{}", options_.run_token, ++sent_commands_);
-  auto label = options_.comment + " " + host.name;
-  if (label.size() + unique.size() > kMaxCommentLength) {
-    label.resize(kMaxCommentLength - unique.size());
+  auto full = options_.comment + " " + label;
+  if (full.size() + unique.size() > kMaxCommentLength) {
+    full.resize(kMaxCommentLength - unique.size());
   }
-  return label + unique;
+  return full + unique;
 }
 
 std::optional<std::string> SsmTransport::find_sent_command(const std::string& instance_id,

@@ -24,6 +24,7 @@
 // Thread safety: run_agent and install_agent may be called from many threads at once.
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,6 +64,12 @@ class SsmTransport final : public core::Transport {
 
   core::AgentResult run_agent(const core::Host& host, const core::AgentCall& call) override;
   core::AgentResult install_agent(const core::Host& host, const core::AgentBinary& binary) override;
+  /// The fleet checks as batches (ssm_batch.cc): one SendCommand for up to 50 instances when
+  /// the calls agree on everything but each host's --bots (then `--instance-bots`), followed
+  /// with one paged ListCommandInvocations per poll.
+  std::optional<std::vector<core::AgentResult>> run_batch(
+      const std::vector<core::Host>& hosts,
+      const std::function<core::AgentCall(const core::Host&)>& call_for) override;
 
   const SsmTransportOptions& options() const { return options_; }
 
@@ -70,7 +77,19 @@ class SsmTransport final : public core::Transport {
   core::AgentResult run_script(const core::Host& host, const std::vector<std::string>& lines,
                                std::chrono::seconds timeout);
   core::AgentResult watch(const core::Host& host, InvocationContext context);
-  std::string command_comment(const core::Host& host);
+  /// Why no command can be sent to `host` (not an instance id, not managed, not Online).
+  std::optional<core::AgentResult> cannot_reach(const core::Host& host);
+  /// A sent command's id, or (empty id) why there is none.
+  struct SentCommand {
+    std::string command_id;
+    core::TransportStatus status = core::TransportStatus::ok;
+    std::string problem;
+  };
+  /// SendCommand `input` at most once in effect (see "send" above); `any_instance` is one of
+  /// its instances, for ListCommands.
+  SentCommand send_once(const nlohmann::json& input, const std::string& any_instance,
+                        const std::string& comment);
+  std::string command_comment(const std::string& label);
   /// The id of the command on `instance_id` whose comment is `comment`, if SSM holds one.
   std::optional<std::string> find_sent_command(const std::string& instance_id,
                                                const std::string& comment);
@@ -79,6 +98,8 @@ class SsmTransport final : public core::Transport {
   static constexpr int kMaxSends = 3;
   static constexpr int kListCommandsPages = 4;
   void cancel(const InvocationContext& context);
+  void cancel_instances(const std::string& command_id,
+                        const std::vector<std::string>& instance_ids);
 
   AwsJsonCall ssm_;
   Clock& clock_;
