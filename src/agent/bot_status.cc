@@ -33,7 +33,9 @@ core::BotStatus read_one(AgentContext& ctx, LoginProbe& probe, int bot_id,
     auto info = ctx.runtime.inspect_container(container_name(bot_id));
     if (!info) {
       set_login(status, {LoginState::not_logged_in, "no container " + container_name(bot_id)});
-      if (expect) status.on_expected_image = false;
+      if (expect) {
+        status.on_expected_image = false;
+      }
       return status;
     }
     status.present = true;
@@ -47,7 +49,9 @@ core::BotStatus read_one(AgentContext& ctx, LoginProbe& probe, int bot_id,
     if (auto image = ctx.runtime.inspect_image(info->image_id)) {
       status.repo_digests = image->repo_digests;
     }
-    if (expect) status.on_expected_image = image_matches(ctx, status, *expect);
+    if (expect) {
+      status.on_expected_image = image_matches(ctx, status, *expect);
+    }
     set_login(status, probe.check(bot_id, *info));
   } catch (const docker::RuntimeError& e) {
     status.error = e.what();
@@ -73,9 +77,13 @@ std::vector<core::BotStatus> read_bot_status(AgentContext& ctx, LoginProbe& prob
   // read such a bot as running the old image.) One wait for all of them.
   std::vector<core::BotStatus*> restarted;
   for (auto& status : out) {
-    if (status.running && status.restart_count > 0) restarted.push_back(&status);
+    if (status.running && status.restart_count > 0) {
+      restarted.push_back(&status);
+    }
   }
-  if (restarted.empty()) return out;
+  if (restarted.empty()) {
+    return out;
+  }
   ctx.clock.sleep_for(kRestartWatch);
   for (auto* status : restarted) {
     try {
@@ -86,7 +94,9 @@ std::vector<core::BotStatus> read_bot_status(AgentContext& ctx, LoginProbe& prob
       }
       status->running = false;
       status->state = "restarting";
-      if (again) status->restart_count = again->restart_count;
+      if (again) {
+        status->restart_count = again->restart_count;
+      }
     } catch (const docker::RuntimeError& e) {
       status->error = e.what();
     }

@@ -22,26 +22,38 @@ std::string errno_text(int error) {
 std::string holder_of(int fd) {
   char buffer[128] = {};
   const auto n = pread(fd, buffer, sizeof buffer - 1, 0);
-  if (n <= 0) return "another drover-agent";
+  if (n <= 0) {
+    return "another drover-agent";
+  }
   std::string text(buffer, static_cast<std::size_t>(n));
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\0')) text.pop_back();
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\0')) {
+    text.pop_back();
+  }
   const auto space = text.find(' ');
-  if (space == std::string::npos) return "another drover-agent";
+  if (space == std::string::npos) {
+    return "another drover-agent";
+  }
   return "drover-agent " + text.substr(space + 1) + " (pid " + text.substr(0, space) + ")";
 }
 
 }  // namespace
 
 FileHostLock::~FileHostLock() {
-  if (fd_ >= 0) close(fd_);
+  if (fd_ >= 0) {
+    close(fd_);
+  }
 }
 
 void FileHostLock::acquire(std::string_view command, ProgressLog& log) {
-  if (fd_ >= 0) return;
+  if (fd_ >= 0) {
+    return;
+  }
   const std::filesystem::path path(path_);
   std::error_code ignored;
   // A minimal host (a FROM scratch container) may have no /run/lock yet.
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ignored);
+  if (path.has_parent_path()) {
+    std::filesystem::create_directories(path.parent_path(), ignored);
+  }
   const int fd = open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
     throw std::runtime_error("cannot open the host's swap lock " + path_ + ": " +

@@ -6,14 +6,18 @@
 namespace drover {
 
 std::size_t programs_within(std::uint64_t descriptor_limit) {
-  if (descriptor_limit <= kReservedDescriptors + kDescriptorsPerProgram) return 1;
+  if (descriptor_limit <= kReservedDescriptors + kDescriptorsPerProgram) {
+    return 1;
+  }
   const auto fit = (descriptor_limit - kReservedDescriptors) / kDescriptorsPerProgram;
   return static_cast<std::size_t>(std::min<std::uint64_t>(fit, kMaxProgramsAtOnce));
 }
 
 BoundedProcessRunner::BoundedProcessRunner(ProcessRunner& inner, std::size_t slots)
     : inner_(inner), slots_(slots) {
-  if (slots_ == 0) throw std::invalid_argument("a process runner needs at least one slot");
+  if (slots_ == 0) {
+    throw std::invalid_argument("a process runner needs at least one slot");
+  }
 }
 
 ProcessResult BoundedProcessRunner::run(const std::vector<std::string>& argv,

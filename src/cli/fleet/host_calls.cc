@@ -36,7 +36,9 @@ std::vector<core::AgentResult> on_each_host(
   auto batched = transport.run_batch(targets, [&](const core::Host& target) {
     return call_for(hosts.at(index_of.at(target.name)));
   });
-  if (batched) return std::move(*batched);
+  if (batched) {
+    return std::move(*batched);
+  }
   return on_each_host(
       hosts,
       [&](const core::HostSelection& host) {

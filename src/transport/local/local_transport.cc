@@ -20,7 +20,9 @@ std::string file_name_part(const std::string& name) {
   for (char& c : part) {
     const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                       c == '-' || c == '_';
-    if (!keep) c = '_';
+    if (!keep) {
+      c = '_';
+    }
   }
   return part;
 }

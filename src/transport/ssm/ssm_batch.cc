@@ -42,13 +42,19 @@ std::optional<SharedShape> shared_shape(const std::vector<core::AgentCall>& call
   shape.args = calls.front().args;
   shape.timeout = calls.front().timeout;
   for (std::size_t i = 0; i + 1 < shape.args.size(); ++i) {
-    if (shape.args[i] == "--bots") shape.bots_at = i;
+    if (shape.args[i] == "--bots") {
+      shape.bots_at = i;
+    }
   }
   for (const auto& call : calls) {
-    if (call.timeout != shape.timeout || call.args.size() != shape.args.size()) return {};
+    if (call.timeout != shape.timeout || call.args.size() != shape.args.size()) {
+      return {};
+    }
     for (std::size_t i = 0; i < call.args.size(); ++i) {
       const bool bots_value = shape.bots_at && i == *shape.bots_at + 1;
-      if (!bots_value && call.args[i] != shape.args[i]) return {};
+      if (!bots_value && call.args[i] != shape.args[i]) {
+        return {};
+      }
     }
   }
   return shape;
@@ -90,12 +96,18 @@ struct BatchCommand {
 std::optional<std::vector<core::AgentResult>> SsmTransport::run_batch(
     const std::vector<core::Host>& hosts,
     const std::function<core::AgentCall(const core::Host&)>& call_for) {
-  if (hosts.empty()) return std::vector<core::AgentResult>{};
+  if (hosts.empty()) {
+    return std::vector<core::AgentResult>{};
+  }
   std::vector<core::AgentCall> calls;
   calls.reserve(hosts.size());
-  for (const auto& host : hosts) calls.push_back(call_for(host));
+  for (const auto& host : hosts) {
+    calls.push_back(call_for(host));
+  }
   const auto shape = shared_shape(calls);
-  if (!shape || shape->timeout.count() <= 0) return std::nullopt;
+  if (!shape || shape->timeout.count() <= 0) {
+    return std::nullopt;
+  }
 
   std::vector<core::AgentResult> results(hosts.size());
   std::vector<Member> members;
@@ -150,13 +162,17 @@ std::optional<std::vector<core::AgentResult>> SsmTransport::run_batch(
   };
   auto pending = [](const BatchCommand& command) {
     for (const auto* member : command.members) {
-      if (!member->done) return true;
+      if (!member->done) {
+        return true;
+      }
     }
     return false;
   };
   auto any_pending = [&] {
     for (const auto& command : commands) {
-      if (pending(command)) return true;
+      if (pending(command)) {
+        return true;
+      }
     }
     return false;
   };
@@ -164,9 +180,13 @@ std::optional<std::vector<core::AgentResult>> SsmTransport::run_batch(
     clock_.sleep_for(options_.poll_interval);
     const auto now = clock_.now();
     for (auto& command : commands) {
-      if (!pending(command)) continue;
+      if (!pending(command)) {
+        continue;
+      }
       std::map<std::string, Member*> by_instance;
-      for (auto* member : command.members) by_instance.emplace(member->instance_id, member);
+      for (auto* member : command.members) {
+        by_instance.emplace(member->instance_id, member);
+      }
       try {
         nlohmann::json input = {
             {"CommandId", command.command_id}, {"Details", true}, {"MaxResults", 50}};
@@ -174,12 +194,16 @@ std::optional<std::vector<core::AgentResult>> SsmTransport::run_batch(
           auto listed = ssm_("ListCommandInvocations", input);
           for (const auto& row : listed.value("CommandInvocations", nlohmann::json::array())) {
             const auto found = by_instance.find(row.value("InstanceId", ""));
-            if (found == by_instance.end() || found->second->done) continue;
+            if (found == by_instance.end() || found->second->done) {
+              continue;
+            }
             auto* member = found->second;
             auto seen = parse_listed_invocation(row);
             member->started = member->started || seen.invocation.started ||
                               !(seen.invocation.status.empty() || not_started(seen.invocation));
-            if (!is_terminal(seen.invocation)) continue;
+            if (!is_terminal(seen.invocation)) {
+              continue;
+            }
             if (!seen.complete) {
               seen.invocation = parse_invocation(
                   ssm_("GetCommandInvocation",
@@ -190,14 +214,18 @@ std::optional<std::vector<core::AgentResult>> SsmTransport::run_batch(
                 agent_result_for(seen.invocation, context_of(*member, command, why));
             member->done = true;
           }
-          if (!listed.contains("NextToken")) break;
+          if (!listed.contains("NextToken")) {
+            break;
+          }
           input["NextToken"] = listed["NextToken"];
         }
         command.failed_polls = 0;
       } catch (const aws::AwsError& e) {
         if (++command.failed_polls >= kMaxFailedPolls) {
           for (auto* member : command.members) {
-            if (member->done) continue;
+            if (member->done) {
+              continue;
+            }
             results[member->index] = failure(
                 core::TransportStatus::agent_failed,
                 fmt::format("{} ({}): lost track of SSM command {} ({}); the agent may still be "
@@ -213,15 +241,21 @@ std::optional<std::vector<core::AgentResult>> SsmTransport::run_batch(
       if (interrupted_.load() && !command.interrupt_cancel_sent) {
         std::vector<std::string> waiting;
         for (auto* member : command.members) {
-          if (!member->done && !member->started) waiting.push_back(member->instance_id);
+          if (!member->done && !member->started) {
+            waiting.push_back(member->instance_id);
+          }
         }
-        if (!waiting.empty()) cancel_instances(command.command_id, waiting);
+        if (!waiting.empty()) {
+          cancel_instances(command.command_id, waiting);
+        }
         command.interrupt_cancel_sent = true;
       }
       if (!command.cancel_sent && now >= give_up) {
         std::vector<std::string> left;
         for (auto* member : command.members) {
-          if (!member->done) left.push_back(member->instance_id);
+          if (!member->done) {
+            left.push_back(member->instance_id);
+          }
         }
         cancel_instances(command.command_id, left);
         command.cancel_sent = true;
@@ -229,7 +263,9 @@ std::optional<std::vector<core::AgentResult>> SsmTransport::run_batch(
       } else if (command.cancel_sent && now >= command.cancelled_at + options_.cancel_grace) {
         // SSM never confirmed the cancel: report what drover knows rather than wait forever.
         for (auto* member : command.members) {
-          if (member->done) continue;
+          if (member->done) {
+            continue;
+          }
           SsmInvocation cancelled;
           cancelled.status = "Cancelled";
           cancelled.started = member->started;

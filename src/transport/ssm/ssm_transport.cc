@@ -65,7 +65,9 @@ void SsmTransport::preflight(const std::vector<core::Host>& hosts) {
   std::vector<std::string> ids;
   for (const auto& host : hosts) {
     auto id = instance_id_of(host);
-    if (is_instance_id(id)) ids.push_back(std::move(id));
+    if (is_instance_id(id)) {
+      ids.push_back(std::move(id));
+    }
   }
   instances_.load(ids);
 }
@@ -133,7 +135,9 @@ std::optional<core::AgentResult> SsmTransport::cannot_reach(const core::Host& ho
 core::AgentResult SsmTransport::run_script(const core::Host& host,
                                            const std::vector<std::string>& lines,
                                            std::chrono::seconds timeout) {
-  if (auto failed = cannot_reach(host)) return std::move(*failed);
+  if (auto failed = cannot_reach(host)) {
+    return std::move(*failed);
+  }
   InvocationContext context{host.name, instance_id_of(host), "", timeout, CancelReason::none};
   const auto comment = command_comment(host.name);
   auto sent = send_once(send_command_input({context.instance_id}, lines, timeout, comment),
@@ -173,7 +177,9 @@ SsmTransport::SentCommand SsmTransport::send_once(const nlohmann::json& input,
                             "run two agents (look for comment '{}' in the Run Command history)",
                             aws_text(e), aws_text(unknown), core::printable(comment))};
       }
-      if (found) return {*found, {}, {}};
+      if (found) {
+        return {*found, {}, {}};
+      }
       if (send >= kMaxSends) {
         return {{},
                 core::TransportStatus::unreachable,
@@ -208,9 +214,13 @@ std::optional<std::string> SsmTransport::find_sent_command(const std::string& in
   for (int page = 0; page < kListCommandsPages; ++page) {
     auto listed = ssm_("ListCommands", input);
     for (const auto& command : listed.value("Commands", nlohmann::json::array())) {
-      if (command.value("Comment", "") == comment) return command.value("CommandId", "");
+      if (command.value("Comment", "") == comment) {
+        return command.value("CommandId", "");
+      }
     }
-    if (!listed.contains("NextToken")) break;
+    if (!listed.contains("NextToken")) {
+      break;
+    }
     input["NextToken"] = listed["NextToken"];
   }
   return std::nullopt;
@@ -229,13 +239,17 @@ core::AgentResult SsmTransport::watch(const core::Host& host, InvocationContext 
     try {
       last = parse_invocation(ssm_("GetCommandInvocation", {{"CommandId", context.command_id},
                                                             {"InstanceId", context.instance_id}}));
-      if (is_terminal(last)) return agent_result_for(last, context);
+      if (is_terminal(last)) {
+        return agent_result_for(last, context);
+      }
     } catch (const aws::AwsError& e) {
       // Right after SendCommand the invocation may not exist yet: that is normal, ask again.
       if (e.code() != "InvocationDoesNotExist") {
         // A command that has not started is withdrawn; one that runs is left to finish.
         const bool waiting = last.status.empty() || not_started(last);
-        if (waiting) cancel(context);
+        if (waiting) {
+          cancel(context);
+        }
         return result(core::TransportStatus::agent_failed,
                       fmt::format("{} ({}): lost track of SSM command {} ({}); {}; check it with "
                                   "`aws ssm get-command-invocation`",
