@@ -169,4 +169,14 @@ std::function<void(std::string_view line)> agent_step_reader(const core::AgentCa
   };
 }
 
+core::AgentResult out_of_resources(const std::string& program, const ResourceExhausted& error) {
+  core::AgentResult result;
+  result.status = core::TransportStatus::out_of_resources;
+  result.detail = fmt::format(
+      "drover could not start {}: drover's machine is out of resources ({}); nothing ran on the "
+      "host (raise ulimit -n or free memory)",
+      program, error.what());
+  return result;
+}
+
 }  // namespace drover::transport

@@ -47,4 +47,9 @@ std::function<void(std::string_view line)> agent_step_reader(const core::AgentCa
 std::string tail_lines(std::string_view text, std::size_t max_lines = kStderrTailLines,
                        std::size_t max_bytes = kStderrTailBytes);
 
+/// The result when drover could not start `program` ("the agent for host-1", "ssh to reach
+/// host-1") because its own machine ran out of descriptors, memory or processes: nothing ran
+/// on the host, and nothing is wrong with it.
+core::AgentResult out_of_resources(const std::string& program, const ResourceExhausted& error);
+
 }  // namespace drover::transport

@@ -59,13 +59,7 @@ core::AgentResult LocalTransport::run_agent(const core::Host& host, const core::
   try {
     process = runner_.run(argv, options);
   } catch (const ResourceExhausted& e) {
-    core::AgentResult result;
-    result.status = core::TransportStatus::out_of_resources;
-    result.detail = fmt::format(
-        "drover could not start the agent for {}: drover's machine is out of resources ({}); "
-        "nothing ran on the host (raise ulimit -n or free memory)",
-        host.name, e.what());
-    return result;
+    return out_of_resources("the agent for " + host.name, e);
   } catch (const std::exception& e) {
     // The runner throws only when the program cannot be started at all: the host (this
     // machine) is there, its agent is not, and nothing has touched a bot.

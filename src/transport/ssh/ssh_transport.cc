@@ -112,13 +112,7 @@ core::AgentResult SshTransport::run_remote(const core::Host& host,
   try {
     process = runner_.run(ssh_argv(settings_, control_dir_, site.address, remote_command), options);
   } catch (const ResourceExhausted& e) {
-    core::AgentResult result;
-    result.status = core::TransportStatus::out_of_resources;
-    result.detail = fmt::format(
-        "drover could not start ssh to reach {}: drover's machine is out of resources ({}); "
-        "nothing reached the host (raise ulimit -n or free memory)",
-        host.name, e.what());
-    return result;
+    return out_of_resources("ssh to reach " + host.name, e);
   } catch (const std::exception& e) {
     // No ssh client on this machine: nothing reached the host.
     core::AgentResult result;

@@ -21,6 +21,7 @@
 #include "core/printable_text.h"
 #include "transport/ssm/instance_id.h"
 #include "transport/ssm/ssm_command.h"
+#include "transport/ssm/ssm_failure.h"
 #include "transport/ssm/ssm_transport.h"
 
 namespace drover::transport {
@@ -58,17 +59,6 @@ std::optional<SharedShape> shared_shape(const std::vector<core::AgentCall>& call
     }
   }
   return shape;
-}
-
-core::AgentResult failure(core::TransportStatus status, std::string detail) {
-  core::AgentResult r;
-  r.status = status;
-  r.detail = std::move(detail);
-  return r;
-}
-
-std::string aws_text(const aws::AwsError& e) {
-  return core::printable(e.message().empty() ? e.code() : e.code() + ": " + e.message());
 }
 
 // One host of a batch.
@@ -144,7 +134,7 @@ std::optional<std::vector<core::AgentResult>> SsmTransport::run_batch(
                           ids.front(), comment);
     if (sent.command_id.empty()) {
       for (auto* member : command.members) {
-        results[member->index] = failure(
+        results[member->index] = failed_result(
             sent.status,
             fmt::format("{} ({}): {}", member->host->name, member->instance_id, sent.problem));
         member->done = true;
@@ -226,12 +216,12 @@ std::optional<std::vector<core::AgentResult>> SsmTransport::run_batch(
             if (member->done) {
               continue;
             }
-            results[member->index] = failure(
+            results[member->index] = failed_result(
                 core::TransportStatus::agent_failed,
                 fmt::format("{} ({}): lost track of SSM command {} ({}); the agent may still be "
                             "running; check it with `aws ssm get-command-invocation`",
                             member->host->name, member->instance_id, command.command_id,
-                            aws_text(e)));
+                            aws_error_text(e)));
             member->done = true;
           }
         }

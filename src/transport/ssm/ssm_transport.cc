@@ -9,20 +9,10 @@
 #include "core/printable_text.h"
 #include "transport/ssm/instance_id.h"
 #include "transport/ssm/ssm_command.h"
+#include "transport/ssm/ssm_failure.h"
 
 namespace drover::transport {
 namespace {
-
-core::AgentResult result(core::TransportStatus status, std::string detail) {
-  core::AgentResult r;
-  r.status = status;
-  r.detail = std::move(detail);
-  return r;
-}
-
-std::string aws_text(const aws::AwsError& e) {
-  return core::printable(e.message().empty() ? e.code() : e.code() + ": " + e.message());
-}
 
 std::string install_failure(int code) {
   switch (code) {
@@ -84,10 +74,11 @@ core::AgentResult SsmTransport::install_agent(const core::Host& host,
                                               const core::AgentBinary& binary) {
   const auto& url = binary.url.empty() ? options_.agent_url : binary.url;
   if (url.empty()) {
-    return result(core::TransportStatus::agent_failed,
-                  fmt::format("{}: no URL to download the agent from (set [aws] agent_url in "
-                              "drover.toml to where this drover's drover-agent is published)",
-                              host.name));
+    return failed_result(
+        core::TransportStatus::agent_failed,
+        fmt::format("{}: no URL to download the agent from (set [aws] agent_url in "
+                    "drover.toml to where this drover's drover-agent is published)",
+                    host.name));
   }
   auto installed = run_script(host, install_agent_script(url, binary.sha256, options_.agent_path),
                               std::chrono::minutes(5));
@@ -103,31 +94,34 @@ core::AgentResult SsmTransport::install_agent(const core::Host& host,
 std::optional<core::AgentResult> SsmTransport::cannot_reach(const core::Host& host) {
   const auto instance_id = instance_id_of(host);
   if (!is_instance_id(instance_id)) {
-    return result(core::TransportStatus::unreachable,
-                  fmt::format("{}: '{}' is not an EC2 instance id (i-…); set the host's address "
-                              "to its instance id",
-                              host.name, core::printable(instance_id)));
+    return failed_result(
+        core::TransportStatus::unreachable,
+        fmt::format("{}: '{}' is not an EC2 instance id (i-…); set the host's address "
+                    "to its instance id",
+                    host.name, core::printable(instance_id)));
   }
   std::optional<SsmInstanceInfo> info;
   try {
     info = instances_.get(instance_id);
   } catch (const aws::AwsError& e) {
-    return result(core::TransportStatus::unreachable,
-                  fmt::format("{} ({}): SSM DescribeInstanceInformation failed: {}", host.name,
-                              instance_id, aws_text(e)));
+    return failed_result(core::TransportStatus::unreachable,
+                         fmt::format("{} ({}): SSM DescribeInstanceInformation failed: {}",
+                                     host.name, instance_id, aws_error_text(e)));
   }
   if (!info) {
-    return result(core::TransportStatus::unreachable,
-                  fmt::format("{} ({}): not an SSM managed node (no SSM agent registered, or "
-                              "the instance lacks an instance profile with SSM permissions); "
-                              "no command was sent",
-                              host.name, instance_id));
+    return failed_result(
+        core::TransportStatus::unreachable,
+        fmt::format("{} ({}): not an SSM managed node (no SSM agent registered, or "
+                    "the instance lacks an instance profile with SSM permissions); "
+                    "no command was sent",
+                    host.name, instance_id));
   }
   if (info->ping_status != "Online") {
-    return result(core::TransportStatus::unreachable,
-                  fmt::format("{} ({}): its SSM agent is {}, not Online; no command was sent "
-                              "(check the instance is running: drover inventory)",
-                              host.name, instance_id, core::printable(info->ping_status)));
+    return failed_result(
+        core::TransportStatus::unreachable,
+        fmt::format("{} ({}): its SSM agent is {}, not Online; no command was sent "
+                    "(check the instance is running: drover inventory)",
+                    host.name, instance_id, core::printable(info->ping_status)));
   }
   return std::nullopt;
 }
@@ -143,8 +137,8 @@ core::AgentResult SsmTransport::run_script(const core::Host& host,
   auto sent = send_once(send_command_input({context.instance_id}, lines, timeout, comment),
                         context.instance_id, comment);
   if (sent.command_id.empty()) {
-    return result(sent.status,
-                  fmt::format("{} ({}): {}", host.name, context.instance_id, sent.problem));
+    return failed_result(sent.status,
+                         fmt::format("{} ({}): {}", host.name, context.instance_id, sent.problem));
   }
   context.command_id = sent.command_id;
   return watch(host, std::move(context));
@@ -161,7 +155,7 @@ SsmTransport::SentCommand SsmTransport::send_once(const nlohmann::json& input,
       if (!may_have_been_acted_on(e)) {
         return {{},
                 core::TransportStatus::unreachable,
-                "SSM refused the command, nothing ran: " + aws_text(e)};
+                "SSM refused the command, nothing ran: " + aws_error_text(e)};
       }
       // No answer, or a 5xx: SSM may have created the command all the same. Sending it again
       // blindly could run two agents on the host, so drover first looks for it by its comment.
@@ -175,7 +169,7 @@ SsmTransport::SentCommand SsmTransport::send_once(const nlohmann::json& input,
                 fmt::format("SendCommand got no answer ({}) and ListCommands could not tell "
                             "whether it was created ({}); not sent again, as a second send could "
                             "run two agents (look for comment '{}' in the Run Command history)",
-                            aws_text(e), aws_text(unknown), core::printable(comment))};
+                            aws_error_text(e), aws_error_text(unknown), core::printable(comment))};
       }
       if (found) {
         return {*found, {}, {}};
@@ -185,7 +179,7 @@ SsmTransport::SentCommand SsmTransport::send_once(const nlohmann::json& input,
                 core::TransportStatus::unreachable,
                 fmt::format("SendCommand got no answer {} times, and SSM holds no such command, "
                             "so nothing ran: {}",
-                            send, aws_text(e))};
+                            send, aws_error_text(e))};
       }
     } catch (const nlohmann::json::exception&) {
       return {{},
@@ -250,12 +244,13 @@ core::AgentResult SsmTransport::watch(const core::Host& host, InvocationContext 
         if (waiting) {
           cancel(context);
         }
-        return result(core::TransportStatus::agent_failed,
-                      fmt::format("{} ({}): lost track of SSM command {} ({}); {}; check it with "
-                                  "`aws ssm get-command-invocation`",
-                                  host.name, context.instance_id, context.command_id, aws_text(e),
-                                  waiting ? "it was cancelled before it started"
-                                          : "the agent may still be running"));
+        return failed_result(
+            core::TransportStatus::agent_failed,
+            fmt::format(
+                "{} ({}): lost track of SSM command {} ({}); {}; check it with "
+                "`aws ssm get-command-invocation`",
+                host.name, context.instance_id, context.command_id, aws_error_text(e),
+                waiting ? "it was cancelled before it started" : "the agent may still be running"));
       }
     }
     const auto now = clock_.now();
