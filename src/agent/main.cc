@@ -30,7 +30,8 @@ std::string baseline_root() {
 }
 
 // Which EC2 instance this is when SSM Run Command started the agent (the SSM Agent sets it
-// for every command it runs): `status --instance-bots` takes this instance's bots.
+// for every command it runs): `swap` and `status` with --instance-bots take this instance's
+// bots.
 std::string ssm_instance_id() {
   const char* id = std::getenv("AWS_SSM_INSTANCE_ID");
   return id ? id : "";

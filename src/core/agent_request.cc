@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <tuple>
+#include <utility>
 
 #include "core/input_error.h"
 
@@ -258,9 +260,17 @@ AgentCommandLine::AgentCommandLine()
     cmd->add_option(kLoginProbe, v.login_probe,
                     "health | log:REGEX | redis:IP:PORT/KEY_TEMPLATE=VALUE");
   };
+  // --instance-bots: one SSM command for many instances, each agent taking its own bots.
+  auto add_bots_or_instance_bots = [&](CLI::App* cmd) {
+    auto* bots = cmd->add_option(kBots, v.bots, "bot ids, comma separated (539,540,541)");
+    cmd->add_option(kInstanceBots, v.instance_bots,
+                    "INSTANCE=BOTS;...: one command for many SSM instances; this agent takes "
+                    "the bots of $AWS_SSM_INSTANCE_ID")
+        ->excludes(bots);
+  };
   auto* swap = options_->swap =
       app_.add_subcommand("swap", "swap the bots to --image (rollback-safe)");
-  add_bots(swap);
+  add_bots_or_instance_bots(swap);
   swap->add_option(kImage, v.image, "image reference (repo:tag or repo@sha256:...)")->required();
   swap->add_option(kStopTimeout, v.stop_timeout, "graceful stop timeout, seconds")
       ->check(CLI::Range(0, static_cast<int>(kMaxSeconds)));
@@ -277,12 +287,7 @@ AgentCommandLine::AgentCommandLine()
   add_bot_image_option(swap, "BOT=REF: this bot goes to REF instead of --image (repeatable)");
   add_probe(swap);
   auto* status = options_->status = app_.add_subcommand("status", "report what runs for each bot");
-  auto* status_bots = status->add_option(kBots, v.bots, "bot ids, comma separated (539,540,541)");
-  status
-      ->add_option(kInstanceBots, v.instance_bots,
-                   "INSTANCE=BOTS;...: one command for many SSM instances; this agent takes "
-                   "the bots of $AWS_SSM_INSTANCE_ID")
-      ->excludes(status_bots);
+  add_bots_or_instance_bots(status);
   status->add_option(kExpectImage, v.expect_image, "compare against this image");
   add_bot_image_option(status, "BOT=REF: compare this bot against REF instead (repeatable)");
   add_probe(status);
@@ -326,11 +331,43 @@ AgentRequest AgentCommandLine::parse(const std::vector<std::string>& args) {
   return parse(static_cast<int>(argv.size()), argv.data());
 }
 
+std::pair<std::vector<BotId>, std::map<BotId, ImageReference>>
+AgentCommandLine::bots_of_this_instance() const {
+  const auto& v = options_->values;
+  if (v.instance_bots.empty()) {
+    if (v.bots.empty()) {
+      throw InputError(kBots, "is required", "pass the bots, e.g. --bots 539,540,541");
+    }
+    auto bots = parse_bot_list(v.bots);
+    auto images = parse_bot_images(v.bot_images, bots);
+    return {std::move(bots), std::move(images)};
+  }
+  const auto map = parse_instance_bots(v.instance_bots);
+  const auto mine = map.find(instance_id_);
+  if (instance_id_.empty() || mine == map.end()) {
+    throw InputError(kInstanceBots,
+                     "this instance (" +
+                         (instance_id_.empty() ? "no AWS_SSM_INSTANCE_ID" : instance_id_) +
+                         ") is not in the map",
+                     "run it through SSM Run Command on an instance the map names");
+  }
+  // The images of every instance's bots come with one shared command: keep this one's.
+  std::vector<BotId> all;
+  for (const auto& [instance, bots] : map) all.insert(all.end(), bots.begin(), bots.end());
+  std::map<BotId, ImageReference> images;
+  for (auto& [bot, image] : parse_bot_images(v.bot_images, all)) {
+    if (std::find(mine->second.begin(), mine->second.end(), bot) != mine->second.end()) {
+      images.emplace(bot, std::move(image));
+    }
+  }
+  return {mine->second, std::move(images)};
+}
+
 AgentRequest AgentCommandLine::request() const {
   const auto& v = options_->values;
   if (options_->swap->parsed()) {
     SwapRequest r;
-    r.bots = parse_bot_list(v.bots);
+    std::tie(r.bots, r.bot_images) = bots_of_this_instance();
     r.image = parse_image_reference(v.image);
     r.stop_timeout = std::chrono::seconds(v.stop_timeout);
     r.settle = from_seconds(v.settle);
@@ -339,39 +376,13 @@ AgentRequest AgentCommandLine::request() const {
     r.login_probe = v.login_probe;
     r.disk_floor_mb = v.disk_floor_mb;
     r.container_template = template_value(v.container_template);
-    r.bot_images = parse_bot_images(v.bot_images, r.bots);
     return r;
   }
   if (options_->status->parsed()) {
     StatusRequest r;
     if (!v.expect_image.empty()) r.expect_image = parse_image_reference(v.expect_image);
     r.login_probe = v.login_probe;
-    if (v.instance_bots.empty()) {
-      if (v.bots.empty()) {
-        throw InputError(kBots, "is required", "pass the bots, e.g. --bots 539,540,541");
-      }
-      r.bots = parse_bot_list(v.bots);
-      r.bot_images = parse_bot_images(v.bot_images, r.bots);
-      return r;
-    }
-    const auto map = parse_instance_bots(v.instance_bots);
-    const auto mine = map.find(instance_id_);
-    if (instance_id_.empty() || mine == map.end()) {
-      throw InputError(kInstanceBots,
-                       "this instance (" +
-                           (instance_id_.empty() ? "no AWS_SSM_INSTANCE_ID" : instance_id_) +
-                           ") is not in the map",
-                       "run it through SSM Run Command on an instance the map names");
-    }
-    r.bots = mine->second;
-    // The images of every instance's bots come with one shared command: keep this one's.
-    std::vector<BotId> all;
-    for (const auto& [instance, bots] : map) all.insert(all.end(), bots.begin(), bots.end());
-    for (auto& [bot, image] : parse_bot_images(v.bot_images, all)) {
-      if (std::find(r.bots.begin(), r.bots.end(), bot) != r.bots.end()) {
-        r.bot_images.emplace(bot, std::move(image));
-      }
-    }
+    std::tie(r.bots, r.bot_images) = bots_of_this_instance();
     return r;
   }
   if (options_->recover->parsed()) {

@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -121,7 +122,8 @@ class AgentCommandLine {
   AgentRequest parse(const std::vector<std::string>& args);
 
   /// The EC2 instance this agent runs on ($AWS_SSM_INSTANCE_ID, which the SSM Agent sets for
-  /// every command; empty elsewhere): `status --instance-bots` takes this instance's bots.
+  /// every command; empty elsewhere): `swap` and `status` with --instance-bots take this
+  /// instance's bots.
   void set_instance_id(std::string instance_id) { instance_id_ = std::move(instance_id); }
 
   /// The command seen by the last parse ("agent" before one is known), for error reports.
@@ -132,6 +134,8 @@ class AgentCommandLine {
  private:
   struct Options;
   AgentRequest request() const;
+  /// --bots, or this instance's entry of --instance-bots, with their --bot-image images.
+  std::pair<std::vector<BotId>, std::map<BotId, ImageReference>> bots_of_this_instance() const;
 
   std::unique_ptr<Options> options_;
   CLI::App app_;

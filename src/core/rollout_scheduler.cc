@@ -101,6 +101,17 @@ void RolloutScheduler::on_finished(const HostName& host, HostOutcome outcome) {
   }
 }
 
+void RolloutScheduler::on_withdrawn(const HostName& host) {
+  const auto index = index_of_.find(host);
+  if (!interrupted_ || index == index_of_.end() || !started_[index->second]) {
+    throw std::logic_error(
+        fmt::format("host {} was withdrawn but was not in flight in an interrupted rollout", host));
+  }
+  started_[index->second].reset();
+  --in_flight_count_;
+  withdrawn_.push_back(index->second);
+}
+
 void RolloutScheduler::interrupt() {
   interrupted_ = true;
 }
@@ -115,7 +126,7 @@ bool RolloutScheduler::done() const {
   // Every host that is not already done is started at most once, so none is left to start
   // when the started ones (all finished here) are all of them. Counting, not scanning the
   // rest of the plan: the simulator asks after every event of a 10,000-host rollout.
-  return succeeded_ + failed_ == options_.hosts.size() - already_done_;
+  return succeeded_ + failed_ + withdrawn_.size() == options_.hosts.size() - already_done_;
 }
 
 RolloutProgress RolloutScheduler::progress() const {
@@ -151,6 +162,12 @@ RolloutResult RolloutScheduler::result() const {
   result.tolerated_failures = options_.halt.tolerated_failures(result.total);
   result.failures = failures_;
   result.elapsed = clock_.now() - started_at_;
+  // Withdrawn hosts were started in plan order before every host after next_index_.
+  auto withdrawn = withdrawn_;
+  std::sort(withdrawn.begin(), withdrawn.end());
+  for (const auto i : withdrawn) {
+    result.not_started.push_back(options_.hosts[i]);
+  }
   for (std::size_t i = next_index_; i < options_.hosts.size(); ++i) {
     if (!is_already_done(i)) {
       result.not_started.push_back(options_.hosts[i]);

@@ -25,7 +25,8 @@
 //   - Error halt (halt_threshold.h): once failed > tolerated, no new host starts; in-flight
 //     hosts finish and are counted. HaltThreshold::never() never halts.
 //   - interrupt(): no new host starts, whether or not its slot has come (it is not_started);
-//     in-flight hosts finish. Idempotent.
+//     in-flight hosts finish, or are withdrawn (on_withdrawn: their command had not reached
+//     the host, so they are not_started too). Idempotent.
 //   - done(): nothing in flight and nothing more will start.
 // Invariants: a host is started at most once; in_flight ≤ window at every moment.
 #include <cstddef>
@@ -69,6 +70,11 @@ class RolloutScheduler {
   /// How long until the next host's start slot comes (0: it has come, but the window is what
   /// holds it); nullopt when no host is waiting for a slot (none left, stopped, window full).
   std::optional<Duration> until_next_slot() const;
+  /// Reports that an in-flight host's start was withdrawn before anything ran on it (Ctrl-C
+  /// cancelled its command while it waited for delivery): it counts as not started, not as
+  /// finished. Only after interrupt(); throws std::logic_error otherwise, or for a host that is
+  /// not in flight.
+  void on_withdrawn(const HostName& host);
   /// Stop starting hosts; in-flight ones still finish and must still be reported.
   void interrupt();
 
@@ -112,6 +118,7 @@ class RolloutScheduler {
   std::vector<std::optional<TimePoint>> started_;               // set while in flight
   std::size_t in_flight_count_ = 0;
   std::vector<HostRecord> failures_;
+  std::vector<std::size_t> withdrawn_;  // plan indexes, in the order they were withdrawn
 };
 
 }  // namespace drover::core

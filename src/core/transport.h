@@ -33,6 +33,7 @@
 // (the rollout runs a window of hosts at once); each call is independent.
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
@@ -137,6 +138,8 @@ struct AgentBinary {
   std::string url;  // empty: the transport copies local_path over its own connection
 };
 
+class AgentCallGroup;  // core/agent_call_group.h
+
 class Transport {
  public:
   virtual ~Transport() = default;
@@ -150,17 +153,11 @@ class Transport {
   /// Never throws for anything the host did.
   virtual AgentResult install_agent(const Host& host, const AgentBinary& binary) = 0;
 
-  /// A fleet check (the drift preflight's `version`, verification's `status`): the agent on
-  /// every one of `hosts` with `call_for(host)`, as one batch when the transport can send one
-  /// command to many hosts (ssm: one SendCommand for up to 50 instances, polled together).
-  /// Returns the results in the hosts' order, or nullopt when the transport has no batch for
-  /// these calls and the caller asks each host itself (the default).
-  virtual std::optional<std::vector<AgentResult>> run_batch(
-      const std::vector<Host>& hosts, const std::function<AgentCall(const Host&)>& call_for) {
-    (void)hosts;
-    (void)call_for;
-    return std::nullopt;
-  }
+  /// The transport's way of following many calls from one thread, when it has one (ssm: a
+  /// service reaches the hosts, so drover only sends commands and polls); nullptr when every
+  /// call needs its own thread (local, ssh: a process per host). See agent_call_group.h.
+  /// (Defined in agent_call_group.cc, where AgentCallGroup is complete.)
+  virtual std::unique_ptr<AgentCallGroup> call_group();
 };
 
 }  // namespace drover::core

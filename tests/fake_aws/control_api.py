@@ -58,7 +58,7 @@ def apply_config(st, cfg):
                           "invocation_visibility_delay_ms", "credential_ttl_seconds",
                           "cancel_grace_seconds", "ping_status", "instance_state",
                           "add_instances", "expire_temporary_credentials",
-                          "hold_send_command_answers"}
+                          "hold_send_command_answers", "offline_on_command"}
     if unknown:
         raise ValueError(f"unknown config keys: {sorted(unknown)}")
     for iid in list((cfg.get("ping_status") or {})) + list((cfg.get("instance_state") or {})):
@@ -81,6 +81,14 @@ def apply_config(st, cfg):
                 raise ValueError("hold_send_command_answers is null or "
                                  "{\"count\": >= 0, \"seconds\": >= 0, \"match\": text}")
             st.config["hold_send_command_answers"] = dict(hold) if hold else None
+        if "offline_on_command" in cfg:
+            drop = cfg["offline_on_command"]
+            if drop is not None and not (
+                    isinstance(drop, dict) and "instance" in drop
+                    and set(drop) <= {"instance", "match"} and drop["instance"] in st.instances):
+                raise ValueError("offline_on_command is null or "
+                                 "{\"instance\": an instance id of the fleet, \"match\": text}")
+            st.config["offline_on_command"] = dict(drop) if drop else None
         if "throttle_bucket" in cfg:
             bucket = cfg["throttle_bucket"]
             if bucket is not None and not (

@@ -77,6 +77,13 @@ class Ssm(ParameterStore):
                 inv.visible_at = time.time() + delay
                 cmd.invocations[iid] = inv
             st.commands[cmd.id] = cmd
+            # Fault: an instance drops off SSM just as a command for it arrives (it was Online
+            # when the client looked); its invocation waits for delivery like any other.
+            drop = st.config.get("offline_on_command")
+            text = "\n".join(params.get("commands", []))
+            if drop and drop["instance"] in ids and drop.get("match", "") in text:
+                st.instances[drop["instance"]].ping_status = "ConnectionLost"
+                st.config["offline_on_command"] = None
         for inv in cmd.invocations.values():
             self.runner.start(inv)
         # Fault: the command exists and runs, but its answer comes late (past the client's

@@ -339,6 +339,27 @@ class Protocols(unittest.TestCase):
         finally:
             self.ep.control("POST", "/_fake/config", {"hold_send_command_answers": None})
 
+    def test_an_instance_that_drops_off_as_its_command_arrives_waits_alone_for_delivery(self):
+        a, b = "i-0123456789abcdef0", "i-0123456789abcdef1"
+        self.ep.control("POST", "/_fake/config",
+                        {"offline_on_command": {"instance": b, "match": "echo"}})
+        try:
+            cmd = self.send([a, b], ["echo hi"])
+            time.sleep(1.0)
+            rows = {r["InstanceId"]: r for r in self.ok(
+                "ListCommandInvocations", {"CommandId": cmd["CommandId"]})["CommandInvocations"]}
+            self.assertEqual(rows[a]["Status"], "Success")
+            self.assertEqual(rows[b]["Status"], "Pending")
+            _, instances = self.ep.control("GET", "/_fake/instances")
+            self.assertEqual({i["id"]: i["ping_status"] for i in instances}[b], "ConnectionLost")
+            _, config = self.ep.control("GET", "/_fake/config")
+            self.assertIsNone(config["offline_on_command"], "used once")
+            status, _ = self.ep.control("POST", "/_fake/config",
+                                        {"offline_on_command": {"instance": "i-nope"}})
+            self.assertEqual(status, 400)
+        finally:
+            self.ep.control("POST", "/_fake/config", {"ping_status": {b: "Online"}})
+
     # ---- SSM ----
     def test_describe_instance_information_filters_and_pages(self):
         out = self.ok("DescribeInstanceInformation", {"Filters": [

@@ -52,15 +52,19 @@ void deploy_verify_inventory(SsmWorld& world) {
   // Every host's agent ran as an SSM command whose one line is the quoted argv.
   auto invocations = world.aws().invocations();
   int swaps = 0;
+  int batched_swaps = 0;
   int batched_statuses = 0;
   for (const auto& inv : invocations) {
     ASSERT_EQ(inv["commands"].size(), 1u) << inv.dump();
     const auto line = inv["commands"][0].get<std::string>();
     EXPECT_EQ(line.rfind(std::string(DROVER_AGENT_BIN) + " ", 0), 0u) << line;
     if (line.find(" swap ") != std::string::npos) ++swaps;
+    if (line.find(" swap --instance-bots ") != std::string::npos) ++batched_swaps;
     if (line.find(" status --instance-bots ") != std::string::npos) ++batched_statuses;
   }
   EXPECT_EQ(swaps, 2) << invocations.dump(1);
+  EXPECT_EQ(batched_swaps, 2) << "the two hosts start together: one swap command, run by both "
+                                 "instances' real agents on real bots";
   EXPECT_EQ(batched_statuses, 2) << "one status command, run by both instances";
   // The Parameter Store lock was taken and released.
   auto calls = world.aws().calls();
@@ -73,10 +77,11 @@ void deploy_verify_inventory(SsmWorld& world) {
   // Issue 11, point 4: the SSM agents' states are asked once per deploy (the drift preflight
   // and the rollout share one transport), and for the fleet's instances only.
   EXPECT_EQ(count_calls(calls, "DescribeInstanceInformation"), 1) << calls.dump(1);
-  // Issue 11, point 1: the drift preflight (`version`) and the verification (`status`, each
-  // instance's agent taking its own bots from --instance-bots) are one command each for the
-  // whole fleet, followed with ListCommandInvocations; only the swaps go one per host.
-  EXPECT_EQ(count_calls(calls, "SendCommand"), 4) << calls.dump(1);
+  // Issue 11, point 1: the drift preflight (`version`), the swaps of the hosts that start
+  // together and the verification (`status`), each instance's agent taking its own bots from
+  // --instance-bots, are one command each, followed with ListCommandInvocations.
+  EXPECT_EQ(count_calls(calls, "SendCommand"), 3) << calls.dump(1);
+  EXPECT_EQ(count_calls(calls, "GetCommandInvocation"), 0) << calls.dump(1);
   EXPECT_GE(count_calls(calls, "ListCommandInvocations"), 2) << calls.dump(1);
   EXPECT_EQ(count_calls(calls, "PutParameter"), 1) << calls.dump(1);
   EXPECT_EQ(count_calls(calls, "DeleteParameter"), 1) << calls.dump(1);

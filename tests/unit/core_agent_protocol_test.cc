@@ -150,6 +150,32 @@ TEST(CoreAgentProtocol, AStatusForManyInstancesGivesEachAgentItsOwnBots) {
   }
 }
 
+// Issue 11: the rollout's swaps of hosts that start together are one command as well.
+TEST(CoreAgentProtocol, ASwapForManyInstancesGivesEachAgentItsOwnBots) {
+  const std::vector<std::string> args = {"swap",       "--instance-bots", "i-0a=539,540;i-0b=541",
+                                         "--image",    "bot:v2",          "--bot-image",
+                                         "540=bot:v3", "--settle",        "5"};
+  AgentCommandLine command_line;
+  command_line.set_instance_id("i-0a");
+  const auto request = std::get<SwapRequest>(command_line.parse(args));
+  EXPECT_EQ(request.bots, (std::vector<BotId>{539, 540}));
+  EXPECT_EQ(request.image, parse_image_reference("bot:v2"));
+  ASSERT_EQ(request.bot_images.size(), 1u);
+  EXPECT_EQ(request.bot_images.at(540), parse_image_reference("bot:v3"));
+  EXPECT_EQ(request.settle, seconds(5));
+  command_line.set_instance_id("i-0b");
+  const auto other = std::get<SwapRequest>(command_line.parse(args));
+  EXPECT_EQ(other.bots, (std::vector<BotId>{541}));
+  EXPECT_TRUE(other.bot_images.empty());
+  command_line.set_instance_id("i-0c");
+  EXPECT_THROW(command_line.parse(args), InputError) << "an instance the map does not name";
+  EXPECT_THROW(command_line.parse({"swap", "--image", "bot:v2"}), InputError)
+      << "neither --bots nor a map";
+  EXPECT_THROW(
+      command_line.parse({"swap", "--bots", "1", "--instance-bots", "i-0c=1", "--image", "bot:v2"}),
+      CLI::ParseError);
+}
+
 SwapReport full_swap_report() {
   SwapReport r;
   r.host = "ip-10-0-0-7";

@@ -233,6 +233,30 @@ TEST(CoreRolloutScheduler, InterruptAfterTheLastStartChangesNothing) {
   EXPECT_EQ(scheduler.result().status, RolloutStatus::success);
 }
 
+// Issue 11: Ctrl-C withdraws an SSM command that had not reached its host; that host is not
+// started after all, and the rollout is interrupted (not failed) even though every host had
+// been started.
+TEST(CoreRolloutScheduler, AWithdrawnHostIsNotStartedAndTheRolloutIsInterrupted) {
+  VirtualClock clock;
+  RolloutScheduler scheduler(options(3, 3), clock);
+  ASSERT_EQ(scheduler.next_to_start().size(), 3u);
+  EXPECT_THROW(scheduler.on_withdrawn("host-2"), std::logic_error) << "only after an interrupt";
+  scheduler.interrupt();
+  scheduler.on_withdrawn("host-2");
+  EXPECT_THROW(scheduler.on_withdrawn("host-2"), std::logic_error) << "no longer in flight";
+  EXPECT_THROW(scheduler.on_finished("host-2", HostOutcome::success()), std::logic_error);
+  EXPECT_EQ(scheduler.in_flight(), 2u);
+  scheduler.on_finished("host-1", HostOutcome::success());
+  EXPECT_FALSE(scheduler.done());
+  scheduler.on_finished("host-3", HostOutcome::success());
+  EXPECT_TRUE(scheduler.done());
+  const auto result = scheduler.result();
+  EXPECT_EQ(result.status, RolloutStatus::interrupted);
+  EXPECT_EQ(result.succeeded, 2u);
+  EXPECT_EQ(result.failed, 0u);
+  EXPECT_EQ(result.not_started, (std::vector<HostName>{"host-2"}));
+}
+
 TEST(CoreRolloutScheduler, ResumeSkipsDoneHosts) {
   VirtualClock clock;
   auto opts = options(10, 3);

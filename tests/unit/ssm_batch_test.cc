@@ -1,12 +1,13 @@
-// SsmTransport::run_batch (transport/ssm/ssm_batch.cc) against a scripted SSM on a virtual
-// clock: one SendCommand per 50 instances with each host's bots in --instance-bots, the
+// SsmTransport's call group (transport/ssm/ssm_call_group.cc) against a scripted SSM on a
+// virtual clock: one SendCommand per 50 instances with each host's bots in --instance-bots, the
 // invocation list followed page by page, GetCommandInvocation only for a cut output, hosts SSM
-// cannot reach answered without a command, and calls that differ not batched.
+// cannot reach answered without a command, and calls that differ sent as commands of their own.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "aws/aws_error.h"
 #include "core/virtual_clock.h"
@@ -33,6 +34,9 @@ class ScriptedFleetSsm {
   std::vector<json> sent;
   std::set<std::string> offline;
   std::set<std::string> cut;
+  std::set<std::string> running;  // InProgress until taken out
+  std::set<std::string> pending;  // Pending until cancelled
+  std::vector<json> cancelled;    // CancelCommand inputs
   std::size_t page = 20;
   int fleet_size = 0;
 
@@ -60,6 +64,19 @@ class ScriptedFleetSsm {
             input.contains("NextToken") ? std::stoul(input["NextToken"].get<std::string>()) : 0;
         json rows = json::array();
         for (std::size_t i = from; i < std::min(ids.size(), from + page); ++i) {
+          if (running.contains(ids[i]) || pending.contains(ids[i])) {
+            rows.push_back({{"CommandId", input["CommandId"]},
+                            {"InstanceId", ids[i]},
+                            {"Status", running.contains(ids[i]) ? "InProgress" : "Pending"}});
+            continue;
+          }
+          if (withdrawn.contains(ids[i])) {
+            rows.push_back({{"CommandId", input["CommandId"]},
+                            {"InstanceId", ids[i]},
+                            {"Status", "Cancelled"},
+                            {"StatusDetails", "Cancelled"}});
+            continue;
+          }
           rows.push_back({{"CommandId", input["CommandId"]},
                           {"InstanceId", ids[i]},
                           {"Status", "Success"},
@@ -72,6 +89,13 @@ class ScriptedFleetSsm {
         json out = {{"CommandInvocations", rows}};
         if (from + page < ids.size()) out["NextToken"] = std::to_string(from + page);
         return out;
+      }
+      if (op == "CancelCommand") {
+        cancelled.push_back(input);
+        for (const auto& id : input["InstanceIds"]) {
+          if (pending.erase(id.get<std::string>()) > 0) withdrawn.insert(id.get<std::string>());
+        }
+        return json::object();
       }
       if (op == "GetCommandInvocation") {
         return {{"Status", "Success"},
@@ -88,6 +112,7 @@ class ScriptedFleetSsm {
   }
 
  private:
+  std::set<std::string> withdrawn;
   std::string output_of(const std::string& id) const {
     const std::string noise = cut.contains(id) ? std::string(3000, '.') + "\n" : "";
     return noise + json{{"instance", id}}.dump() + "\n";
@@ -104,14 +129,19 @@ struct BatchWorld {
     ssm.fleet_size = n;
     for (int i = 0; i < n; ++i) hosts.push_back(host(i));
   }
-  std::optional<std::vector<core::AgentResult>> run(
-      const std::function<core::AgentCall(const core::Host&)>& call_for) {
+  void make_transport() {
     SsmTransportOptions options;
     options.agent_path = "/usr/local/bin/drover-agent";
     options.poll_interval = std::chrono::seconds(1);
     transport = std::make_unique<SsmTransport>(ssm.call(), clock, interrupted, options);
     transport->preflight(hosts);
-    return transport->run_batch(hosts, call_for);
+  }
+  std::vector<core::AgentResult> run(
+      const std::function<core::AgentCall(const core::Host&)>& call_for) {
+    make_transport();
+    std::vector<core::AgentCall> calls;
+    for (const auto& h : hosts) calls.push_back(call_for(h));
+    return core::run_together(*transport->call_group(), hosts, calls);
   }
 };
 
@@ -123,11 +153,10 @@ core::AgentCall status_of(const core::Host& h) {
 TEST(SsmBatch, OneCommandPerFiftyInstancesEachWithItsOwnBots) {
   BatchWorld w(60);
   auto results = w.run(status_of);
-  ASSERT_TRUE(results.has_value());
-  ASSERT_EQ(results->size(), 60u);
+  ASSERT_EQ(results.size(), 60u);
   for (int i = 0; i < 60; ++i) {
-    EXPECT_EQ((*results)[i].status, core::TransportStatus::ok) << (*results)[i].detail;
-    EXPECT_EQ((*results)[i].report["instance"], instance(i)) << "results keep the hosts' order";
+    EXPECT_EQ(results[i].status, core::TransportStatus::ok) << results[i].detail;
+    EXPECT_EQ(results[i].report["instance"], instance(i)) << "results keep the hosts' order";
   }
   ASSERT_EQ(w.ssm.count("SendCommand"), 2);
   EXPECT_EQ(w.ssm.sent[0]["InstanceIds"].size(), 50u);
@@ -147,9 +176,8 @@ TEST(SsmBatch, ACutOutputIsAskedForWhole) {
   BatchWorld w(3);
   w.ssm.cut = {instance(1)};
   auto results = w.run(status_of);
-  ASSERT_TRUE(results.has_value());
-  EXPECT_EQ((*results)[1].status, core::TransportStatus::ok) << (*results)[1].detail;
-  EXPECT_EQ((*results)[1].report["instance"], instance(1));
+  EXPECT_EQ(results[1].status, core::TransportStatus::ok) << results[1].detail;
+  EXPECT_EQ(results[1].report["instance"], instance(1));
   EXPECT_EQ(w.ssm.count("GetCommandInvocation"), 1);
 }
 
@@ -157,29 +185,79 @@ TEST(SsmBatch, AHostSsmCannotReachIsAnsweredWithoutACommand) {
   BatchWorld w(3);
   w.ssm.offline = {instance(2)};
   auto results = w.run(status_of);
-  ASSERT_TRUE(results.has_value());
-  EXPECT_EQ((*results)[2].status, core::TransportStatus::unreachable);
-  EXPECT_NE((*results)[2].detail.find("ConnectionLost"), std::string::npos);
+  EXPECT_EQ(results[2].status, core::TransportStatus::unreachable);
+  EXPECT_NE(results[2].detail.find("ConnectionLost"), std::string::npos);
   ASSERT_EQ(w.ssm.count("SendCommand"), 1);
   EXPECT_EQ(w.ssm.sent[0]["InstanceIds"], json::array({instance(0), instance(1)}));
-  EXPECT_EQ((*results)[0].status, core::TransportStatus::ok);
+  EXPECT_EQ(results[0].status, core::TransportStatus::ok);
 }
 
-TEST(SsmBatch, CallsThatDifferBeyondTheirBotsAreNotBatched) {
-  BatchWorld w(2);
+TEST(SsmBatch, CallsThatDifferBeyondTheirBotsGoAsCommandsOfTheirOwn) {
+  BatchWorld w(3);
   auto results = w.run([](const core::Host& h) {
     auto call = status_of(h);
     if (h.name == "host-1") call.args.back() = "log:ready";
     return call;
   });
-  EXPECT_FALSE(results.has_value());
-  EXPECT_EQ(w.ssm.count("SendCommand"), 0);
+  ASSERT_EQ(w.ssm.count("SendCommand"), 2);
+  EXPECT_EQ(w.ssm.sent[0]["InstanceIds"], json::array({instance(0), instance(2)}));
+  // A call alone in its shape keeps its --bots (an agent older than --instance-bots runs it).
+  EXPECT_EQ(w.ssm.sent[1]["Parameters"]["commands"][0],
+            "/usr/local/bin/drover-agent status --bots 1001 --login-probe log:ready");
+  for (const auto& result : results) EXPECT_EQ(result.status, core::TransportStatus::ok);
   // The same arguments for every host (`version`) are one command without a map.
-  auto versions = w.run([](const core::Host&) {
-    return core::AgentCall{{"version"}, std::chrono::seconds(60)};
-  });
-  ASSERT_TRUE(versions.has_value());
+  w.run([](const core::Host&) { return core::AgentCall{{"version"}, std::chrono::seconds(60)}; });
   EXPECT_EQ(w.ssm.sent.back()["Parameters"]["commands"][0], "/usr/local/bin/drover-agent version");
+}
+
+TEST(SsmBatch, HostsStartedLaterArePolledWithTheOthers) {
+  BatchWorld w(4);
+  w.ssm.running = {instance(0), instance(1), instance(2), instance(3)};
+  w.make_transport();
+  auto group = w.transport->call_group();
+  group->start({w.hosts[0], w.hosts[1]}, {status_of(w.hosts[0]), status_of(w.hosts[1])});
+  EXPECT_TRUE(group->collect(std::chrono::seconds(5)).empty());
+  group->start({w.hosts[2]}, {status_of(w.hosts[2])});
+  EXPECT_EQ(group->in_flight(), 3u);
+  w.ssm.running.erase(instance(0));
+  w.ssm.running.erase(instance(2));
+  std::set<std::string> ended;
+  while (ended.size() < 2) {
+    for (const auto& call : group->collect(std::chrono::seconds(5))) ended.insert(call.host);
+  }
+  EXPECT_EQ(ended, (std::set<std::string>{"host-0", "host-2"}));
+  EXPECT_EQ(group->in_flight(), 1u);
+  EXPECT_EQ(w.ssm.count("SendCommand"), 2);
+  EXPECT_EQ(w.ssm.count("GetCommandInvocation"), 0);
+}
+
+TEST(SsmBatch, AnInterruptCancelsOnlyTheInstancesThatHaveNotStarted) {
+  BatchWorld w(3);
+  w.ssm.running = {instance(0)};
+  w.ssm.pending = {instance(1), instance(2)};
+  w.make_transport();
+  auto group = w.transport->call_group();
+  std::vector<core::AgentCall> calls;
+  for (const auto& h : w.hosts) calls.push_back(status_of(h));
+  group->start(w.hosts, calls);
+  EXPECT_TRUE(group->collect(std::chrono::seconds(5)).empty());
+  w.interrupted = true;
+  std::map<std::string, core::AgentResult> ended;
+  while (ended.size() < 2) {
+    for (auto& call : group->collect(std::chrono::seconds(5))) ended[call.host] = call.result;
+  }
+  ASSERT_EQ(w.ssm.cancelled.size(), 1u);
+  EXPECT_EQ(w.ssm.cancelled[0]["InstanceIds"], json::array({instance(1), instance(2)}));
+  for (const auto* name : {"host-1", "host-2"}) {
+    EXPECT_EQ(ended[name].status, core::TransportStatus::unreachable) << ended[name].detail;
+  }
+  // The one that runs is left to finish, and is reported as it ends.
+  w.ssm.running.clear();
+  std::vector<core::FinishedCall> last;
+  while (last.empty()) last = group->collect(std::chrono::seconds(5));
+  EXPECT_EQ(last.front().host, "host-0");
+  EXPECT_EQ(last.front().result.status, core::TransportStatus::ok);
+  EXPECT_EQ(group->in_flight(), 0u);
 }
 
 }  // namespace

@@ -1,9 +1,7 @@
 #include "cli/fleet/host_calls.h"
 
-#include <map>
-#include <string>
-
 #include "cli/fleet/agent_calls.h"
+#include "core/agent_call_group.h"
 #include "util/worker_pool.h"
 
 namespace drover::cli {
@@ -26,18 +24,16 @@ std::vector<core::AgentResult> on_each_host(
     core::Transport& transport, const std::vector<core::HostSelection>& hosts,
     const std::function<core::AgentCall(const core::HostSelection&)>& call_for,
     std::size_t window) {
-  std::vector<core::Host> targets;
-  std::map<std::string, std::size_t> index_of;  // host names are unique in a fleet
-  targets.reserve(hosts.size());
-  for (std::size_t i = 0; i < hosts.size(); ++i) {
-    targets.push_back(host_of(hosts[i]));
-    index_of.emplace(hosts[i].name, i);
-  }
-  auto batched = transport.run_batch(targets, [&](const core::Host& target) {
-    return call_for(hosts.at(index_of.at(target.name)));
-  });
-  if (batched) {
-    return std::move(*batched);
+  if (auto group = transport.call_group()) {
+    std::vector<core::Host> targets;
+    std::vector<core::AgentCall> calls;
+    targets.reserve(hosts.size());
+    calls.reserve(hosts.size());
+    for (const auto& host : hosts) {
+      targets.push_back(host_of(host));
+      calls.push_back(call_for(host));
+    }
+    return core::run_together(*group, targets, calls);
   }
   return on_each_host(
       hosts,

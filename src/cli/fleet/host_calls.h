@@ -23,8 +23,8 @@ std::vector<core::AgentResult> on_each_host(
     const std::function<core::AgentResult(const core::HostSelection&)>& call,
     std::size_t window = kFleetCheckWindow);
 
-/// The agent on every host with `call_for(host)`: as one batch when the transport has one
-/// (Transport::run_batch: ssm sends one command to up to 50 instances), else on each host,
+/// The agent on every host with `call_for(host)`: all at once from this thread when the
+/// transport has a call group (ssm sends one command to up to 50 instances), else on each host,
 /// `window` at a time. Results in the hosts' order.
 std::vector<core::AgentResult> on_each_host(
     core::Transport& transport, const std::vector<core::HostSelection>& hosts,

@@ -8,18 +8,23 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "cli/fleet/agent_calls.h"
+#include "core/agent_call_group.h"
 #include "core/rollout_order.h"
 #include "core/rollout_scheduler.h"
 #include "util/worker_pool.h"
 
 namespace drover::cli {
 namespace {
+
+// At most this many hosts' agents are called at once on threads (local, ssh).
+constexpr std::size_t kMaxHostThreads = 256;
 
 // Finished hosts, handed from the workers to the driver's loop. A transport that throws (a
 // bug: transports report failures as results) hands over its exception instead.
@@ -105,9 +110,13 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
   // still hand their result over.
   FinishedQueue finished;
   StepQueue steps;
-  // The scheduler never has more than its window in flight, so a pool that size never keeps
-  // a started host waiting, and a 10,000-host plan holds the window's threads, not 10,000.
-  WorkerPool workers(scheduler.window());
+  // A transport with a call group (ssm) is followed from this thread: no thread per host.
+  // Any other runs each host's agent on a worker: the scheduler never has more than its window
+  // in flight, and no more than kMaxHostThreads run at once (the bounded process runner holds
+  // even fewer agents), so a 10,000-host plan never holds 10,000 threads.
+  auto group = ctx.transport.call_group();
+  std::optional<WorkerPool> workers;
+  if (!group) workers.emplace(std::min(scheduler.window(), kMaxHostThreads));
   std::map<core::HostName, TimePoint> started_at;
   std::set<core::HostName> finished_hosts;
   bool interrupt_seen = false;
@@ -128,6 +137,16 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
     stop_reported = true;
     ctx.on_stopping(status, scheduler.progress());
   };
+  auto see_interrupt = [&] {
+    interrupt_seen = true;
+    scheduler.interrupt();
+    note_stop();
+    ctx.view.notice(fmt::format(
+        "interrupted: no new host will start; waiting for the {} host(s) in flight to finish "
+        "(their swaps are rollback-safe and are not aborted)",
+        scheduler.in_flight()));
+    report_stop(core::RolloutStatus::interrupted);
+  };
   while (!scheduler.done()) {
     if (ctx.abandon_requested && *ctx.abandon_requested && ctx.on_abandon) {
       note_stop();
@@ -137,20 +156,24 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
       ctx.on_abandon(result);
       throw std::logic_error("the rollout's on_abandon returned with hosts in flight");
     }
-    if (ctx.interrupt_requested && !interrupt_seen) {
-      interrupt_seen = true;
-      scheduler.interrupt();
-      note_stop();
-      ctx.view.notice(fmt::format(
-          "interrupted: no new host will start; waiting for the {} host(s) in flight to finish "
-          "(their swaps are rollback-safe and are not aborted)",
-          scheduler.in_flight()));
-      report_stop(core::RolloutStatus::interrupted);
-    }
-    for (const auto& name : scheduler.next_to_start()) {
+    if (ctx.interrupt_requested && !interrupt_seen) see_interrupt();
+    const auto starting = scheduler.next_to_start();
+    for (const auto& name : starting) {
       ctx.view.host_started(name);
       started_at[name] = ctx.clock.now();
-      workers.submit([&, host = selections.at(name)] {
+    }
+    if (group && !starting.empty()) {
+      // The hosts that start together go as one start: ssm sends them as few commands.
+      std::vector<core::Host> hosts;
+      std::vector<core::AgentCall> calls;
+      for (const auto& name : starting) {
+        hosts.push_back(host_of(selections.at(name)));
+        calls.push_back(swap_call(plan, selections.at(name), config));
+      }
+      group->start(hosts, calls);
+    }
+    for (const auto& name : group ? std::vector<core::HostName>{} : starting) {
+      workers->submit([&, host = selections.at(name)] {
         try {
           auto call = swap_call(plan, host, config);
           call.on_step = [&steps, name = host.name](std::string_view step) {
@@ -177,14 +200,35 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
       ctx.view.tick(scheduler.progress());
       continue;
     }
-    if (auto item = finished.pop(wait)) {
-      if (item->failure) std::rethrow_exception(item->failure);
-      scheduler.on_finished(item->host, item->swap.outcome);
-      finished_hosts.insert(item->host);
+    std::vector<FinishedHost> ended;
+    if (group) {
+      for (auto& call : group->collect(wait)) {
+        if (call.withdrawn) {
+          // The transport saw the interrupt first (it shares the flag): the loop sees it now.
+          if (!interrupt_seen) see_interrupt();
+          scheduler.on_withdrawn(call.host);
+          finished_hosts.insert(call.host);
+          ctx.view.host_withdrawn(call.host, call.result.detail);
+          continue;
+        }
+        const auto& bots = selections.at(call.host).bots;
+        ended.push_back({call.host, read_swap_result(call.result, bots), nullptr});
+      }
+    } else if (auto item = finished.pop(wait)) {
+      ended.push_back(std::move(*item));
+    }
+    if (ended.empty()) {
       show_steps();
-      const TimePoint host_start = started_at[item->host];
-      core::HostRecord record{item->host, item->swap.outcome, ctx.clock.now() - host_start,
-                              item->swap.bots, host_start - rollout_start};
+      ctx.view.tick(scheduler.progress());
+    }
+    for (auto& item : ended) {
+      if (item.failure) std::rethrow_exception(item.failure);
+      scheduler.on_finished(item.host, item.swap.outcome);
+      finished_hosts.insert(item.host);
+      show_steps();
+      const TimePoint host_start = started_at[item.host];
+      core::HostRecord record{item.host, item.swap.outcome, ctx.clock.now() - host_start,
+                              item.swap.bots, host_start - rollout_start};
       if (ctx.on_host_finished) {
         try {
           ctx.on_host_finished(record);
@@ -196,7 +240,7 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
             ctx.view.notice(fmt::format(
                 "the journal could not record {}: no new host will start; waiting for the {} "
                 "host(s) in flight to finish",
-                item->host, scheduler.in_flight()));
+                item.host, scheduler.in_flight()));
           }
         }
       }
@@ -205,9 +249,6 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
         note_stop();
         report_stop(core::RolloutStatus::halted);
       }
-    } else {
-      show_steps();
-      ctx.view.tick(scheduler.progress());
     }
   }
   if (record_failure) std::rethrow_exception(record_failure);

@@ -1,6 +1,8 @@
 #pragma once
-// Drives core's RolloutScheduler with a real transport: each started host runs its agent on a
-// worker of a pool the size of the scheduler's window (util/worker_pool.h), finished hosts are
+// Drives core's RolloutScheduler with a real transport: the hosts that start together go to
+// the transport's call group when it has one (ssm: few commands, polled from this thread, no
+// thread per host), else each runs its agent on a worker of a pool the size of the scheduler's
+// window, at most 256 (util/worker_pool.h); finished hosts are
 // fed back to the scheduler, the view ticks about once a second, and an operator interrupt
 // (Ctrl-C) stops new starts while in-flight hosts finish; a second one hands the result, with
 // the hosts in flight not waited for, to on_abandon. With a storm window (jitter) or a login

@@ -30,6 +30,9 @@ class JsonView final : public RolloutView {
           {"total", p.total},
           {"failed", p.failed}});
   }
+  void host_withdrawn(const std::string& host, const std::string& why) override {
+    emit({{"event", "host_withdrawn"}, {"host", host}, {"why", why}});
+  }
   void tick(const core::RolloutProgress&) override {}
   void notice(const std::string& text) override { emit({{"event", "notice"}, {"text", text}}); }
   void result(const core::RolloutResult& r) override {

@@ -27,6 +27,9 @@ class RolloutView {
   /// core/agent_progress.h). Only transports that stream the agent's progress report steps.
   virtual void host_step(const std::string& host, const std::string& step) = 0;
   virtual void host_finished(const core::HostRecord& record, const core::RolloutProgress& p) = 0;
+  /// A started host whose command the operator's interrupt withdrew before it reached the
+  /// host: nothing ran there, and it is not started after all. `why` is one line.
+  virtual void host_withdrawn(const std::string& host, const std::string& why) = 0;
   /// About once a second while hosts are in flight.
   virtual void tick(const core::RolloutProgress& progress) = 0;
   virtual void notice(const std::string& text) = 0;

@@ -61,6 +61,10 @@ class TerminalView final : public RolloutView {
     term_.print(line + "\n");
     tick(p);
   }
+  void host_withdrawn(const std::string& host, const std::string& why) override {
+    std::erase_if(in_flight_, [&](const Flying& f) { return f.host == host; });
+    notice(fmt::format("{}: not started: {}", host, why));
+  }
   void tick(const core::RolloutProgress& p) override {
     if (!live_) {
       return;

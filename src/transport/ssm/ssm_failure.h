@@ -1,6 +1,6 @@
 #pragma once
 // The small pieces every ssm failure result is made of, shared by the one-host path
-// (ssm_transport.cc) and the batches (ssm_batch.cc).
+// (ssm_transport.cc) and the call group (ssm_call_group.cc).
 #include <string>
 #include <utility>
 

@@ -25,10 +25,12 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/agent_call_group.h"
 #include "core/transport.h"
 #include "transport/ssm/ssm_api.h"
 #include "transport/ssm/ssm_instances.h"
@@ -64,16 +66,14 @@ class SsmTransport final : public core::Transport {
 
   core::AgentResult run_agent(const core::Host& host, const core::AgentCall& call) override;
   core::AgentResult install_agent(const core::Host& host, const core::AgentBinary& binary) override;
-  /// The fleet checks as batches (ssm_batch.cc): one SendCommand for up to 50 instances when
-  /// the calls agree on everything but each host's --bots (then `--instance-bots`), followed
-  /// with one paged ListCommandInvocations per poll.
-  std::optional<std::vector<core::AgentResult>> run_batch(
-      const std::vector<core::Host>& hosts,
-      const std::function<core::AgentCall(const core::Host&)>& call_for) override;
+  /// Many calls followed from one thread, sent as few commands as their shapes allow
+  /// (ssm_call_group.h): the rollout's swaps and the fleet checks.
+  std::unique_ptr<core::AgentCallGroup> call_group() override;
 
   const SsmTransportOptions& options() const { return options_; }
 
  private:
+  friend class SsmCallGroup;  // sends, cancels and polls through the pieces below
   core::AgentResult run_script(const core::Host& host, const std::vector<std::string>& lines,
                                std::chrono::seconds timeout);
   core::AgentResult watch(const core::Host& host, InvocationContext context);

@@ -1,0 +1,280 @@
+#include "transport/ssm/ssm_call_group.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <stdexcept>
+#include <utility>
+
+#include "aws/aws_error.h"
+#include "transport/ssm/instance_id.h"
+#include "transport/ssm/ssm_command.h"
+#include "transport/ssm/ssm_failure.h"
+#include "transport/ssm/ssm_transport.h"
+
+namespace drover::transport {
+namespace {
+
+constexpr std::size_t kInstancesPerCommand = 50;  // SendCommand's InstanceIds maximum
+constexpr int kMaxFailedPolls = 5;                // then the command is lost track of
+
+// Where "--bots" is in `args` (its value follows), if anywhere.
+std::optional<std::size_t> bots_option(const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--bots") {
+      return i;
+    }
+  }
+  return std::nullopt;
+}
+
+// Calls of one shape: the same arguments but for --bots' value, and the same timeout.
+struct Shape {
+  std::vector<std::string> args;  // --bots' value blanked
+  std::chrono::seconds timeout{};
+  auto operator<=>(const Shape&) const = default;
+};
+
+Shape shape_of(const core::AgentCall& call) {
+  Shape shape{call.args, call.timeout};
+  if (const auto at = bots_option(shape.args)) {
+    shape.args[*at + 1].clear();
+  }
+  return shape;
+}
+
+}  // namespace
+
+SsmCallGroup::SsmCallGroup(SsmTransport& transport) : transport_(transport) {}
+
+void SsmCallGroup::start(const std::vector<core::Host>& hosts,
+                         const std::vector<core::AgentCall>& calls) {
+  if (hosts.size() != calls.size()) {
+    throw std::invalid_argument("SsmCallGroup::start: one call per host");
+  }
+  // The calls of each shape, in the order they came.
+  std::vector<std::vector<std::size_t>> by_shape;
+  std::map<Shape, std::size_t> shape_index;
+  for (std::size_t i = 0; i < hosts.size(); ++i) {
+    if (calls[i].timeout.count() <= 0) {
+      throw std::invalid_argument(
+          fmt::format("agent call for {} has a non-positive timeout", hosts[i].name));
+    }
+    ++in_flight_;
+    if (auto failed = transport_.cannot_reach(hosts[i])) {
+      finished_.push_back({hosts[i].name, std::move(*failed)});
+      continue;
+    }
+    const auto [found, added] = shape_index.emplace(shape_of(calls[i]), by_shape.size());
+    if (added) {
+      by_shape.emplace_back();
+    }
+    by_shape[found->second].push_back(i);
+  }
+  for (const auto& same : by_shape) {
+    for (std::size_t begin = 0; begin < same.size(); begin += kInstancesPerCommand) {
+      const auto end = std::min(same.size(), begin + kInstancesPerCommand);
+      std::vector<Member> members;
+      std::string map;
+      for (std::size_t k = begin; k < end; ++k) {
+        const auto i = same[k];
+        members.push_back({hosts[i].name, instance_id_of(hosts[i])});
+        if (const auto at = bots_option(calls[i].args)) {
+          map +=
+              (map.empty() ? "" : ";") + members.back().instance_id + "=" + calls[i].args[*at + 1];
+        }
+      }
+      auto args = calls[same[begin]].args;
+      const auto at = bots_option(args);
+      if (members.size() > 1 && at) {
+        args[*at] = "--instance-bots";
+        args[*at + 1] = map;
+      }
+      send(std::move(members), args, calls[same[begin]].timeout);
+    }
+  }
+}
+
+void SsmCallGroup::send(std::vector<Member> members, const std::vector<std::string>& args,
+                        std::chrono::seconds timeout) {
+  std::vector<std::string> ids;
+  ids.reserve(members.size());
+  for (const auto& member : members) {
+    ids.push_back(member.instance_id);
+  }
+  const std::string verb = args.empty() ? "" : args.front();
+  const auto comment = transport_.command_comment(
+      members.size() == 1 ? fmt::format("{} {}", verb, members.front().host)
+                          : fmt::format("{} {} hosts", verb, members.size()));
+  auto sent = transport_.send_once(
+      send_command_input(ids, {agent_command_line(transport_.options_.agent_path, args)}, timeout,
+                         comment),
+      ids.front(), comment);
+  if (sent.command_id.empty()) {
+    for (auto& member : members) {
+      finish(member, failed_result(sent.status, fmt::format("{} ({}): {}", member.host,
+                                                            member.instance_id, sent.problem)));
+    }
+    return;
+  }
+  const auto now = transport_.clock_.now();
+  if (commands_.empty()) {
+    next_poll_ = now + transport_.options_.poll_interval;
+  }
+  Command command;
+  command.command_id = std::move(sent.command_id);
+  command.timeout = timeout;
+  command.members = std::move(members);
+  command.give_up = now + Duration(timeout) + transport_.options_.cancel_grace;
+  commands_.push_back(std::move(command));
+}
+
+std::vector<core::FinishedCall> SsmCallGroup::collect(Duration wait) {
+  auto take_finished = [this] {
+    in_flight_ -= finished_.size();
+    return std::exchange(finished_, {});
+  };
+  if (!finished_.empty() || commands_.empty()) {
+    return take_finished();
+  }
+  auto& clock = transport_.clock_;
+  auto now = clock.now();
+  if (now < next_poll_) {
+    clock.sleep_for(std::min(wait, next_poll_ - now));
+    now = clock.now();
+    if (now < next_poll_) {
+      return {};
+    }
+  }
+  for (auto it = commands_.begin(); it != commands_.end();) {
+    poll(*it, now);
+    bool pending = false;
+    for (const auto& member : it->members) {
+      pending = pending || !member.done;
+    }
+    it = pending ? std::next(it) : commands_.erase(it);
+  }
+  next_poll_ = now + transport_.options_.poll_interval;
+  return take_finished();
+}
+
+InvocationContext SsmCallGroup::context_of(const Member& member, const Command& command) const {
+  const auto why = member.withdrawn      ? CancelReason::operator_interrupt
+                   : command.cancel_sent ? CancelReason::call_timeout
+                                         : CancelReason::none;
+  return {member.host, member.instance_id, command.command_id, command.timeout, why};
+}
+
+void SsmCallGroup::finish(Member& member, core::AgentResult result, bool withdrawn) {
+  member.done = true;
+  finished_.push_back({member.host, std::move(result), withdrawn});
+}
+
+void SsmCallGroup::poll(Command& command, TimePoint now) {
+  std::map<std::string, Member*> by_instance;
+  for (auto& member : command.members) {
+    by_instance.emplace(member.instance_id, &member);
+  }
+  auto& ssm = transport_.ssm_;
+  try {
+    nlohmann::json input = {
+        {"CommandId", command.command_id}, {"Details", true}, {"MaxResults", 50}};
+    for (;;) {
+      auto listed = ssm("ListCommandInvocations", input);
+      for (const auto& row : listed.value("CommandInvocations", nlohmann::json::array())) {
+        const auto found = by_instance.find(row.value("InstanceId", ""));
+        if (found == by_instance.end() || found->second->done) {
+          continue;
+        }
+        auto& member = *found->second;
+        auto seen = parse_listed_invocation(row);
+        // Started: it ran (a start time), or it runs now (neither waiting nor ended).
+        member.started = member.started || seen.invocation.started ||
+                         !(seen.invocation.status.empty() || not_started(seen.invocation) ||
+                           is_terminal(seen.invocation));
+        if (!is_terminal(seen.invocation)) {
+          continue;
+        }
+        if (!seen.complete) {
+          seen.invocation =
+              parse_invocation(ssm("GetCommandInvocation", {{"CommandId", command.command_id},
+                                                            {"InstanceId", member.instance_id}}));
+        }
+        const bool withdrawn = member.withdrawn && !member.started && !seen.invocation.started &&
+                               seen.invocation.status == "Cancelled";
+        finish(member, agent_result_for(seen.invocation, context_of(member, command)), withdrawn);
+      }
+      if (!listed.contains("NextToken")) {
+        break;
+      }
+      input["NextToken"] = listed["NextToken"];
+    }
+    command.failed_polls = 0;
+  } catch (const aws::AwsError& e) {
+    if (++command.failed_polls >= kMaxFailedPolls) {
+      for (auto& member : command.members) {
+        if (!member.done) {
+          finish(member,
+                 failed_result(core::TransportStatus::agent_failed,
+                               fmt::format("{} ({}): lost track of SSM command {} ({}); the agent "
+                                           "may still be running; check it with `aws ssm "
+                                           "get-command-invocation`",
+                                           member.host, member.instance_id, command.command_id,
+                                           aws_error_text(e))));
+        }
+      }
+    }
+    return;
+  }
+  // Ctrl-C withdraws what has not started, on those instances only; what runs is left to finish.
+  if (transport_.interrupted_.load() && !command.interrupt_seen) {
+    command.interrupt_seen = true;
+    std::vector<std::string> waiting;
+    for (auto& member : command.members) {
+      if (!member.done && !member.started) {
+        member.withdrawn = true;
+        waiting.push_back(member.instance_id);
+      }
+    }
+    if (!waiting.empty()) {
+      transport_.cancel_instances(command.command_id, waiting);
+    }
+  }
+  if (!command.cancel_sent && now >= command.give_up) {
+    std::vector<std::string> left;
+    for (const auto& member : command.members) {
+      if (!member.done) {
+        left.push_back(member.instance_id);
+      }
+    }
+    transport_.cancel_instances(command.command_id, left);
+    command.cancel_sent = true;
+    command.cancelled_at = now;
+  } else if (command.cancel_sent &&
+             now >= command.cancelled_at + transport_.options_.cancel_grace) {
+    // SSM never confirmed the cancel: report what drover knows rather than wait forever.
+    for (auto& member : command.members) {
+      if (!member.done) {
+        SsmInvocation cancelled;
+        cancelled.status = "Cancelled";
+        cancelled.started = member.started;
+        finish(member, agent_result_for(cancelled, context_of(member, command)));
+      }
+    }
+  }
+}
+
+void SsmTransport::cancel_instances(const std::string& command_id,
+                                    const std::vector<std::string>& instance_ids) {
+  try {
+    ssm_("CancelCommand", {{"CommandId", command_id}, {"InstanceIds", instance_ids}});
+  } catch (const aws::AwsError&) {
+    // Best effort, as for one host: the next poll shows how each invocation ended.
+  }
+}
+
+std::unique_ptr<core::AgentCallGroup> SsmTransport::call_group() {
+  return std::make_unique<SsmCallGroup>(*this);
+}
+
+}  // namespace drover::transport

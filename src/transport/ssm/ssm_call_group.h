@@ -1,0 +1,78 @@
+#pragma once
+// SsmTransport's AgentCallGroup (core/agent_call_group.h): many agent calls in flight, followed
+// from one thread with a few SSM calls, instead of a thread and a GetCommandInvocation loop per
+// host. The rollout's swaps and the fleet checks (drift preflight, verification) go through it.
+//
+//   shape     calls that agree on their arguments and timeout but for the value after --bots
+//             (each host's own bots) become one command line with
+//             `--instance-bots i-…=539,540;…`; each instance's agent takes its own bots through
+//             $AWS_SSM_INSTANCE_ID. A call alone in its shape keeps its --bots; calls of other
+//             shapes go as commands of their own.
+//   send      a host SSM cannot reach gets its result at once, with no command (cannot_reach);
+//             the rest go out 50 instances to a SendCommand (the API's maximum), each at most
+//             once in effect (SsmTransport::send_once).
+//   poll      every poll interval, one ListCommandInvocations with Details per command in
+//             flight (50 a page): a finished invocation's Output carries stdout whole unless it
+//             was cut at 2,500 characters, and only then is GetCommandInvocation asked.
+//   time      past a command's timeout plus the cancel grace, what is still pending in it is
+//             cancelled; a cancel SSM never confirms is reported as Cancelled after the grace.
+//   interrupt the transport's interrupt flag (Ctrl-C) cancels, in each command, the instances
+//             whose invocation has not started, and those only; what runs is left to finish.
+#include <list>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/agent_call_group.h"
+#include "transport/ssm/ssm_outcome.h"
+
+namespace drover::transport {
+
+class SsmTransport;
+
+class SsmCallGroup final : public core::AgentCallGroup {
+ public:
+  /// `transport` must outlive the group.
+  explicit SsmCallGroup(SsmTransport& transport);
+
+  void start(const std::vector<core::Host>& hosts,
+             const std::vector<core::AgentCall>& calls) override;
+  std::vector<core::FinishedCall> collect(Duration wait) override;
+  std::size_t in_flight() const override { return in_flight_; }
+
+ private:
+  // One host of a command.
+  struct Member {
+    core::HostName host;
+    std::string instance_id;
+    bool started = false;    // the invocation left Pending/Delayed
+    bool withdrawn = false;  // cancelled by the operator's interrupt before it started
+    bool done = false;
+  };
+  // One SendCommand and its hosts.
+  struct Command {
+    std::string command_id;
+    std::chrono::seconds timeout{};
+    std::vector<Member> members;
+    TimePoint give_up{};  // sent + timeout + cancel grace
+    int failed_polls = 0;
+    bool interrupt_seen = false;
+    bool cancel_sent = false;
+    TimePoint cancelled_at{};
+  };
+
+  /// Sends `args` (already in their batched form) to `members` as one command.
+  void send(std::vector<Member> members, const std::vector<std::string>& args,
+            std::chrono::seconds timeout);
+  void poll(Command& command, TimePoint now);
+  void finish(Member& member, core::AgentResult result, bool withdrawn = false);
+  InvocationContext context_of(const Member& member, const Command& command) const;
+
+  SsmTransport& transport_;
+  std::list<Command> commands_;  // in flight; a list keeps each Command where it is
+  std::vector<core::FinishedCall> finished_;
+  std::size_t in_flight_ = 0;
+  TimePoint next_poll_{};
+};
+
+}  // namespace drover::transport
