@@ -13,16 +13,24 @@
 #          SendCommand's script once per instance on this machine) at `routine` and at
 #          `immediate` (storm window 0): SSM API calls per host by operation, as the endpoint
 #          counted them, the peak calls in one second, and the wall time.
+#   large  L instances (default 1000) on the local endpoint at `routine` and at `immediate`
+#          (storm window 0), reported as for ssm. (--only large; slow: minutes.)
+#   huge   H instances (default 10000) at `immediate` (storm window 0) with swaps of 0 s (the
+#          endpoint answers at once): drover's peak RSS, CPU and threads for the whole deploy,
+#          against issue 11's budget of 64 MB and 2 s. (--only huge; slow: many minutes, most of
+#          it the endpoint running 30,000 stub scripts.)
 #   throttled  T instances (default 1000) at `immediate` (storm window 0) on the local endpoint
 #          throttling like AWS above a rate (a token bucket of R refilled at R a second, default
 #          R = 25, over drover's default budget of 20): failed hosts (target 0), calls the
 #          endpoint throttled, and the peak rate drover sent. (--only throttled; slow: minutes.)
 #
-# Nothing is asserted: it prints figures and ratios. Needs the built binaries and a registry
+# Nothing is asserted: it prints figures and ratios. FLEET_SCALE_KEEP=1 keeps the work directory
+# (configs, drover's output, the endpoint's log). Needs the built binaries and a registry
 # with drover-test/bot:v2 (scripts/test-services.sh build), python3 and prlimit.
 #
 # usage: bench/fleet_scale.sh [--hosts N] [--instances M] [--swap-seconds S]
-#                             [--only local|ssm|throttled] [--throttled-instances T] [--rate R]
+#                             [--only local|ssm|large|huge|throttled] [--throttled-instances T]
+#                             [--rate R] [--large-instances L] [--huge-instances H]
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -37,6 +45,8 @@ SWAP=2
 ONLY=""
 THROTTLED=1000
 RATE=25
+LARGE=1000
+HUGE=10000
 while (($#)); do
   case "$1" in
     --hosts) HOSTS="${2:-}"; shift 2 || true ;;
@@ -45,6 +55,8 @@ while (($#)); do
     --only) ONLY="${2:-}"; shift 2 || true ;;
     --throttled-instances) THROTTLED="${2:-}"; shift 2 || true ;;
     --rate) RATE="${2:-}"; shift 2 || true ;;
+    --large-instances) LARGE="${2:-}"; shift 2 || true ;;
+    --huge-instances) HUGE="${2:-}"; shift 2 || true ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "fleet_scale: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -58,7 +70,7 @@ WORK="$(mktemp -d)"
 FAKE_PID=""
 cleanup() {
   [[ -n "$FAKE_PID" ]] && kill "$FAKE_PID" 2>/dev/null && wait "$FAKE_PID" 2>/dev/null
-  rm -rf "$WORK"
+  if [[ -n "${FLEET_SCALE_KEEP:-}" ]]; then echo "fleet_scale: kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 export DROVER_STUB_REAL_AGENT="$AGENT" DROVER_STUB_SWAP_SECONDS="$SWAP"
@@ -157,18 +169,18 @@ bench_ssm() { # SPEED [INSTANCES] [LABEL]
     done
   } >"$config"
   curl -fsS -X DELETE "http://127.0.0.1:$PORT/_fake/calls" >/dev/null
-  if ! timed "$WORK/ssm.out" env DROVER_STATE_DIR="$WORK/state-ssm" \
+  if ! timed "$WORK/ssm-$speed-$instances.out" env DROVER_STATE_DIR="$WORK/state-ssm" \
     AWS_ENDPOINT_URL="http://127.0.0.1:$PORT" AWS_ACCESS_KEY_ID=AKIDDROVERTEST \
     AWS_SECRET_ACCESS_KEY='drover+test/secret/wJalrXUtnFEMIK7MDENG' AWS_REGION=eu-west-1 \
     AWS_EC2_METADATA_DISABLED=true \
     "$DROVER" deploy all "$speed" v2 -y --straggler-wait 0 --config "$config"; then
-    tail -20 "$WORK/ssm.out" >&2
+    tail -20 "$WORK/ssm-$speed-$instances.out" >&2
     echo "ssm: the $speed deploy failed" >&2
     return 1
   fi
   curl -fsS "http://127.0.0.1:$PORT/_fake/calls" >"$WORK/calls.json"
   echo "$label: $instances instances, $speed$([[ $speed == immediate ]] && echo ', storm window 0'), swaps of ${SWAP}s, poll 2 s"
-  printf '  %s\n' "$(grep -- '--- result:' "$WORK/ssm.out" || true)"
+  printf '  %s\n' "$(grep -- '--- result:' "$WORK/ssm-$speed-$instances.out" || true)"
   python3 - "$WORK/calls.json" "$instances" "$WALL" <<'EOF'
 import collections, json, sys
 calls, n, wall = json.load(open(sys.argv[1])), int(sys.argv[2]), float(sys.argv[3])
@@ -185,6 +197,8 @@ print("  %d SSM/EC2 calls, %.2f per host (target <= 3: ratio %.2f); peak %d call
 print("  by operation: " + ", ".join("%s %d" % kv for kv in ops.most_common()))
 print("  %d calls throttled by the endpoint; wall %.1f s" % (throttled, wall))
 EOF
+  printf '  drover: at most %s threads and %s descriptors; peak RSS %d MB; CPU %.2f s\n' \
+    "$THREADS" "$FDS" "$((RSS / 1024))" "$CPU"
 }
 
 if [[ -z "$ONLY" || "$ONLY" == local ]]; then bench_local; fi
@@ -192,6 +206,18 @@ if [[ -z "$ONLY" || "$ONLY" == ssm ]]; then
   start_fake_aws "$INSTANCES"
   bench_ssm routine
   bench_ssm immediate
+fi
+if [[ "$ONLY" == large ]]; then
+  start_fake_aws "$LARGE"
+  bench_ssm routine "$LARGE" "large"
+  bench_ssm immediate "$LARGE" "large"
+fi
+if [[ "$ONLY" == huge ]]; then
+  # The endpoint answers at once: swaps of 0 s, so what is measured is drover's own cost.
+  export DROVER_STUB_SWAP_SECONDS=0
+  SWAP=0
+  start_fake_aws "$HUGE"
+  bench_ssm immediate "$HUGE" "huge"
 fi
 if [[ "$ONLY" == throttled ]]; then
   start_fake_aws "$THROTTLED"

@@ -115,6 +115,9 @@ HttpResponse post_signed_with_retries(
     request.body = body;
     sigv4::sign(request, current, {endpoint.region, endpoint.signing_name, wall_clock()});
     const HttpResponse response = http.send(request);
+    if (response.failure == HttpFailure::out_of_resources) {
+      throw AwsError(std::string(kClientOutOfResources), response.transport_error);
+    }
     if (!response.transport_error.empty()) {
       throw AwsError(std::string(kEndpointUnreachable),
                      redact("no answer from " + endpoint.service + " at " + endpoint.url + ": " +

@@ -15,6 +15,9 @@ namespace drover::aws {
 /// drover's code for a request that got no HTTP answer (DNS, connect, TLS, timeout, a reply
 /// too large): the AwsError a protocol client throws for an HttpResponse's transport_error.
 inline constexpr std::string_view kEndpointUnreachable = "EndpointUnreachable";
+/// The AwsError for a request this machine could not send for want of file descriptors or
+/// memory (HttpFailure::out_of_resources): nothing reached AWS, and it is not retried.
+inline constexpr std::string_view kClientOutOfResources = "ClientOutOfResources";
 
 struct RetryPolicy {
   int max_attempts = 8;  // the first try included; 1 means never retry

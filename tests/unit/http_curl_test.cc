@@ -1,7 +1,9 @@
 // CurlHttpClient against a real HTTP/1.1 server on 127.0.0.1 (support/http_receiver.h), started
 // inside the test with plain sockets: real connections, real timeouts, a real proxy hop.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <map>
 #include <optional>
@@ -150,6 +152,23 @@ TEST_F(CurlHttpClientTest, RefusedConnectionIsATransportErrorNotAnException) {
   EXPECT_NE(response.transport_error, "");
   EXPECT_NE(response.transport_error.find("127.0.0.1"), std::string::npos);
   EXPECT_EQ(response.failure, HttpFailure::cannot_connect);
+}
+
+// Issue 11, point 6: out of descriptors, the request is this machine's shortage, never an
+// endpoint that cannot be reached.
+TEST_F(CurlHttpClientTest, NoDescriptorLeftIsOutOfResourcesNotCannotConnect) {
+  CurlHttpClient client;
+  HttpRequest request;
+  request.url = "http://127.0.0.1:1/";
+  std::vector<int> filler;
+  for (int fd; (fd = ::dup(0)) >= 0;) filler.push_back(fd);  // until EMFILE
+  ASSERT_EQ(errno, EMFILE);
+  const auto response = client.send(request);
+  for (int fd : filler) ::close(fd);
+  EXPECT_EQ(response.failure, HttpFailure::out_of_resources) << response.transport_error;
+  EXPECT_NE(response.transport_error.find("ran out of file descriptors"), std::string::npos)
+      << response.transport_error;
+  EXPECT_EQ(client.send(request).failure, HttpFailure::cannot_connect) << "once they are back";
 }
 
 TEST_F(CurlHttpClientTest, SlowAnswerHitsTheRequestTimeout) {

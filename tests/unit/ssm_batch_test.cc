@@ -10,6 +10,7 @@
 #include <set>
 
 #include "aws/aws_error.h"
+#include "aws/retry_policy.h"
 #include "core/virtual_clock.h"
 #include "transport/ssm/ssm_transport.h"
 
@@ -34,9 +35,10 @@ class ScriptedFleetSsm {
   std::vector<json> sent;
   std::set<std::string> offline;
   std::set<std::string> cut;
-  std::set<std::string> running;  // InProgress until taken out
-  std::set<std::string> pending;  // Pending until cancelled
-  std::vector<json> cancelled;    // CancelCommand inputs
+  std::set<std::string> running;    // InProgress until taken out
+  std::set<std::string> pending;    // Pending until cancelled
+  std::vector<json> cancelled;      // CancelCommand inputs
+  bool out_of_descriptors = false;  // SendCommand cannot be sent from this machine
   std::size_t page = 20;
   int fleet_size = 0;
 
@@ -53,6 +55,10 @@ class ScriptedFleetSsm {
         return {{"InstanceInformationList", list}};
       }
       if (op == "SendCommand") {
+        if (out_of_descriptors) {
+          throw aws::AwsError(std::string(aws::kClientOutOfResources),
+                              "this machine ran out of file descriptors or memory");
+        }
         sent.push_back(input);
         return {{"Command", {{"CommandId", fmt::format("cmd-{}", sent.size())}}}};
       }
@@ -190,6 +196,18 @@ TEST(SsmBatch, AHostSsmCannotReachIsAnsweredWithoutACommand) {
   ASSERT_EQ(w.ssm.count("SendCommand"), 1);
   EXPECT_EQ(w.ssm.sent[0]["InstanceIds"], json::array({instance(0), instance(1)}));
   EXPECT_EQ(results[0].status, core::TransportStatus::ok);
+}
+
+// Issue 11, point 6: drover's own shortage is never an unreachable host.
+TEST(SsmBatch, ACommandThisMachineCannotSendIsOutOfResourcesNotUnreachable) {
+  BatchWorld w(2);
+  w.ssm.out_of_descriptors = true;
+  auto results = w.run(status_of);
+  for (const auto& result : results) {
+    EXPECT_EQ(result.status, core::TransportStatus::out_of_resources) << result.detail;
+    EXPECT_NE(result.detail.find("file descriptors"), std::string::npos) << result.detail;
+  }
+  EXPECT_EQ(w.ssm.count("SendCommand"), 1) << "not retried: nothing reached AWS";
 }
 
 TEST(SsmBatch, CallsThatDifferBeyondTheirBotsGoAsCommandsOfTheirOwn) {

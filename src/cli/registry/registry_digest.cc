@@ -137,6 +137,9 @@ class ManifestSession {
     case HttpFailure::too_large:
       refuse(ref, fmt::format("registry {} sent far more than a manifest: {}", registry, why),
              "check that the registry address points at a container registry");
+    case HttpFailure::out_of_resources:
+      refuse(ref, fmt::format("could not ask registry {}: {}", registry, why),
+             "raise the open-files limit (ulimit -n) or free memory on this machine");
     case HttpFailure::none:
     case HttpFailure::other:
       break;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 #include <utility>
@@ -118,10 +119,10 @@ void SsmCallGroup::send(std::vector<Member> members, const std::vector<std::stri
     return;
   }
   const auto now = transport_.clock_.now();
-  if (commands_.empty()) {
-    next_poll_ = now + transport_.options_.poll_interval;
-  }
   Command command;
+  // Its first look a whole interval after it was sent, as for one host: a command sent just
+  // before another's poll would otherwise be looked at before it could have ended.
+  command.next_poll = now + transport_.options_.poll_interval;
   command.command_id = std::move(sent.command_id);
   command.timeout = timeout;
   command.members = std::move(members);
@@ -138,23 +139,33 @@ std::vector<core::FinishedCall> SsmCallGroup::collect(Duration wait) {
     return take_finished();
   }
   auto& clock = transport_.clock_;
+  auto due = commands_.front().next_poll;
+  for (const auto& command : commands_) {
+    due = std::min(due, command.next_poll);
+  }
   auto now = clock.now();
-  if (now < next_poll_) {
-    clock.sleep_for(std::min(wait, next_poll_ - now));
+  if (now < due) {
+    clock.sleep_for(std::min(wait, due - now));
     now = clock.now();
-    if (now < next_poll_) {
+    if (now < due) {
       return {};
     }
   }
+  // Every command whose poll is due, each with one paged list; commands sent together keep
+  // one cadence.
   for (auto it = commands_.begin(); it != commands_.end();) {
+    if (it->next_poll > now) {
+      ++it;
+      continue;
+    }
     poll(*it, now);
+    it->next_poll = now + transport_.options_.poll_interval;
     bool pending = false;
     for (const auto& member : it->members) {
       pending = pending || !member.done;
     }
     it = pending ? std::next(it) : commands_.erase(it);
   }
-  next_poll_ = now + transport_.options_.poll_interval;
   return take_finished();
 }
 

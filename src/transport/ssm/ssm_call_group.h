@@ -11,9 +11,10 @@
 //   send      a host SSM cannot reach gets its result at once, with no command (cannot_reach);
 //             the rest go out 50 instances to a SendCommand (the API's maximum), each at most
 //             once in effect (SsmTransport::send_once).
-//   poll      every poll interval, one ListCommandInvocations with Details per command in
-//             flight (50 a page): a finished invocation's Output carries stdout whole unless it
-//             was cut at 2,500 characters, and only then is GetCommandInvocation asked.
+//   poll      a poll interval after it was sent, then every poll interval, one
+//             ListCommandInvocations with Details per command in flight (50 a page): a
+//             finished invocation's Output carries stdout whole unless it was cut at 2,500
+//             characters, and only then is GetCommandInvocation asked.
 //   time      past a command's timeout plus the cancel grace, what is still pending in it is
 //             cancelled; a cancel SSM never confirms is reported as Cancelled after the grace.
 //   interrupt the transport's interrupt flag (Ctrl-C) cancels, in each command, the instances
@@ -54,7 +55,8 @@ class SsmCallGroup final : public core::AgentCallGroup {
     std::string command_id;
     std::chrono::seconds timeout{};
     std::vector<Member> members;
-    TimePoint give_up{};  // sent + timeout + cancel grace
+    TimePoint give_up{};    // sent + timeout + cancel grace
+    TimePoint next_poll{};  // sent + poll interval, then a poll interval after each poll
     int failed_polls = 0;
     bool interrupt_seen = false;
     bool cancel_sent = false;
@@ -72,7 +74,6 @@ class SsmCallGroup final : public core::AgentCallGroup {
   std::list<Command> commands_;  // in flight; a list keeps each Command where it is
   std::vector<core::FinishedCall> finished_;
   std::size_t in_flight_ = 0;
-  TimePoint next_poll_{};
 };
 
 }  // namespace drover::transport

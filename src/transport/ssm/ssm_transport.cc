@@ -104,7 +104,9 @@ std::optional<core::AgentResult> SsmTransport::cannot_reach(const core::Host& ho
   try {
     info = instances_.get(instance_id);
   } catch (const aws::AwsError& e) {
-    return failed_result(core::TransportStatus::unreachable,
+    return failed_result(e.code() == aws::kClientOutOfResources
+                             ? core::TransportStatus::out_of_resources
+                             : core::TransportStatus::unreachable,
                          fmt::format("{} ({}): SSM DescribeInstanceInformation failed: {}",
                                      host.name, instance_id, aws_error_text(e)));
   }
@@ -152,6 +154,9 @@ SsmTransport::SentCommand SsmTransport::send_once(const nlohmann::json& input,
       auto sent = ssm_("SendCommand", input);
       return {sent.at("Command").at("CommandId").get<std::string>(), {}, {}};
     } catch (const aws::AwsError& e) {
+      if (e.code() == aws::kClientOutOfResources) {
+        return {{}, core::TransportStatus::out_of_resources, aws_error_text(e)};
+      }
       if (!may_have_been_acted_on(e)) {
         return {{},
                 core::TransportStatus::unreachable,

@@ -3,9 +3,11 @@
 #include <curl/curl.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -126,6 +128,18 @@ HttpFailure failure_of(CURLcode code) {
     default:
       return HttpFailure::other;
   }
+}
+
+// Whether this process cannot open a socket right now for want of descriptors or memory.
+// Asked after a failed transfer: libcurl reports a socket() that failed with EMFILE as "could
+// not connect", without its errno.
+bool no_socket_to_spare() {
+  const int probe = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (probe >= 0) {
+    ::close(probe);
+    return false;
+  }
+  return errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == ENOBUFS;
 }
 
 // The URL's host as libcurl reads it ("[::1]" for IPv6); "" when it has none or is malformed.
@@ -279,6 +293,13 @@ HttpResponse CurlHttpClient::send(const HttpRequest& request) {
   if (result != CURLE_OK) {
     std::string message = what + ": " + curl_easy_strerror(result);
     if (error_buffer[0] != '\0') message += std::string(" (") + error_buffer + ")";
+    // Out of descriptors, socket() fails with EMFILE and libcurl says "could not connect": that
+    // is this machine's shortage, not the endpoint's, and must not read as an unreachable one.
+    if (result == CURLE_OUT_OF_MEMORY || no_socket_to_spare()) {
+      return failure(HttpFailure::out_of_resources,
+                     what + ": this machine ran out of file descriptors or memory (" + message +
+                         "); nothing was sent (raise `ulimit -n`, or deploy fewer hosts at once)");
+    }
     return failure(failure_of(result), std::move(message));
   }
   HttpResponse response;

@@ -21,12 +21,13 @@ struct HttpRequest {
 
 /// Why no HTTP answer arrived, for callers whose advice differs by cause.
 enum class HttpFailure {
-  none,            // an answer arrived (whatever its status)
-  cannot_connect,  // the name did not resolve, or the connection was refused
-  timed_out,       // no complete answer within the request's timeout
-  tls,             // the TLS handshake or the peer's certificate failed
-  too_large,       // the body exceeded the client's limit
-  other,           // anything else (unsupported scheme, a protocol error, …)
+  none,              // an answer arrived (whatever its status)
+  cannot_connect,    // the name did not resolve, or the connection was refused
+  timed_out,         // no complete answer within the request's timeout
+  tls,               // the TLS handshake or the peer's certificate failed
+  too_large,         // the body exceeded the client's limit
+  out_of_resources,  // this machine ran out of descriptors or memory: nothing was sent
+  other,             // anything else (unsupported scheme, a protocol error, …)
 };
 
 struct HttpResponse {
