@@ -94,6 +94,16 @@ watch() {
   echo "$threads $fds" >"$out"
 }
 
+# stamp: copies stdin to stdout, each line prefixed with the seconds since it started.
+stamp() {
+  python3 -u -c '
+import sys, time
+t0 = time.monotonic()
+for line in sys.stdin:
+    sys.stdout.write("%.2f %s" % (time.monotonic() - t0, line))
+'
+}
+
 # timed OUT ARGV...: runs ARGV under /usr/bin/time -v; sets WALL CPU RSS; the output in OUT.
 timed() {
   local out="$1" log="$WORK/time.log"
@@ -142,7 +152,7 @@ bench_local() {
     "$THREADS" "$FDS" "$((RSS / 1024))" "$CPU"
 }
 
-start_fake_aws() { # N
+start_fake_aws() { # N [MAX_SCRIPTS]
   python3 - "$1" "$WORK" >"$WORK/fleet.json" <<'EOF'
 import json, sys
 n, work = int(sys.argv[1]), sys.argv[2]
@@ -151,7 +161,7 @@ print(json.dumps({"instances": [
      "env": {"DROVER_AGENT_LOCK": "%s/lock-%d" % (work, i)}} for i in range(n)]}))
 EOF
   python3 "$REPO/tests/fake_aws/fake_aws.py" --port 0 --port-file "$WORK/port" \
-    --fleet "$WORK/fleet.json" 2>"$WORK/fake.log" &
+    --fleet "$WORK/fleet.json" --max-scripts "${2:-0}" 2>"$WORK/fake.log" &
   FAKE_PID=$!
   for _ in $(seq 100); do [[ -s "$WORK/port" ]] && break; sleep 0.1; done
   [[ -s "$WORK/port" ]] || { cat "$WORK/fake.log" >&2; echo "fleet_scale: fake_aws did not start" >&2; exit 1; }
@@ -169,18 +179,25 @@ bench_ssm() { # SPEED [INSTANCES] [LABEL]
     done
   } >"$config"
   curl -fsS -X DELETE "http://127.0.0.1:$PORT/_fake/calls" >/dev/null
-  if ! timed "$WORK/ssm-$speed-$instances.out" env DROVER_STATE_DIR="$WORK/state-ssm" \
+  local out="$WORK/ssm-$speed-$instances.out"
+  if ! timed >(stamp >"$out") env DROVER_STATE_DIR="$WORK/state-ssm" \
     AWS_ENDPOINT_URL="http://127.0.0.1:$PORT" AWS_ACCESS_KEY_ID=AKIDDROVERTEST \
     AWS_SECRET_ACCESS_KEY='drover+test/secret/wJalrXUtnFEMIK7MDENG' AWS_REGION=eu-west-1 \
     AWS_EC2_METADATA_DISABLED=true \
     "$DROVER" deploy all "$speed" v2 -y --straggler-wait 0 --config "$config"; then
-    tail -20 "$WORK/ssm-$speed-$instances.out" >&2
+    sleep 1
+    tail -20 "$out" >&2
     echo "ssm: the $speed deploy failed" >&2
     return 1
   fi
   curl -fsS "http://127.0.0.1:$PORT/_fake/calls" >"$WORK/calls.json"
   echo "$label: $instances instances, $speed$([[ $speed == immediate ]] && echo ', storm window 0'), swaps of ${SWAP}s, poll 2 s"
-  printf '  %s\n' "$(grep -- '--- result:' "$WORK/ssm-$speed-$instances.out" || true)"
+  sleep 1  # the stamper's last lines
+  printf '  %s\n' "$(grep -- '--- result:' "$out" | cut -d' ' -f2- || true)"
+  # Phases, from each line's time since drover started: the preflight ends at the deploy id
+  # line ("command: …"), the rollout at the last host's line, the verification at the end.
+  awk '/ command: / && !p {p = $1} / \[[0-9]+\/[0-9]+\] / {r = $1} {e = $1}
+    END {printf "  phases: preflight %.1f s, rollout %.1f s, verification %.1f s\n", p, r - p, e - r}' "$out"
   python3 - "$WORK/calls.json" "$instances" "$WALL" <<'EOF'
 import collections, json, sys
 calls, n, wall = json.load(open(sys.argv[1])), int(sys.argv[2]), float(sys.argv[3])
@@ -216,7 +233,11 @@ if [[ "$ONLY" == huge ]]; then
   # The endpoint answers at once: swaps of 0 s, so what is measured is drover's own cost.
   export DROVER_STUB_SWAP_SECONDS=0
   SWAP=0
-  start_fake_aws "$HUGE"
+  # The real agent's `version` answer, saved once (tests/support/stub-agent), and at most 64
+  # scripts at once on the endpoint: 10,000 instances on one 2-core machine.
+  "$AGENT" version >"$WORK/version.json"
+  export DROVER_STUB_VERSION_FILE="$WORK/version.json"
+  start_fake_aws "$HUGE" 64
   bench_ssm immediate "$HUGE" "huge"
 fi
 if [[ "$ONLY" == throttled ]]; then

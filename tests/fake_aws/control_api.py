@@ -4,6 +4,8 @@ through /_fake/config, and read-outs of calls, invocations, instances and parame
 import json
 import time
 
+import pagination
+
 from model import INSTANCE_STATE_CODES, PING_STATUSES, Instance
 
 
@@ -58,7 +60,7 @@ def apply_config(st, cfg):
                           "invocation_visibility_delay_ms", "credential_ttl_seconds",
                           "cancel_grace_seconds", "ping_status", "instance_state",
                           "add_instances", "expire_temporary_credentials",
-                          "hold_send_command_answers", "offline_on_command"}
+                          "hold_send_command_answers", "offline_on_command", "page_limit"}
     if unknown:
         raise ValueError(f"unknown config keys: {sorted(unknown)}")
     for iid in list((cfg.get("ping_status") or {})) + list((cfg.get("instance_state") or {})):
@@ -81,6 +83,12 @@ def apply_config(st, cfg):
                 raise ValueError("hold_send_command_answers is null or "
                                  "{\"count\": >= 0, \"seconds\": >= 0, \"match\": text}")
             st.config["hold_send_command_answers"] = dict(hold) if hold else None
+        if "page_limit" in cfg:
+            limit = cfg["page_limit"]
+            if limit is not None and not (isinstance(limit, int) and limit >= 1):
+                raise ValueError("page_limit is null or an integer >= 1")
+            st.config["page_limit"] = limit
+            pagination.page_limit = limit
         if "offline_on_command" in cfg:
             drop = cfg["offline_on_command"]
             if drop is not None and not (

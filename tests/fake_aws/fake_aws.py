@@ -127,6 +127,9 @@ def main(argv=None):
     p.add_argument("--imds-instance-id", default="i-0fa4e0000000000fa")
     p.add_argument("--ecr-password", default="drover-ecr-token-password",
                    help="the password half of ECR authorization tokens (user AWS)")
+    p.add_argument("--max-scripts", type=int, default=0,
+                   help="at most this many SendCommand scripts at once, the rest Pending "
+                        "(0: no limit)")
     p.add_argument("--credential-ttl", type=int, default=3600,
                    help="lifetime of IMDS/container credentials in seconds")
     args = p.parse_args(argv)
@@ -135,7 +138,7 @@ def main(argv=None):
     server = Server(("127.0.0.1", args.port), Handler)
     server.state = state
     server.args = args
-    server.ssm = Ssm(state, Runner(state))
+    server.ssm = Ssm(state, Runner(state, args.max_scripts))
     port = server.server_address[1]
     if args.port_file:
         tmp = f"{args.port_file}.tmp.{os.getpid()}"

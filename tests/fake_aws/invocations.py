@@ -2,6 +2,7 @@
 Online), /bin/sh in its own process group, execution timeout and cancellation (SIGTERM,
 then SIGKILL after the grace period), and stopping every running script at shutdown.
 """
+import collections
 import os
 import signal
 import subprocess
@@ -14,11 +15,34 @@ STOPPED_EXIT_CODE = 137  # what the Linux SSM agent reports for a timed-out or c
 
 
 class Runner:
-    def __init__(self, state):
+    def __init__(self, state, max_scripts=0):
         self.state = state
+        # --max-scripts: at most this many invocations delivered or running at once; the rest
+        # wait, Pending, in the order they were sent, without a thread each (a 10,000-instance
+        # benchmark on one machine). 0: no limit.
+        self.max_scripts = max_scripts
+        self.slots_lock = threading.Lock()
+        self.running = 0
+        self.waiting = collections.deque()
 
     def start(self, inv):
-        threading.Thread(target=self._run, args=(inv,), daemon=True).start()
+        if self.max_scripts:
+            with self.slots_lock:
+                if self.running >= self.max_scripts:
+                    self.waiting.append(inv)
+                    return
+                self.running += 1
+        threading.Thread(target=self._run_in_slot, args=(inv,), daemon=True).start()
+
+    def _run_in_slot(self, inv):
+        while inv is not None:
+            self._run(inv)
+            if not self.max_scripts:
+                return
+            with self.slots_lock:
+                inv = self.waiting.popleft() if self.waiting else None
+                if inv is None:
+                    self.running -= 1
 
     def _delivery_deadline(self, inv):
         override = self.state.config.get("delivery_timeout_seconds")

@@ -7,11 +7,18 @@ import json
 from errors import ApiError, validation
 
 
+# The /_fake/config key page_limit: at most this many items a page whatever MaxResults asks,
+# as AWS may return fewer than MaxResults with a NextToken (None: MaxResults is honoured).
+page_limit = None
+
+
 def page(items, req, default_max, lo, hi, what="MaxResults"):
     max_results = req.get("MaxResults", default_max)
     if not isinstance(max_results, int) or max_results < lo or max_results > hi:
         raise validation(f"Value '{max_results}' at 'maxResults' failed to satisfy constraint: "
                          f"Member must have value between {lo} and {hi}")
+    if page_limit is not None:
+        max_results = min(max_results, page_limit)
     offset = 0
     token = req.get("NextToken")
     if token:

@@ -360,6 +360,19 @@ class Protocols(unittest.TestCase):
         finally:
             self.ep.control("POST", "/_fake/config", {"ping_status": {b: "Online"}})
 
+    def test_page_limit_cuts_every_list_into_pages_with_a_token(self):
+        self.ep.control("POST", "/_fake/config", {"page_limit": 1})
+        try:
+            out = self.ok("DescribeInstanceInformation", {"MaxResults": 50})
+            self.assertEqual(len(out["InstanceInformationList"]), 1)
+            self.assertIn("NextToken", out)
+            status, _ = self.ep.control("POST", "/_fake/config", {"page_limit": 0})
+            self.assertEqual(status, 400)
+        finally:
+            self.ep.control("POST", "/_fake/config", {"page_limit": None})
+        out = self.ok("DescribeInstanceInformation", {"MaxResults": 50})
+        self.assertGreater(len(out["InstanceInformationList"]), 1)
+
     # ---- SSM ----
     def test_describe_instance_information_filters_and_pages(self):
         out = self.ok("DescribeInstanceInformation", {"Filters": [

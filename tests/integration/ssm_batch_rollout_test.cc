@@ -7,6 +7,7 @@
 //     nothing run on it, and its bots stay on the old image, running.
 //   - Ctrl-C while it waits cancels that instance's invocation, and only it: the swaps that
 //     run finish.
+// And the invocation list is followed page by page when the endpoint pages it by one.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -82,6 +83,32 @@ TEST(SsmBatchRolloutIT, AnInstanceThatGoesOfflineMidBatchFailsAloneAndNothingRun
   EXPECT_TRUE(fleet.bot(8803).state.running) << "and its bot is not left down";
   EXPECT_EQ(count_calls(world.aws().calls(), "GetCommandInvocation"), 0)
       << "one list per poll follows the whole command";
+}
+
+// Bot ids 8821-8824. The endpoint lists one invocation a page (as AWS may, whatever
+// MaxResults asks): drover follows NextToken to the end, or host-3 would never be seen.
+TEST(SsmBatchRolloutIT, AnInvocationListInPagesOfOneIsFollowedToTheEnd) {
+  SsmWorldOptions options;
+  options.speeds = kAllAtOnce;
+  SsmWorld world(DROVER_BIN, DROVER_AGENT_BIN, "ssm-batch-pages", three_hosts(8820), options);
+  auto& fleet = world.fleet();
+  fleet.run_all("v1");
+  world.aws().set_config({{"page_limit", 1}});
+  world.aws().clear_calls();
+  auto run = world.drover({"deploy", "all", "routine", "v2", "-y", "--straggler-wait", "3"});
+  world.aws().set_config({{"page_limit", nullptr}});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_EQ(
+      first_missing(run.out, {"host-1: ok", "host-2: ok", "host-3: ok",
+                              "--- result: Success (3/3, 0 errors)", "on deployed version : 4/4"}),
+      "")
+      << run.out;
+  for (int bot : {8821, 8822, 8823, 8824}) EXPECT_EQ(fleet.version(bot), "v2") << "bot" << bot;
+  const auto calls = world.aws().calls();
+  EXPECT_EQ(count_calls(calls, "SendCommand"), 3) << "version, swap and status: one each";
+  EXPECT_GE(count_calls(calls, "ListCommandInvocations"), 9)
+      << "three commands, each followed over three pages";
+  EXPECT_EQ(count_calls(calls, "GetCommandInvocation"), 0);
 }
 
 // Bot ids 8811-8814.

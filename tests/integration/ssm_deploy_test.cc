@@ -138,7 +138,9 @@ TEST(SsmDeployIT, DiscoveredFleetDeploysVerifiesAndListsItself) {
   SsmWorld world(DROVER_BIN, DROVER_AGENT_BIN, "ssm-discover", two_plus_staging(8710), options);
   deploy_verify_inventory(world);
   auto calls = world.aws().calls();
-  EXPECT_GE(count_calls(calls, "DescribeInstances"), 3) << "every command discovers the fleet";
+  EXPECT_EQ(count_calls(calls, "DescribeInstances"), 4)
+      << "deploy, verify, inventory and inventory --json each discover the fleet once (issue "
+         "11, point 4)";
   EXPECT_EQ(world.config_text().find("[[hosts]]"), std::string::npos);
 }
 

@@ -46,7 +46,9 @@ class FinishedQueue {
   /// Waits up to `timeout` for one finished host.
   std::optional<FinishedHost> pop(std::chrono::milliseconds timeout) {
     std::unique_lock lock(mutex_);
-    if (!ready_.wait_for(lock, timeout, [&] { return !items_.empty(); })) return std::nullopt;
+    if (!ready_.wait_for(lock, timeout, [&] { return !items_.empty(); })) {
+      return std::nullopt;
+    }
     auto item = std::move(items_.front());
     items_.pop_front();
     return item;
@@ -85,7 +87,9 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
                                   const std::set<core::HostName>& already_done,
                                   RolloutDriverContext& ctx) {
   std::map<core::HostName, core::HostSelection> selections;
-  for (const auto& host : plan.selection.hosts) selections[host.name] = host;
+  for (const auto& host : plan.selection.hosts) {
+    selections[host.name] = host;
+  }
   // Storm control: with a storm window or a login cap, each host left to do gets its own start
   // slot, in a random order, and the scheduler holds it to that slot (core/start_slots.h). The
   // agent is then told no jitter (agent_calls.cc): drover does the spreading, so an interrupt
@@ -98,7 +102,9 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
   const TimePoint rollout_start = ctx.clock.now();
   std::optional<Duration> stopped_after;
   auto note_stop = [&] {
-    if (!stopped_after) stopped_after = ctx.clock.now() - rollout_start;
+    if (!stopped_after) {
+      stopped_after = ctx.clock.now() - rollout_start;
+    }
   };
   auto result_so_far = [&] {
     auto result = scheduler.result();
@@ -116,7 +122,9 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
   // even fewer agents), so a 10,000-host plan never holds 10,000 threads.
   auto group = ctx.transport.call_group();
   std::optional<WorkerPool> workers;
-  if (!group) workers.emplace(std::min(scheduler.window(), kMaxHostThreads));
+  if (!group) {
+    workers.emplace(std::min(scheduler.window(), kMaxHostThreads));
+  }
   std::map<core::HostName, TimePoint> started_at;
   std::set<core::HostName> finished_hosts;
   bool interrupt_seen = false;
@@ -127,13 +135,16 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
   // The steps of hosts still in flight; one that already finished is not shown again.
   auto show_steps = [&] {
     for (const auto& [host, step] : steps.take()) {
-      if (started_at.contains(host) && !finished_hosts.contains(host))
+      if (started_at.contains(host) && !finished_hosts.contains(host)) {
         ctx.view.host_step(host, step);
+      }
     }
   };
   // Tells on_stopping once, and only when the stop holds a host back.
   auto report_stop = [&](core::RolloutStatus status) {
-    if (stop_reported || !ctx.on_stopping || scheduler.result().not_started.empty()) return;
+    if (stop_reported || !ctx.on_stopping || scheduler.result().not_started.empty()) {
+      return;
+    }
     stop_reported = true;
     ctx.on_stopping(status, scheduler.progress());
   };
@@ -156,7 +167,9 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
       ctx.on_abandon(result);
       throw std::logic_error("the rollout's on_abandon returned with hosts in flight");
     }
-    if (ctx.interrupt_requested && !interrupt_seen) see_interrupt();
+    if (ctx.interrupt_requested && !interrupt_seen) {
+      see_interrupt();
+    }
     const auto starting = scheduler.next_to_start();
     for (const auto& name : starting) {
       ctx.view.host_started(name);
@@ -186,7 +199,9 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
         }
       });
     }
-    if (scheduler.done()) break;
+    if (scheduler.done()) {
+      break;
+    }
     // Wake for the next start slot, else about once a second for the view and Ctrl-C.
     Duration wait = std::chrono::seconds(1);
     if (const auto until_slot = scheduler.until_next_slot()) {
@@ -205,7 +220,9 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
       for (auto& call : group->collect(wait)) {
         if (call.withdrawn) {
           // The transport saw the interrupt first (it shares the flag): the loop sees it now.
-          if (!interrupt_seen) see_interrupt();
+          if (!interrupt_seen) {
+            see_interrupt();
+          }
           scheduler.on_withdrawn(call.host);
           finished_hosts.insert(call.host);
           ctx.view.host_withdrawn(call.host, call.result.detail);
@@ -222,7 +239,9 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
       ctx.view.tick(scheduler.progress());
     }
     for (auto& item : ended) {
-      if (item.failure) std::rethrow_exception(item.failure);
+      if (item.failure) {
+        std::rethrow_exception(item.failure);
+      }
       scheduler.on_finished(item.host, item.swap.outcome);
       finished_hosts.insert(item.host);
       show_steps();
@@ -251,7 +270,9 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
       }
     }
   }
-  if (record_failure) std::rethrow_exception(record_failure);
+  if (record_failure) {
+    std::rethrow_exception(record_failure);
+  }
   return result_so_far();
 }
 

@@ -33,7 +33,7 @@ std::optional<std::size_t> bots_option(const std::vector<std::string>& args) {
 struct Shape {
   std::vector<std::string> args;  // --bots' value blanked
   std::chrono::seconds timeout{};
-  auto operator<=>(const Shape&) const = default;
+  auto operator<=>(const Shape&) const = default;  // NOLINT(modernize-use-nullptr): a false hit
 };
 
 Shape shape_of(const core::AgentCall& call) {
