@@ -10,8 +10,9 @@ std::unique_ptr<AgentCallGroup> Transport::call_group() {
   return nullptr;
 }
 
-std::vector<AgentResult> run_together(AgentCallGroup& group, const std::vector<Host>& hosts,
-                                      const std::vector<AgentCall>& calls) {
+void run_together(AgentCallGroup& group, const std::vector<Host>& hosts,
+                  const std::vector<AgentCall>& calls,
+                  const std::function<void(std::size_t, AgentResult&&)>& take) {
   if (hosts.size() != calls.size()) {
     throw std::invalid_argument("run_together: one call per host");
   }
@@ -21,16 +22,22 @@ std::vector<AgentResult> run_together(AgentCallGroup& group, const std::vector<H
       throw std::invalid_argument("run_together: host " + hosts[i].name + " is named twice");
     }
   }
-  std::vector<AgentResult> results(hosts.size());
   if (hosts.empty()) {
-    return results;
+    return;
   }
   group.start(hosts, calls);
   while (group.in_flight() > 0) {
     for (auto& finished : group.collect(std::chrono::seconds(1))) {
-      results[index_of.at(finished.host)] = std::move(finished.result);
+      take(index_of.at(finished.host), std::move(finished.result));
     }
   }
+}
+
+std::vector<AgentResult> run_together(AgentCallGroup& group, const std::vector<Host>& hosts,
+                                      const std::vector<AgentCall>& calls) {
+  std::vector<AgentResult> results(hosts.size());
+  run_together(group, hosts, calls,
+               [&](std::size_t i, AgentResult&& result) { results[i] = std::move(result); });
   return results;
 }
 

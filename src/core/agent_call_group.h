@@ -14,6 +14,7 @@
 //             withdrawn (and collected as such), calls that run are left to finish.
 // Not thread-safe: one thread starts and collects.
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 #include "core/transport.h"
@@ -45,5 +46,10 @@ class AgentCallGroup {
 /// results in the hosts' order. Throws std::invalid_argument when a host is named twice.
 std::vector<AgentResult> run_together(AgentCallGroup& group, const std::vector<Host>& hosts,
                                       const std::vector<AgentCall>& calls);
+/// The same, handing each result to `take(index in hosts, result)` as it comes, on this
+/// thread, instead of keeping them all (a 10,000-host check need not hold 10,000 reports).
+void run_together(AgentCallGroup& group, const std::vector<Host>& hosts,
+                  const std::vector<AgentCall>& calls,
+                  const std::function<void(std::size_t, AgentResult&&)>& take);
 
 }  // namespace drover::core

@@ -80,12 +80,17 @@ class RolloutDriverTest : public ::testing::Test {
   core::RolloutResult drive(const core::DeployPlan& plan,
                             const std::set<core::HostName>& done = {}) {
     auto view = make_view(OutputMode::plain, terminal, clock);
-    RolloutDriverContext ctx{
-        transport, clock,
-        random,    *view,
-        interrupt, [this](const core::HostRecord& record) { finishes.push_back(record); },
-        {},        nullptr,
-        {}};
+    RolloutDriverContext ctx{transport,
+                             clock,
+                             random,
+                             *view,
+                             interrupt,
+                             [this](const std::vector<core::HostRecord>& records) {
+                               finishes.insert(finishes.end(), records.begin(), records.end());
+                             },
+                             {},
+                             nullptr,
+                             {}};
     threads_before = thread_count();
     return drive_rollout(plan, config, done, ctx);
   }

@@ -35,10 +35,12 @@ class ScriptedFleetSsm {
   std::vector<json> sent;
   std::set<std::string> offline;
   std::set<std::string> cut;
-  std::set<std::string> running;    // InProgress until taken out
-  std::set<std::string> pending;    // Pending until cancelled
-  std::vector<json> cancelled;      // CancelCommand inputs
-  bool out_of_descriptors = false;  // SendCommand cannot be sent from this machine
+  std::set<std::string> running;             // InProgress until taken out
+  std::set<std::string> pending;             // Pending until cancelled
+  std::vector<json> cancelled;               // CancelCommand inputs
+  bool out_of_descriptors = false;           // SendCommand cannot be sent from this machine
+  std::vector<json> list_commands_filters;   // each ListCommands' Filters
+  std::vector<std::string> listed_commands;  // each ListCommandInvocations' CommandId (page 1)
   std::size_t page = 20;
   int fleet_size = 0;
 
@@ -60,9 +62,26 @@ class ScriptedFleetSsm {
                               "this machine ran out of file descriptors or memory");
         }
         sent.push_back(input);
-        return {{"Command", {{"CommandId", fmt::format("cmd-{}", sent.size())}}}};
+        return {{"Command",
+                 {{"CommandId", fmt::format("cmd-{}", sent.size())},
+                  {"RequestedDateTime", 1.8e9 + static_cast<double>(sent.size())}}}};
+      }
+      if (op == "ListCommands") {
+        list_commands_filters.push_back(input.value("Filters", json()));
+        json rows = json::array();
+        for (std::size_t c = 0; c < sent.size(); ++c) {
+          int completed = 0;
+          for (const auto& id : sent[c]["InstanceIds"]) {
+            const auto i = id.get<std::string>();
+            completed += running.contains(i) || pending.contains(i) ? 0 : 1;
+          }
+          rows.push_back(
+              {{"CommandId", fmt::format("cmd-{}", c + 1)}, {"CompletedCount", completed}});
+        }
+        return {{"Commands", rows}};
       }
       if (op == "ListCommandInvocations") {
+        if (!input.contains("NextToken")) listed_commands.push_back(input["CommandId"]);
         const auto& command =
             sent.at(std::stoul(input["CommandId"].get<std::string>().substr(4)) - 1);
         const auto ids = command["InstanceIds"].get<std::vector<std::string>>();
@@ -247,6 +266,31 @@ TEST(SsmBatch, HostsStartedLaterArePolledWithTheOthers) {
   EXPECT_EQ(group->in_flight(), 1u);
   EXPECT_EQ(w.ssm.count("SendCommand"), 2);
   EXPECT_EQ(w.ssm.count("GetCommandInvocation"), 0);
+}
+
+// Several commands due at once: one ListCommands (since the oldest of them) says which have
+// new completions, and only those are listed.
+TEST(SsmBatch, SeveralCommandsArePolledWithOneListCommands) {
+  BatchWorld w(150);
+  for (int i = 50; i < 100; ++i) w.ssm.running.insert(instance(i));  // the second command's
+  w.make_transport();
+  auto group = w.transport->call_group();
+  std::vector<core::AgentCall> calls;
+  for (const auto& h : w.hosts) calls.push_back(status_of(h));
+  group->start(w.hosts, calls);
+  ASSERT_EQ(w.ssm.count("SendCommand"), 3);
+  std::size_t ended = 0;
+  while (ended < 100) ended += group->collect(std::chrono::seconds(5)).size();
+  EXPECT_EQ(w.ssm.count("ListCommands"), 1);
+  ASSERT_EQ(w.ssm.list_commands_filters.size(), 1u);
+  EXPECT_EQ(w.ssm.list_commands_filters[0],
+            json::parse(R"([{"key": "InvokedAfter", "value": "2027-01-15T08:00:00Z"}])"))
+      << "a second before the oldest command's RequestedDateTime (1.8e9 + 1)";
+  EXPECT_EQ(w.ssm.listed_commands, (std::vector<std::string>{"cmd-1", "cmd-3"}))
+      << "the command with nothing completed is not listed";
+  w.ssm.running.clear();
+  while (group->in_flight() > 0) group->collect(std::chrono::seconds(5));
+  EXPECT_EQ(w.ssm.listed_commands.back(), "cmd-2");
 }
 
 TEST(SsmBatch, AnInterruptCancelsOnlyTheInstancesThatHaveNotStarted) {

@@ -100,12 +100,16 @@ int run_plan(const core::DeployPlan& plan, const PlanRun& run, DeployJournal& jo
                            world.random,
                            view,
                            world.interrupt_requested,
-                           [&](const core::HostRecord& record) {
-                             if (record.outcome.ok()) confirmed_hosts.insert(record.host);
+                           [&](const std::vector<core::HostRecord>& records) {
+                             for (const auto& record : records) {
+                               if (record.outcome.ok()) confirmed_hosts.insert(record.host);
+                             }
                              try {
-                               journal.append(core::JournalHost{record});
+                               journal.append_hosts(records);
                              } catch (const StorageError&) {
-                               unrecorded.push_back(record.host);
+                               for (const auto& record : records) {
+                                 unrecorded.push_back(record.host);
+                               }
                                throw;
                              }
                            },

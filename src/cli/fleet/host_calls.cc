@@ -20,10 +20,10 @@ std::vector<core::AgentResult> on_each_host(
   return results;
 }
 
-std::vector<core::AgentResult> on_each_host(
+void for_each_host_result(
     core::Transport& transport, const std::vector<core::HostSelection>& hosts,
     const std::function<core::AgentCall(const core::HostSelection&)>& call_for,
-    std::size_t window) {
+    const std::function<void(std::size_t, core::AgentResult&&)>& take, std::size_t window) {
   if (auto group = transport.call_group()) {
     std::vector<core::Host> targets;
     std::vector<core::AgentCall> calls;
@@ -33,14 +33,29 @@ std::vector<core::AgentResult> on_each_host(
       targets.push_back(host_of(host));
       calls.push_back(call_for(host));
     }
-    return core::run_together(*group, targets, calls);
+    core::run_together(*group, targets, calls, take);
+    return;
   }
-  return on_each_host(
+  auto results = on_each_host(
       hosts,
       [&](const core::HostSelection& host) {
         return transport.run_agent(host_of(host), call_for(host));
       },
       window);
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    take(i, std::move(results[i]));
+  }
+}
+
+std::vector<core::AgentResult> on_each_host(
+    core::Transport& transport, const std::vector<core::HostSelection>& hosts,
+    const std::function<core::AgentCall(const core::HostSelection&)>& call_for,
+    std::size_t window) {
+  std::vector<core::AgentResult> results(hosts.size());
+  for_each_host_result(
+      transport, hosts, call_for,
+      [&](std::size_t i, core::AgentResult&& result) { results[i] = std::move(result); }, window);
+  return results;
 }
 
 }  // namespace drover::cli

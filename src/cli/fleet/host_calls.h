@@ -31,4 +31,13 @@ std::vector<core::AgentResult> on_each_host(
     const std::function<core::AgentCall(const core::HostSelection&)>& call_for,
     std::size_t window = kFleetCheckWindow);
 
+/// The same, handing each host's result to `take(index in hosts, result)` as it comes (on this
+/// thread) instead of keeping them all: a 10,000-host verification holds its bots' statuses,
+/// not 10,000 agent reports.
+void for_each_host_result(
+    core::Transport& transport, const std::vector<core::HostSelection>& hosts,
+    const std::function<core::AgentCall(const core::HostSelection&)>& call_for,
+    const std::function<void(std::size_t, core::AgentResult&&)>& take,
+    std::size_t window = kFleetCheckWindow);
+
 }  // namespace drover::cli

@@ -238,36 +238,42 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
       show_steps();
       ctx.view.tick(scheduler.progress());
     }
+    if (ended.empty()) {
+      continue;
+    }
+    std::vector<core::HostRecord> records;
     for (auto& item : ended) {
       if (item.failure) {
         std::rethrow_exception(item.failure);
       }
       scheduler.on_finished(item.host, item.swap.outcome);
       finished_hosts.insert(item.host);
-      show_steps();
       const TimePoint host_start = started_at[item.host];
-      core::HostRecord record{item.host, item.swap.outcome, ctx.clock.now() - host_start,
-                              item.swap.bots, host_start - rollout_start};
-      if (ctx.on_host_finished) {
-        try {
-          ctx.on_host_finished(record);
-        } catch (...) {
-          if (!record_failure) {
-            record_failure = std::current_exception();
-            scheduler.interrupt();
-            note_stop();
-            ctx.view.notice(fmt::format(
-                "the journal could not record {}: no new host will start; waiting for the {} "
-                "host(s) in flight to finish",
-                item.host, scheduler.in_flight()));
-          }
+      records.push_back({item.host, item.swap.outcome, ctx.clock.now() - host_start, item.swap.bots,
+                         host_start - rollout_start});
+    }
+    show_steps();
+    if (ctx.on_hosts_finished) {
+      try {
+        ctx.on_hosts_finished(records);
+      } catch (...) {
+        if (!record_failure) {
+          record_failure = std::current_exception();
+          scheduler.interrupt();
+          note_stop();
+          ctx.view.notice(fmt::format(
+              "the journal could not record {}: no new host will start; waiting for the {} "
+              "host(s) in flight to finish",
+              records.front().host, scheduler.in_flight()));
         }
       }
+    }
+    for (const auto& record : records) {
       ctx.view.host_finished(record, scheduler.progress());
-      if (scheduler.halted()) {
-        note_stop();
-        report_stop(core::RolloutStatus::halted);
-      }
+    }
+    if (scheduler.halted()) {
+      note_stop();
+      report_stop(core::RolloutStatus::halted);
     }
   }
   if (record_failure) {

@@ -8,13 +8,14 @@
 // the hosts in flight not waited for, to on_abandon. With a storm window (jitter) or a login
 // cap, each host gets a start slot drawn with `random` (core/start_slots.h) and the loop wakes
 // for each slot; a host whose slot has not come when Ctrl-C arrives never starts. When
-// on_host_finished throws (the journal cannot be written), no new host starts either; the hosts
-// in flight finish and are handed to on_host_finished too, then the first exception is
+// on_hosts_finished throws (the journal cannot be written), no new host starts either; the hosts
+// in flight finish and are handed to on_hosts_finished too, then the first exception is
 // rethrown. A transport that throws (a bug) ends the rollout with that exception once the hosts
 // in flight have finished.
 #include <atomic>
 #include <functional>
 #include <set>
+#include <vector>
 
 #include "cli/config/drover_toml.h"
 #include "cli/view/rollout_view.h"
@@ -32,7 +33,9 @@ struct RolloutDriverContext {
   Random& random;  // the order of the start slots
   RolloutView& view;
   const std::atomic<bool>& interrupt_requested;
-  std::function<void(const core::HostRecord&)> on_host_finished;  // the journal
+  /// The journal: the hosts that finished together (one, or with a call group as many as one
+  /// poll saw end), before the view shows them.
+  std::function<void(const std::vector<core::HostRecord>&)> on_hosts_finished;
   /// Once, when the error halt or the operator's interrupt starts holding hosts back (with the
   /// status it will end in and where the rollout stands): the notifications.
   std::function<void(core::RolloutStatus, const core::RolloutProgress&)> on_stopping;

@@ -14,17 +14,22 @@ std::vector<core::BotStatus> read_statuses(const std::vector<core::HostSelection
                                            const core::ExpectedImages& expected,
                                            const DroverConfig& config, core::Transport& transport,
                                            RolloutView& view) {
-  const auto results = on_each_host(transport, hosts, [&](const core::HostSelection& host) {
-    return status_call(host.bots, expected, config);
-  });
+  // Each report read as it comes and dropped: the bots' statuses are what is kept.
+  std::vector<std::vector<core::BotStatus>> by_host(hosts.size());
+  std::vector<std::string> problems(hosts.size());
+  for_each_host_result(
+      transport, hosts,
+      [&](const core::HostSelection& host) { return status_call(host.bots, expected, config); },
+      [&](std::size_t i, core::AgentResult&& result) {
+        by_host[i] = status_from_result(result, problems[i]);
+      });
   std::vector<core::BotStatus> statuses;
   for (std::size_t i = 0; i < hosts.size(); ++i) {
-    std::string problem;
-    auto bots = status_from_result(results[i], problem);
-    if (!problem.empty()) {
-      view.notice(fmt::format("host {} did not answer: {}", hosts[i].name, problem));
+    if (!problems[i].empty()) {
+      view.notice(fmt::format("host {} did not answer: {}", hosts[i].name, problems[i]));
     }
-    statuses.insert(statuses.end(), bots.begin(), bots.end());
+    statuses.insert(statuses.end(), std::make_move_iterator(by_host[i].begin()),
+                    std::make_move_iterator(by_host[i].end()));
   }
   return statuses;
 }

@@ -211,6 +211,19 @@ DeployJournal DeployJournal::reopen(const StateDir& dir, std::string_view deploy
   return DeployJournal(std::move(path), std::move(fd), sequence);
 }
 
+void DeployJournal::append_hosts(const std::vector<core::HostRecord>& records) {
+  std::string lines;
+  auto sequence = next_sequence_;
+  for (const auto& record : records) {
+    lines += core::to_journal_line(core::JournalHost{record, sequence++});
+  }
+  if (lines.empty()) {
+    return;
+  }
+  append_whole(fd_.get(), lines, path_);
+  next_sequence_ = sequence;
+}
+
 void DeployJournal::append(const core::JournalRecord& record) {
   if (const auto* host = std::get_if<core::JournalHost>(&record)) {
     append_whole(fd_.get(), core::to_journal_line(core::JournalHost{host->record, next_sequence_}),

@@ -47,6 +47,10 @@ class DeployJournal {
   /// Appends one record as one line, then fsync; a host record gets the next sequence number.
   /// Throws StorageError, and then the journal ends as it was before the call (no torn record).
   void append(const core::JournalRecord& record);
+  /// Appends the host records of hosts that finished together, one line each, then one fsync
+  /// for them all (a 10,000-host ssm deploy collects hundreds of hosts at once). Throws
+  /// StorageError, and then none of them is recorded.
+  void append_hosts(const std::vector<core::HostRecord>& records);
 
   const std::filesystem::path& path() const { return path_; }
 

@@ -12,12 +12,20 @@
 #include "transport/ssm/ssm_command.h"
 #include "transport/ssm/ssm_failure.h"
 #include "transport/ssm/ssm_transport.h"
+#include "util/rfc3339.h"
 
 namespace drover::transport {
 namespace {
 
 constexpr std::size_t kInstancesPerCommand = 50;  // SendCommand's InstanceIds maximum
 constexpr int kMaxFailedPolls = 5;                // then the command is lost track of
+// From this many commands due at once, one ListCommands says which of them to list.
+constexpr std::size_t kSharedPollFrom = 3;
+// A collect returns about this many results at most (each holds its agent's parsed report):
+// 10,000 hosts ending in one poll are handed over a few hundred at a time, not all at once.
+constexpr std::size_t kMaxCollectedAtOnce = 500;
+// ListCommands pages beyond one per 50 due commands (other tools' commands of the account).
+constexpr std::size_t kSharedPollSparePages = 2;
 
 // Where "--bots" is in `args` (its value follows), if anywhere.
 std::optional<std::size_t> bots_option(const std::vector<std::string>& args) {
@@ -120,6 +128,7 @@ void SsmCallGroup::send(std::vector<Member> members, const std::vector<std::stri
   }
   const auto now = transport_.clock_.now();
   Command command;
+  command.requested = sent.requested;
   // Its first look a whole interval after it was sent, as for one host: a command sent just
   // before another's poll would otherwise be looked at before it could have ended.
   command.next_poll = now + transport_.options_.poll_interval;
@@ -139,33 +148,59 @@ std::vector<core::FinishedCall> SsmCallGroup::collect(Duration wait) {
     return take_finished();
   }
   auto& clock = transport_.clock_;
-  auto due = commands_.front().next_poll;
+  auto first_due = commands_.front().next_poll;
   for (const auto& command : commands_) {
-    due = std::min(due, command.next_poll);
+    first_due = std::min(first_due, command.next_poll);
   }
   auto now = clock.now();
-  if (now < due) {
-    clock.sleep_for(std::min(wait, due - now));
+  if (now < first_due) {
+    clock.sleep_for(std::min(wait, first_due - now));
     now = clock.now();
-    if (now < due) {
+    if (now < first_due) {
       return {};
     }
   }
-  // Every command whose poll is due, each with one paged list; commands sent together keep
-  // one cadence.
-  for (auto it = commands_.begin(); it != commands_.end();) {
-    if (it->next_poll > now) {
-      ++it;
-      continue;
+  // Every command whose poll is due; commands sent together keep one cadence.
+  std::vector<Command*> due;
+  for (auto& command : commands_) {
+    if (command.next_poll <= now) {
+      due.push_back(&command);
     }
-    poll(*it, now);
-    it->next_poll = now + transport_.options_.poll_interval;
-    bool pending = false;
-    for (const auto& member : it->members) {
-      pending = pending || !member.done;
-    }
-    it = pending ? std::next(it) : commands_.erase(it);
   }
+  std::optional<std::map<std::string, int>> completed;
+  if (due.size() >= kSharedPollFrom) {
+    completed = completed_counts(due);
+  }
+  const bool interrupted = transport_.interrupted_.load();
+  // Whether ListCommands says no invocation of `command` ended since it was last listed.
+  auto nothing_new = [&](const Command& command) {
+    if (!completed) {
+      return false;
+    }
+    const auto count = completed->find(command.command_id);
+    if (count == completed->end()) {
+      return false;
+    }
+    const auto done = std::count_if(command.members.begin(), command.members.end(),
+                                    [](const Member& member) { return member.done; });
+    return count->second <= done;
+  };
+  for (auto* command : due) {
+    if (finished_.size() >= kMaxCollectedAtOnce) {
+      break;  // the rest stay due: the next collect polls them at once
+    }
+    command->next_poll = now + transport_.options_.poll_interval;
+    // The interrupt needs to know what has started; a cancelled command is followed to its end.
+    const bool must_list = (interrupted && !command->interrupt_seen) || command->cancel_sent;
+    if ((must_list || !nothing_new(*command)) && !list_invocations(*command)) {
+      continue;  // nothing known for sure this time: no cancel decided on stale states
+    }
+    check_deadlines(*command, now);
+  }
+  std::erase_if(commands_, [](const Command& command) {
+    return std::all_of(command.members.begin(), command.members.end(),
+                       [](const Member& member) { return member.done; });
+  });
   return take_finished();
 }
 
@@ -181,7 +216,44 @@ void SsmCallGroup::finish(Member& member, core::AgentResult result, bool withdra
   finished_.push_back({member.host, std::move(result), withdrawn});
 }
 
-void SsmCallGroup::poll(Command& command, TimePoint now) {
+std::optional<std::map<std::string, int>> SsmCallGroup::completed_counts(
+    const std::vector<Command*>& due) {
+  double oldest = 0;
+  for (const auto* command : due) {
+    if (command->requested <= 0) {
+      return std::nullopt;  // a command found after an unanswered send: no time to filter by
+    }
+    oldest = oldest == 0 ? command->requested : std::min(oldest, command->requested);
+  }
+  // A second early, in SSM's own clock (RequestedDateTime): never one of them left out.
+  const auto since = std::chrono::floor<std::chrono::seconds>(
+      std::chrono::duration<double>(oldest) - std::chrono::seconds(1));
+  auto stamp = format_rfc3339_utc_millis(WallTime(since));
+  stamp = stamp.substr(0, stamp.find('.')) + "Z";  // whole seconds: 2026-12-01T13:09:22Z
+  std::map<std::string, int> counts;
+  nlohmann::json input = {{"Filters", {{{"key", "InvokedAfter"}, {"value", stamp}}}},
+                          {"MaxResults", 50}};
+  try {
+    // Newest first; other tools' commands of the account may be listed too. Commands not seen
+    // within the pages are listed on their own.
+    const std::size_t pages = due.size() / 50 + kSharedPollSparePages;
+    for (std::size_t page = 0; page < pages; ++page) {
+      const auto listed = transport_.ssm_("ListCommands", input);
+      for (const auto& row : listed.value("Commands", nlohmann::json::array())) {
+        counts[row.value("CommandId", "")] = row.value("CompletedCount", 0);
+      }
+      if (!listed.contains("NextToken")) {
+        break;
+      }
+      input["NextToken"] = listed["NextToken"];
+    }
+  } catch (const aws::AwsError&) {
+    return std::nullopt;  // each command is listed on its own this time
+  }
+  return counts;
+}
+
+bool SsmCallGroup::list_invocations(Command& command) {
   std::map<std::string, Member*> by_instance;
   for (auto& member : command.members) {
     by_instance.emplace(member.instance_id, &member);
@@ -221,6 +293,7 @@ void SsmCallGroup::poll(Command& command, TimePoint now) {
       input["NextToken"] = listed["NextToken"];
     }
     command.failed_polls = 0;
+    return true;
   } catch (const aws::AwsError& e) {
     if (++command.failed_polls >= kMaxFailedPolls) {
       for (auto& member : command.members) {
@@ -235,8 +308,11 @@ void SsmCallGroup::poll(Command& command, TimePoint now) {
         }
       }
     }
-    return;
+    return false;
   }
+}
+
+void SsmCallGroup::check_deadlines(Command& command, TimePoint now) {
   // Ctrl-C withdraws what has not started, on those instances only; what runs is left to finish.
   if (transport_.interrupted_.load() && !command.interrupt_seen) {
     command.interrupt_seen = true;

@@ -15,11 +15,16 @@
 //             ListCommandInvocations with Details per command in flight (50 a page): a
 //             finished invocation's Output carries stdout whole unless it was cut at 2,500
 //             characters, and only then is GetCommandInvocation asked.
+//   shared    when several commands are due at once, one paged ListCommands (filtered to
+//             those requested since the oldest of them) says how many invocations each has
+//             completed, and only a command with new completions is listed: a 10,000-instance
+//             deploy polls 200 commands with a few calls.
 //   time      past a command's timeout plus the cancel grace, what is still pending in it is
 //             cancelled; a cancel SSM never confirms is reported as Cancelled after the grace.
 //   interrupt the transport's interrupt flag (Ctrl-C) cancels, in each command, the instances
 //             whose invocation has not started, and those only; what runs is left to finish.
 #include <list>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,6 +62,7 @@ class SsmCallGroup final : public core::AgentCallGroup {
     std::vector<Member> members;
     TimePoint give_up{};    // sent + timeout + cancel grace
     TimePoint next_poll{};  // sent + poll interval, then a poll interval after each poll
+    double requested = 0;   // SSM's RequestedDateTime (epoch seconds); 0: unknown
     int failed_polls = 0;
     bool interrupt_seen = false;
     bool cancel_sent = false;
@@ -66,7 +72,14 @@ class SsmCallGroup final : public core::AgentCallGroup {
   /// Sends `args` (already in their batched form) to `members` as one command.
   void send(std::vector<Member> members, const std::vector<std::string>& args,
             std::chrono::seconds timeout);
-  void poll(Command& command, TimePoint now);
+  /// Reads the command's invocations (paged) and finishes the members that ended; false when
+  /// SSM could not be asked.
+  bool list_invocations(Command& command);
+  /// The interrupt's cancel of what has not started, and the timeout's cancel.
+  void check_deadlines(Command& command, TimePoint now);
+  /// One paged ListCommands for every command requested since the oldest of `due`: how many
+  /// invocations each has completed, by command id; nullopt when SSM could not say.
+  std::optional<std::map<std::string, int>> completed_counts(const std::vector<Command*>& due);
   void finish(Member& member, core::AgentResult result, bool withdrawn = false);
   InvocationContext context_of(const Member& member, const Command& command) const;
 

@@ -152,7 +152,12 @@ SsmTransport::SentCommand SsmTransport::send_once(const nlohmann::json& input,
   for (int send = 1;; ++send) {
     try {
       auto sent = ssm_("SendCommand", input);
-      return {sent.at("Command").at("CommandId").get<std::string>(), {}, {}};
+      const auto& command = sent.at("Command");
+      const auto requested = command.value("RequestedDateTime", nlohmann::json());
+      return {command.at("CommandId").get<std::string>(),
+              {},
+              {},
+              requested.is_number() ? requested.get<double>() : 0.0};
     } catch (const aws::AwsError& e) {
       if (e.code() == aws::kClientOutOfResources) {
         return {{}, core::TransportStatus::out_of_resources, aws_error_text(e)};
@@ -177,7 +182,7 @@ SsmTransport::SentCommand SsmTransport::send_once(const nlohmann::json& input,
                             aws_error_text(e), aws_error_text(unknown), core::printable(comment))};
       }
       if (found) {
-        return {*found, {}, {}};
+        return {*found, {}, {}, 0.0};
       }
       if (send >= kMaxSends) {
         return {{},

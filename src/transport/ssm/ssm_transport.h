@@ -84,6 +84,9 @@ class SsmTransport final : public core::Transport {
     std::string command_id;
     core::TransportStatus status = core::TransportStatus::ok;
     std::string problem;
+    // When SSM says it was requested (epoch seconds, its clock), for ListCommands' InvokedAfter;
+    // 0 when the answer did not say.
+    double requested = 0;
   };
   /// SendCommand `input` at most once in effect (see "send" above); `any_instance` is one of
   /// its instances, for ListCommands.
