@@ -175,7 +175,7 @@ core::AgentCall status_of(const core::Host& h) {
           std::chrono::seconds(60)};
 }
 
-TEST(SsmBatch, OneCommandPerFiftyInstancesEachWithItsOwnBots) {
+TEST(SsmCallGroup, OneCommandPerFiftyInstancesEachWithItsOwnBots) {
   BatchWorld w(60);
   auto results = w.run(status_of);
   ASSERT_EQ(results.size(), 60u);
@@ -197,7 +197,7 @@ TEST(SsmBatch, OneCommandPerFiftyInstancesEachWithItsOwnBots) {
   EXPECT_EQ(w.ssm.count("GetCommandInvocation"), 0);
 }
 
-TEST(SsmBatch, ACutOutputIsAskedForWhole) {
+TEST(SsmCallGroup, ACutOutputIsAskedForWhole) {
   BatchWorld w(3);
   w.ssm.cut = {instance(1)};
   auto results = w.run(status_of);
@@ -206,7 +206,7 @@ TEST(SsmBatch, ACutOutputIsAskedForWhole) {
   EXPECT_EQ(w.ssm.count("GetCommandInvocation"), 1);
 }
 
-TEST(SsmBatch, AHostSsmCannotReachIsAnsweredWithoutACommand) {
+TEST(SsmCallGroup, AHostSsmCannotReachIsAnsweredWithoutACommand) {
   BatchWorld w(3);
   w.ssm.offline = {instance(2)};
   auto results = w.run(status_of);
@@ -218,7 +218,7 @@ TEST(SsmBatch, AHostSsmCannotReachIsAnsweredWithoutACommand) {
 }
 
 // Issue 11, point 6: drover's own shortage is never an unreachable host.
-TEST(SsmBatch, ACommandThisMachineCannotSendIsOutOfResourcesNotUnreachable) {
+TEST(SsmCallGroup, ACommandThisMachineCannotSendIsOutOfResourcesNotUnreachable) {
   BatchWorld w(2);
   w.ssm.out_of_descriptors = true;
   auto results = w.run(status_of);
@@ -229,7 +229,7 @@ TEST(SsmBatch, ACommandThisMachineCannotSendIsOutOfResourcesNotUnreachable) {
   EXPECT_EQ(w.ssm.count("SendCommand"), 1) << "not retried: nothing reached AWS";
 }
 
-TEST(SsmBatch, CallsThatDifferBeyondTheirBotsGoAsCommandsOfTheirOwn) {
+TEST(SsmCallGroup, CallsThatDifferBeyondTheirBotsGoAsCommandsOfTheirOwn) {
   BatchWorld w(3);
   auto results = w.run([](const core::Host& h) {
     auto call = status_of(h);
@@ -247,7 +247,7 @@ TEST(SsmBatch, CallsThatDifferBeyondTheirBotsGoAsCommandsOfTheirOwn) {
   EXPECT_EQ(w.ssm.sent.back()["Parameters"]["commands"][0], "/usr/local/bin/drover-agent version");
 }
 
-TEST(SsmBatch, HostsStartedLaterArePolledWithTheOthers) {
+TEST(SsmCallGroup, HostsStartedLaterArePolledWithTheOthers) {
   BatchWorld w(4);
   w.ssm.running = {instance(0), instance(1), instance(2), instance(3)};
   w.make_transport();
@@ -270,7 +270,7 @@ TEST(SsmBatch, HostsStartedLaterArePolledWithTheOthers) {
 
 // Several commands due at once: one ListCommands (since the oldest of them) says which have
 // new completions, and only those are listed.
-TEST(SsmBatch, SeveralCommandsArePolledWithOneListCommands) {
+TEST(SsmCallGroup, SeveralCommandsArePolledWithOneListCommands) {
   BatchWorld w(150);
   for (int i = 50; i < 100; ++i) w.ssm.running.insert(instance(i));  // the second command's
   w.make_transport();
@@ -293,7 +293,7 @@ TEST(SsmBatch, SeveralCommandsArePolledWithOneListCommands) {
   EXPECT_EQ(w.ssm.listed_commands.back(), "cmd-2");
 }
 
-TEST(SsmBatch, AnInterruptCancelsOnlyTheInstancesThatHaveNotStarted) {
+TEST(SsmCallGroup, AnInterruptCancelsOnlyTheInstancesThatHaveNotStarted) {
   BatchWorld w(3);
   w.ssm.running = {instance(0)};
   w.ssm.pending = {instance(1), instance(2)};
