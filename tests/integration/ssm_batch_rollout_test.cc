@@ -45,12 +45,6 @@ std::map<std::string, std::pair<std::string, std::string>> swaps(FakeAws& aws) {
   return out;
 }
 
-int count_calls(const nlohmann::json& calls, const std::string& operation) {
-  int n = 0;
-  for (const auto& call : calls) n += call.value("operation", "") == operation ? 1 : 0;
-  return n;
-}
-
 // Bot ids 8801-8804.
 TEST(SsmBatchRolloutIT, AnInstanceThatGoesOfflineMidBatchFailsAloneAndNothingRunsOnIt) {
   SsmWorldOptions options;

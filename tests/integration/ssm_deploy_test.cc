@@ -20,16 +20,6 @@ std::vector<SsmHostSpec> two_plus_staging(int base) {
           {{"staging-1", {base + 4}, "staging"}}};
 }
 
-int count_calls(const nlohmann::json& calls, const std::string& operation,
-                const std::string& error = "") {
-  int n = 0;
-  for (const auto& call : calls) {
-    if (call.value("operation", "") != operation) continue;
-    if (error.empty() ? !call.contains("error") : call.value("error", "") == error) ++n;
-  }
-  return n;
-}
-
 // The deploy, verify and inventory every ssm fleet gets, and no secret anywhere.
 void deploy_verify_inventory(SsmWorld& world) {
   auto& fleet = world.fleet();

@@ -127,6 +127,16 @@ std::string SsmWorld::state_text() const {
   return out;
 }
 
+int count_calls(const nlohmann::json& calls, const std::string& operation,
+                const std::string& error) {
+  int n = 0;
+  for (const auto& call : calls) {
+    if (call.value("operation", "") != operation) continue;
+    if (error.empty() ? !call.contains("error") : call.value("error", "") == error) ++n;
+  }
+  return n;
+}
+
 std::string where_is(const std::string& secret, const std::map<std::string, std::string>& texts) {
   for (const auto& [name, text] : texts) {
     if (text.find(secret) != std::string::npos) return name;

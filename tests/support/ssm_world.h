@@ -58,6 +58,11 @@ class SsmWorld {
   std::string config_path_;
 };
 
+/// How many of the endpoint's `calls` (FakeAws::calls()) were `operation`: those that succeeded,
+/// or, given `error`, those that failed with it.
+int count_calls(const nlohmann::json& calls, const std::string& operation,
+                const std::string& error = "");
+
 /// Where `secret` shows up among the named texts ("" when nowhere).
 std::string where_is(const std::string& secret, const std::map<std::string, std::string>& texts);
 
