@@ -41,7 +41,7 @@ bool is_lower_hex(char c) {
   throw InputError(std::string(kWhere), std::move(what), std::move(fix));
 }
 
-std::string quoted(std::string_view text) {
+std::string quoted_word(std::string_view text) {
   return fmt::format("'{}'", printable(text, kQuotedBytes));
 }
 
@@ -108,8 +108,8 @@ std::optional<std::string> path_component_problem(std::string_view part) {
           ch = static_cast<char>(ch - 'A' + 'a');
         }
       }
-      return fmt::format("repository name {} has upper-case letters; write {}", quoted(part),
-                         quoted(lower));
+      return fmt::format("repository name {} has upper-case letters; write {}", quoted_word(part),
+                         quoted_word(lower));
     }
   }
   std::size_t i = 0;
@@ -118,7 +118,7 @@ std::optional<std::string> path_component_problem(std::string_view part) {
       return fmt::format(
           "path component {} must start and end with a letter or digit, with single '.', "
           "single or double '_', or '-' between them",
-          quoted(part));
+          quoted_word(part));
     }
     while (i < part.size() && is_lower_alnum(part[i])) {
       ++i;
@@ -140,13 +140,13 @@ std::optional<std::string> path_component_problem(std::string_view part) {
       }
     } else {
       return fmt::format("path component {} contains {}, which a repository name cannot have",
-                         quoted(part), quoted(part.substr(i, 1)));
+                         quoted_word(part), quoted_word(part.substr(i, 1)));
     }
     if (i == part.size() || !is_lower_alnum(part[i])) {
       return fmt::format(
           "path component {} has {} where a letter or digit must follow; separators go only "
           "between letters and digits",
-          quoted(part), quoted(part.substr(sep_start, i - sep_start)));
+          quoted_word(part), quoted_word(part.substr(sep_start, i - sep_start)));
     }
   }
   return std::nullopt;
@@ -179,13 +179,13 @@ std::optional<std::string> domain_problem(std::string_view domain) {
     }
     for (char c : inner) {
       if (!is_digit(c) && !(c >= 'a' && c <= 'f') && !(c >= 'A' && c <= 'F') && c != ':') {
-        return fmt::format("IPv6 registry address {} has {}", quoted(inner), quoted({&c, 1}));
+        return fmt::format("IPv6 registry address {} has {}", quoted_word(inner), quoted_word({&c, 1}));
       }
     }
     const auto rest = host.substr(close + 1);
     if (!rest.empty()) {
       if (rest.front() != ':') {
-        return fmt::format("unexpected {} after ']'", quoted(rest));
+        return fmt::format("unexpected {} after ']'", quoted_word(rest));
       }
       port = rest.substr(1);
       if (port.empty()) {
@@ -203,13 +203,13 @@ std::optional<std::string> domain_problem(std::string_view domain) {
     }
     for (auto label : split(host, '.')) {
       if (!is_domain_label(label)) {
-        return fmt::format("registry host {} is not a valid host name", quoted(host));
+        return fmt::format("registry host {} is not a valid host name", quoted_word(host));
       }
     }
   }
   for (char c : port) {
     if (!is_digit(c)) {
-      return fmt::format("registry port {} is not a number", quoted(port));
+      return fmt::format("registry port {} is not a number", quoted_word(port));
     }
   }
   return std::nullopt;
@@ -236,7 +236,7 @@ void check_tag(std::string_view tag) {
            "use a shorter tag");
   }
   if (!is_tag(tag)) {
-    refuse(fmt::format("tag {} is not a valid tag", quoted(tag)),
+    refuse(fmt::format("tag {} is not a valid tag", quoted_word(tag)),
            "a tag is letters, digits and '_' first, then up to 127 of those or '.' or '-'");
   }
 }
@@ -244,7 +244,7 @@ void check_tag(std::string_view tag) {
 void check_digest(std::string_view digest) {
   if (!is_sha256_digest(digest)) {
     refuse(fmt::format("digest {} is not 'sha256:' followed by 64 lowercase hex digits",
-                       quoted(digest)),
+                       quoted_word(digest)),
            "copy the digest from `docker inspect` (RepoDigests) or drop the '@…' part");
   }
 }
@@ -360,7 +360,7 @@ ImageReference complete_image_reference(std::string_view typed, std::string_view
     if (default_repository.empty()) {
       throw InputError(
           std::string(kWhere),
-          fmt::format("{} is only a tag, and the fleet has no default image", quoted(typed)),
+          fmt::format("{} is only a tag, and the fleet has no default image", quoted_word(typed)),
           "give the full reference, or set [fleet] image in drover.toml");
     }
     // The default must name a repository only: "repo:latest" + ":v2" would otherwise fail
@@ -368,7 +368,7 @@ ImageReference complete_image_reference(std::string_view typed, std::string_view
     const auto repository = parse_image_reference(default_repository);
     if (!repository.tag.empty() || !repository.digest.empty()) {
       throw InputError("fleet default image",
-                       fmt::format("{} has a tag or digest", quoted(default_repository)),
+                       fmt::format("{} has a tag or digest", quoted_word(default_repository)),
                        "set [fleet] image to the repository alone and the tag in default_tag");
     }
     const std::string separator = bare_word ? ":" : "";
@@ -379,7 +379,7 @@ ImageReference complete_image_reference(std::string_view typed, std::string_view
     if (default_tag.empty()) {
       throw InputError(
           std::string(kWhere),
-          fmt::format("{} has no tag, and the fleet has no default tag", quoted(typed)),
+          fmt::format("{} has no tag, and the fleet has no default tag", quoted_word(typed)),
           "add ':<tag>', or set [fleet] default_tag in drover.toml");
     }
     check_tag(default_tag);
