@@ -25,7 +25,9 @@
 #          endpoint throttled, and the peak rate drover sent. (--only throttled; slow: minutes.)
 #
 # Nothing is asserted: it prints figures and ratios. FLEET_SCALE_KEEP=1 keeps the work directory
-# (configs, drover's output, the endpoint's log). Needs the built binaries and a registry
+# (configs, drover's output, the endpoint's log). FLEET_SCALE_WRAP="COMMAND ARGS --" runs each
+# ssm deploy under that command, e.g. `perf record -F 499 --call-graph dwarf -o FILE --` or
+# `valgrind --tool=massif --massif-out-file=FILE` (then the time and memory figures include it). Needs the built binaries and a registry
 # with drover-test/bot:v2 (scripts/test-services.sh build), python3 and prlimit.
 #
 # usage: bench/fleet_scale.sh [--hosts N] [--instances M] [--swap-seconds S]
@@ -35,7 +37,7 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/.." && pwd)"
-DROVER="$REPO/build/drover"
+DROVER="${FLEET_SCALE_DROVER:-$REPO/build/drover}"  # another build to compare
 AGENT="$REPO/build/drover-agent"
 STUB="$REPO/tests/support/stub-agent"
 REGISTRY="${DROVER_TEST_REGISTRY:-127.0.0.1:5000}"
@@ -183,7 +185,7 @@ bench_ssm() { # SPEED [INSTANCES] [LABEL]
   if ! timed >(stamp >"$out") env DROVER_STATE_DIR="$WORK/state-ssm" \
     AWS_ENDPOINT_URL="http://127.0.0.1:$PORT" AWS_ACCESS_KEY_ID=AKIDDROVERTEST \
     AWS_SECRET_ACCESS_KEY='drover+test/secret/wJalrXUtnFEMIK7MDENG' AWS_REGION=eu-west-1 \
-    AWS_EC2_METADATA_DISABLED=true \
+    AWS_EC2_METADATA_DISABLED=true ${FLEET_SCALE_WRAP:-} \
     "$DROVER" deploy all "$speed" v2 -y --straggler-wait 0 --config "$config"; then
     sleep 1
     tail -20 "$out" >&2

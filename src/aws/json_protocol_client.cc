@@ -173,16 +173,26 @@ nlohmann::json JsonProtocolClient::call_at_most_once(std::string_view operation,
   return call_with(once, operation, input);
 }
 
-nlohmann::json JsonProtocolClient::call_with(const RetryPolicy& policy, std::string_view operation,
-                                             const nlohmann::json& input) {
+std::string JsonProtocolClient::call_for_body(std::string_view operation,
+                                              const nlohmann::json& input) {
+  HttpResponse response = post(retry_policy_, operation, input);
+  return response.body.empty() ? std::string("{}") : std::move(response.body);
+}
+
+HttpResponse JsonProtocolClient::post(const RetryPolicy& policy, std::string_view operation,
+                                      const nlohmann::json& input) {
   const std::vector<std::pair<std::string, std::string>> headers = {
       {"Content-Type", "application/x-amz-json-1.1"},
       {"X-Amz-Target", endpoint_.target_prefix + "." + std::string(operation)},
   };
   const std::string body = input.is_null() ? "{}" : input.dump();
-  const HttpResponse response =
-      post_signed_with_retries(endpoint_, http_, credentials_, clock_, random_, policy, wall_clock_,
-                               headers, body, json_protocol_error);
+  return post_signed_with_retries(endpoint_, http_, credentials_, clock_, random_, policy,
+                                  wall_clock_, headers, body, json_protocol_error);
+}
+
+nlohmann::json JsonProtocolClient::call_with(const RetryPolicy& policy, std::string_view operation,
+                                             const nlohmann::json& input) {
+  const HttpResponse response = post(policy, operation, input);
   if (response.body.empty()) return nlohmann::json::object();
   nlohmann::json output = nlohmann::json::parse(response.body, nullptr, false);
   if (output.is_discarded()) {

@@ -68,11 +68,17 @@ class JsonProtocolClient {
   /// it; the caller finds out whether it did before sending it again.
   nlohmann::json call_at_most_once(std::string_view operation, const nlohmann::json& input);
 
+  /// As call(), but the answer's body as it came ("{}" for an empty one), not parsed: for the
+  /// large pages a caller reads with a streaming parser, keeping only the members it uses.
+  std::string call_for_body(std::string_view operation, const nlohmann::json& input);
+
   const ServiceEndpoint& endpoint() const { return endpoint_; }
 
  private:
   nlohmann::json call_with(const RetryPolicy& policy, std::string_view operation,
                            const nlohmann::json& input);
+  HttpResponse post(const RetryPolicy& policy, std::string_view operation,
+                    const nlohmann::json& input);
 
   ServiceEndpoint endpoint_;
   HttpClient& http_;

@@ -240,6 +240,28 @@ std::string signing_key(std::string_view secret_access_key, const SigningScope& 
   return hmac_sha256(service_key, "aws4_request");
 }
 
+namespace {
+
+// The signing key changes only with the day, the region, the service and the secret, so, as
+// AWS's SDKs do, it is derived once for them rather than with four HMACs per request: a deploy
+// to 10,000 instances signs thousands of requests. One entry per thread, so no lock.
+const std::string& cached_signing_key(std::string_view secret_access_key,
+                                      const SigningScope& scope) {
+  struct Entry {
+    std::string secret, day, region, service, key;
+  };
+  thread_local Entry entry;
+  const std::string day = amz_date(scope.time).substr(0, 8);
+  if (entry.key.empty() || entry.day != day || entry.region != scope.region ||
+      entry.service != scope.service || entry.secret != secret_access_key) {
+    entry = {std::string(secret_access_key), day, scope.region, scope.service,
+             signing_key(secret_access_key, scope)};
+  }
+  return entry.key;
+}
+
+}  // namespace
+
 std::string signature(std::string_view signing_key, std::string_view string_to_sign) {
   return lower_hex(hmac_sha256(signing_key, string_to_sign));
 }
@@ -260,8 +282,8 @@ void sign(SignableRequest& request, const Credentials& credentials, const Signin
   }
   const std::string canonical = canonical_request(request);
   const std::string signed_headers = canonical_headers(request.headers).signed_headers;
-  const std::string signature_hex = signature(signing_key(credentials.secret_access_key, scope),
-                                              string_to_sign(scope, canonical));
+  const std::string signature_hex = signature(
+      cached_signing_key(credentials.secret_access_key, scope), string_to_sign(scope, canonical));
   if (has_token && placement == SessionTokenPlacement::kAddedAfterSigning) {
     set_header(request.headers, "X-Amz-Security-Token", credentials.session_token);
   }

@@ -170,6 +170,24 @@ TEST_F(AwsJsonProtocolClientTest, EmptyAnswerIsAnEmptyObjectAndNullInputIsAnEmpt
   EXPECT_EQ(http.requests.at(0).body, "{}");
 }
 
+TEST_F(AwsJsonProtocolClientTest, CallForBodyAnswersTheBodyAsItCameAfterTheSameRetries) {
+  http.answer(400, R"({"__type":"ThrottlingException","message":"Rate exceeded"})");
+  http.answer(200, R"({"CommandInvocations": [], "NextToken": "n"})");
+  http.answer(200, "");
+  http.answer(400, R"({"__type":"InvalidCommandId","message":"no such command"})");
+  JsonProtocolClient ssm = client();
+  EXPECT_EQ(ssm.call_for_body("ListCommandInvocations", {{"CommandId", "c-1"}}),
+            R"({"CommandInvocations": [], "NextToken": "n"})");
+  EXPECT_EQ(http.requests.size(), 2u);
+  EXPECT_EQ(ssm.call_for_body("ListCommands", nullptr), "{}");
+  try {
+    ssm.call_for_body("ListCommandInvocations", {{"CommandId", "c-2"}});
+    ADD_FAILURE() << "an error answer must throw";
+  } catch (const AwsError& e) {
+    EXPECT_EQ(e.code(), "InvalidCommandId");
+  }
+}
+
 TEST_F(AwsJsonProtocolClientTest, ThrottlingIsRetriedWithBackoffAndFreshCredentials) {
   http.answer(400, R"({"__type":"ThrottlingException","message":"Rate exceeded"})");
   http.answer(400, R"({"__type":"com.amazonaws.ssm#ThrottlingException","message":"Rate"})");

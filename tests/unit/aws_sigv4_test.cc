@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "aws/sigv4.h"
@@ -321,6 +322,33 @@ TEST(SigV4, SigningTwiceReplacesDateTokenAndAuthorization) {
             (std::pair<std::string, std::string>{"X-Amz-Date", "20150830T123600Z"}));
   EXPECT_EQ(request.headers[2].second, "token-2");
   EXPECT_EQ(request.headers[3].first, "Authorization");
+}
+
+// sign() keeps the last signing key; a new secret, day, region or service must not reuse it.
+TEST(SigV4, EachSignatureUsesTheKeyOfItsOwnSecretDayRegionAndService) {
+  const Credentials first = suite_credentials();
+  Credentials second = first;
+  second.secret_access_key = "another/secret";
+  SigningScope next_day = suite_scope();
+  next_day.time += std::chrono::hours(24);
+  SigningScope other_region = suite_scope();
+  other_region.region = "eu-west-1";
+  SigningScope other_service = suite_scope();
+  other_service.service = "ssm";
+  const std::vector<std::pair<Credentials, SigningScope>> cases = {
+      {first, suite_scope()}, {second, suite_scope()}, {first, next_day},
+      {first, other_region},  {first, other_service},  {first, suite_scope()}};
+  std::set<std::string> authorizations;
+  for (const auto& [credentials, scope] : cases) {
+    SignableRequest request{"GET", "/", "", {{"Host", "example.amazonaws.com"}}, ""};
+    sign(request, credentials, scope);
+    const std::string expected = signature(signing_key(credentials.secret_access_key, scope),
+                                           string_to_sign(scope, canonical_request(request)));
+    const std::string& written = request.headers.back().second;
+    EXPECT_EQ(written.substr(written.rfind('=') + 1), expected);
+    authorizations.insert(written);
+  }
+  EXPECT_EQ(authorizations.size(), cases.size() - 1);  // only the last repeats the first
 }
 
 TEST(SigV4, NoSessionTokenMeansNoTokenHeader) {

@@ -77,7 +77,10 @@ class Connector {
                    [s](std::string_view operation, const nlohmann::json& input) {
                      return s->ecr->call(operation, input);
                    },
-                   s->region};
+                   s->region,
+                   [s](std::string_view operation, const nlohmann::json& input) {
+                     return s->ssm->call_for_body(operation, input);
+                   }};
   }
 
  private:

@@ -40,7 +40,8 @@ std::unique_ptr<transport::SsmTransport> make_ssm_transport(const DroverConfig& 
   options.poll_interval = config.aws.poll_interval;
   options.comment = "drover " + config.fleet.name();
   options.run_token = fmt::format("{:08x}", random.uniform(0, 0xffffffff));
-  auto transport = std::make_unique<transport::SsmTransport>(apis.ssm, clock, interrupted, options);
+  auto transport = std::make_unique<transport::SsmTransport>(apis.ssm, clock, interrupted, options,
+                                                             apis.ssm_pages());
   transport->preflight(config.fleet.hosts());
   return transport;
 }

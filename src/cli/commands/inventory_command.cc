@@ -36,7 +36,7 @@ std::vector<InventoryRow> gather(const DroverConfig& config, CliWorld& world) {
     rows.push_back(std::move(row));
   }
   if (ids.empty()) return rows;
-  auto known = transport::describe_instance_information(world.aws(config.aws).ssm, ids);
+  auto known = transport::describe_instance_information(world.aws(config.aws).ssm_pages(), ids);
   for (auto& row : rows) {
     auto it = known.find(row.instance_id);
     row.managed = it != known.end();

@@ -14,14 +14,16 @@ core::AgentCall version_call() {
 
 core::DriftReport check_agent_versions(const std::vector<core::HostSelection>& hosts,
                                        core::Transport& transport) {
-  auto results =
-      on_each_host(transport, hosts, [](const core::HostSelection&) { return version_call(); });
   core::DriftReport report;
   report.expected_sha256 = std::string(built_agent_sha256());
-  for (std::size_t i = 0; i < hosts.size(); ++i) {
-    report.hosts.push_back(
-        core::classify_agent_version(hosts[i].name, results[i], report.expected_sha256));
-  }
+  report.hosts.resize(hosts.size());
+  // Each answer is classified as it comes: 10,000 hosts' reports are never all held at once.
+  for_each_host_result(
+      transport, hosts, [](const core::HostSelection&) { return version_call(); },
+      [&](std::size_t i, core::AgentResult&& result) {
+        report.hosts[i] =
+            core::classify_agent_version(hosts[i].name, result, report.expected_sha256);
+      });
   return report;
 }
 

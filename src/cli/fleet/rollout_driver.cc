@@ -25,6 +25,8 @@ namespace {
 
 // At most this many hosts' agents are called at once on threads (local, ssh).
 constexpr std::size_t kMaxHostThreads = 256;
+// Hosts handed to a call group in one start (a multiple of SSM's 50 instances per command).
+constexpr std::size_t kHostsPerStart = 500;
 
 // Finished hosts, handed from the workers to the driver's loop. A transport that throws (a
 // bug: transports report failures as results) hands over its exception instead.
@@ -175,13 +177,16 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
       ctx.view.host_started(name);
       started_at[name] = ctx.clock.now();
     }
-    if (group && !starting.empty()) {
-      // The hosts that start together go as one start: ssm sends them as few commands.
+    // The hosts that start together go as few starts as their number allows (ssm sends each
+    // start as commands of up to 50 instances), so that an immediate deploy to 10,000 hosts
+    // never holds 10,000 swap calls at once.
+    for (std::size_t begin = 0; group && begin < starting.size(); begin += kHostsPerStart) {
+      const auto end = std::min(starting.size(), begin + kHostsPerStart);
       std::vector<core::Host> hosts;
       std::vector<core::AgentCall> calls;
-      for (const auto& name : starting) {
-        hosts.push_back(host_of(selections.at(name)));
-        calls.push_back(swap_call(plan, selections.at(name), config));
+      for (std::size_t i = begin; i < end; ++i) {
+        hosts.push_back(host_of(selections.at(starting[i])));
+        calls.push_back(swap_call(plan, selections.at(starting[i]), config));
       }
       group->start(hosts, calls);
     }

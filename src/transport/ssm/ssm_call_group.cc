@@ -11,6 +11,7 @@
 #include "transport/ssm/instance_id.h"
 #include "transport/ssm/ssm_command.h"
 #include "transport/ssm/ssm_failure.h"
+#include "transport/ssm/ssm_pages.h"
 #include "transport/ssm/ssm_transport.h"
 #include "util/rfc3339.h"
 
@@ -238,14 +239,14 @@ std::optional<std::map<std::string, int>> SsmCallGroup::completed_counts(
     // within the pages are listed on their own.
     const std::size_t pages = due.size() / 50 + kSharedPollSparePages;
     for (std::size_t page = 0; page < pages; ++page) {
-      const auto listed = transport_.ssm_("ListCommands", input);
-      for (const auto& row : listed.value("Commands", nlohmann::json::array())) {
-        counts[row.value("CommandId", "")] = row.value("CompletedCount", 0);
+      auto listed = read_commands_page(transport_.ssm_pages_("ListCommands", input));
+      for (auto& [command_id, completed] : listed.completed) {
+        counts[std::move(command_id)] = completed;
       }
-      if (!listed.contains("NextToken")) {
+      if (listed.next_token.empty()) {
         break;
       }
-      input["NextToken"] = listed["NextToken"];
+      input["NextToken"] = std::move(listed.next_token);
     }
   } catch (const aws::AwsError&) {
     return std::nullopt;  // each command is listed on its own this time
@@ -263,14 +264,14 @@ bool SsmCallGroup::list_invocations(Command& command) {
     nlohmann::json input = {
         {"CommandId", command.command_id}, {"Details", true}, {"MaxResults", 50}};
     for (;;) {
-      auto listed = ssm("ListCommandInvocations", input);
-      for (const auto& row : listed.value("CommandInvocations", nlohmann::json::array())) {
-        const auto found = by_instance.find(row.value("InstanceId", ""));
+      auto listed = read_invocations_page(transport_.ssm_pages_("ListCommandInvocations", input));
+      for (auto& row : listed.rows) {
+        const auto found = by_instance.find(row.instance_id);
         if (found == by_instance.end() || found->second->done) {
           continue;
         }
         auto& member = *found->second;
-        auto seen = parse_listed_invocation(row);
+        auto& seen = row.seen;
         // Started: it ran (a start time), or it runs now (neither waiting nor ended).
         member.started = member.started || seen.invocation.started ||
                          !(seen.invocation.status.empty() || not_started(seen.invocation) ||
@@ -287,10 +288,10 @@ bool SsmCallGroup::list_invocations(Command& command) {
                                seen.invocation.status == "Cancelled";
         finish(member, agent_result_for(seen.invocation, context_of(member, command)), withdrawn);
       }
-      if (!listed.contains("NextToken")) {
+      if (listed.next_token.empty()) {
         break;
       }
-      input["NextToken"] = listed["NextToken"];
+      input["NextToken"] = std::move(listed.next_token);
     }
     command.failed_polls = 0;
     return true;

@@ -1,6 +1,11 @@
 #include "transport/ssm/ssm_instances.h"
 
 #include <algorithm>
+#include <cstddef>
+#include <set>
+#include <string_view>
+
+#include "transport/ssm/ssm_pages.h"
 
 namespace drover::transport {
 namespace {
@@ -10,33 +15,27 @@ namespace {
 constexpr std::size_t kIdsPerRequest = 50;
 constexpr int kPageSize = 50;
 
-std::string text(const nlohmann::json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 }  // namespace
 
 std::map<std::string, SsmInstanceInfo> describe_instance_information(
-    const AwsJsonCall& ssm, const std::vector<std::string>& instance_ids) {
+    const AwsBodyCall& ssm, const std::vector<std::string>& instance_ids) {
   std::map<std::string, SsmInstanceInfo> found;
   for (std::size_t begin = 0; begin < instance_ids.size(); begin += kIdsPerRequest) {
     const auto end = std::min(instance_ids.size(), begin + kIdsPerRequest);
-    const std::vector<std::string> chunk(instance_ids.begin() + begin, instance_ids.begin() + end);
+    const std::vector<std::string> chunk(instance_ids.begin() + static_cast<std::ptrdiff_t>(begin),
+                                         instance_ids.begin() + static_cast<std::ptrdiff_t>(end));
     nlohmann::json input = {{"Filters", {{{"Key", "InstanceIds"}, {"Values", chunk}}}},
                             {"MaxResults", kPageSize}};
     for (;;) {
-      auto output = ssm("DescribeInstanceInformation", input);
-      for (const auto& row : output.value("InstanceInformationList", nlohmann::json::array())) {
-        SsmInstanceInfo info{text(row, "InstanceId"), text(row, "PingStatus"),
-                             text(row, "ComputerName"),
-                             text(row, "PlatformName") + " " + text(row, "PlatformVersion"),
-                             text(row, "AgentVersion")};
-        if (!info.instance_id.empty()) found[info.instance_id] = std::move(info);
+      auto page = read_instances_page(ssm("DescribeInstanceInformation", input));
+      for (auto& info : page.instances) {
+        auto id = info.instance_id;
+        found[std::move(id)] = std::move(info);
       }
-      auto token = text(output, "NextToken");
-      if (token.empty()) break;
-      input["NextToken"] = token;
+      if (page.next_token.empty()) {
+        break;
+      }
+      input["NextToken"] = std::move(page.next_token);
     }
   }
   return found;
@@ -45,12 +44,15 @@ std::map<std::string, SsmInstanceInfo> describe_instance_information(
 void SsmInstanceCache::load(const std::vector<std::string>& instance_ids) {
   std::lock_guard lock(mutex_);
   std::vector<std::string> missing;
+  std::set<std::string_view> listed;  // 10,000 ids: no linear search for repeats
   for (const auto& id : instance_ids) {
-    if (!known_.contains(id) && std::find(missing.begin(), missing.end(), id) == missing.end()) {
+    if (!known_.contains(id) && listed.insert(id).second) {
       missing.push_back(id);
     }
   }
-  if (missing.empty()) return;
+  if (missing.empty()) {
+    return;
+  }
   auto found = describe_instance_information(ssm_, missing);
   for (const auto& id : missing) {
     auto it = found.find(id);

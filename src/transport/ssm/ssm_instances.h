@@ -24,13 +24,13 @@ struct SsmInstanceInfo {
 };
 
 /// The instances among `instance_ids` that SSM knows, by id. Asks in chunks the API accepts,
-/// following NextToken. Throws aws::AwsError.
+/// following NextToken, and reads the pages with ssm_pages.h. Throws aws::AwsError.
 std::map<std::string, SsmInstanceInfo> describe_instance_information(
-    const AwsJsonCall& ssm, const std::vector<std::string>& instance_ids);
+    const AwsBodyCall& ssm, const std::vector<std::string>& instance_ids);
 
 class SsmInstanceCache {
  public:
-  explicit SsmInstanceCache(AwsJsonCall ssm) : ssm_(std::move(ssm)) {}
+  explicit SsmInstanceCache(AwsBodyCall ssm) : ssm_(std::move(ssm)) {}
 
   /// Asks about every id not asked about yet, in one paginated call. Throws aws::AwsError.
   void load(const std::vector<std::string>& instance_ids);
@@ -40,7 +40,7 @@ class SsmInstanceCache {
   std::optional<SsmInstanceInfo> get(const std::string& instance_id);
 
  private:
-  AwsJsonCall ssm_;
+  AwsBodyCall ssm_;
   std::mutex mutex_;
   std::map<std::string, std::optional<SsmInstanceInfo>> known_;
 };

@@ -117,37 +117,6 @@ SsmInvocation parse_invocation(const nlohmann::json& output) {
   return inv;
 }
 
-ListedInvocation parse_listed_invocation(const nlohmann::json& row) {
-  static constexpr std::string_view kStderrMark = "\n----------ERROR-------\n";
-  ListedInvocation out;
-  out.invocation.status = json_string(row, "Status");
-  out.invocation.status_details = json_string(row, "StatusDetails");
-  const auto plugins = row.find("CommandPlugins");
-  if (plugins == row.end() || !plugins->is_array() || plugins->empty()) {
-    // Without the plugin there is no output to read: only a run that ended has one.
-    out.complete = out.invocation.status != "Success" && out.invocation.status != "Failed";
-    return out;
-  }
-  const auto& plugin = plugins->front();
-  auto code = plugin.find("ResponseCode");
-  if (code != plugin.end() && code->is_number_integer()) {
-    out.invocation.response_code = code->get<int>();
-  }
-  const auto started = plugin.find("ResponseStartDateTime");
-  out.invocation.started = started != plugin.end() && !started->is_null();
-  const auto output = json_string(plugin, "Output");
-  const auto mark = output.find(kStderrMark);
-  if (mark == std::string::npos) {
-    out.invocation.stdout_content = output;
-    // Fewer bytes than the limit's characters: nothing was cut.
-    out.complete = output.size() < kSsmListedOutputLimit;
-  } else {
-    out.invocation.stdout_content = output.substr(0, mark);
-    out.invocation.stderr_content = output.substr(mark + kStderrMark.size());
-  }
-  return out;
-}
-
 bool is_terminal(const SsmInvocation& inv) {
   static constexpr std::array<std::string_view, 4> kFinal{"Success", "Failed", "TimedOut",
                                                           "Cancelled"};

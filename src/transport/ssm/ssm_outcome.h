@@ -43,15 +43,14 @@ SsmInvocation parse_invocation(const nlohmann::json& output);
 /// ListCommandInvocations' CommandPlugin.Output documented maximum, in characters.
 inline constexpr std::size_t kSsmListedOutputLimit = 2500;
 
-/// Reads one row of ListCommandInvocations with Details: its status, and the plugin's response
-/// code, start and Output (stdout, then "\n----------ERROR-------\n" and stderr when there is
-/// any). `complete` is false when the Output may have been cut before stdout's end: then only
-/// GetCommandInvocation has the whole of it.
+/// One row of ListCommandInvocations with Details (ssm_pages.h reads it): its status, and the
+/// plugin's response code, start and Output (stdout, then "\n----------ERROR-------\n" and
+/// stderr when there is any). `complete` is false when the Output may have been cut before
+/// stdout's end: then only GetCommandInvocation has the whole of it.
 struct ListedInvocation {
   SsmInvocation invocation;
   bool complete = true;
 };
-ListedInvocation parse_listed_invocation(const nlohmann::json& row);
 
 /// Whether the invocation will not change any more (Success, Failed, TimedOut, Cancelled, and
 /// the detail-only terminal states such as Undeliverable).

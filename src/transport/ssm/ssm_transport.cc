@@ -40,12 +40,13 @@ bool may_have_been_acted_on(const aws::AwsError& e) {
 }  // namespace
 
 SsmTransport::SsmTransport(AwsJsonCall ssm, Clock& clock, const std::atomic<bool>& interrupted,
-                           SsmTransportOptions options)
+                           SsmTransportOptions options, AwsBodyCall ssm_pages)
     : ssm_(ssm),
+      ssm_pages_(ssm_pages ? std::move(ssm_pages) : body_call_of(std::move(ssm))),
       clock_(clock),
       interrupted_(interrupted),
       options_(std::move(options)),
-      instances_(std::move(ssm)) {
+      instances_(ssm_pages_) {
   if (options_.poll_interval.count() <= 0) {
     throw std::invalid_argument("the SSM poll interval must be positive");
   }

@@ -56,9 +56,11 @@ struct SsmTransportOptions {
 
 class SsmTransport final : public core::Transport {
  public:
-  /// `clock` and `interrupted` must outlive the transport.
+  /// `clock` and `interrupted` must outlive the transport. `ssm_pages` makes the same calls
+  /// answering with the unparsed body, for the pages read with ssm_pages.h; without it, `ssm`'s
+  /// answers are serialized for them (body_call_of).
   SsmTransport(AwsJsonCall ssm, Clock& clock, const std::atomic<bool>& interrupted,
-               SsmTransportOptions options);
+               SsmTransportOptions options, AwsBodyCall ssm_pages = {});
 
   /// Learns the SSM state of every host's instance in one paginated call. Throws
   /// aws::AwsError when SSM refuses (credentials, permissions, endpoint).
@@ -105,6 +107,7 @@ class SsmTransport final : public core::Transport {
                         const std::vector<std::string>& instance_ids);
 
   AwsJsonCall ssm_;
+  AwsBodyCall ssm_pages_;
   Clock& clock_;
   const std::atomic<bool>& interrupted_;
   SsmTransportOptions options_;
