@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <utility>
 
 #include "core/agent_request.h"
 #include "core/swap_outcome.h"
@@ -121,7 +122,7 @@ std::vector<core::BotStatus> status_from_result(const core::AgentResult& result,
   try {
     auto report = core::read_status_report(result.report);
     if (report.error) problem = *report.error;
-    return report.bots;
+    return std::move(report.bots);
   } catch (const core::AgentOutputError& e) {
     problem = std::string("unreadable agent report: ") + e.what();
     return {};

@@ -23,13 +23,21 @@ std::vector<core::BotStatus> read_statuses(const std::vector<core::HostSelection
       [&](std::size_t i, core::AgentResult&& result) {
         by_host[i] = status_from_result(result, problems[i]);
       });
+  std::size_t bots = 0;
+  for (const auto& host : by_host) {
+    bots += host.size();
+  }
+  // Sized once, and each host's statuses freed as they are moved: 30,000 bots' statuses are
+  // never held twice, nor in a vector grown by doubling.
   std::vector<core::BotStatus> statuses;
+  statuses.reserve(bots);
   for (std::size_t i = 0; i < hosts.size(); ++i) {
     if (!problems[i].empty()) {
       view.notice(fmt::format("host {} did not answer: {}", hosts[i].name, problems[i]));
     }
     statuses.insert(statuses.end(), std::make_move_iterator(by_host[i].begin()),
                     std::make_move_iterator(by_host[i].end()));
+    std::vector<core::BotStatus>().swap(by_host[i]);
   }
   return statuses;
 }
