@@ -49,8 +49,9 @@ class SsmInstallAgentIT : public ::testing::Test {
     transport::SsmTransportOptions options_ssm;
     options_ssm.agent_path = (dir_ / "fresh dir" / "drover-agent").string();
     options_ssm.poll_interval = std::chrono::milliseconds(200);
-    transport_ = std::make_unique<transport::SsmTransport>(connect_(cli::AwsSettings{}).ssm, clock_,
-                                                           interrupted_, options_ssm);
+    const auto apis = connect_(cli::AwsSettings{});
+    transport_ = std::make_unique<transport::SsmTransport>(apis.ssm, clock_, interrupted_,
+                                                           options_ssm, apis.ssm_pages());
   }
   void TearDown() override {
     transport_.reset();

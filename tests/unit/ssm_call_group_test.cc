@@ -158,7 +158,8 @@ struct BatchWorld {
     SsmTransportOptions options;
     options.agent_path = "/usr/local/bin/drover-agent";
     options.poll_interval = std::chrono::seconds(1);
-    transport = std::make_unique<SsmTransport>(ssm.call(), clock, interrupted, options);
+    transport = std::make_unique<SsmTransport>(ssm.call(), clock, interrupted, options,
+                                               body_call_of(ssm.call()));
     transport->preflight(hosts);
   }
   std::vector<core::AgentResult> run(

@@ -111,7 +111,8 @@ struct World {
   void start() {
     options.agent_path = "/opt/drover agent";
     options.poll_interval = std::chrono::seconds(1);
-    transport = std::make_unique<SsmTransport>(ssm.call(), clock, interrupted, options);
+    transport = std::make_unique<SsmTransport>(ssm.call(), clock, interrupted, options,
+                                               body_call_of(ssm.call()));
     transport->preflight({kHost, kOffline});
   }
 };
@@ -199,7 +200,7 @@ TEST(SsmTransport, ARefusedSendCommandIsUnreachableWithTheAwsCode) {
       throw aws::AwsError("InvalidInstanceId", "Instances not in a valid state");
     return w.ssm.call()(op, input);
   };
-  SsmTransport transport(refusing, w.clock, w.interrupted, w.options);
+  SsmTransport transport(refusing, w.clock, w.interrupted, w.options, body_call_of(refusing));
   auto r = transport.run_agent(kHost, {{"version"}, std::chrono::seconds(30)});
   EXPECT_EQ(r.status, core::TransportStatus::unreachable);
   EXPECT_NE(r.detail.find("InvalidInstanceId: Instances not in a valid state"), std::string::npos)
@@ -209,11 +210,10 @@ TEST(SsmTransport, ARefusedSendCommandIsUnreachableWithTheAwsCode) {
 TEST(SsmTransport, PreflightRefusedByAwsThrows) {
   core::VirtualClock clock;
   std::atomic<bool> interrupted{false};
-  SsmTransport transport(
-      [](std::string_view, const json&) -> json {
-        throw aws::AwsError("UnrecognizedClientException", "The security token is invalid");
-      },
-      clock, interrupted, {});
+  AwsJsonCall refusing = [](std::string_view, const json&) -> json {
+    throw aws::AwsError("UnrecognizedClientException", "The security token is invalid");
+  };
+  SsmTransport transport(refusing, clock, interrupted, {}, body_call_of(refusing));
   EXPECT_THROW(transport.preflight({kHost}), aws::AwsError);
 }
 

@@ -41,8 +41,8 @@ bool may_have_been_acted_on(const aws::AwsError& e) {
 
 SsmTransport::SsmTransport(AwsJsonCall ssm, Clock& clock, const std::atomic<bool>& interrupted,
                            SsmTransportOptions options, AwsBodyCall ssm_pages)
-    : ssm_(ssm),
-      ssm_pages_(ssm_pages ? std::move(ssm_pages) : body_call_of(std::move(ssm))),
+    : ssm_(std::move(ssm)),
+      ssm_pages_(std::move(ssm_pages)),
       clock_(clock),
       interrupted_(interrupted),
       options_(std::move(options)),

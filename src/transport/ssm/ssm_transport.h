@@ -57,10 +57,10 @@ struct SsmTransportOptions {
 class SsmTransport final : public core::Transport {
  public:
   /// `clock` and `interrupted` must outlive the transport. `ssm_pages` makes the same calls
-  /// answering with the unparsed body, for the pages read with ssm_pages.h; without it, `ssm`'s
-  /// answers are serialized for them (body_call_of).
+  /// answering with the unparsed body, for the pages read with ssm_pages.h (tests that script
+  /// JSON answers pass body_call_of(ssm)).
   SsmTransport(AwsJsonCall ssm, Clock& clock, const std::atomic<bool>& interrupted,
-               SsmTransportOptions options, AwsBodyCall ssm_pages = {});
+               SsmTransportOptions options, AwsBodyCall ssm_pages);
 
   /// Learns the SSM state of every host's instance in one paginated call. Throws
   /// aws::AwsError when SSM refuses (credentials, permissions, endpoint).
