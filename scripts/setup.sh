@@ -14,7 +14,7 @@ PACKAGES=(
   # toolchain and libraries
   build-essential cmake ninja-build pkg-config g++ git ca-certificates clang-format python3 ccache
   libboost-dev libhiredis-dev libssl-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
-  libfmt-dev libgtest-dev libgmock-dev libcurl4-openssl-dev libpugixml-dev libpng-dev
+  libfmt-dev libgtest-dev libgmock-dev libcurl4-openssl-dev libpugixml-dev libsimdjson-dev libpng-dev
   # services and tools the integration tests drive
   docker.io docker-registry apache2-utils redis-server openssh-server openssh-client busybox-static
   iproute2 procps systemd

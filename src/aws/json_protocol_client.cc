@@ -166,16 +166,30 @@ nlohmann::json JsonProtocolClient::call(std::string_view operation, const nlohma
   return call_with(retry_policy_, operation, input);
 }
 
-nlohmann::json JsonProtocolClient::call_at_most_once(std::string_view operation,
-                                                     const nlohmann::json& input) {
+RetryPolicy JsonProtocolClient::at_most_once() const {
   RetryPolicy once = retry_policy_;
   once.retry_unanswered = false;
-  return call_with(once, operation, input);
+  return once;
+}
+
+nlohmann::json JsonProtocolClient::call_at_most_once(std::string_view operation,
+                                                     const nlohmann::json& input) {
+  return call_with(at_most_once(), operation, input);
 }
 
 std::string JsonProtocolClient::call_for_body(std::string_view operation,
                                               const nlohmann::json& input) {
-  HttpResponse response = post(retry_policy_, operation, input);
+  return body_with(retry_policy_, operation, input);
+}
+
+std::string JsonProtocolClient::call_for_body_at_most_once(std::string_view operation,
+                                                           const nlohmann::json& input) {
+  return body_with(at_most_once(), operation, input);
+}
+
+std::string JsonProtocolClient::body_with(const RetryPolicy& policy, std::string_view operation,
+                                          const nlohmann::json& input) {
+  HttpResponse response = post(policy, operation, input);
   return response.body.empty() ? std::string("{}") : std::move(response.body);
 }
 

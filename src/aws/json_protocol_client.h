@@ -72,6 +72,10 @@ class JsonProtocolClient {
   /// large pages a caller reads with a streaming parser, keeping only the members it uses.
   std::string call_for_body(std::string_view operation, const nlohmann::json& input);
 
+  /// call_for_body() with call_at_most_once()'s retries: for SendCommand, whose answer echoes
+  /// the whole command and is read with a streaming parser too.
+  std::string call_for_body_at_most_once(std::string_view operation, const nlohmann::json& input);
+
   const ServiceEndpoint& endpoint() const { return endpoint_; }
 
  private:
@@ -79,6 +83,9 @@ class JsonProtocolClient {
                            const nlohmann::json& input);
   HttpResponse post(const RetryPolicy& policy, std::string_view operation,
                     const nlohmann::json& input);
+  std::string body_with(const RetryPolicy& policy, std::string_view operation,
+                        const nlohmann::json& input);
+  RetryPolicy at_most_once() const;
 
   ServiceEndpoint endpoint_;
   HttpClient& http_;

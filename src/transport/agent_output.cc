@@ -8,6 +8,7 @@
 #include "core/agent_progress.h"
 #include "core/agent_report.h"
 #include "core/printable_text.h"
+#include "transport/report_json.h"
 
 namespace drover::transport {
 namespace {
@@ -27,7 +28,7 @@ nlohmann::json parse_report(std::string_view out, std::string& why) {
     why = "printed nothing on stdout";
     return nullptr;
   }
-  auto parsed = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  auto parsed = parse_json_document(line);
   if (!parsed.is_discarded() && parsed.is_object()) {
     return parsed;
   }

@@ -188,6 +188,23 @@ TEST_F(AwsJsonProtocolClientTest, CallForBodyAnswersTheBodyAsItCameAfterTheSameR
   }
 }
 
+TEST_F(AwsJsonProtocolClientTest, CallForBodyAtMostOnceRetriesThrottlingButNotAnUnansweredSend) {
+  http.answer(400, R"({"__type":"ThrottlingException","message":"Rate exceeded"})");
+  http.answer(200, R"({"Command": {"CommandId": "c-1"}})");
+  http.fail("Operation timed out after 30000 milliseconds");
+  http.answer(200, R"({"Command": {"CommandId": "c-2"}})");
+  JsonProtocolClient ssm = client();
+  EXPECT_EQ(ssm.call_for_body_at_most_once("SendCommand", {{"Comment", "a"}}),
+            R"({"Command": {"CommandId": "c-1"}})");
+  EXPECT_EQ(http.requests.size(), 2u);
+  try {
+    ssm.call_for_body_at_most_once("SendCommand", {{"Comment", "b"}});
+    ADD_FAILURE() << "an unanswered send must throw, not be sent again";
+  } catch (const AwsError& e) {
+    EXPECT_EQ(e.code(), kEndpointUnreachable);
+  }
+  EXPECT_EQ(http.requests.size(), 3u);
+}
 TEST_F(AwsJsonProtocolClientTest, ThrottlingIsRetriedWithBackoffAndFreshCredentials) {
   http.answer(400, R"({"__type":"ThrottlingException","message":"Rate exceeded"})");
   http.answer(400, R"({"__type":"com.amazonaws.ssm#ThrottlingException","message":"Rate"})");

@@ -178,8 +178,62 @@ TEST(SsmPages, AnInstancesPageKeepsTheManagedNodesWithAnId) {
   EXPECT_TRUE(read.next_token.empty());
 }
 
+TEST(SsmPages, EscapedTextIsReadAsItsCharactersAndMembersOfAnotherTypeAreIgnored) {
+  // A report line as the agent prints it: JSON with quotes, a newline, and non-ASCII names.
+  const std::string report = "{\"bots\":[{\"name\":\"bot-\u00e9t\u00e9 \\\"x\\\"\"}]}\n";
+  json odd = invocation("i-0b", "Success", {plugin("out", 1764590001)});
+  odd["InstanceId"] = 42;                             // not a string: left empty
+  odd["CommandPlugins"][0]["ResponseCode"] = "zero";  // not a number: the default
+  odd["CommandPlugins"][0]["ResponseStartDateTime"] = "2026-12-01T18:00:00Z";  // ISO text
+  const json page = {
+      {"CommandInvocations", {invocation("i-0a", "Success", {plugin(report, 1764590001)}), odd, 7}},
+      {"NextToken", nullptr}};
+
+  const auto read = read_invocations_page(page.dump());
+
+  ASSERT_EQ(read.rows.size(), 2u);  // the 7 is not a row
+  EXPECT_EQ(read.rows[0].seen.invocation.stdout_content, report);
+  EXPECT_EQ(read.rows[1].instance_id, "");
+  EXPECT_EQ(read.rows[1].seen.invocation.response_code, -1);
+  EXPECT_TRUE(read.rows[1].seen.invocation.started);
+  EXPECT_EQ(read.rows[1].seen.invocation.stdout_content, "out");
+  EXPECT_TRUE(read.next_token.empty());
+}
+
+TEST(SsmPages, ASendCommandAnswerGivesTheIdAndTimeOutOfTheEchoedCommand) {
+  json parameters = {{"commands",
+                      {"set -e", "exec /usr/local/bin/drover-agent swap \\",
+                       "  --instance-bots 'i-0a=539,540;i-0b=541'"}},
+                     {"executionTimeout", {"600"}}};
+  json command = {{"Parameters", parameters},
+                  {"InstanceIds", {"i-0a", "i-0b"}},
+                  {"DocumentName", "AWS-RunShellScript"},
+                  {"Comment", "drover prod swap #3f9a12bc-7"},
+                  {"Status", "Pending"},
+                  {"TargetCount", 2},
+                  {"CommandId", "0f1e2d3c-aaaa-bbbb-cccc-000000000001"},
+                  {"RequestedDateTime", 1764590000.25},
+                  {"NotificationConfig", {{"NotificationEvents", json::array()}}}};
+  expect_members_of(command, "Command");
+  const json answer = {{"Command", command}};
+  expect_members_of(answer, "SendCommandResult");
+
+  const auto read = read_send_command_answer(answer.dump());
+
+  EXPECT_EQ(read.command_id, "0f1e2d3c-aaaa-bbbb-cccc-000000000001");
+  EXPECT_DOUBLE_EQ(read.requested, 1764590000.25);
+  // An answer without the command reads as no id, for the caller to report.
+  EXPECT_TRUE(read_send_command_answer("{}").command_id.empty());
+  EXPECT_TRUE(read_send_command_answer(R"({"Command": "c-1"})").command_id.empty());
+}
+
 TEST(SsmPages, AnAnswerThatIsNotAJsonObjectIsAnInvalidResponse) {
-  for (const std::string body : {"", "[]", "{\"CommandInvocations\": [", "<html>busy</html>"}) {
+  for (const std::string body :
+       {"", "[]", "{\"CommandInvocations\": [", "<html>busy</html>",
+        // cut inside a row, inside a string, and after a row
+        "{\"CommandInvocations\": [{\"InstanceId\": \"i-0a\", \"Status\": \"Succ",
+        "{\"CommandInvocations\": [{\"InstanceId\": \"i-0a\"}, {\"InstanceId\": ",
+        "{\"CommandInvocations\": [{\"InstanceId\": \"i-0a\"}"}) {
     try {
       read_invocations_page(body);
       ADD_FAILURE() << "read: " << body;
@@ -190,6 +244,7 @@ TEST(SsmPages, AnAnswerThatIsNotAJsonObjectIsAnInvalidResponse) {
   }
   EXPECT_THROW(read_commands_page("null"), aws::AwsError);
   EXPECT_THROW(read_instances_page("{\"InstanceInformationList\": [}"), aws::AwsError);
+  EXPECT_THROW(read_send_command_answer("{\"Command\": {\"CommandId\": \"c-1\""), aws::AwsError);
   // An empty object is a page without rows.
   EXPECT_TRUE(read_instances_page("{}").instances.empty());
 }

@@ -79,6 +79,8 @@ class Connector {
                    },
                    s->region,
                    [s](std::string_view operation, const nlohmann::json& input) {
+                     if (operation == "SendCommand")
+                       return s->ssm->call_for_body_at_most_once(operation, input);
                      return s->ssm->call_for_body(operation, input);
                    }};
   }

@@ -239,7 +239,7 @@ std::optional<std::map<std::string, int>> SsmCallGroup::completed_counts(
     // within the pages are listed on their own.
     const std::size_t pages = due.size() / 50 + kSharedPollSparePages;
     for (std::size_t page = 0; page < pages; ++page) {
-      auto listed = read_commands_page(transport_.ssm_pages_("ListCommands", input));
+      auto listed = read_commands_page(transport_.ssm_body_("ListCommands", input));
       for (auto& [command_id, completed] : listed.completed) {
         counts[std::move(command_id)] = completed;
       }
@@ -264,7 +264,7 @@ bool SsmCallGroup::list_invocations(Command& command) {
     nlohmann::json input = {
         {"CommandId", command.command_id}, {"Details", true}, {"MaxResults", 50}};
     for (;;) {
-      auto listed = read_invocations_page(transport_.ssm_pages_("ListCommandInvocations", input));
+      auto listed = read_invocations_page(transport_.ssm_body_("ListCommandInvocations", input));
       for (auto& row : listed.rows) {
         const auto found = by_instance.find(row.instance_id);
         if (found == by_instance.end() || found->second->done) {

@@ -1,296 +1,256 @@
 #include "transport/ssm/ssm_pages.h"
 
+#include <simdjson.h>
+
 #include <cstddef>
-#include <cstdint>
-#include <nlohmann/json.hpp>
+#include <optional>
 
 #include "aws/aws_error.h"
 
 namespace drover::transport {
 namespace {
 
-using Json = nlohmann::json;
+namespace od = simdjson::ondemand;
 
 constexpr std::size_t kBodyInMessage = 200;
 constexpr std::string_view kStderrMark = "\n----------ERROR-------\n";
 
-// Where the parser is: one frame per open object (with the member being read) or array (with
-// how many elements it has had). The readers below decide what a value is from these frames
-// alone, so nothing of a page is kept but what they copy out.
-struct Frame {
-  bool array = false;
-  std::string key;
-  std::size_t elements = 0;
+// simdjson's On-Demand parser: it finds the structure of a page with SIMD instructions and
+// unescapes only the strings drover asks for, so the command lines every row repeats are skipped
+// at memory speed. One parser per thread, reused: its buffers grow to the largest page once.
+od::parser& page_parser() {
+  thread_local od::parser parser;
+  return parser;
+}
+
+// A member's text, or nothing when it is not a string. The view lives until the next page.
+std::optional<std::string_view> text_of(od::value value) {
+  std::string_view text;
+  if (value.get_string().get(text) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  return text;
+}
+
+// A member's number (AWS's JSON protocol sends timestamps as epoch seconds, often with a
+// fraction), or nothing when it is not a number.
+std::optional<double> number_of(od::value value) {
+  double number = 0;
+  if (value.get_double().get(number) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  return number;
+}
+
+void assign_text(od::value value, std::string& out) {
+  if (auto text = text_of(value)) {
+    out.assign(*text);
+  }
+}
+
+// Calls `row(object)` for every object element of the array `value` (other elements skipped).
+template <typename Row>
+void for_each_row(od::value value, Row&& row) {
+  od::array rows;
+  if (value.get_array().get(rows) != simdjson::SUCCESS) {
+    return;
+  }
+  for (od::value element : rows) {
+    od::object object;
+    if (element.get_object().get(object) == simdjson::SUCCESS) {
+      row(object);
+    }
+  }
+}
+
+// Reads `body` as `operation`'s answer, giving each top-level member to `member(key, value)`;
+// throws AwsError "InvalidResponse" when the body is not a whole JSON object. Members are
+// visited in the order they come and each at most once (On-Demand reads forward only).
+template <typename Member>
+void read_answer(std::string_view operation, std::string_view body, Member&& member) {
+  const simdjson::padded_string padded(body);
+  try {
+    od::document document = page_parser().iterate(padded);
+    od::object answer = document.get_object();
+    for (od::field field : answer) {
+      member(std::string_view(field.unescaped_key()), field.value());
+    }
+  } catch (const simdjson::simdjson_error& e) {
+    throw aws::AwsError("InvalidResponse", std::string(operation) +
+                                               " answer is not a JSON object (" + e.what() +
+                                               "): " + std::string(body.substr(0, kBodyInMessage)));
+  }
+}
+
+// The first plugin of a row (drover's command has one step): its code, start and Output.
+struct Plugin {
+  bool present = false;
+  int response_code = -1;
+  bool started = false;
+  std::string output;
 };
 
-class PageSax : public nlohmann::json_sax<Json> {
- public:
-  bool null() override {
-    on_null();
-    return value_done();
+Plugin read_first_plugin(od::value plugins) {
+  Plugin plugin;
+  od::array list;
+  if (plugins.get_array().get(list) != simdjson::SUCCESS) {
+    return plugin;
   }
-  bool boolean(bool /*value*/) override { return value_done(); }
-  bool number_integer(number_integer_t value) override {
-    on_integer(value);
-    return value_done();
-  }
-  bool number_unsigned(number_unsigned_t value) override {
-    on_integer(static_cast<std::int64_t>(value));
-    return value_done();
-  }
-  // AWS's JSON protocol sends timestamps as epoch seconds, often with a fraction.
-  bool number_float(number_float_t value, const string_t& /*text*/) override {
-    on_integer(static_cast<std::int64_t>(value));
-    return value_done();
-  }
-  bool string(string_t& value) override {
-    on_string(value);
-    return value_done();
-  }
-  bool binary(binary_t& /*value*/) override { return value_done(); }
-  bool start_object(std::size_t /*elements*/) override {
-    frames_.push_back({false, {}, 0});
-    on_object_start();
-    return true;
-  }
-  bool key(string_t& name) override {
-    frames_.back().key.assign(name);
-    return true;
-  }
-  bool end_object() override {
-    on_object_end();
-    frames_.pop_back();
-    return value_done();
-  }
-  bool start_array(std::size_t /*elements*/) override {
-    frames_.push_back({true, {}, 0});
-    return true;
-  }
-  bool end_array() override {
-    frames_.pop_back();
-    return value_done();
-  }
-  bool parse_error(std::size_t /*position*/, const std::string& /*token*/,
-                   const nlohmann::detail::exception& /*error*/) override {
-    return false;
-  }
-
-  /// Reads `body` as `operation`'s answer; throws AwsError when it is not a JSON object.
-  void read(std::string_view operation, std::string_view body) {
-    const auto first = body.find_first_not_of(" \t\r\n");
-    const bool object = first != std::string_view::npos && body[first] == '{';
-    if (!object || !Json::sax_parse(body.begin(), body.end(), this)) {
-      throw aws::AwsError("InvalidResponse", std::string(operation) +
-                                                 " answer is not a JSON object: " +
-                                                 std::string(body.substr(0, kBodyInMessage)));
+  for (od::value element : list) {
+    od::object object;
+    if (element.get_object().get(object) != simdjson::SUCCESS) {
+      return plugin;
     }
-  }
-
- protected:
-  virtual void on_null() {}
-  virtual void on_integer(std::int64_t /*value*/) {}
-  virtual void on_string(std::string& /*value*/) {}
-  virtual void on_object_start() {}
-  virtual void on_object_end() {}
-
-  std::size_t depth() const { return frames_.size(); }
-  // The member being read in the object at `level` (0: the answer itself).
-  const std::string& member(std::size_t level) const { return frames_[level].key; }
-  // Whether the value at the top is inside `list`: the answer's member `list`, an array, then
-  // the element objects (depth 3), as every page has its rows.
-  bool in_rows(std::string_view list) const {
-    return depth() >= 3 && member(0) == list && frames_[1].array && !frames_[2].array;
-  }
-  // The answer's own member (NextToken) when the value is at depth 1.
-  bool at_top(std::string_view name) const { return depth() == 1 && member(0) == name; }
-
- private:
-  bool value_done() {
-    if (!frames_.empty() && frames_.back().array) {
-      ++frames_.back().elements;
-    }
-    return true;
-  }
-
- protected:
-  std::vector<Frame> frames_;
-};
-
-// The plugin members are read from the first plugin only (drover's command has one step).
-class InvocationsReader : public PageSax {
- public:
-  InvocationsPage page;
-
- protected:
-  void on_object_start() override {
-    if (depth() == 3 && in_rows("CommandInvocations")) {
-      page.rows.emplace_back();
-      row_ = {};
-    } else if (in_first_plugin() && depth() == 5) {
-      row_.has_plugin = true;
-    }
-  }
-  void on_object_end() override {
-    if (depth() == 3 && in_rows("CommandInvocations")) {
-      finish(page.rows.back());
-    }
-  }
-  void on_string(std::string& value) override {
-    if (at_top("NextToken")) {
-      page.next_token = value;
-    } else if (depth() == 3 && in_rows("CommandInvocations")) {
-      const auto& name = member(2);
-      if (name == "InstanceId") {
-        page.rows.back().instance_id = value;
-      } else if (name == "Status") {
-        page.rows.back().seen.invocation.status = value;
-      } else if (name == "StatusDetails") {
-        page.rows.back().seen.invocation.status_details = value;
-      }
-    } else if (depth() == 5 && in_first_plugin()) {
-      if (member(4) == "Output") {
-        row_.output = std::move(value);
-      } else if (member(4) == "ResponseStartDateTime") {
-        row_.started = true;
+    plugin.present = true;
+    for (od::field field : object) {
+      const std::string_view key = field.unescaped_key();
+      if (key == "Output") {
+        assign_text(field.value(), plugin.output);
+      } else if (key == "ResponseCode") {
+        if (auto code = number_of(field.value())) {
+          plugin.response_code = static_cast<int>(*code);
+        }
+      } else if (key == "ResponseStartDateTime") {
+        // A timestamp in epoch seconds, or an ISO string from other encoders.
+        od::value value = field.value();
+        plugin.started = number_of(value).has_value() || text_of(value).has_value();
       }
     }
+    return plugin;  // the rest of the list is skipped
   }
-  void on_integer(std::int64_t value) override {
-    if (depth() == 5 && in_first_plugin()) {
-      if (member(4) == "ResponseCode") {
-        row_.response_code = static_cast<int>(value);
-      } else if (member(4) == "ResponseStartDateTime") {
-        row_.started = true;  // a timestamp in epoch seconds
-      }
-    }
-  }
+  return plugin;
+}
 
- private:
-  struct Plugin {
-    bool has_plugin = false;
-    int response_code = -1;
-    bool started = false;
-    std::string output;
-  };
-
-  bool in_first_plugin() const {
-    return depth() >= 5 && in_rows("CommandInvocations") && member(2) == "CommandPlugins" &&
-           frames_[3].array && frames_[3].elements == 0 && !frames_[4].array;
+void finish(ListedRow& row, Plugin plugin) {
+  auto& seen = row.seen;
+  if (!plugin.present) {
+    // Without the plugin there is no output to read: only a run that ended has one.
+    seen.complete = seen.invocation.status != "Success" && seen.invocation.status != "Failed";
+    return;
   }
-
-  void finish(ListedRow& row) {
-    auto& seen = row.seen;
-    if (!row_.has_plugin) {
-      // Without the plugin there is no output to read: only a run that ended has one.
-      seen.complete = seen.invocation.status != "Success" && seen.invocation.status != "Failed";
-      return;
-    }
-    seen.invocation.response_code = row_.response_code;
-    seen.invocation.started = row_.started;
-    const auto mark = row_.output.find(kStderrMark);
-    if (mark == std::string::npos) {
-      // Fewer bytes than the limit's characters: nothing was cut.
-      seen.complete = row_.output.size() < kSsmListedOutputLimit;
-      seen.invocation.stdout_content = std::move(row_.output);
-    } else {
-      seen.invocation.stdout_content = row_.output.substr(0, mark);
-      seen.invocation.stderr_content = row_.output.substr(mark + kStderrMark.size());
-    }
+  seen.invocation.response_code = plugin.response_code;
+  seen.invocation.started = plugin.started;
+  const auto mark = plugin.output.find(kStderrMark);
+  if (mark == std::string::npos) {
+    // Fewer bytes than the limit's characters: nothing was cut.
+    seen.complete = plugin.output.size() < kSsmListedOutputLimit;
+    seen.invocation.stdout_content = std::move(plugin.output);
+  } else {
+    seen.invocation.stdout_content = plugin.output.substr(0, mark);
+    seen.invocation.stderr_content = plugin.output.substr(mark + kStderrMark.size());
   }
-
-  Plugin row_;
-};
-
-class CommandsReader : public PageSax {
- public:
-  CommandsPage page;
-
- protected:
-  void on_object_start() override {
-    if (depth() == 3 && in_rows("Commands")) {
-      page.completed.emplace_back(std::string(), 0);
-    }
-  }
-  void on_string(std::string& value) override {
-    if (at_top("NextToken")) {
-      page.next_token = value;
-    } else if (depth() == 3 && in_rows("Commands") && member(2) == "CommandId") {
-      page.completed.back().first = value;
-    }
-  }
-  void on_integer(std::int64_t value) override {
-    if (depth() == 3 && in_rows("Commands") && member(2) == "CompletedCount") {
-      page.completed.back().second = static_cast<int>(value);
-    }
-  }
-};
-
-class InstancesReader : public PageSax {
- public:
-  InstancesPage page;
-
- protected:
-  void on_object_start() override {
-    if (depth() == 3 && in_rows("InstanceInformationList")) {
-      row_ = {};
-      platform_name_.clear();
-      platform_version_.clear();
-    }
-  }
-  void on_object_end() override {
-    if (depth() == 3 && in_rows("InstanceInformationList") && !row_.instance_id.empty()) {
-      row_.platform = platform_name_ + " " + platform_version_;
-      page.instances.push_back(std::move(row_));
-    }
-  }
-  void on_string(std::string& value) override {
-    if (at_top("NextToken")) {
-      page.next_token = value;
-      return;
-    }
-    if (depth() != 3 || !in_rows("InstanceInformationList")) {
-      return;
-    }
-    const auto& name = member(2);
-    if (name == "InstanceId") {
-      row_.instance_id = value;
-    } else if (name == "PingStatus") {
-      row_.ping_status = value;
-    } else if (name == "ComputerName") {
-      row_.computer_name = value;
-    } else if (name == "PlatformName") {
-      platform_name_ = value;
-    } else if (name == "PlatformVersion") {
-      platform_version_ = value;
-    } else if (name == "AgentVersion") {
-      row_.agent_version = value;
-    }
-  }
-
- private:
-  SsmInstanceInfo row_;
-  std::string platform_name_;
-  std::string platform_version_;
-};
+}
 
 }  // namespace
 
 InvocationsPage read_invocations_page(std::string_view body) {
-  InvocationsReader reader;
-  reader.read("ListCommandInvocations", body);
-  return std::move(reader.page);
+  InvocationsPage page;
+  read_answer("ListCommandInvocations", body, [&](std::string_view key, od::value value) {
+    if (key == "NextToken") {
+      assign_text(value, page.next_token);
+    } else if (key == "CommandInvocations") {
+      for_each_row(value, [&](od::object object) {
+        auto& row = page.rows.emplace_back();
+        Plugin plugin;
+        for (od::field field : object) {
+          const std::string_view name = field.unescaped_key();
+          if (name == "InstanceId") {
+            assign_text(field.value(), row.instance_id);
+          } else if (name == "Status") {
+            assign_text(field.value(), row.seen.invocation.status);
+          } else if (name == "StatusDetails") {
+            assign_text(field.value(), row.seen.invocation.status_details);
+          } else if (name == "CommandPlugins") {
+            plugin = read_first_plugin(field.value());
+          }
+        }
+        finish(row, std::move(plugin));
+      });
+    }
+  });
+  return page;
 }
 
 CommandsPage read_commands_page(std::string_view body) {
-  CommandsReader reader;
-  reader.read("ListCommands", body);
-  return std::move(reader.page);
+  CommandsPage page;
+  read_answer("ListCommands", body, [&](std::string_view key, od::value value) {
+    if (key == "NextToken") {
+      assign_text(value, page.next_token);
+    } else if (key == "Commands") {
+      for_each_row(value, [&](od::object object) {
+        auto& [command_id, completed] = page.completed.emplace_back(std::string(), 0);
+        for (od::field field : object) {
+          const std::string_view name = field.unescaped_key();
+          if (name == "CommandId") {
+            assign_text(field.value(), command_id);
+          } else if (name == "CompletedCount") {
+            if (auto count = number_of(field.value())) {
+              completed = static_cast<int>(*count);
+            }
+          }
+        }
+      });
+    }
+  });
+  return page;
 }
 
 InstancesPage read_instances_page(std::string_view body) {
-  InstancesReader reader;
-  reader.read("DescribeInstanceInformation", body);
-  return std::move(reader.page);
+  InstancesPage page;
+  read_answer("DescribeInstanceInformation", body, [&](std::string_view key, od::value value) {
+    if (key == "NextToken") {
+      assign_text(value, page.next_token);
+    } else if (key == "InstanceInformationList") {
+      for_each_row(value, [&](od::object object) {
+        SsmInstanceInfo row;
+        std::string platform_name;
+        std::string platform_version;
+        for (od::field field : object) {
+          const std::string_view name = field.unescaped_key();
+          if (name == "InstanceId") {
+            assign_text(field.value(), row.instance_id);
+          } else if (name == "PingStatus") {
+            assign_text(field.value(), row.ping_status);
+          } else if (name == "ComputerName") {
+            assign_text(field.value(), row.computer_name);
+          } else if (name == "PlatformName") {
+            assign_text(field.value(), platform_name);
+          } else if (name == "PlatformVersion") {
+            assign_text(field.value(), platform_version);
+          } else if (name == "AgentVersion") {
+            assign_text(field.value(), row.agent_version);
+          }
+        }
+        if (row.instance_id.empty()) {
+          return;
+        }
+        row.platform = platform_name + " " + platform_version;
+        page.instances.push_back(std::move(row));
+      });
+    }
+  });
+  return page;
+}
+
+SendCommandAnswer read_send_command_answer(std::string_view body) {
+  SendCommandAnswer sent;
+  read_answer("SendCommand", body, [&](std::string_view key, od::value value) {
+    od::object command;
+    if (key != "Command" || value.get_object().get(command) != simdjson::SUCCESS) {
+      return;
+    }
+    for (od::field field : command) {
+      const std::string_view name = field.unescaped_key();
+      if (name == "CommandId") {
+        assign_text(field.value(), sent.command_id);
+      } else if (name == "RequestedDateTime") {
+        if (auto requested = number_of(field.value())) {
+          sent.requested = *requested;
+        }
+      }
+    }
+  });
+  return sent;
 }
 
 }  // namespace drover::transport

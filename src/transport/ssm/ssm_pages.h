@@ -1,12 +1,13 @@
 #pragma once
-// The three SSM pages drover reads by the thousand at fleet scale (ListCommandInvocations,
-// ListCommands, DescribeInstanceInformation), read with a streaming parser that keeps only the
-// members drover uses. Each page is 50 rows of a few dozen members (a command's row repeats its
-// whole command line), and building a DOM of every page, then dropping nearly all of it, was
-// most of drover's CPU and heap churn in a 10,000-instance deploy (README, issue 11).
+// The SSM answers drover reads by the thousand at fleet scale: the three pages
+// (ListCommandInvocations, ListCommands, DescribeInstanceInformation) and SendCommand's answer,
+// read with simdjson's On-Demand parser, which keeps only the members drover uses and skips the
+// rest without unescaping it. Each page is 50 rows of a few dozen members, and SendCommand
+// echoes its whole command line (50 instances' bots); building a DOM of each, then dropping
+// nearly all of it, was most of drover's CPU in a 10,000-instance deploy (README, issue 11).
 //
-// Every reader throws aws::AwsError "InvalidResponse" for a body that is not a JSON object.
-// Members missing from a row take their defaults; members of an unexpected type are ignored.
+// Every reader throws aws::AwsError "InvalidResponse" for a body that is not a whole JSON
+// object. Members missing from a row take their defaults; members of another type are ignored.
 #include <string>
 #include <string_view>
 #include <utility>
@@ -49,5 +50,13 @@ struct InstancesPage {
 
 /// Reads a DescribeInstanceInformation answer.
 InstancesPage read_instances_page(std::string_view body);
+
+struct SendCommandAnswer {
+  std::string command_id;  // empty when the answer has none
+  double requested = 0;    // Command.RequestedDateTime (epoch seconds, SSM's clock); 0 if absent
+};
+
+/// Reads a SendCommand answer: the command's id and when SSM says it was requested.
+SendCommandAnswer read_send_command_answer(std::string_view body);
 
 }  // namespace drover::transport

@@ -10,6 +10,7 @@
 #include "transport/ssm/instance_id.h"
 #include "transport/ssm/ssm_command.h"
 #include "transport/ssm/ssm_failure.h"
+#include "transport/ssm/ssm_pages.h"
 
 namespace drover::transport {
 namespace {
@@ -40,13 +41,13 @@ bool may_have_been_acted_on(const aws::AwsError& e) {
 }  // namespace
 
 SsmTransport::SsmTransport(AwsJsonCall ssm, Clock& clock, const std::atomic<bool>& interrupted,
-                           SsmTransportOptions options, AwsBodyCall ssm_pages)
+                           SsmTransportOptions options, AwsBodyCall ssm_body)
     : ssm_(std::move(ssm)),
-      ssm_pages_(std::move(ssm_pages)),
+      ssm_body_(std::move(ssm_body)),
       clock_(clock),
       interrupted_(interrupted),
       options_(std::move(options)),
-      instances_(ssm_pages_) {
+      instances_(ssm_body_) {
   if (options_.poll_interval.count() <= 0) {
     throw std::invalid_argument("the SSM poll interval must be positive");
   }
@@ -151,14 +152,9 @@ SsmTransport::SentCommand SsmTransport::send_once(const nlohmann::json& input,
                                                   const std::string& any_instance,
                                                   const std::string& comment) {
   for (int send = 1;; ++send) {
+    std::string answer;
     try {
-      auto sent = ssm_("SendCommand", input);
-      const auto& command = sent.at("Command");
-      const auto requested = command.value("RequestedDateTime", nlohmann::json());
-      return {command.at("CommandId").get<std::string>(),
-              {},
-              {},
-              requested.is_number() ? requested.get<double>() : 0.0};
+      answer = ssm_body_("SendCommand", input);
     } catch (const aws::AwsError& e) {
       if (e.code() == aws::kClientOutOfResources) {
         return {{}, core::TransportStatus::out_of_resources, aws_error_text(e)};
@@ -192,12 +188,23 @@ SsmTransport::SentCommand SsmTransport::send_once(const nlohmann::json& input,
                             "so nothing ran: {}",
                             send, aws_error_text(e))};
       }
-    } catch (const nlohmann::json::exception&) {
+      continue;
+    }
+    // SSM answered: the command exists unless the answer says otherwise. The answer echoes the
+    // whole command line (up to 50 instances' bots); only the id and the time are read.
+    SendCommandAnswer sent;
+    try {
+      sent = read_send_command_answer(answer);
+    } catch (const aws::AwsError&) {
+      // An unreadable answer leaves sent.command_id empty, as an answer without one does.
+    }
+    if (sent.command_id.empty()) {
       return {{},
               core::TransportStatus::agent_failed,
               "SendCommand answered without a command id; whether the agent runs is unknown (see "
               "the SSM console's Run Command history)"};
     }
+    return {std::move(sent.command_id), {}, {}, sent.requested};
   }
 }
 

@@ -56,11 +56,12 @@ struct SsmTransportOptions {
 
 class SsmTransport final : public core::Transport {
  public:
-  /// `clock` and `interrupted` must outlive the transport. `ssm_pages` makes the same calls
-  /// answering with the unparsed body, for the pages read with ssm_pages.h (tests that script
-  /// JSON answers pass body_call_of(ssm)).
+  /// `clock` and `interrupted` must outlive the transport. `ssm_body` makes the same calls
+  /// answering with the unparsed body, for the answers read with ssm_pages.h (the pages and
+  /// SendCommand's, which it must send at most once, as `ssm` does); tests that script JSON
+  /// answers pass body_call_of(ssm).
   SsmTransport(AwsJsonCall ssm, Clock& clock, const std::atomic<bool>& interrupted,
-               SsmTransportOptions options, AwsBodyCall ssm_pages);
+               SsmTransportOptions options, AwsBodyCall ssm_body);
 
   /// Learns the SSM state of every host's instance in one paginated call. Throws
   /// aws::AwsError when SSM refuses (credentials, permissions, endpoint).
@@ -107,7 +108,7 @@ class SsmTransport final : public core::Transport {
                         const std::vector<std::string>& instance_ids);
 
   AwsJsonCall ssm_;
-  AwsBodyCall ssm_pages_;
+  AwsBodyCall ssm_body_;
   Clock& clock_;
   const std::atomic<bool>& interrupted_;
   SsmTransportOptions options_;

@@ -34,6 +34,7 @@ using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
 // Idle handles kept for reuse; more concurrent senders than this get handles of their own, which
 // close their connections when they finish.
 constexpr std::size_t kMaxIdleHandles = 16;
+constexpr long kReceiveBufferBytes = 256L * 1024;
 
 // libcurl's own socket(), close-on-exec: connections now outlive a request, and drover starts
 // processes (ssh, the agent) while they are open.
@@ -257,6 +258,10 @@ HttpResponse CurlHttpClient::send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
+  // A whole SSM page (50 rows, ~130 KB) in one or two reads rather than libcurl's 16 KB at a
+  // time, each read preceded by a poll: on a fleet of 10,000 that is tens of thousands of system
+  // calls fewer (README, issue 11).
+  curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, kReceiveBufferBytes);
   // No CURLOPT_CAINFO: libcurl verifies TLS peers and host names against the system CA store.
   // No CURLOPT_PROXY either, so libcurl takes the proxy from the environment (see the header),
   // except for loopback hosts, which no proxy can reach: "" means direct.

@@ -1,0 +1,70 @@
+#include "transport/report_json.h"
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <string>
+
+namespace drover::transport {
+namespace {
+
+simdjson::dom::parser& report_parser() {
+  // One per thread (the local and ssh transports read reports from several), reused: its
+  // buffers grow to the largest report once.
+  thread_local simdjson::dom::parser parser(simdjson::SIMDJSON_MAXSIZE_BYTES);
+  return parser;
+}
+
+// simdjson's parser refuses documents nested deeper than 1,024 levels, so this recursion is
+// bounded; such a document goes to nlohmann's parser.
+nlohmann::json value_of(simdjson::dom::element element) {
+  using Type = simdjson::dom::element_type;
+  switch (element.type()) {
+    case Type::OBJECT: {
+      nlohmann::json object = nlohmann::json::object();
+      for (const auto [key, value] : element.get_object()) {
+        object[std::string(key)] = value_of(value);  // the last of a repeated key
+      }
+      return object;
+    }
+    case Type::ARRAY: {
+      nlohmann::json array = nlohmann::json::array();
+      for (const auto value : element.get_array()) {
+        array.push_back(value_of(value));
+      }
+      return array;
+    }
+    case Type::STRING:
+      return std::string(element.get_string().value_unsafe());
+    case Type::INT64: {
+      // nlohmann reads an integer without a minus sign as unsigned.
+      const std::int64_t number = element.get_int64().value_unsafe();
+      if (number >= 0) {
+        return static_cast<std::uint64_t>(number);
+      }
+      return number;
+    }
+    case Type::UINT64:
+      return element.get_uint64().value_unsafe();
+    case Type::DOUBLE:
+      return element.get_double().value_unsafe();
+    case Type::BOOL:
+      return element.get_bool().value_unsafe();
+    case Type::NULL_VALUE:
+      break;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+nlohmann::json parse_json_document(std::string_view text) {
+  const simdjson::padded_string padded(text);
+  simdjson::dom::element root;
+  if (report_parser().parse(padded).get(root) == simdjson::SUCCESS) {
+    return value_of(root);
+  }
+  return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+}
+
+}  // namespace drover::transport
