@@ -12,20 +12,23 @@ JsonReader JsonReader::at(const char* key) const {
   if (!value_.is_object()) {
     fail("expected an object");
   }
-  if (!value_.contains(key)) {
+  // One lookup per member: a 10,000-host deploy reads some 600,000 of them.
+  const auto member = value_.find(key);
+  if (member == value_.end()) {
     throw JsonShapeError(fmt::format("{}.{}: missing", path_, key));
   }
-  return JsonReader(value_.at(key), path_ + "." + key);
+  return JsonReader(*member, path_ + "." + key);
 }
 
 std::optional<JsonReader> JsonReader::maybe(const char* key) const {
   if (!value_.is_object()) {
     fail("expected an object");
   }
-  if (!value_.contains(key) || value_.at(key).is_null()) {
+  const auto member = value_.find(key);
+  if (member == value_.end() || member->is_null()) {
     return std::nullopt;
   }
-  return at(key);
+  return JsonReader(*member, path_ + "." + key);
 }
 
 bool JsonReader::boolean() const {
