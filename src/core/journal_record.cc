@@ -337,7 +337,7 @@ json plan_to_json(const DeployPlan& plan) {
       {"created_at", plan.created_at},
       {"target",
        {{"kind", to_string(target.kind)}, {"bot", target.bot ? json(*target.bot) : json(nullptr)}}},
-      {"hosts", hosts},
+      {"hosts", std::move(hosts)},
       {"speed", to_string(plan.speed)},
       {"settings", settings_to_json(plan.settings)},
       {"image", plan.image},
@@ -364,9 +364,9 @@ json rollback_to_json(const RollbackSpec& rollback) {
     left_alone.push_back({{"reason", group.reason}, {"bots", group.bots}});
   }
   return {{"to", nullable_text(rollback.to)},
-          {"targets", targets},
-          {"skipped", skipped},
-          {"left_alone", left_alone}};
+          {"targets", std::move(targets)},
+          {"skipped", std::move(skipped)},
+          {"left_alone", std::move(left_alone)}};
 }
 
 json bot_record_to_json(const BotRecord& bot) {
@@ -378,7 +378,7 @@ json bot_record_to_json(const BotRecord& bot) {
   }
   return {{"bot", bot.bot},
           {"outcome", to_string(bot.outcome)},
-          {"from", from},
+          {"from", std::move(from)},
           {"repo_digest", nullable_text(bot.repo_digest)},
           {"timings_ms", to_json(bot.timings)}};
 }
@@ -392,7 +392,7 @@ json host_record_to_json(const HostRecord& record) {
           {"reason", record.outcome.reason},
           {"took_ms", ms(record.took)},
           {"started_ms", record.started ? json(ms(*record.started)) : json(nullptr)},
-          {"bots", bots}};
+          {"bots", std::move(bots)}};
 }
 
 json down_reasons_to_json(const std::map<BotId, std::string>& reasons) {
@@ -430,7 +430,7 @@ json result_to_json(const RolloutResult& result) {
           {"already_done", result.already_done},
           {"tolerated_failures",
            result.tolerated_failures == kNever ? json(nullptr) : json(result.tolerated_failures)},
-          {"failures", failures},
+          {"failures", std::move(failures)},
           {"not_started", result.not_started},
           {"not_waited_for", result.not_waited_for},
           {"elapsed_ms", ms(result.elapsed)},
@@ -473,7 +473,9 @@ JournalRecord journal_record_from_json(const json& document) {
 
 std::string to_journal_line(const JournalRecord& record) {
   // error_handler::replace: a reason quoting odd agent output must not make the write throw.
-  return to_json(record).dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  auto line = to_json(record).dump(-1, ' ', false, json::error_handler_t::replace);
+  line += '\n';
+  return line;
 }
 
 JournalRecord parse_journal_line(std::string_view line) {

@@ -61,6 +61,7 @@ constexpr std::size_t kMaxHeaderBytes = std::size_t{256} << 10;
 
 // What the callbacks fill in while libcurl runs the transfer.
 struct Transfer {
+  CURL* curl = nullptr;
   std::size_t max_body = 0;
   bool body_too_large = false;
   std::size_t header_bytes = 0;
@@ -75,6 +76,16 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   if (transfer->body.size() + bytes > transfer->max_body) {
     transfer->body_too_large = true;
     return 0;  // anything short of `bytes` makes libcurl abort with CURLE_WRITE_ERROR
+  }
+  if (transfer->body.empty()) {
+    // One allocation for the body its Content-Length announces (an SSM page is ~130 KB), not a
+    // string doubling through it; the limit above still bounds what is kept.
+    curl_off_t announced = -1;
+    if (curl_easy_getinfo(transfer->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced) ==
+            CURLE_OK &&
+        announced > 0) {
+      transfer->body.reserve(std::min(static_cast<std::size_t>(announced), transfer->max_body));
+    }
   }
   transfer->body.append(data, bytes);
   return bytes;
@@ -236,6 +247,7 @@ HttpResponse CurlHttpClient::send(const HttpRequest& request) {
   if (!has_expect) add_header("Expect:");
 
   Transfer transfer;
+  transfer.curl = curl;
   transfer.max_body = options_.max_response_bytes;
   char error_buffer[CURL_ERROR_SIZE] = {0};
   const auto timeout_ms = static_cast<long>(std::max<std::int64_t>(request.timeout.count(), 1));
