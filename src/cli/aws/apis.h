@@ -16,8 +16,8 @@ struct AwsApis {
   Ec2Call ec2;                 // EC2 Query: DescribeInstances
   transport::AwsJsonCall ecr;  // ECR JSON 1.1: GetAuthorizationToken (registry credentials)
   std::string region;          // the region they talk to, for messages
-  // The SSM calls answering with the unparsed body, for the pages read with a streaming parser
-  // (transport/ssm/ssm_pages.h); may be empty, see ssm_pages().
+  // The SSM calls answering with the unparsed body, for the pages and SendCommand answers read
+  // with simdjson (transport/ssm/ssm_pages.h); may be empty, see ssm_pages().
   transport::AwsBodyCall ssm_body;
 
   /// ssm_body, or ssm's answers serialized again when only ssm was given (scripted tests).

@@ -12,9 +12,10 @@ namespace drover::transport {
 using AwsJsonCall =
     std::function<nlohmann::json(std::string_view operation, const nlohmann::json& input)>;
 
-/// The same call answering with the body as it came, unparsed: for the pages drover reads with
-/// a streaming parser (ssm_pages.h), which keeps only the few members it uses. The real side is
-/// aws::JsonProtocolClient::call_for_body.
+/// The same call answering with the body as it came, unparsed: for the pages and SendCommand
+/// answers drover reads with simdjson (ssm_pages.h), which keeps only the few members it uses.
+/// The real side is aws::JsonProtocolClient::call_for_body (call_for_body_at_most_once for
+/// SendCommand, which must not be repeated blindly).
 using AwsBodyCall =
     std::function<std::string(std::string_view operation, const nlohmann::json& input)>;
 
