@@ -2,16 +2,20 @@
 
 #include <simdjson.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
 namespace drover::transport {
 namespace {
 
+// A report is a few KB; the parser's buffers (several times the document) are kept for the next
+// one only up to this size, so a worker that once read a 2 MiB line does not hold it for good.
+constexpr std::size_t kKeptParserBytes = std::size_t{64} << 10;
+
 simdjson::dom::parser& report_parser() {
-  // One per thread (the local and ssh transports read reports from several), reused: its
-  // buffers grow to the largest report once.
-  thread_local simdjson::dom::parser parser(simdjson::SIMDJSON_MAXSIZE_BYTES);
+  // One per thread (the local and ssh transports read reports from several), reused.
+  thread_local simdjson::dom::parser parser;
   return parser;
 }
 
@@ -60,11 +64,15 @@ nlohmann::json value_of(simdjson::dom::element element) {
 
 nlohmann::json parse_json_document(std::string_view text) {
   const simdjson::padded_string padded(text);
+  auto& parser = report_parser();
   simdjson::dom::element root;
-  if (report_parser().parse(padded).get(root) == simdjson::SUCCESS) {
-    return value_of(root);
+  nlohmann::json value = parser.parse(padded).get(root) == simdjson::SUCCESS
+                             ? value_of(root)
+                             : nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (parser.capacity() > kKeptParserBytes) {
+    parser = simdjson::dom::parser();  // frees the large buffers
   }
-  return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return value;
 }
 
 }  // namespace drover::transport

@@ -96,5 +96,19 @@ TEST(ReportJson, ADocumentDeeperThanSimdjsonTakesIsStillRead) {
   EXPECT_FALSE(parse_json_document(deep).is_discarded());
 }
 
+TEST(ReportJson, ALargeDocumentIsReadAndTheNextSmallOneToo) {
+  // Past the size whose buffers the parser keeps: it is let go after the large one.
+  std::string large = R"({"bots":[)";
+  for (int i = 0; i < 4000; ++i) {
+    large += (i ? "," : "") + std::string(R"({"bot":)") + std::to_string(1000 + i) +
+             R"(,"outcome":"swapped","repo_digest":"r/bot@sha256:ab"})";
+  }
+  large += "]}";
+  ASSERT_GT(large.size(), std::size_t{64} << 10);
+  expect_like_nlohmann(large);
+  expect_like_nlohmann(R"({"command":"version","ok":true})");
+  expect_like_nlohmann(large);
+}
+
 }  // namespace
 }  // namespace drover::transport
