@@ -64,9 +64,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         for k, v in (extra or {}).items():
             self.send_header(k, v)
-        self.end_headers()
+        # Headers and body in one write, as a server in front of AWS sends a small answer: a
+        # client then wakes once per answer, not once for the headers and again for the body.
+        self._headers_buffer.append(b"\r\n")
         if self.command != "HEAD":
-            self.wfile.write(body)
+            self._headers_buffer.append(body)
+        self.flush_headers()
 
     def _json(self, status, obj, ctype="application/json", extra=None):
         self._send(status, json.dumps(obj), ctype, extra)

@@ -43,6 +43,9 @@ class ScriptedFleetSsm {
   std::vector<std::string> listed_commands;  // each ListCommandInvocations' CommandId (page 1)
   std::size_t page = 20;
   int fleet_size = 0;
+  double run_seconds = 0;               // a finished row's finish date after its request
+  core::VirtualClock* clock = nullptr;  // when set, listed_at records each list's time
+  std::vector<TimePoint> listed_at;     // of each ListCommandInvocations (page 1)
 
   AwsJsonCall call() {
     return [this](std::string_view op, const json& input) -> json {
@@ -81,7 +84,10 @@ class ScriptedFleetSsm {
         return {{"Commands", rows}};
       }
       if (op == "ListCommandInvocations") {
-        if (!input.contains("NextToken")) listed_commands.push_back(input["CommandId"]);
+        if (!input.contains("NextToken")) {
+          listed_commands.push_back(input["CommandId"]);
+          if (clock) listed_at.push_back(clock->now());
+        }
         const auto& command =
             sent.at(std::stoul(input["CommandId"].get<std::string>().substr(4)) - 1);
         const auto ids = command["InstanceIds"].get<std::vector<std::string>>();
@@ -102,13 +108,16 @@ class ScriptedFleetSsm {
                             {"StatusDetails", "Cancelled"}});
             continue;
           }
+          const double requested = 1.8e9 + static_cast<double>(&command - sent.data() + 1);
           rows.push_back({{"CommandId", input["CommandId"]},
                           {"InstanceId", ids[i]},
+                          {"RequestedDateTime", requested},
                           {"Status", "Success"},
                           {"StatusDetails", "Success"},
                           {"CommandPlugins",
                            {{{"ResponseCode", 0},
-                             {"ResponseStartDateTime", 1.0},
+                             {"ResponseStartDateTime", requested},
+                             {"ResponseFinishDateTime", requested + run_seconds},
                              {"Output", output_of(ids[i]).substr(0, 2500)}}}}});
         }
         json out = {{"CommandInvocations", rows}};
@@ -267,6 +276,29 @@ TEST(SsmCallGroup, HostsStartedLaterArePolledWithTheOthers) {
   EXPECT_EQ(group->in_flight(), 1u);
   EXPECT_EQ(w.ssm.count("SendCommand"), 2);
   EXPECT_EQ(w.ssm.count("GetCommandInvocation"), 0);
+}
+
+// The first poll of a command comes when this deploy's commands have been ending
+// (ssm_poll_timing.h): one interval (1 s) after the send until a run time is known, then with
+// runs of 2.5 s (SSM's dates) at 2.625 s's phase of the interval, 1.625 s, not 1 s then 2 s.
+TEST(SsmCallGroup, TheFirstPollFollowsHowLongTheCommandsThatEndedTook) {
+  BatchWorld w(2);
+  w.ssm.run_seconds = 2.5;
+  w.ssm.clock = &w.clock;
+  w.make_transport();
+  auto group = w.transport->call_group();
+  const auto first_sent = w.clock.now();
+  group->start({w.hosts[0]}, {status_of(w.hosts[0])});
+  while (group->in_flight() > 0) group->collect(std::chrono::seconds(5));
+  ASSERT_EQ(w.ssm.listed_at.size(), 1u);
+  EXPECT_EQ(w.ssm.listed_at[0] - first_sent, std::chrono::seconds(1)) << "nothing learned yet";
+
+  const auto second_sent = w.clock.now();
+  group->start({w.hosts[1]}, {status_of(w.hosts[1])});
+  while (group->in_flight() > 0) group->collect(std::chrono::seconds(5));
+  ASSERT_EQ(w.ssm.listed_at.size(), 2u);
+  EXPECT_EQ(w.ssm.listed_at[1] - second_sent, std::chrono::milliseconds(1625));
+  EXPECT_EQ(w.ssm.count("ListCommandInvocations"), 2) << "each seen ended at its first poll";
 }
 
 // Several commands due at once: one ListCommands (since the oldest of them) says which have

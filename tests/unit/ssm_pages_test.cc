@@ -120,6 +120,28 @@ TEST(SsmPages, AnOutputAsLongAsTheListsLimitMayBeCutSoTheRowIsNotComplete) {
   EXPECT_TRUE(read.next_token.empty());
 }
 
+TEST(SsmPages, ARowKeepsWhenItWasRequestedAndWhenItsPluginFinished) {
+  auto ended = plugin("{}", 1764590001.5);
+  ended["ResponseFinishDateTime"] = 1764590003.75;
+  auto iso = plugin("{}", "2025-12-01T12:00:01Z");
+  iso["ResponseFinishDateTime"] = "2025-12-01T12:00:04.5Z";  // another encoder's timestamp
+  auto odd = plugin("{}", 1764590001);
+  odd["ResponseFinishDateTime"] = true;  // neither a number nor a date: not a finish
+  const json page = {{"CommandInvocations",
+                      {invocation("i-0a", "Success", {ended}), invocation("i-0b", "Success", {iso}),
+                       invocation("i-0c", "InProgress", {plugin("", 1764590001)}),
+                       invocation("i-0d", "Success", {odd})}}};
+
+  const auto read = read_invocations_page(page.dump());
+
+  ASSERT_EQ(read.rows.size(), 4u);
+  EXPECT_DOUBLE_EQ(read.rows[0].requested, 1764590000.25);
+  EXPECT_DOUBLE_EQ(read.rows[0].finished, 1764590003.75);
+  EXPECT_DOUBLE_EQ(read.rows[1].finished, 1764590404.5);
+  EXPECT_EQ(read.rows[2].finished, 0);  // still running
+  EXPECT_EQ(read.rows[3].finished, 0);
+}
+
 TEST(SsmPages, ACommandsPageKeepsEachCommandsIdAndCompletedCountOnly) {
   json command = {{"CommandId", "c-1"},
                   {"DocumentName", "AWS-RunShellScript"},

@@ -12,6 +12,7 @@
 #include "transport/ssm/ssm_command.h"
 #include "transport/ssm/ssm_failure.h"
 #include "transport/ssm/ssm_pages.h"
+#include "transport/ssm/ssm_poll_timing.h"
 #include "transport/ssm/ssm_transport.h"
 #include "util/rfc3339.h"
 
@@ -130,9 +131,10 @@ void SsmCallGroup::send(std::vector<Member> members, const std::vector<std::stri
   const auto now = transport_.clock_.now();
   Command command;
   command.requested = sent.requested;
-  // Its first look a whole interval after it was sent, as for one host: a command sent just
-  // before another's poll would otherwise be looked at before it could have ended.
-  command.next_poll = now + transport_.options_.poll_interval;
+  // Its first look when this deploy's commands have been ending (ssm_poll_timing.h), never
+  // sooner: a command sent just before another's poll is not looked at before it could end.
+  command.next_poll =
+      now + first_poll_delay(run_times_.expected(), transport_.options_.poll_interval);
   command.command_id = std::move(sent.command_id);
   command.timeout = timeout;
   command.members = std::move(members);
@@ -283,6 +285,9 @@ bool SsmCallGroup::list_invocations(Command& command) {
           seen.invocation =
               parse_invocation(ssm("GetCommandInvocation", {{"CommandId", command.command_id},
                                                             {"InstanceId", member.instance_id}}));
+        }
+        if (seen.invocation.started && row.requested > 0 && row.finished > 0) {
+          run_times_.observe(row.finished - row.requested);
         }
         const bool withdrawn = member.withdrawn && !member.started && !seen.invocation.started &&
                                seen.invocation.status == "Cancelled";

@@ -11,7 +11,8 @@
 //   send      a host SSM cannot reach gets its result at once, with no command (cannot_reach);
 //             the rest go out 50 instances to a SendCommand (the API's maximum), each at most
 //             once in effect (SsmTransport::send_once).
-//   poll      a poll interval after it was sent, then every poll interval, one
+//   poll      first when this deploy's commands have been ending (ssm_poll_timing.h: a poll
+//             interval after the send until a run time is known), then every poll interval, one
 //             ListCommandInvocations with Details per command in flight (50 a page): a
 //             finished invocation's Output carries stdout whole unless it was cut at 2,500
 //             characters, and only then is GetCommandInvocation asked.
@@ -31,6 +32,7 @@
 
 #include "core/agent_call_group.h"
 #include "transport/ssm/ssm_outcome.h"
+#include "transport/ssm/ssm_poll_timing.h"
 
 namespace drover::transport {
 
@@ -61,7 +63,7 @@ class SsmCallGroup final : public core::AgentCallGroup {
     std::chrono::seconds timeout{};
     std::vector<Member> members;
     TimePoint give_up{};    // sent + timeout + cancel grace
-    TimePoint next_poll{};  // sent + poll interval, then a poll interval after each poll
+    TimePoint next_poll{};  // the first poll (ssm_poll_timing.h), then one interval after each
     double requested = 0;   // SSM's RequestedDateTime (epoch seconds); 0: unknown
     int failed_polls = 0;
     bool interrupt_seen = false;
@@ -87,6 +89,7 @@ class SsmCallGroup final : public core::AgentCallGroup {
   std::list<Command> commands_;  // in flight; a list keeps each Command where it is
   std::vector<core::FinishedCall> finished_;
   std::size_t in_flight_ = 0;
+  RunTimeEstimate run_times_;  // how long the commands that ended took: the first polls' phase
 };
 
 }  // namespace drover::transport

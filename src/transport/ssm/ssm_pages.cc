@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "aws/aws_error.h"
+#include "util/rfc3339.h"
 
 namespace drover::transport {
 namespace {
@@ -40,6 +41,20 @@ std::optional<double> number_of(od::value value) {
     return std::nullopt;
   }
   return number;
+}
+
+// A timestamp member in epoch seconds: AWS's JSON protocol sends a number; other encoders an
+// RFC 3339 string. 0 when it is neither.
+double epoch_seconds_of(od::value value) {
+  if (auto number = number_of(value)) {
+    return *number;
+  }
+  if (auto text = text_of(value)) {
+    if (auto nanos = parse_rfc3339_unix_nanos(*text)) {
+      return static_cast<double>(*nanos) / 1e9;
+    }
+  }
+  return 0;
 }
 
 void assign_text(od::value value, std::string& out) {
@@ -87,6 +102,7 @@ struct Plugin {
   bool present = false;
   int response_code = -1;
   bool started = false;
+  double finished = 0;
   std::string output;
 };
 
@@ -114,6 +130,8 @@ Plugin read_first_plugin(od::value plugins) {
         // A timestamp in epoch seconds, or an ISO string from other encoders.
         od::value value = field.value();
         plugin.started = number_of(value).has_value() || text_of(value).has_value();
+      } else if (key == "ResponseFinishDateTime") {
+        plugin.finished = epoch_seconds_of(field.value());
       }
     }
     return plugin;  // the rest of the list is skipped
@@ -123,6 +141,7 @@ Plugin read_first_plugin(od::value plugins) {
 
 void finish(ListedRow& row, Plugin plugin) {
   auto& seen = row.seen;
+  row.finished = plugin.finished;
   if (!plugin.present) {
     // Without the plugin there is no output to read: only a run that ended has one.
     seen.complete = seen.invocation.status != "Success" && seen.invocation.status != "Failed";
@@ -160,6 +179,8 @@ InvocationsPage read_invocations_page(std::string_view body) {
             assign_text(field.value(), row.seen.invocation.status);
           } else if (name == "StatusDetails") {
             assign_text(field.value(), row.seen.invocation.status_details);
+          } else if (name == "RequestedDateTime") {
+            row.requested = epoch_seconds_of(field.value());
           } else if (name == "CommandPlugins") {
             plugin = read_first_plugin(field.value());
           }

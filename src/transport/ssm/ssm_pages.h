@@ -22,6 +22,8 @@ namespace drover::transport {
 struct ListedRow {
   std::string instance_id;
   ListedInvocation seen;  // the status, and the first plugin's response code, start and Output
+  double requested = 0;   // the row's RequestedDateTime (epoch seconds, SSM's clock); 0 if absent
+  double finished = 0;    // the first plugin's ResponseFinishDateTime, likewise; 0 until it ends
 };
 
 struct InvocationsPage {
