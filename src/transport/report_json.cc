@@ -26,8 +26,15 @@ nlohmann::json value_of(simdjson::dom::element element) {
   switch (element.type()) {
     case Type::OBJECT: {
       nlohmann::json object = nlohmann::json::object();
+      auto& members = object.get_ref<nlohmann::json::object_t&>();
       for (const auto [key, value] : element.get_object()) {
-        object[std::string(key)] = value_of(value);  // the last of a repeated key
+        // The agent writes its members sorted (nlohmann's order), so each goes at the end: a
+        // hint there saves the tree's search. Any other order is still placed right.
+        const auto size = members.size();
+        auto at = members.emplace_hint(members.end(), std::string(key), value_of(value));
+        if (members.size() == size) {
+          at->second = value_of(value);  // the last of a repeated key
+        }
       }
       return object;
     }

@@ -29,6 +29,18 @@ struct ImagesOnHost {
   std::map<core::BotId, core::ImageReference> others;
 };
 
+// parse_image_reference(text), remembered for the text last asked on this thread: every host of
+// a deploy asks for the same image, 10,000 times over at fleet scale (README, issue 11).
+const core::ImageReference& parsed_image(const std::string& text) {
+  thread_local std::string last_text;
+  thread_local core::ImageReference last;
+  if (text != last_text || last_text.empty()) {
+    last = core::parse_image_reference(text);  // throws for a bad reference: nothing remembered
+    last_text = text;
+  }
+  return last;
+}
+
 template <typename ImageOf>
 ImagesOnHost images_on_host(const std::vector<core::BotId>& bots, ImageOf image_of) {
   std::map<std::string, std::size_t> counts;
@@ -44,7 +56,7 @@ ImagesOnHost images_on_host(const std::vector<core::BotId>& bots, ImageOf image_
   for (auto bot : bots) {
     const auto image = image_of(bot);
     if (image != images.common && !image.empty()) {
-      images.others.emplace(bot, core::parse_image_reference(image));
+      images.others.emplace(bot, parsed_image(image));
     }
   }
   return images;
@@ -58,7 +70,7 @@ core::AgentCall swap_call(const core::DeployPlan& plan, const core::HostSelectio
   core::SwapRequest request;
   request.bots = host.bots;
   auto images = images_on_host(host.bots, [&](core::BotId bot) { return plan.image_for(bot); });
-  request.image = core::parse_image_reference(images.common);
+  request.image = parsed_image(images.common);
   request.bot_images = std::move(images.others);
   request.stop_timeout = std::chrono::duration_cast<std::chrono::seconds>(s.stop_timeout);
   request.settle = s.settle;
@@ -77,7 +89,7 @@ core::AgentCall status_call(const std::vector<core::BotId>& bots,
   core::StatusRequest request;
   request.bots = bots;
   auto images = images_on_host(bots, [&](core::BotId bot) { return expected.for_bot(bot); });
-  if (!images.common.empty()) request.expect_image = core::parse_image_reference(images.common);
+  if (!images.common.empty()) request.expect_image = parsed_image(images.common);
   request.bot_images = std::move(images.others);
   request.login_probe = config.login_probe;
   return {core::agent_argv(request), std::chrono::minutes(2)};

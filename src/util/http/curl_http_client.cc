@@ -169,6 +169,18 @@ std::string host_of(const std::string& url) {
   return host;
 }
 
+// Whether `url`'s host is a loopback one, remembered for the URL last asked on this thread:
+// an AWS client sends every request to the same endpoint, and parsing it is not free.
+bool to_loopback(const std::string& url) {
+  thread_local std::string last_url;
+  thread_local bool last_answer = false;
+  if (url != last_url) {
+    last_answer = is_loopback_host(host_of(url));
+    last_url = url;
+  }
+  return last_answer;
+}
+
 }  // namespace
 
 class CurlHttpClient::HandlePool {
@@ -277,7 +289,7 @@ HttpResponse CurlHttpClient::send(const HttpRequest& request) {
   // No CURLOPT_CAINFO: libcurl verifies TLS peers and host names against the system CA store.
   // No CURLOPT_PROXY either, so libcurl takes the proxy from the environment (see the header),
   // except for loopback hosts, which no proxy can reach: "" means direct.
-  if (is_loopback_host(host_of(request.url))) curl_easy_setopt(curl, CURLOPT_PROXY, "");
+  if (to_loopback(request.url)) curl_easy_setopt(curl, CURLOPT_PROXY, "");
 
   if (request.method == "GET") {
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
