@@ -89,7 +89,9 @@ core::AgentCall status_call(const std::vector<core::BotId>& bots,
   core::StatusRequest request;
   request.bots = bots;
   auto images = images_on_host(bots, [&](core::BotId bot) { return expected.for_bot(bot); });
-  if (!images.common.empty()) request.expect_image = parsed_image(images.common);
+  if (!images.common.empty()) {
+    request.expect_image = parsed_image(images.common);
+  }
   request.bot_images = std::move(images.others);
   request.login_probe = config.login_probe;
   return {core::agent_argv(request), std::chrono::minutes(2)};
@@ -133,7 +135,9 @@ std::vector<core::BotStatus> status_from_result(const core::AgentResult& result,
   }
   try {
     auto report = core::read_status_report(result.report);
-    if (report.error) problem = *report.error;
+    if (report.error) {
+      problem = *report.error;
+    }
     return std::move(report.bots);
   } catch (const core::AgentOutputError& e) {
     problem = std::string("unreadable agent report: ") + e.what();
