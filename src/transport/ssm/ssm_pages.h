@@ -23,7 +23,8 @@ struct ListedRow {
   std::string instance_id;
   ListedInvocation seen;  // the status, and the first plugin's response code, start and Output
   double requested = 0;   // the row's RequestedDateTime (epoch seconds, SSM's clock); 0 if absent
-  double finished = 0;    // the first plugin's ResponseFinishDateTime, likewise; 0 until it ends
+  double finished = 0;    // the first plugin's ResponseFinishDateTime (the instance's agent
+                          // dates it); 0 until it ends
 };
 
 struct InvocationsPage {

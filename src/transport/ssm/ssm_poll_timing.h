@@ -3,8 +3,10 @@
 // follows how long this deploy's commands have taken: with the first poll fixed one interval
 // after the send, a swap about as long as the interval (2.1 s against 2 s) was seen only at the
 // second poll, twice as late as it ended. SSM dates every finished invocation (the plugin's
-// ResponseFinishDateTime, in SSM's clock like the row's RequestedDateTime), so the call group
-// learns the run time from the rows it already reads and places the first poll just after it:
+// ResponseFinishDateTime, from the instance's agent, against the row's RequestedDateTime, from
+// the service; EC2 keeps both on Amazon's time sync, and a skew only moves the phase, within the
+// bounds below), so the call group learns the run time from the rows it already reads and
+// places the first poll just after it:
 //
 //   nothing learned yet       one interval after the send, as before;
 //   expected + slack <= I     at expected + slack: a short command is seen when it ends;
@@ -25,7 +27,7 @@
 namespace drover::transport {
 
 /// The longest of the last kRunTimesKept run times observed (seconds from a command's request
-/// to an invocation's finish, SSM's clock).
+/// to an invocation's finish, as SSM dates them).
 class RunTimeEstimate {
  public:
   static constexpr std::size_t kRunTimesKept = 16;
