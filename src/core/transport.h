@@ -158,6 +158,13 @@ class Transport {
   /// call needs its own thread (local, ssh: a process per host). See agent_call_group.h.
   /// (Defined in agent_call_group.cc, where AgentCallGroup is complete.)
   virtual std::unique_ptr<AgentCallGroup> call_group();
+
+  /// These hosts run an agent of another build than this drover's, or none (the drift
+  /// preflight found them and the operator deployed anyway with --allow-drift): a transport
+  /// that batches calls with arguments only this build's agent reads (ssm's --instance-bots)
+  /// sends theirs as each would go alone (--bots), which every agent build reads. Others
+  /// need do nothing.
+  virtual void expect_other_agent_builds(const std::vector<HostName>& hosts) { (void)hosts; }
 };
 
 }  // namespace drover::core

@@ -192,6 +192,16 @@ std::string RecordingTransport::image_of(core::BotId bot) const {
   return it == images_.end() ? initial_image_ : it->second;
 }
 
+void RecordingTransport::expect_other_agent_builds(const std::vector<core::HostName>& hosts) {
+  std::lock_guard lock(mutex_);
+  other_agent_builds_.insert(other_agent_builds_.end(), hosts.begin(), hosts.end());
+}
+
+std::vector<core::HostName> RecordingTransport::other_agent_builds() const {
+  std::lock_guard lock(mutex_);
+  return other_agent_builds_;
+}
+
 std::unique_ptr<core::Transport> RecordingTransport::handle() {
   class Forwarding final : public core::Transport {
    public:
@@ -202,6 +212,9 @@ std::unique_ptr<core::Transport> RecordingTransport::handle() {
     core::AgentResult install_agent(const core::Host& host,
                                     const core::AgentBinary& binary) override {
       return target_.install_agent(host, binary);
+    }
+    void expect_other_agent_builds(const std::vector<core::HostName>& hosts) override {
+      target_.expect_other_agent_builds(hosts);
     }
 
    private:

@@ -62,6 +62,11 @@ class RecordingTransport final : public core::Transport {
   /// Records an `install` call and answers like `version` with the binary's sha256.
   core::AgentResult install_agent(const core::Host& host, const core::AgentBinary& binary) override;
 
+  /// Records the hosts drover said run another agent build (see core::Transport).
+  void expect_other_agent_builds(const std::vector<core::HostName>& hosts) override;
+  /// Every host drover said so about, in the order it said it.
+  std::vector<core::HostName> other_agent_builds() const;
+
   /// Every call so far, in the order they arrived.
   std::vector<RanCommand> commands_ran() const;
   /// The hosts asked to run agent command `command` ("swap", "status", "version"), in order.
@@ -88,6 +93,7 @@ class RecordingTransport final : public core::Transport {
   std::map<core::HostName, std::size_t> status_calls_;
   std::map<core::BotId, std::string> images_;  // bots that have been swapped
   std::vector<RanCommand> ran_;
+  std::vector<core::HostName> other_agent_builds_;
 };
 
 }  // namespace drover::testing

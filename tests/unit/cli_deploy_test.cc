@@ -222,10 +222,14 @@ TEST(CliDeploy, AnotherAgentBuildRefusesTheDeployTouchingNothingAndExitsEight) {
   EXPECT_TRUE(contains(world.terminal.out(), "Agent drift")) << "the plan box names it";
   EXPECT_TRUE(world.journaled_deploys().empty());
   EXPECT_FALSE(std::filesystem::exists(world.fleet_state() / "lock"));
+  EXPECT_TRUE(world.transport.other_agent_builds().empty()) << "a refused deploy sends nothing";
 
   EXPECT_EQ(world.run({"deploy", "all", "routine", "v2", "-y", "--allow-drift"}), 0)
       << world.terminal.err();
   EXPECT_EQ(sorted(world.transport.hosts_that_ran("swap")), names(1, 3));
+  // The transport learns which host's agent may not read this build's arguments (ssm then
+  // sends it its own command with --bots rather than a place in an --instance-bots map).
+  EXPECT_EQ(world.transport.other_agent_builds(), std::vector<core::HostName>{"host-2"});
 }
 
 TEST(CliDeploy, BotsStillNotLoggedInAfterTheRetryExitSix) {

@@ -257,6 +257,25 @@ TEST(SsmCallGroup, CallsThatDifferBeyondTheirBotsGoAsCommandsOfTheirOwn) {
   EXPECT_EQ(w.ssm.sent.back()["Parameters"]["commands"][0], "/usr/local/bin/drover-agent version");
 }
 
+// --allow-drift over another agent build: that host's agent may not read --instance-bots, so
+// its call goes as a command of its own with --bots; the others are still batched.
+TEST(SsmCallGroup, AHostRunningAnotherAgentBuildGetsItsOwnCommandWithItsBots) {
+  BatchWorld w(3);
+  w.make_transport();
+  w.transport->expect_other_agent_builds({"host-1"});
+  std::vector<core::AgentCall> calls;
+  for (const auto& h : w.hosts) calls.push_back(status_of(h));
+  const auto results = core::run_together(*w.transport->call_group(), w.hosts, calls);
+  for (const auto& result : results) EXPECT_EQ(result.status, core::TransportStatus::ok);
+  ASSERT_EQ(w.ssm.count("SendCommand"), 2);
+  EXPECT_EQ(w.ssm.sent[0]["InstanceIds"], json::array({instance(0), instance(2)}));
+  EXPECT_NE(w.ssm.sent[0]["Parameters"]["commands"][0].get<std::string>().find("--instance-bots"),
+            std::string::npos);
+  EXPECT_EQ(w.ssm.sent[1]["InstanceIds"], json::array({instance(1)}));
+  EXPECT_EQ(w.ssm.sent[1]["Parameters"]["commands"][0],
+            "/usr/local/bin/drover-agent status --bots 1001 --login-probe health");
+}
+
 TEST(SsmCallGroup, HostsStartedLaterArePolledWithTheOthers) {
   BatchWorld w(4);
   w.ssm.running = {instance(0), instance(1), instance(2), instance(3)};

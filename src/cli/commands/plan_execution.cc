@@ -24,7 +24,17 @@ using core::ExitCode;
 bool preflight_passes(core::DeployPlan& plan, const std::vector<core::HostSelection>& hosts,
                       bool allow_drift, core::Transport& transport) {
   plan.agent_preflight = core::make_preflight(check_agent_versions(hosts, transport), allow_drift);
-  return !plan.agent_preflight->blocks();
+  if (plan.agent_preflight->blocks()) {
+    return false;
+  }
+  // Deploying over other agent builds: theirs may not read what this build's agent does.
+  auto others = plan.agent_preflight->drifted;
+  others.insert(others.end(), plan.agent_preflight->missing.begin(),
+                plan.agent_preflight->missing.end());
+  if (!others.empty()) {
+    transport.expect_other_agent_builds(others);
+  }
+  return true;
 }
 
 int refuse_drift(const core::DeployPlan& plan, CliWorld& world) {

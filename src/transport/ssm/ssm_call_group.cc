@@ -39,15 +39,17 @@ std::optional<std::size_t> bots_option(const std::vector<std::string>& args) {
   return std::nullopt;
 }
 
-// Calls of one shape: the same arguments but for --bots' value, and the same timeout.
+// Calls of one shape: the same arguments but for --bots' value, and the same timeout. A host
+// whose agent may not read --instance-bots is a shape of its own (`alone`: its name).
 struct Shape {
   std::vector<std::string> args;  // --bots' value blanked
   std::chrono::seconds timeout{};
+  std::string alone;
   auto operator<=>(const Shape&) const = default;  // NOLINT(modernize-use-nullptr): a false hit
 };
 
-Shape shape_of(const core::AgentCall& call) {
-  Shape shape{call.args, call.timeout};
+Shape shape_of(const core::AgentCall& call, const core::Host& host, bool alone) {
+  Shape shape{call.args, call.timeout, alone ? host.name : std::string()};
   if (const auto at = bots_option(shape.args)) {
     shape.args[*at + 1].clear();
   }
@@ -76,7 +78,9 @@ void SsmCallGroup::start(const std::vector<core::Host>& hosts,
       finished_.push_back({hosts[i].name, std::move(*failed)});
       continue;
     }
-    const auto [found, added] = shape_index.emplace(shape_of(calls[i]), by_shape.size());
+    const bool alone = transport_.other_agent_builds_.contains(hosts[i].name);
+    const auto [found, added] =
+        shape_index.emplace(shape_of(calls[i], hosts[i], alone), by_shape.size());
     if (added) {
       by_shape.emplace_back();
     }
@@ -364,6 +368,10 @@ void SsmTransport::cancel_instances(const std::string& command_id,
   } catch (const aws::AwsError&) {
     // Best effort, as for one host: the next poll shows how each invocation ended.
   }
+}
+
+void SsmTransport::expect_other_agent_builds(const std::vector<core::HostName>& hosts) {
+  other_agent_builds_.insert(hosts.begin(), hosts.end());
 }
 
 std::unique_ptr<core::AgentCallGroup> SsmTransport::call_group() {

@@ -27,6 +27,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,8 @@ class SsmTransport final : public core::Transport {
   /// Many calls followed from one thread, sent as few commands as their shapes allow
   /// (ssm_call_group.h): the rollout's swaps and the fleet checks.
   std::unique_ptr<core::AgentCallGroup> call_group() override;
+  /// Their calls go as commands of their own with --bots, never in an --instance-bots map.
+  void expect_other_agent_builds(const std::vector<core::HostName>& hosts) override;
 
   const SsmTransportOptions& options() const { return options_; }
 
@@ -114,6 +117,7 @@ class SsmTransport final : public core::Transport {
   SsmTransportOptions options_;
   SsmInstanceCache instances_;
   std::atomic<unsigned> sent_commands_{0};
+  std::set<core::HostName> other_agent_builds_;  // sent alone (expect_other_agent_builds)
 };
 
 }  // namespace drover::transport
