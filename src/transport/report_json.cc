@@ -30,11 +30,8 @@ nlohmann::json value_of(simdjson::dom::element element) {
       for (const auto [key, value] : element.get_object()) {
         // The agent writes its members sorted (nlohmann's order), so each goes at the end: a
         // hint there saves the tree's search. Any other order is still placed right.
-        const auto size = members.size();
-        auto at = members.emplace_hint(members.end(), std::string(key), value_of(value));
-        if (members.size() == size) {
-          at->second = value_of(value);  // the last of a repeated key
-        }
+        // A repeated key keeps its last value.
+        members.insert_or_assign(members.end(), std::string(key), value_of(value));
       }
       return object;
     }

@@ -265,9 +265,7 @@ SendCommandAnswer read_send_command_answer(std::string_view body) {
       if (name == "CommandId") {
         assign_text(field.value(), sent.command_id);
       } else if (name == "RequestedDateTime") {
-        if (auto requested = number_of(field.value())) {
-          sent.requested = *requested;
-        }
+        sent.requested = epoch_seconds_of(field.value());
       }
     }
   });
