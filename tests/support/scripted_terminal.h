@@ -31,8 +31,16 @@ class ScriptedTerminal final : public cli::Terminal {
   void status_line(const std::string& text) override;
   void end_status_line() override {}
   void error(const std::string& text) override;
+  void hold() override { ++holds_; }
+  void release() override {
+    --holds_;
+    ++releases_;
+  }
 
   std::string out() const;
+  /// Holds not yet released (0 when every hold was), and the releases so far.
+  int open_holds() const { return holds_; }
+  std::size_t releases() const { return releases_; }
   std::string err() const;
   std::vector<std::string> prompts() const;
   std::vector<std::string> status_lines() const;
@@ -40,6 +48,8 @@ class ScriptedTerminal final : public cli::Terminal {
  private:
   std::atomic<bool> interactive_;
   std::atomic<std::size_t> width_ = 80;
+  std::atomic<int> holds_ = 0;
+  std::atomic<std::size_t> releases_ = 0;
   mutable std::mutex mutex_;
   std::deque<std::string> answers_;
   std::string out_;

@@ -15,6 +15,7 @@
 #include "core/virtual_clock.h"
 #include "core_test_fleets.h"
 #include "support/screen_emulator.h"
+#include "support/scripted_terminal.h"
 
 namespace drover::cli {
 namespace {
@@ -260,6 +261,83 @@ TEST(PlainView, PrintsALineWhenEachHostStartsAndWhenItFinishes) {
   EXPECT_LT(bytes.find("host-1: started\n"), bytes.find("[1/10] host-1: ok (40s)\n")) << bytes;
   EXPECT_EQ(bytes.find('\r'), std::string::npos) << "no bar on a pipe";
   EXPECT_EQ(bytes.find('\033'), std::string::npos) << "no colour unless asked";
+}
+
+// A stream buffer that counts the flushes that reach it (each is one write on a real stdout).
+class FlushCountingBuffer : public std::stringbuf {
+ public:
+  int flushes = 0;
+
+ protected:
+  int sync() override {
+    ++flushes;
+    return std::stringbuf::sync();
+  }
+};
+
+TEST(StreamTerminal, HeldOutputGoesOutInOneFlushWhenTheLastHoldIsReleased) {
+  FlushCountingBuffer out_buffer;
+  FlushCountingBuffer err_buffer;
+  std::istringstream in;
+  std::ostream out(&out_buffer);
+  std::ostream err(&err_buffer);
+  StreamTerminal terminal(in, out, err, {[] { return true; }, [] { return std::size_t{80}; }});
+
+  terminal.print("unheld\n");
+  EXPECT_EQ(out_buffer.flushes, 1) << "a line outside a hold goes out at once";
+  terminal.hold();
+  terminal.hold();
+  terminal.print("host-1: ok\n");
+  terminal.status_line("[1/3]");
+  terminal.print("host-2: ok\n");
+  terminal.release();
+  EXPECT_EQ(out_buffer.flushes, 1) << "still held by the outer hold";
+  terminal.release();
+  EXPECT_EQ(out_buffer.flushes, 2);
+  EXPECT_EQ(out_buffer.str(), "unheld\nhost-1: ok\n\r[1/3]\033[K\r\033[Khost-2: ok\n");
+
+  // An error while held: what was held goes out first, so stdout and stderr keep their order.
+  terminal.hold();
+  terminal.print("host-3: failed\n");
+  terminal.error("drover: the journal could not be written\n");
+  EXPECT_EQ(out_buffer.flushes, 3);
+  EXPECT_EQ(err_buffer.flushes, 1);
+  terminal.release();
+  EXPECT_EQ(out_buffer.flushes, 4);
+  terminal.release();  // one release too many changes nothing
+  terminal.print("after\n");
+  EXPECT_EQ(out_buffer.flushes, 5);
+}
+
+TEST(LiveView, AHeldTurnRedrawsTheBarOnceWhenItsOutputIsReleased) {
+  testing::ScriptedTerminal terminal(true);
+  core::VirtualClock clock;
+  auto view = make_view(OutputMode::terminal, terminal, clock);
+  view->plan(ten_host_plan());
+  core::RolloutProgress p{10, 0, 0, 5, Duration(0)};
+  for (int i = 1; i <= 5; ++i) view->host_started("host-" + std::to_string(i));
+  const auto bars_before = terminal.status_lines().size();
+
+  view->hold_output();
+  for (int i = 1; i <= 4; ++i) {
+    ++p.finished;
+    --p.in_flight;
+    view->host_finished(ok_record("host-" + std::to_string(i), seconds(40)), p);
+  }
+  EXPECT_EQ(terminal.status_lines().size(), bars_before) << "no bar per finished host";
+  EXPECT_EQ(terminal.open_holds(), 1);
+  view->release_output();
+  EXPECT_EQ(terminal.open_holds(), 0);
+  const auto bars = terminal.status_lines();
+  ASSERT_EQ(bars.size(), bars_before + 1);
+  EXPECT_NE(bars.back().find("4/10"), std::string::npos) << bars.back();
+  EXPECT_NE(bars.back().find("host-5"), std::string::npos) << "the one still in flight";
+
+  // Outside a hold, each finished host redraws the bar as before.
+  ++p.finished;
+  --p.in_flight;
+  view->host_finished(ok_record("host-5", seconds(40)), p);
+  EXPECT_EQ(terminal.status_lines().size(), bars_before + 2);
 }
 
 TEST(JsonView, EveryEventCarriesItsTimeInUtcWithMilliseconds) {

@@ -154,6 +154,9 @@ TEST_F(RolloutDriverTest, TenThousandHostsRunOnAPoolTheSizeOfTheWindow) {
   // than this thread, those workers and a little slack for threads a library may hold.
   EXPECT_LE(call_threads.size(), 5u);
   EXPECT_LE(peak_threads.load(), threads_before + 5 + 2) << "threads before: " << threads_before;
+  // Each turn of the loop held the view's output and released it before waiting.
+  EXPECT_EQ(terminal.open_holds(), 0);
+  EXPECT_GE(terminal.releases(), kHosts);
 }
 
 TEST_F(RolloutDriverTest, TheErrorHaltStopsNewHostsAsTheSchedulerSays) {
@@ -253,6 +256,7 @@ TEST_F(RolloutDriverTest, ATransportThatThrowsEndsTheRolloutWithItsException) {
   const auto window = plan.settings.concurrency.window(kHosts);
   ASSERT_EQ(window, 5u);
   EXPECT_THROW(drive(plan), std::runtime_error);
+  EXPECT_EQ(terminal.open_holds(), 0) << "what the last turn printed went out";
   EXPECT_LE(called_after_throw.load(), 2 * (window - 1)) << "no new host after the failure";
   EXPECT_LT(transport.hosts_that_ran("swap").size(), kHosts) << "the rollout stopped early";
 }

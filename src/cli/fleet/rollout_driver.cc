@@ -66,6 +66,32 @@ class FinishedQueue {
 // AgentCall::on_step on the worker's thread) to the driver's loop, which passes them to the
 // view in the order they came: the view is only ever called from the loop. A host reports a
 // few steps per bot, so what waits here between two turns of the loop stays small.
+// The view's output held for one turn of the driver's loop (RolloutView::hold_output): held at
+// the top of a turn, released before the loop waits and when the rollout ends, however it ends.
+class HeldOutput {
+ public:
+  explicit HeldOutput(RolloutView& view) : view_(view) {}
+  ~HeldOutput() { release(); }
+  HeldOutput(const HeldOutput&) = delete;
+  HeldOutput& operator=(const HeldOutput&) = delete;
+  void hold() {
+    if (!held_) {
+      view_.hold_output();
+      held_ = true;
+    }
+  }
+  void release() {
+    if (held_) {
+      held_ = false;
+      view_.release_output();
+    }
+  }
+
+ private:
+  RolloutView& view_;
+  bool held_ = false;
+};
+
 class StepQueue {
  public:
   void report(const core::HostName& host, std::string_view step) {
@@ -160,12 +186,15 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
         scheduler.in_flight()));
     report_stop(core::RolloutStatus::interrupted);
   };
+  HeldOutput output(ctx.view);
   while (!scheduler.done()) {
+    output.hold();
     if (ctx.abandon_requested && *ctx.abandon_requested && ctx.on_abandon) {
       note_stop();
       auto result = result_so_far();
       result.status = core::RolloutStatus::interrupted;
       result.not_waited_for = scheduler.in_flight_hosts();
+      output.release();
       ctx.on_abandon(result);
       throw std::logic_error("the rollout's on_abandon returned with hosts in flight");
     }
@@ -188,7 +217,9 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
         hosts.push_back(host_of(selections.at(starting[i])));
         calls.push_back(swap_call(plan, selections.at(starting[i]), config));
       }
+      output.release();  // the lines so far go out before the sends take their time
       group->start(hosts, calls);
+      output.hold();
     }
     for (const auto& name : group ? std::vector<core::HostName>{} : starting) {
       workers->submit([&, host = selections.at(name)] {
@@ -212,6 +243,7 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
     if (const auto until_slot = scheduler.until_next_slot()) {
       wait = std::min(wait, *until_slot);
     }
+    output.release();
     if (scheduler.in_flight() == 0) {
       // Nothing can finish: only the next slot can start something. Sleeping on the clock (not
       // on the queue) lets a test's virtual clock pass the storm window at once.
@@ -222,7 +254,9 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
     }
     std::vector<FinishedHost> ended;
     if (group) {
-      for (auto& call : group->collect(wait)) {
+      auto collected = group->collect(wait);
+      output.hold();
+      for (auto& call : collected) {
         if (call.withdrawn) {
           // The transport saw the interrupt first (it shares the flag): the loop sees it now.
           if (!interrupt_seen) {
@@ -237,6 +271,7 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
         ended.push_back({call.host, read_swap_result(call.result, bots), nullptr});
       }
     } else if (auto item = finished.pop(wait)) {
+      output.hold();
       ended.push_back(std::move(*item));
     }
     if (ended.empty()) {

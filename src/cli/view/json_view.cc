@@ -48,6 +48,8 @@ class JsonView final : public RolloutView {
   void straggler_result(const core::StragglerRetryResult& r) override {
     emit({{"event", "straggler_result"}, {"retry", core::retry_to_json(r)}});
   }
+  void hold_output() override { term_.hold(); }
+  void release_output() override { term_.release(); }
 
  private:
   void emit(nlohmann::json event) {

@@ -38,6 +38,11 @@ class RolloutView {
   virtual void straggler_countdown(std::size_t stragglers, drover::Duration remaining) = 0;
   virtual void straggler_recheck(std::size_t stragglers) = 0;
   virtual void straggler_result(const core::StragglerRetryResult& result) = 0;
+  /// The rollout loop's turn begins, and ends before the loop waits: what the view prints in
+  /// between may go out at the end in one write (Terminal::hold), and the live view redraws its
+  /// status line once per turn rather than once per finished host.
+  virtual void hold_output() = 0;
+  virtual void release_output() = 0;
 };
 
 /// --json asks for JSON; otherwise the live terminal view when the terminal is interactive,

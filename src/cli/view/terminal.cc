@@ -20,6 +20,7 @@ StreamTerminal::StreamTerminal(std::istream& in, std::ostream& out, std::ostream
 
 std::optional<std::string> StreamTerminal::ask(const std::string& prompt) {
   end_status_line();
+  out_.flush();  // what a hold kept comes before the prompt
   auto& out = prompts_on_stderr_ ? err_ : out_;
   out << prompt << std::flush;
   std::string line;
@@ -30,33 +31,50 @@ std::optional<std::string> StreamTerminal::ask(const std::string& prompt) {
   return line;
 }
 
+void StreamTerminal::flush_unless_held() {
+  if (holds_ == 0) {
+    out_.flush();
+  }
+}
+
+void StreamTerminal::release() {
+  if (holds_ > 0 && --holds_ == 0) {
+    out_.flush();
+  }
+}
+
 void StreamTerminal::erase_status_line() {
   if (status_open_) {
-    out_ << "\r\033[K" << std::flush;
+    out_ << "\r\033[K";
+    flush_unless_held();
   }
   status_open_ = false;
 }
 
 void StreamTerminal::print(const std::string& text) {
   erase_status_line();
-  out_ << text << std::flush;
+  out_ << text;
+  flush_unless_held();
 }
 
 void StreamTerminal::status_line(const std::string& text) {
   // Carriage return, the text, then clear what a longer previous line left behind.
-  out_ << '\r' << text << "\033[K" << std::flush;
+  out_ << '\r' << text << "\033[K";
+  flush_unless_held();
   status_open_ = true;
 }
 
 void StreamTerminal::end_status_line() {
   if (status_open_) {
-    out_ << '\n' << std::flush;
+    out_ << '\n';
+    flush_unless_held();
   }
   status_open_ = false;
 }
 
 void StreamTerminal::error(const std::string& text) {
   erase_status_line();
+  out_.flush();  // what a hold kept comes before the error
   err_ << text << std::flush;
 }
 

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "cli/view/colour.h"
@@ -59,7 +61,11 @@ class TerminalView final : public RolloutView {
     }
     line = paint(line, record.outcome.ok() ? Colour::ok : Colour::failed, colour_);
     term_.print(line + "\n");
-    tick(p);
+    if (held_) {
+      redraw_ = p;  // once, when the turn's output is released
+    } else {
+      tick(p);
+    }
   }
   void host_withdrawn(const std::string& host, const std::string& why) override {
     std::erase_if(in_flight_, [&](const Flying& f) { return f.host == host; });
@@ -105,6 +111,22 @@ class TerminalView final : public RolloutView {
   void straggler_result(const core::StragglerRetryResult& r) override {
     term_.print(core::render_straggler_result(r));
   }
+  void hold_output() override {
+    if (!held_) {
+      held_ = true;
+      term_.hold();
+    }
+  }
+  void release_output() override {
+    if (!held_) {
+      return;
+    }
+    held_ = false;
+    if (const auto progress = std::exchange(redraw_, std::nullopt)) {
+      tick(*progress);
+    }
+    term_.release();
+  }
 
  private:
   struct Flying {
@@ -135,6 +157,8 @@ class TerminalView final : public RolloutView {
   std::vector<Flying> in_flight_;  // in the order they started
   Duration finished_total_{0};     // the hosts this view saw finish
   std::size_t finished_ = 0;
+  bool held_ = false;
+  std::optional<core::RolloutProgress> redraw_;  // the bar to draw when the hold ends
 };
 
 }  // namespace

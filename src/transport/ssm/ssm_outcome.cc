@@ -133,6 +133,11 @@ bool not_started(const SsmInvocation& inv) {
 }
 
 bool output_truncated(std::string_view text) {
+  // A character is at least a byte: shorter text cannot have reached the limit, and most
+  // outputs are a tenth of it (30,000 of them in a 10,000-host deploy, not counted one by one).
+  if (text.size() < kSsmStdoutLimit) {
+    return false;
+  }
   std::size_t characters = 0;
   for (char c : text) {
     // Count UTF-8 lead bytes only: AWS's limit is in characters.
