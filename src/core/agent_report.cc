@@ -133,9 +133,9 @@ std::string_view last_report_line(std::string_view stdout_text) {
   // KB long in each of a deploy's tens of thousands of outputs.
   auto last_newline_before = [&](std::size_t end) {
     const void* found = memrchr(stdout_text.data(), '\n', end);
-    return found == nullptr ? std::string_view::npos
-                            : static_cast<std::size_t>(static_cast<const char*>(found) -
-                                                       stdout_text.data());
+    return found == nullptr
+               ? std::string_view::npos
+               : static_cast<std::size_t>(static_cast<const char*>(found) - stdout_text.data());
   };
   std::size_t end = stdout_text.size();
   while (end > 0) {

@@ -33,7 +33,9 @@ BotStatus bot_from(const JsonReader& item) {
   BotStatus bot;
   bot.bot = item.at("bot").bot_id();
   bot.present = item.at("present").boolean();
-  bot.running = bot.present && item.maybe("running") && item.at("running").boolean();
+  if (bot.present) {
+    if (auto running = item.maybe("running")) bot.running = running->boolean();
+  }
   bot.state = optional_string(item, "state");
   if (auto code = item.maybe("exit_code")) bot.exit_code = static_cast<int>(code->integer());
   bot.image = optional_string(item, "image");

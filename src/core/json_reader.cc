@@ -2,7 +2,23 @@
 
 #include <fmt/format.h>
 
+#include <string>
+#include <string_view>
+
 namespace drover::core {
+namespace {
+
+// "<path>.<key>" in one allocation: `path + "." + key` took two, for each of the 600,000 members
+// a 10,000-host deploy reads.
+std::string member_path(const std::string& path, const char* key) {
+  const std::string_view name(key);
+  std::string joined;
+  joined.reserve(path.size() + 1 + name.size());
+  joined.append(path).append(1, '.').append(name);
+  return joined;
+}
+
+}  // namespace
 
 void JsonReader::fail(const std::string& problem) const {
   throw JsonShapeError(fmt::format("{}: {}", path_, problem));
@@ -17,7 +33,7 @@ JsonReader JsonReader::at(const char* key) const {
   if (member == value_.end()) {
     throw JsonShapeError(fmt::format("{}.{}: missing", path_, key));
   }
-  return JsonReader(*member, path_ + "." + key);
+  return JsonReader(*member, member_path(path_, key));
 }
 
 std::optional<JsonReader> JsonReader::maybe(const char* key) const {
@@ -28,7 +44,7 @@ std::optional<JsonReader> JsonReader::maybe(const char* key) const {
   if (member == value_.end() || member->is_null()) {
     return std::nullopt;
   }
-  return JsonReader(*member, path_ + "." + key);
+  return JsonReader(*member, member_path(path_, key));
 }
 
 bool JsonReader::boolean() const {

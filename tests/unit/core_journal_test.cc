@@ -156,29 +156,31 @@ TEST(CoreJournal, HostKeepsEachBotsStepDurations) {
 TEST(CoreJournal, AHostLineIsWrittenByteForByteAsJournalsAlwaysWereWritten) {
   // The line as nlohmann's initializer-list objects wrote it before the host lines were built
   // member by member (issue 11's CPU): resume and `drover show` read journals of both ages.
-  JournalHost host{{"host-7", HostOutcome::failure(FailureKind::bot_failed, "bot539 rolled back"),
-                    seconds(9), {}, milliseconds(1500)}};
+  JournalHost host{{"host-7",
+                    HostOutcome::failure(FailureKind::bot_failed, "bot539 rolled back"),
+                    seconds(9),
+                    {},
+                    milliseconds(1500)}};
   host.sequence = 4;
-  host.record.bots = {{539,
-                       BotSwapOutcome::rolled_back,
-                       PreviousImage{"registry.test/tradebot:v1", "sha256:" + std::string(64, 'a'),
-                                     ""},
-                       "",
-                       {1200, 150, 3000, 400, 2000, 80, 20, 5, 3410}}};
-  const nlohmann::json bot = {
-      {"bot", 539},
-      {"outcome", "rolled_back"},
-      {"from",
-       {{"ref", "registry.test/tradebot:v1"},
-        {"image_id", "sha256:" + std::string(64, 'a')},
-        {"repo_digest", nullptr}}},
-      {"repo_digest", nullptr},
-      {"timings_ms", to_json(host.record.bots[0].timings)}};
-  const nlohmann::json expected = {{"type", "host"},   {"v", 1},
-                                   {"host", "host-7"}, {"status", "failed"},
+  host.record.bots = {
+      {539,
+       BotSwapOutcome::rolled_back,
+       PreviousImage{"registry.test/tradebot:v1", "sha256:" + std::string(64, 'a'), ""},
+       "",
+       {1200, 150, 3000, 400, 2000, 80, 20, 5, 3410}}};
+  const nlohmann::json bot = {{"bot", 539},
+                              {"outcome", "rolled_back"},
+                              {"from",
+                               {{"ref", "registry.test/tradebot:v1"},
+                                {"image_id", "sha256:" + std::string(64, 'a')},
+                                {"repo_digest", nullptr}}},
+                              {"repo_digest", nullptr},
+                              {"timings_ms", to_json(host.record.bots[0].timings)}};
+  const nlohmann::json expected = {{"type", "host"},       {"v", 1},
+                                   {"host", "host-7"},     {"status", "failed"},
                                    {"kind", "bot_failed"}, {"reason", "bot539 rolled back"},
-                                   {"took_ms", 9000},  {"started_ms", 1500},
-                                   {"bots", {bot}},    {"seq", 4}};
+                                   {"took_ms", 9000},      {"started_ms", 1500},
+                                   {"bots", {bot}},        {"seq", 4}};
   EXPECT_EQ(to_journal_line(host), expected.dump() + "\n");
 }
 

@@ -66,11 +66,20 @@ core::Host read_host(const ConfigTable& t) {
   // field is real, so a refusal points at the key it is about.
   // With an address the name is only a label (any one line of text), so the name is checked
   // with a stand-in address when it has one.
+  // A host that passes whole passes each of the three (issue 11: a 10,000-host config was
+  // checked 30,000 times); only a refusal needs them, to name its key.
+  try {
+    core::Fleet whole("check", {host});
+    return host;
+  } catch (const core::InputError&) {
+  }
   const std::optional<std::string> stand_in_address =
       host.address ? std::optional<std::string>("h") : std::nullopt;
   check_with_fleet(t, "name", {host.name, stand_in_address, {core::kMinBotId}, host.group});
   check_with_fleet(t, "address", {"h", host.address, {core::kMinBotId}, host.group});
   check_with_fleet(t, "bots", {"h", std::nullopt, host.bots, host.group});
+  // Refused whole but by none of the three alone: a rule across fields, at the host's name.
+  check_with_fleet(t, "name", host);
   return host;
 }
 
