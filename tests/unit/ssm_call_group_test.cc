@@ -35,10 +35,11 @@ class ScriptedFleetSsm {
   std::vector<json> sent;
   std::set<std::string> offline;
   std::set<std::string> cut;
-  std::set<std::string> running;             // InProgress until taken out
-  std::set<std::string> pending;             // Pending until cancelled
-  std::vector<json> cancelled;               // CancelCommand inputs
-  bool out_of_descriptors = false;           // SendCommand cannot be sent from this machine
+  std::set<std::string> running;    // InProgress until taken out
+  std::set<std::string> old_agent;  // its agent refuses --instance-bots (exit 2), as before it
+  std::set<std::string> pending;    // Pending until cancelled
+  std::vector<json> cancelled;      // CancelCommand inputs
+  bool out_of_descriptors = false;  // SendCommand cannot be sent from this machine
   std::vector<json> list_commands_filters;   // each ListCommands' Filters
   std::vector<std::string> listed_commands;  // each ListCommandInvocations' CommandId (page 1)
   std::size_t page = 20;
@@ -109,6 +110,22 @@ class ScriptedFleetSsm {
             continue;
           }
           const double requested = 1.8e9 + static_cast<double>(&command - sent.data() + 1);
+          const auto line = command["Parameters"]["commands"][0].get<std::string>();
+          if (old_agent.contains(ids[i]) && line.find("--instance-bots") != std::string::npos) {
+            rows.push_back({{"CommandId", input["CommandId"]},
+                            {"InstanceId", ids[i]},
+                            {"RequestedDateTime", requested},
+                            {"Status", "Failed"},
+                            {"StatusDetails", "Failed"},
+                            {"CommandPlugins",
+                             {{{"ResponseCode", 2},
+                               {"ResponseStartDateTime", requested},
+                               {"ResponseFinishDateTime", requested},
+                               {"Output", R"({"command":"agent","ok":false,"error":"The following )"
+                                          R"(argument was not expected: --instance-bots"})"
+                                          "\n"}}}}});
+            continue;
+          }
           rows.push_back({{"CommandId", input["CommandId"]},
                           {"InstanceId", ids[i]},
                           {"RequestedDateTime", requested},
@@ -372,6 +389,64 @@ TEST(SsmCallGroup, AnInterruptCancelsOnlyTheInstancesThatHaveNotStarted) {
   EXPECT_EQ(last.front().host, "host-0");
   EXPECT_EQ(last.front().result.status, core::TransportStatus::ok);
   EXPECT_EQ(group->in_flight(), 0u);
+}
+
+}  // namespace
+}  // namespace drover::transport
+
+namespace drover::transport {
+namespace {
+
+// An agent older than --instance-bots refuses a batched status before it does anything (exit
+// 2). `drover verify` has no preflight to know such hosts first: the host is asked again alone,
+// with --bots, and the rest of the transport's calls to it go alone from the start.
+TEST(SsmCallGroup, AnAgentThatRefusesABatchedStatusIsAskedAgainAloneWithItsBots) {
+  BatchWorld w(3);
+  w.ssm.old_agent = {instance(1)};
+  const auto results = w.run(status_of);
+  ASSERT_EQ(results.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(results[i].status, core::TransportStatus::ok) << results[i].detail;
+    EXPECT_EQ(results[i].report["instance"], instance(i));
+  }
+  ASSERT_EQ(w.ssm.count("SendCommand"), 2);
+  EXPECT_EQ(w.ssm.sent[1]["InstanceIds"], json::array({instance(1)}));
+  EXPECT_EQ(w.ssm.sent[1]["Parameters"]["commands"][0],
+            "/usr/local/bin/drover-agent status --bots 1001 --login-probe health");
+
+  std::vector<core::AgentCall> calls;
+  for (const auto& h : w.hosts) calls.push_back(status_of(h));
+  const auto again = core::run_together(*w.transport->call_group(), w.hosts, calls);
+  for (const auto& result : again) EXPECT_EQ(result.status, core::TransportStatus::ok);
+  ASSERT_EQ(w.ssm.count("SendCommand"), 4) << "host-1 alone at once, no refused batch first";
+  EXPECT_EQ(w.ssm.sent[2]["InstanceIds"], json::array({instance(0), instance(2)}));
+  EXPECT_EQ(w.ssm.sent[3]["InstanceIds"], json::array({instance(1)}));
+}
+
+// A swap is never sent twice for a host (issue 11, point 5): a refused batched swap is reported.
+TEST(SsmCallGroup, ARefusedBatchedSwapIsReportedAndNotSentAgain) {
+  BatchWorld w(3);
+  w.ssm.old_agent = {instance(1)};
+  const auto results = w.run([](const core::Host& h) {
+    return core::AgentCall{{"swap", "--bots", std::to_string(h.bots.front()), "--image", "x"},
+                           std::chrono::seconds(60)};
+  });
+  EXPECT_EQ(results[0].status, core::TransportStatus::ok);
+  EXPECT_EQ(results[2].status, core::TransportStatus::ok);
+  EXPECT_EQ(results[1].status, core::TransportStatus::agent_failed);
+  EXPECT_NE(results[1].detail.find("refused its arguments (exit 2)"), std::string::npos)
+      << results[1].detail;
+  EXPECT_EQ(w.ssm.count("SendCommand"), 1);
+}
+
+// Ctrl-C stops new commands: a status refused after it is reported, not asked again.
+TEST(SsmCallGroup, AfterTheInterruptARefusedBatchedStatusIsNotAskedAgain) {
+  BatchWorld w(3);
+  w.ssm.old_agent = {instance(1)};
+  w.interrupted = true;
+  const auto results = w.run(status_of);
+  EXPECT_EQ(results[1].status, core::TransportStatus::agent_failed) << results[1].detail;
+  EXPECT_EQ(w.ssm.count("SendCommand"), 1);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <stdexcept>
 #include <utility>
@@ -28,6 +29,8 @@ constexpr std::size_t kSharedPollFrom = 3;
 constexpr std::size_t kMaxCollectedAtOnce = 500;
 // ListCommands pages beyond one per 50 due commands (other tools' commands of the account).
 constexpr std::size_t kSharedPollSparePages = 2;
+// drover-agent's exit code when it refuses its arguments, before doing anything (agent_cli.h).
+constexpr int kAgentExitUsage = 2;
 
 // Where "--bots" is in `args` (its value follows), if anywhere.
 std::optional<std::size_t> bots_option(const std::vector<std::string>& args) {
@@ -97,6 +100,9 @@ void SsmCallGroup::start(const std::vector<core::Host>& hosts,
         if (const auto at = bots_option(calls[i].args)) {
           map +=
               (map.empty() ? "" : ";") + members.back().instance_id + "=" + calls[i].args[*at + 1];
+          if (end - begin > 1) {
+            members.back().bots = calls[i].args[*at + 1];
+          }
         }
       }
       auto args = calls[same[begin]].args;
@@ -142,6 +148,10 @@ void SsmCallGroup::send(std::vector<Member> members, const std::vector<std::stri
   command.command_id = std::move(sent.command_id);
   command.timeout = timeout;
   command.members = std::move(members);
+  if (command.members.size() > 1 &&
+      std::find(args.begin(), args.end(), "--instance-bots") != args.end()) {
+    command.batched_args = args;
+  }
   command.give_up = now + Duration(timeout) + transport_.options_.cancel_grace;
   commands_.push_back(std::move(command));
 }
@@ -266,6 +276,7 @@ bool SsmCallGroup::list_invocations(Command& command) {
     by_instance.emplace(member.instance_id, &member);
   }
   auto& ssm = transport_.ssm_;
+  std::vector<const Member*> refused;  // asked again alone once the pages are read
   try {
     nlohmann::json input = {
         {"CommandId", command.command_id}, {"Details", true}, {"MaxResults", 50}};
@@ -293,6 +304,11 @@ bool SsmCallGroup::list_invocations(Command& command) {
         if (seen.invocation.started && row.requested > 0 && row.finished > 0) {
           run_times_.observe(row.finished - row.requested);
         }
+        if (!transport_.interrupted_.load() && refused_batched_status(command, seen.invocation)) {
+          member.done = true;  // still in flight: its own command follows
+          refused.push_back(&member);
+          continue;
+        }
         const bool withdrawn = member.withdrawn && !member.started && !seen.invocation.started &&
                                seen.invocation.status == "Cancelled";
         finish(member, agent_result_for(seen.invocation, context_of(member, command)), withdrawn);
@@ -302,9 +318,15 @@ bool SsmCallGroup::list_invocations(Command& command) {
       }
       input["NextToken"] = std::move(listed.next_token);
     }
+    for (const auto* member : refused) {
+      send_alone(command, *member);
+    }
     command.failed_polls = 0;
     return true;
   } catch (const aws::AwsError& e) {
+    for (const auto* member : refused) {
+      send_alone(command, *member);  // known already, whatever the next page would have said
+    }
     if (++command.failed_polls >= kMaxFailedPolls) {
       for (auto& member : command.members) {
         if (!member.done) {
@@ -320,6 +342,21 @@ bool SsmCallGroup::list_invocations(Command& command) {
     }
     return false;
   }
+}
+
+bool SsmCallGroup::refused_batched_status(const Command& command, const SsmInvocation& invocation) {
+  return !command.batched_args.empty() && command.batched_args.front() == "status" &&
+         invocation.status == "Failed" && invocation.response_code == kAgentExitUsage;
+}
+
+void SsmCallGroup::send_alone(const Command& command, const Member& member) {
+  auto args = command.batched_args;
+  const auto at = std::find(args.begin(), args.end(), "--instance-bots");
+  *at = "--bots";
+  *std::next(at) = member.bots;
+  // The rest of this transport's calls to the host go alone from the start.
+  transport_.other_agent_builds_.insert(member.host);
+  send({{member.host, member.instance_id}}, args, command.timeout);
 }
 
 void SsmCallGroup::check_deadlines(Command& command, TimePoint now) {

@@ -24,6 +24,12 @@
 //             cancelled; a cancel SSM never confirms is reported as Cancelled after the grace.
 //   interrupt the transport's interrupt flag (Ctrl-C) cancels, in each command, the instances
 //             whose invocation has not started, and those only; what runs is left to finish.
+//   refused   an instance whose agent refused a batched `status` (exit 2: an agent older than
+//             --instance-bots, which refuses before it does anything) is asked again alone with
+//             --bots, which every build reads: `drover verify`, `drift` and `baseline` run no
+//             version preflight to tell such hosts apart first. `status` only reads, so asking
+//             twice is harmless; a refused `swap` is reported as it is (the deploy's preflight
+//             keeps old agents out of batched swaps).
 #include <list>
 #include <map>
 #include <optional>
@@ -56,13 +62,15 @@ class SsmCallGroup final : public core::AgentCallGroup {
     bool started = false;    // the invocation left Pending/Delayed
     bool withdrawn = false;  // cancelled by the operator's interrupt before it started
     bool done = false;
+    std::string bots{};  // its --bots value, when its command is batched (--instance-bots)
   };
   // One SendCommand and its hosts.
   struct Command {
     std::string command_id;
     std::chrono::seconds timeout{};
     std::vector<Member> members;
-    TimePoint give_up{};    // sent + timeout + cancel grace
+    std::vector<std::string> batched_args;  // the agent's arguments, when --instance-bots
+    TimePoint give_up{};                    // sent + timeout + cancel grace
     TimePoint next_poll{};  // the first poll (ssm_poll_timing.h), then one interval after each
     double requested = 0;   // SSM's RequestedDateTime (epoch seconds); 0: unknown
     int failed_polls = 0;
@@ -74,6 +82,10 @@ class SsmCallGroup final : public core::AgentCallGroup {
   /// Sends `args` (already in their batched form) to `members` as one command.
   void send(std::vector<Member> members, const std::vector<std::string>& args,
             std::chrono::seconds timeout);
+  /// Whether `member`'s agent refused its part of a batched `status` (see "refused" above).
+  static bool refused_batched_status(const Command& command, const SsmInvocation& invocation);
+  /// Asks `member` of `command` again on its own, with --bots.
+  void send_alone(const Command& command, const Member& member);
   /// Reads the command's invocations (paged) and finishes the members that ended; false when
   /// SSM could not be asked.
   bool list_invocations(Command& command);
