@@ -6,6 +6,8 @@
 #include <iterator>
 #include <map>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "aws/aws_error.h"
@@ -100,9 +102,6 @@ void SsmCallGroup::start(const std::vector<core::Host>& hosts,
         if (const auto at = bots_option(calls[i].args)) {
           map +=
               (map.empty() ? "" : ";") + members.back().instance_id + "=" + calls[i].args[*at + 1];
-          if (end - begin > 1) {
-            members.back().bots = calls[i].args[*at + 1];
-          }
         }
       }
       auto args = calls[same[begin]].args;
@@ -352,8 +351,21 @@ bool SsmCallGroup::refused_batched_status(const Command& command, const SsmInvoc
 void SsmCallGroup::send_alone(const Command& command, const Member& member) {
   auto args = command.batched_args;
   const auto at = std::find(args.begin(), args.end(), "--instance-bots");
+  // Its bots are its entry of the map ("i-0abc=539,540;i-0def=541"), kept there rather than
+  // per member: a 10,000-instance deploy holds every member at once.
+  const std::string_view map = *std::next(at);
+  const std::string key = member.instance_id + "=";
+  std::string bots;
+  for (std::size_t begin = 0; begin < map.size();) {
+    const auto end = std::min(map.find(';', begin), map.size());
+    if (const auto entry = map.substr(begin, end - begin); entry.starts_with(key)) {
+      bots = entry.substr(key.size());
+      break;
+    }
+    begin = end + 1;
+  }
+  *std::next(at) = std::move(bots);
   *at = "--bots";
-  *std::next(at) = member.bots;
   // The rest of this transport's calls to the host go alone from the start.
   transport_.other_agent_builds_.insert(member.host);
   send({{member.host, member.instance_id}}, args, command.timeout);

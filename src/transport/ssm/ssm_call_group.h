@@ -62,7 +62,6 @@ class SsmCallGroup final : public core::AgentCallGroup {
     bool started = false;    // the invocation left Pending/Delayed
     bool withdrawn = false;  // cancelled by the operator's interrupt before it started
     bool done = false;
-    std::string bots{};  // its --bots value, when its command is batched (--instance-bots)
   };
   // One SendCommand and its hosts.
   struct Command {
