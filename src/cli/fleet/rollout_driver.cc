@@ -62,16 +62,18 @@ class FinishedQueue {
   std::deque<FinishedHost> items_;
 };
 
-// The steps the hosts in flight report, handed from the workers (the transport calls
-// AgentCall::on_step on the worker's thread) to the driver's loop, which passes them to the
-// view in the order they came: the view is only ever called from the loop. A host reports a
-// few steps per bot, so what waits here between two turns of the loop stays small.
 // The view's output held for one turn of the driver's loop (RolloutView::hold_output): held at
 // the top of a turn, released before the loop waits and when the rollout ends, however it ends.
 class HeldOutput {
  public:
   explicit HeldOutput(RolloutView& view) : view_(view) {}
-  ~HeldOutput() { release(); }
+  ~HeldOutput() {
+    try {
+      release();
+    } catch (...) {
+      // Only the bar's redraw can be lost here: the lines were written to the stream already.
+    }
+  }
   HeldOutput(const HeldOutput&) = delete;
   HeldOutput& operator=(const HeldOutput&) = delete;
   void hold() {
@@ -92,6 +94,10 @@ class HeldOutput {
   bool held_ = false;
 };
 
+// The steps the hosts in flight report, handed from the workers (the transport calls
+// AgentCall::on_step on the worker's thread) to the driver's loop, which passes them to the
+// view in the order they came: the view is only ever called from the loop. A host reports a
+// few steps per bot, so what waits here between two turns of the loop stays small.
 class StepQueue {
  public:
   void report(const core::HostName& host, std::string_view step) {

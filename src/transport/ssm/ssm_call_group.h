@@ -81,7 +81,7 @@ class SsmCallGroup final : public core::AgentCallGroup {
   /// Sends `args` (already in their batched form) to `members` as one command.
   void send(std::vector<Member> members, const std::vector<std::string>& args,
             std::chrono::seconds timeout);
-  /// Whether `member`'s agent refused its part of a batched `status` (see "refused" above).
+  /// Whether `invocation` is an agent refusing its part of a batched `status` ("refused" above).
   static bool refused_batched_status(const Command& command, const SsmInvocation& invocation);
   /// Asks `member` of `command` again on its own, with --bots.
   void send_alone(const Command& command, const Member& member);
