@@ -111,31 +111,23 @@ class ScriptedFleetSsm {
           }
           const double requested = 1.8e9 + static_cast<double>(&command - sent.data() + 1);
           const auto line = command["Parameters"]["commands"][0].get<std::string>();
-          if (old_agent.contains(ids[i]) && line.find("--instance-bots") != std::string::npos) {
-            rows.push_back({{"CommandId", input["CommandId"]},
-                            {"InstanceId", ids[i]},
-                            {"RequestedDateTime", requested},
-                            {"Status", "Failed"},
-                            {"StatusDetails", "Failed"},
-                            {"CommandPlugins",
-                             {{{"ResponseCode", 2},
-                               {"ResponseStartDateTime", requested},
-                               {"ResponseFinishDateTime", requested},
-                               {"Output", R"({"command":"agent","ok":false,"error":"The following )"
-                                          R"(argument was not expected: --instance-bots"})"
-                                          "\n"}}}}});
-            continue;
-          }
+          const bool refused =
+              old_agent.contains(ids[i]) && line.find("--instance-bots") != std::string::npos;
+          const std::string output =
+              refused ? R"({"command":"agent","ok":false,"error":"The following argument )"
+                        R"(was not expected: --instance-bots"})"
+                        "\n"
+                      : output_of(ids[i]).substr(0, 2500);
           rows.push_back({{"CommandId", input["CommandId"]},
                           {"InstanceId", ids[i]},
                           {"RequestedDateTime", requested},
-                          {"Status", "Success"},
-                          {"StatusDetails", "Success"},
+                          {"Status", refused ? "Failed" : "Success"},
+                          {"StatusDetails", refused ? "Failed" : "Success"},
                           {"CommandPlugins",
-                           {{{"ResponseCode", 0},
+                           {{{"ResponseCode", refused ? 2 : 0},
                              {"ResponseStartDateTime", requested},
-                             {"ResponseFinishDateTime", requested + run_seconds},
-                             {"Output", output_of(ids[i]).substr(0, 2500)}}}}});
+                             {"ResponseFinishDateTime", requested + (refused ? 0 : run_seconds)},
+                             {"Output", output}}}}});
         }
         json out = {{"CommandInvocations", rows}};
         if (from + page < ids.size()) out["NextToken"] = std::to_string(from + page);
