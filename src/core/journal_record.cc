@@ -8,6 +8,7 @@
 
 #include "core/input_error.h"
 #include "core/json_reader.h"
+#include "core/json_writer.h"
 
 namespace drover::core {
 
@@ -501,7 +502,58 @@ JournalRecord journal_record_from_json(const json& document) {
   }
 }
 
+namespace {
+
+// A host line written straight to text (json_writer.h), the same bytes as dumping
+// to_json(record): a deploy writes one per host, the other lines once.
+std::string host_line(const JournalHost& line) {
+  const auto& record = line.record;
+  JsonWriter out;
+  out.begin_object().key("bots").begin_array();
+  for (const auto& bot : record.bots) {
+    out.begin_object().key("bot").integer(bot.bot).key("from");
+    if (bot.from) {
+      out.begin_object()
+          .key("image_id")
+          .nullable_string(bot.from->image_id)
+          .key("ref")
+          .string(bot.from->ref)
+          .key("repo_digest")
+          .nullable_string(bot.from->repo_digest)
+          .end_object();
+    } else {
+      out.null();
+    }
+    out.key("outcome").string(to_string(bot.outcome));
+    out.key("repo_digest").nullable_string(bot.repo_digest).key("timings_ms");
+    write_json(out, bot.timings);
+    out.end_object();
+  }
+  out.end_array();
+  out.key("host").string(record.host);
+  out.key("kind").string(to_string(record.outcome.kind));
+  out.key("reason").string(record.outcome.reason);
+  out.key("seq").integer(line.sequence);
+  out.key("started_ms");
+  if (record.started) {
+    out.integer(ms(*record.started));
+  } else {
+    out.null();
+  }
+  out.key("status").string(to_string(record.outcome.status));
+  out.key("took_ms").integer(ms(record.took));
+  out.key("type").string("host").key("v").integer(kJournalVersion).end_object();
+  return out.take();
+}
+
+}  // namespace
+
 std::string to_journal_line(const JournalRecord& record) {
+  if (const auto* host = std::get_if<JournalHost>(&record)) {
+    auto line = host_line(*host);
+    line += '\n';
+    return line;
+  }
   // error_handler::replace: a reason quoting odd agent output must not make the write throw.
   auto line = to_json(record).dump(-1, ' ', false, json::error_handler_t::replace);
   line += '\n';

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/json_reader.h"
+#include "core/json_writer.h"
 
 namespace drover::core {
 
@@ -31,6 +32,8 @@ struct SwapTimings {
 /// {"pull":…,"create":…,"stop":…,"start":…,"settle":…,"cleanup":…,"prune":…,"login":…,
 ///  "downtime":…}
 nlohmann::json to_json(const SwapTimings& timings);
+/// The same object, written by `out` (keys in nlohmann's sorted order, as to_json dumps).
+void write_json(JsonWriter& out, const SwapTimings& timings);
 /// Throws JsonShapeError when `object` is not an object or a step is not a number.
 SwapTimings read_swap_timings(const JsonReader& object);
 

@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <limits>
 #include <string>
+#include <vector>
 
 #include "core/journal_record.h"
 #include "core/journal_replay.h"
@@ -182,6 +184,47 @@ TEST(CoreJournal, AHostLineIsWrittenByteForByteAsJournalsAlwaysWereWritten) {
                                    {"took_ms", 9000},      {"started_ms", 1500},
                                    {"bots", {bot}},        {"seq", 4}};
   EXPECT_EQ(to_journal_line(host), expected.dump() + "\n");
+}
+
+TEST(CoreJournal, HostLinesAreTheBytesOfTheirJsonValueWhateverTheyHold) {
+  // Host lines are written without building their JSON value (json_writer.h); the value is
+  // still what `drover show --json` and the history print, so the two must never differ.
+  const std::string odd = "bot \"539\"\tsaid \xff\xfe caf\xc3\xa9\n\\ end";
+  std::vector<JournalHost> hosts;
+  hosts.push_back({{"host-1", HostOutcome::success(), seconds(0), {}, std::nullopt}});
+  hosts.push_back({{odd,
+                    HostOutcome::failure(FailureKind::bad_output, odd),
+                    milliseconds(-5),
+                    {},
+                    milliseconds(0)}});
+  JournalHost full{{"host-3",
+                    HostOutcome::failure(FailureKind::bot_failed, "bot539 rolled back"),
+                    seconds(12),
+                    {},
+                    milliseconds(250)}};
+  full.sequence = 1234567;
+  full.record.bots = {{539,
+                       BotSwapOutcome::swapped,
+                       std::nullopt,
+                       "registry.test/tradebot@sha256:" + std::string(64, 'b'),
+                       {1, 2, 3, 4, 5, 6, 7, 8, 9}},
+                      {540, BotSwapOutcome::rolled_back, PreviousImage{odd, "", ""}, "", {}},
+                      {541,
+                       BotSwapOutcome::failed,
+                       PreviousImage{"registry.test/tradebot:v1", "sha256:" + std::string(64, 'a'),
+                                     "registry.test/tradebot@sha256:" + std::string(64, 'c')},
+                       odd,
+                       {-1, 0, 0, 0, 0, 0, 0, 0, std::numeric_limits<std::int64_t>::max()}}};
+  hosts.push_back(full);
+  for (const auto& host : hosts) {
+    auto value = host_record_to_json(host.record);
+    value["seq"] = host.sequence;
+    value["type"] = "host";
+    value["v"] = kJournalVersion;
+    EXPECT_EQ(to_journal_line(host),
+              value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n")
+        << host.record.host;
+  }
 }
 
 TEST(CoreJournal, ReadsAHostLineWrittenBeforeTheAgentMeasuredItsSteps) {
