@@ -53,7 +53,7 @@ HostAgent classify_agent_version(const HostName& host, const AgentResult& result
   agent.host = host;
   switch (result.status) {
     case TransportStatus::ok: {
-      auto report = read_version_report(result.report);
+      auto report = read_version_report(parsed_report(result));
       agent.version = std::move(report.version);
       agent.sha256 = std::move(report.sha256);
       agent.state = state_of_sha256(agent.sha256, expected_sha256);

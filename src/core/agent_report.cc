@@ -7,6 +7,7 @@
 #include <string.h>  // memrchr (a GNU extension, so not <cstring>)
 
 #include "core/agent_report_fields.h"
+#include "core/agent_report_read.h"
 #include "core/name_table.h"
 #include "core/printable_text.h"
 
@@ -40,12 +41,6 @@ constexpr NameTable<RecoverAction, 7> kRecoverActionNames{{
     {RecoverAction::absent, "absent"},
 }};
 static_assert(covers_every_value(kRecoverActionNames));
-
-std::string string_or_empty(const json& document, const char* key) {
-  if (!document.is_object()) return "";
-  auto it = document.find(key);
-  return it != document.end() && it->is_string() ? it->get<std::string>() : "";
-}
 
 }  // namespace
 
@@ -83,19 +78,6 @@ json nullable(const std::string& text) {
   return text.empty() ? json(nullptr) : json(text);
 }
 
-std::string optional_string(const JsonReader& object, const char* key) {
-  auto field = object.maybe(key);
-  return field ? field->string() : std::string();
-}
-
-std::optional<std::string> error_of(const JsonReader& root) {
-  auto field = root.maybe("error");
-  if (!field) return std::nullopt;
-  if (field->raw().is_string()) return field->string();
-  // Some agents report {"error":{"message":…}}; keep its text rather than failing the parse.
-  return field->raw().dump();
-}
-
 json error_value(const std::optional<std::string>& error) {
   return error ? json(*error) : json(nullptr);
 }
@@ -113,13 +95,6 @@ json parse_line(std::string_view line) {
   }
   if (!document.is_object()) throw AgentOutputError("agent report: expected a JSON object");
   return document;
-}
-
-void expect_command(const JsonReader& root, std::string_view command) {
-  const auto actual = root.at("command").string();
-  if (actual != command) {
-    root.at("command").fail(fmt::format("expected \"{}\", got \"{}\"", command, printable(actual)));
-  }
 }
 
 void throw_output_error(const JsonShapeError& e) {
@@ -163,8 +138,7 @@ json to_json(const VersionReport& report) {
 }
 
 VersionReport read_version_report(const json& document) {
-  return {string_or_empty(document, "host"), string_or_empty(document, "version"),
-          string_or_empty(document, "sha256")};
+  return report_reading::version_report_of(JsonReader(document, "report"));
 }
 
 json error_report(std::string_view command, std::string_view host, std::string_view error) {

@@ -2,12 +2,13 @@
 // read by `drover baseline` into its fleet table.
 #include "core/agent_report.h"
 #include "core/agent_report_fields.h"
+#include "core/agent_report_read.h"
 
 namespace drover::core {
 namespace {
 
 using nlohmann::json;
-using report_fields::optional_string;
+using report_reading::optional_string;
 
 json check_to_json(const BaselineCheck& check) {
   return {{"check", check.check}, {"ok", check.ok},           {"detail", check.detail},
@@ -42,7 +43,7 @@ json to_json(const BaselineReport& report) {
 BaselineReport read_baseline_report(const json& document) {
   return report_fields::reading([&] {
     const JsonReader root(document, "report");
-    report_fields::expect_command(root, "baseline");
+    report_reading::expect_command(root, "baseline");
     BaselineReport report;
     report.host = optional_string(root, "host");
     report.root = optional_string(root, "root");

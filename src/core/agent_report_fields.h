@@ -13,23 +13,16 @@ namespace drover::core::report_fields {
 
 /// An empty string goes on the wire as null.
 nlohmann::json nullable(const std::string& text);
-/// The string at `key`, or "" when it is missing or null.
-std::string optional_string(const JsonReader& object, const char* key);
-/// The report's "error": a string, or another value's JSON text; nullopt when missing or null.
-std::optional<std::string> error_of(const JsonReader& root);
 nlohmann::json error_value(const std::optional<std::string>& error);
 
 /// Parses one line into a JSON object; throws AgentOutputError when it is not one.
 nlohmann::json parse_line(std::string_view line);
-/// Checks that the report's "command" is `command`; throws JsonShapeError otherwise.
-void expect_command(const JsonReader& root, std::string_view command);
 
 /// "swapped, unchanged, rolled_back, failed": the outcomes, for messages.
 std::string bot_swap_outcome_names();
 
 /// One bot of a swap's "recovered" list or of a recover report.
 nlohmann::json recovered_to_json(const RecoveredBot& bot);
-RecoveredBot recovered_from(const JsonReader& item);
 
 [[noreturn]] void throw_output_error(const JsonShapeError& e);
 

@@ -186,7 +186,7 @@ HostBaseline host_baseline_from(const HostName& host, const AgentResult& result,
   switch (result.status) {
     case TransportStatus::ok:
       try {
-        auto report = read_baseline_report(result.report);
+        auto report = read_baseline_report(parsed_report(result));
         out.checks = std::move(report.checks);
         out.agent_version = std::move(report.agent_version);
         out.agent_sha256 = std::move(report.agent_sha256);

@@ -35,6 +35,11 @@ class JsonReader {
   const nlohmann::json& raw() const { return value_; }
   const std::string& path() const { return path_; }
 
+  bool is_string() const { return value_.is_string(); }
+  bool is_object() const { return value_.is_object(); }
+  /// The value as JSON text (compact), whatever it is.
+  std::string json_text() const { return value_.dump(); }
+
   bool boolean() const;
   std::string string() const;
   std::int64_t integer() const;  // a float is truncated toward zero

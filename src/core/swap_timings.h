@@ -4,6 +4,7 @@
 // show` prints it. One JSON form, {"pull":…,"create":…,…} in milliseconds, written and read
 // here for the report and the journal alike. Reading is lenient: a step an older agent or
 // journal does not have reads as 0, and unknown steps are ignored.
+#include <array>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
@@ -29,12 +30,44 @@ struct SwapTimings {
   bool operator==(const SwapTimings&) const = default;
 };
 
+/// One step's JSON key and field.
+struct SwapTimingStep {
+  const char* key;
+  std::int64_t SwapTimings::*field;
+};
+
+/// The steps in the order a swap passes them; the JSON keys are written here only.
+inline constexpr std::array<SwapTimingStep, 9> kSwapTimingSteps{{
+    {"pull", &SwapTimings::pull_ms},
+    {"create", &SwapTimings::create_ms},
+    {"stop", &SwapTimings::stop_ms},
+    {"start", &SwapTimings::start_ms},
+    {"settle", &SwapTimings::settle_ms},
+    {"cleanup", &SwapTimings::cleanup_ms},
+    {"prune", &SwapTimings::prune_ms},
+    {"login", &SwapTimings::login_ms},
+    {"downtime", &SwapTimings::downtime_ms},
+}};
+
 /// {"pull":…,"create":…,"stop":…,"start":…,"settle":…,"cleanup":…,"prune":…,"login":…,
 ///  "downtime":…}
 nlohmann::json to_json(const SwapTimings& timings);
 /// The same object, written by `out` (keys in nlohmann's sorted order, as to_json dumps).
 void write_json(JsonWriter& out, const SwapTimings& timings);
-/// Throws JsonShapeError when `object` is not an object or a step is not a number.
-SwapTimings read_swap_timings(const JsonReader& object);
+/// Throws JsonShapeError when `object` is not an object or a step is not a number. `Reader`
+/// is JsonReader or another reader of a parsed document (agent_report_read.h).
+template <typename Reader>
+SwapTimings read_swap_timings(const Reader& object) {
+  if (!object.is_object()) {
+    object.fail("expected an object of milliseconds");
+  }
+  SwapTimings timings;
+  for (const auto& step : kSwapTimingSteps) {
+    if (auto value = object.maybe(step.key)) {
+      timings.*step.field = value->integer();
+    }
+  }
+  return timings;
+}
 
 }  // namespace drover::core

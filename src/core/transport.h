@@ -18,7 +18,7 @@
 //                 killed. The bots may be anywhere mid-swap (the agent's `recover` repairs that).
 //   agent_failed  the agent ended with something other than 0 or 1: bad arguments (exit 2),
 //                 could not run (exit 3, e.g. Docker unreachable), or it was killed by a signal.
-//                 When it still printed a report, `report` holds it and `detail` its error.
+//                 When it still printed a report, `report_line` holds it and `detail` its error.
 //   bad_output    the agent exited 0 or 1 but its last stdout line is missing or is not a JSON
 //                 object: a broken or foreign binary. Nothing it said can be trusted.
 //   out_of_resources  drover's own machine ran out of file descriptors, memory or processes
@@ -27,7 +27,8 @@
 //
 // Labels: the agent's report names the machine it ran on ("host": gethostname()), which need
 // not be the fleet's name for the host (for the local transport every logical host is this
-// machine). drover therefore labels every result by the Host it asked, never by report["host"].
+// machine). drover therefore labels every result by the Host it asked, never by the report's
+// "host".
 //
 // Thread safety: implementations must allow concurrent run_agent calls from several threads
 // (the rollout runs a window of hosts at once); each call is independent.
@@ -115,19 +116,28 @@ struct AgentCall {
   std::function<void(std::string_view step)> on_step{};
 };
 
-/// What came back. `report` is the agent's last stdout line parsed (a JSON object) whenever
-/// there was one, whatever the status; otherwise null. `exit_code` is the agent's exit status,
-/// or -1 when it did not exit normally (never started, killed, timed out).
+/// What came back. `report_line` is the agent's last stdout line, as it printed it, whenever
+/// that line is a JSON object (its report), whatever the status; otherwise empty. It is kept
+/// as text: drover reads its 10,000-host deploys' reports straight into structs
+/// (transport/report_reader.h) and any other with `parsed_report`. `exit_code` is the agent's
+/// exit status, or -1 when it did not exit normally (never started, killed, timed out).
 /// Invariant: status != ok ⇒ `detail` says what went wrong in one line an operator can act on.
 struct AgentResult {
   TransportStatus status = TransportStatus::agent_failed;
   int exit_code = -1;
-  nlohmann::json report;    // null when the agent printed no JSON object last
+  std::string report_line;  // empty when the agent printed no JSON object last
   std::string stderr_tail;  // the last lines of the agent's stderr (its progress log), for humans
   std::string detail;       // the failure in one line; empty or a summary when ok
 
   bool ok() const { return status == TransportStatus::ok; }
 };
+
+/// The result's report as a JSON value; null when it has none.
+inline nlohmann::json parsed_report(const AgentResult& result) {
+  if (result.report_line.empty()) return nullptr;
+  auto report = nlohmann::json::parse(result.report_line, nullptr, /*allow_exceptions=*/false);
+  return report.is_discarded() ? nlohmann::json(nullptr) : report;
+}
 
 /// The drover-agent build this drover was made with, as it is to be put on hosts: the file
 /// on this machine, its sha256 (lower-case hex), and, for transports whose hosts download it

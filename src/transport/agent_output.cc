@@ -18,29 +18,33 @@ constexpr int kAgentExitUsage = 2;
 constexpr int kAgentExitCannotRun = 3;
 constexpr std::size_t kQuotedOutputBytes = 120;
 
-// The agent's report, or null with `why` saying what the last line was instead. Only an object
-// counts: every agent command prints one, so a bare number or string is someone else's output.
-nlohmann::json parse_report(std::string_view out, std::string& why) {
+// The agent's report line, or "" with `why` saying what the last line was instead. Only an
+// object counts: every agent command prints one, so a bare number or string is someone else's
+// output. The line is checked, not kept parsed: its reader parses it again, into its struct.
+std::string report_line_of(std::string_view out, std::string& why) {
   std::string_view line;
   try {
     line = core::last_report_line(out);
   } catch (const core::AgentOutputError&) {
     why = "printed nothing on stdout";
-    return nullptr;
+    return {};
   }
-  auto parsed = parse_json_document(line);
-  if (!parsed.is_discarded() && parsed.is_object()) {
-    return parsed;
+  if (is_json_object(line)) {
+    return std::string(line);
   }
   std::string shown = core::printable(line.substr(0, kQuotedOutputBytes));
   if (line.size() > kQuotedOutputBytes) {
     shown += "...";
   }
   why = fmt::format("printed '{}' last, which is not a JSON report", shown);
-  return nullptr;
+  return {};
 }
 
-std::string report_error(const nlohmann::json& report) {
+std::string report_error(std::string_view report_line) {
+  if (report_line.empty()) {
+    return {};
+  }
+  const auto report = parse_json_document(report_line);
   if (!report.is_object()) {
     return {};
   }
@@ -69,8 +73,8 @@ std::string signal_name(int signal) {
 
 // Why an agent that exited with `code` (not 0 or 1) failed, in the words an operator needs:
 // the report's own error first (the agent knows best), then its last log line.
-std::string failure_detail(int code, const nlohmann::json& report, const std::string& tail) {
-  std::string what = report_error(report);
+std::string failure_detail(int code, std::string_view report_line, const std::string& tail) {
+  std::string what = report_error(report_line);
   if (what.empty()) {
     what = last_line(tail);
   }
@@ -124,11 +128,11 @@ core::AgentResult interpret_agent_process(const ProcessResult& process,
   result.exit_code = process.timed_out || process.signal != 0 ? -1 : process.exit_code;
   result.stderr_tail = tail_lines(process.err);
   std::string why_no_report;
-  result.report = parse_report(process.out, why_no_report);
+  result.report_line = report_line_of(process.out, why_no_report);
 
   if (!process.overflowed.empty()) {
     result.status = core::TransportStatus::bad_output;
-    result.report = nullptr;  // whatever it printed was cut short: never a report
+    result.report_line.clear();  // whatever it printed was cut short: never a report
     result.detail = fmt::format(
         "the agent wrote more than {} MiB to {} and was stopped (drover-agent writes a few KB "
         "per bot: check what runs at the agent path on the host); `drover verify` shows where "
@@ -150,7 +154,7 @@ core::AgentResult interpret_agent_process(const ProcessResult& process,
     return result;
   }
   if (process.exit_code == 0 || process.exit_code == kAgentExitNotReached) {
-    if (result.report.is_null()) {
+    if (result.report_line.empty()) {
       result.status = core::TransportStatus::bad_output;
       result.detail = fmt::format("the agent exited {} but {}", process.exit_code, why_no_report);
       return result;
@@ -159,7 +163,7 @@ core::AgentResult interpret_agent_process(const ProcessResult& process,
     return result;
   }
   result.status = core::TransportStatus::agent_failed;
-  result.detail = failure_detail(process.exit_code, result.report, result.stderr_tail);
+  result.detail = failure_detail(process.exit_code, result.report_line, result.stderr_tail);
   return result;
 }
 

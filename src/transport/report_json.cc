@@ -79,4 +79,19 @@ nlohmann::json parse_json_document(std::string_view text) {
   return value;
 }
 
+bool is_json_object(std::string_view text) {
+  const simdjson::padded_string padded(text);
+  auto& parser = report_parser();
+  simdjson::dom::element root;
+  const auto parsed = parser.parse(padded).get(root);
+  const bool object =
+      parsed == simdjson::SUCCESS
+          ? root.type() == simdjson::dom::element_type::OBJECT
+          : nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false).is_object();
+  if (parser.capacity() > kKeptParserBytes) {
+    parser = simdjson::dom::parser();  // frees the large buffers
+  }
+  return object;
+}
+
 }  // namespace drover::transport

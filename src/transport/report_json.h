@@ -15,4 +15,8 @@ namespace drover::transport {
 /// no reader can see: -0 reads as an unsigned 0, which nlohmann stores as a signed one.
 nlohmann::json parse_json_document(std::string_view text);
 
+/// Whether `text` is one JSON document whose root is an object, as parse_json_document would
+/// say, without building its value.
+bool is_json_object(std::string_view text);
+
 }  // namespace drover::transport

@@ -30,9 +30,9 @@ TEST_F(LocalTransportIT, VersionComesBackAsAReport) {
   auto result = agent.run_agent(kHost, {{"version"}, seconds(30)});
   ASSERT_EQ(result.status, core::TransportStatus::ok) << result.detail << result.stderr_tail;
   EXPECT_EQ(result.exit_code, 0);
-  EXPECT_EQ(result.report["command"], "version");
-  EXPECT_EQ(result.report["ok"], true);
-  EXPECT_EQ(result.report["sha256"].get<std::string>().size(), 64u);
+  EXPECT_EQ(core::parsed_report(result)["command"], "version");
+  EXPECT_EQ(core::parsed_report(result)["ok"], true);
+  EXPECT_EQ(core::parsed_report(result)["sha256"].get<std::string>().size(), 64u);
 }
 
 // The live view's source (issue 14): the real agent swapping real bots reports its steps on
@@ -52,7 +52,7 @@ TEST_F(LocalTransportIT, ASwapReportsItsStepsAsTheyHappen) {
   const core::Host host{"host-1", std::nullopt, {9020, 9021}, core::HostGroup::production};
   auto result = agent.run_agent(host, call);
   ASSERT_EQ(result.status, core::TransportStatus::ok) << result.detail << result.stderr_tail;
-  EXPECT_EQ(result.report["ok"], true) << result.report.dump();
+  EXPECT_EQ(core::parsed_report(result)["ok"], true) << result.report_line;
   // In the order a swap passes them (pull once for the host, then per bot create beside the
   // old container, stop, start, settle; the login poll once every bot is done).
   auto first = [&](const std::string& step) {
@@ -70,7 +70,7 @@ TEST_F(LocalTransportIT, ASwapReportsItsStepsAsTheyHappen) {
   EXPECT_EQ(std::count(steps.begin(), steps.end(), "start"), 2);
   EXPECT_EQ(std::count(steps.begin(), steps.end(), "settle"), 2);
   // The report on stdout is untouched by the step lines on stderr.
-  EXPECT_EQ(result.report["bots"].size(), 2U);
+  EXPECT_EQ(core::parsed_report(result)["bots"].size(), 2U);
   EXPECT_NE(result.stderr_tail.find("drover-agent: step: "), std::string::npos);
   fleet.remove_all();
 }
@@ -79,10 +79,10 @@ TEST_F(LocalTransportIT, StatusOfABotWithNoContainerIsAReportNotAFailure) {
   auto result = agent.run_agent(kHost, {{"status", "--bots", "1"}, seconds(60)});
   ASSERT_EQ(result.status, core::TransportStatus::ok) << result.detail << result.stderr_tail;
   EXPECT_TRUE(result.exit_code == 0 || result.exit_code == 1) << result.exit_code;
-  EXPECT_EQ(result.report["command"], "status");
-  ASSERT_EQ(result.report["bots"].size(), 1u);
-  EXPECT_EQ(result.report["bots"][0]["bot"], 1);
-  EXPECT_EQ(result.report["bots"][0]["present"], false);
+  EXPECT_EQ(core::parsed_report(result)["command"], "status");
+  ASSERT_EQ(core::parsed_report(result)["bots"].size(), 1u);
+  EXPECT_EQ(core::parsed_report(result)["bots"][0]["bot"], 1);
+  EXPECT_EQ(core::parsed_report(result)["bots"][0]["present"], false);
 }
 
 TEST_F(LocalTransportIT, StatusOfARunningBotSaysWhatRuns) {
@@ -92,7 +92,7 @@ TEST_F(LocalTransportIT, StatusOfARunningBotSaysWhatRuns) {
       kHost, {{"status", "--bots", "7601", "--expect-image", image("bot", "v1")}, seconds(60)});
   ASSERT_EQ(result.status, core::TransportStatus::ok) << result.detail << result.stderr_tail;
   EXPECT_EQ(result.exit_code, 0);
-  const auto& bot = result.report["bots"][0];
+  const auto bot = core::parsed_report(result)["bots"][0];
   EXPECT_EQ(bot["bot"], 7601);
   EXPECT_EQ(bot["present"], true);
   EXPECT_EQ(bot["running"], true);
@@ -103,7 +103,7 @@ TEST_F(LocalTransportIT, BadArgumentsAreAgentFailedWithTheAgentsReason) {
   auto result = agent.run_agent(kHost, {{"status", "--bots", "7601;reboot"}, seconds(30)});
   EXPECT_EQ(result.status, core::TransportStatus::agent_failed);
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_EQ(result.report["ok"], false);
+  EXPECT_EQ(core::parsed_report(result)["ok"], false);
   EXPECT_NE(result.detail.find("the agent refused its arguments (exit 2): "), std::string::npos)
       << result.detail;
   EXPECT_NE(result.detail.find("7601;reboot"), std::string::npos) << result.detail;

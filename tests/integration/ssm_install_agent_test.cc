@@ -81,8 +81,8 @@ TEST_F(SsmInstallAgentIT, DownloadsChecksAndRunsTheAgentAtAFreshPath) {
       host_, {DROVER_AGENT_BIN, sha256_, aws_->url() + "/files/drover-agent"});
   ASSERT_EQ(result.status, core::TransportStatus::ok) << result.detail << "\n"
                                                       << result.stderr_tail;
-  EXPECT_EQ(result.report["command"], "version");
-  EXPECT_EQ(result.report["sha256"], sha256_);
+  EXPECT_EQ(core::parsed_report(result)["command"], "version");
+  EXPECT_EQ(core::parsed_report(result)["sha256"], sha256_);
   EXPECT_EQ(sha256_file_hex(agent_path().string()), sha256_);
   EXPECT_FALSE(fs::exists(agent_path().string() + ".drover-new"));
 

@@ -43,7 +43,7 @@ core::AgentResult answered(nlohmann::json report, bool ok) {
   core::AgentResult result;
   result.status = core::TransportStatus::ok;
   result.exit_code = ok ? 0 : 1;
-  result.report = std::move(report);
+  result.report_line = report.is_null() ? std::string() : report.dump();
   return result;
 }
 

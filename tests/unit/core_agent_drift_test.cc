@@ -17,7 +17,11 @@ AgentResult version_answer(const std::string& sha256) {
   AgentResult result;
   result.status = TransportStatus::ok;
   result.exit_code = 0;
-  result.report = {{"command", "version"}, {"ok", true}, {"version", "0.1.0"}, {"sha256", sha256}};
+  result.report_line = nlohmann::json{
+      {"command", "version"},
+      {"ok", true},
+      {"version", "0.1.0"},
+      {"sha256", sha256}}.dump();
   return result;
 }
 

@@ -27,11 +27,13 @@ nlohmann::json healthy_checks() {
 AgentResult answer(nlohmann::json checks, const std::string& sha256 = kBuilt) {
   AgentResult result;
   result.status = TransportStatus::ok;
-  result.report = {{"command", "baseline"},
-                   {"ok", true},
-                   {"checks", checks},
-                   {"agent_version", "0.1.0"},
-                   {"agent_sha256", sha256}};
+  result.report_line = nlohmann::json{
+      {"command", "baseline"},
+      {"ok", true},
+      {"checks", checks},
+      {"agent_version", "0.1.0"},
+      {"agent_sha256",
+       sha256}}.dump();
   return result;
 }
 
@@ -133,7 +135,7 @@ TEST(FleetBaseline, CellsAreShort) {
 TEST(FleetBaseline, AnUnreadableReportIsAnAgentErrorRowNotACrash) {
   AgentResult junk;
   junk.status = TransportStatus::ok;
-  junk.report = {{"checks", "nope"}};
+  junk.report_line = nlohmann::json{{"checks", "nope"}}.dump();
   auto row = host_baseline_from("host-1", junk, kBuilt);
   EXPECT_EQ(row.answer, BaselineAnswer::agent_error);
   EXPECT_TRUE(row.needs_attention());

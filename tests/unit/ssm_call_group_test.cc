@@ -200,7 +200,8 @@ TEST(SsmCallGroup, OneCommandPerFiftyInstancesEachWithItsOwnBots) {
   ASSERT_EQ(results.size(), 60u);
   for (int i = 0; i < 60; ++i) {
     EXPECT_EQ(results[i].status, core::TransportStatus::ok) << results[i].detail;
-    EXPECT_EQ(results[i].report["instance"], instance(i)) << "results keep the hosts' order";
+    EXPECT_EQ(core::parsed_report(results[i])["instance"], instance(i))
+        << "results keep the hosts' order";
   }
   ASSERT_EQ(w.ssm.count("SendCommand"), 2);
   EXPECT_EQ(w.ssm.sent[0]["InstanceIds"].size(), 50u);
@@ -221,7 +222,7 @@ TEST(SsmCallGroup, ACutOutputIsAskedForWhole) {
   w.ssm.cut = {instance(1)};
   auto results = w.run(status_of);
   EXPECT_EQ(results[1].status, core::TransportStatus::ok) << results[1].detail;
-  EXPECT_EQ(results[1].report["instance"], instance(1));
+  EXPECT_EQ(core::parsed_report(results[1])["instance"], instance(1));
   EXPECT_EQ(w.ssm.count("GetCommandInvocation"), 1);
 }
 
@@ -399,7 +400,7 @@ TEST(SsmCallGroup, AnAgentThatRefusesABatchedStatusIsAskedAgainAloneWithItsBots)
   ASSERT_EQ(results.size(), 3u);
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(results[i].status, core::TransportStatus::ok) << results[i].detail;
-    EXPECT_EQ(results[i].report["instance"], instance(i));
+    EXPECT_EQ(core::parsed_report(results[i])["instance"], instance(i));
   }
   ASSERT_EQ(w.ssm.count("SendCommand"), 2);
   EXPECT_EQ(w.ssm.sent[1]["InstanceIds"], json::array({instance(1)}));

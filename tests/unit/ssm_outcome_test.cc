@@ -20,7 +20,7 @@ TEST(SsmOutcome, SuccessWithAReportIsOk) {
   auto r = agent_result_for(ended("Success", "Success", 0, "log\n{\"ok\":true}\n"), kContext);
   EXPECT_EQ(r.status, core::TransportStatus::ok);
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_EQ(r.report["ok"], true);
+  EXPECT_EQ(core::parsed_report(r)["ok"], true);
   EXPECT_EQ(r.stderr_tail, "progress");
 }
 
@@ -92,7 +92,7 @@ TEST(SsmOutcome, OutputCutAtTheApiLimitIsBadOutputNeverParsed) {
   out.resize(kSsmStdoutLimit);
   auto r = agent_result_for(ended("Success", "Success", 0, out), kContext);
   EXPECT_EQ(r.status, core::TransportStatus::bad_output);
-  EXPECT_TRUE(r.report.is_null());
+  EXPECT_TRUE(r.report_line.empty());
   EXPECT_NE(r.detail.find("24000 characters"), std::string::npos) << r.detail;
 }
 

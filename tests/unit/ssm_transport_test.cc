@@ -125,7 +125,7 @@ TEST(SsmTransport, RunsTheAgentAndWaitsOutInvocationDoesNotExist) {
   w.start();
   auto r = w.transport->run_agent(kHost, {{"swap", "--bots", "539"}, std::chrono::seconds(60)});
   EXPECT_EQ(r.status, core::TransportStatus::ok) << r.detail;
-  EXPECT_EQ(r.report["ok"], 1);
+  EXPECT_EQ(core::parsed_report(r)["ok"], 1);
   EXPECT_EQ(w.ssm.count("DescribeInstanceInformation"), 1) << "preflight is cached";
   EXPECT_EQ(w.ssm.count("GetCommandInvocation"), 3);
   EXPECT_EQ(w.ssm.count("CancelCommand"), 0);

@@ -22,7 +22,7 @@ TEST(TransportAgentOutput, TheReportIsTheLastNonBlankLine) {
       process(0, "a log line\n{\"old\":true}\n{\"command\":\"version\",\"ok\":true}\n\n  \n"),
       seconds(5));
   EXPECT_EQ(result.status, core::TransportStatus::ok);
-  EXPECT_EQ(result.report["command"], "version");
+  EXPECT_EQ(core::parsed_report(result)["command"], "version");
 }
 
 TEST(TransportAgentOutput, AJsonValueThatIsNotAnObjectIsBadOutput) {
@@ -49,14 +49,14 @@ TEST(TransportAgentOutput, ASignalThatIsNotOurTimeoutIsAgentFailed) {
   EXPECT_EQ(result.status, core::TransportStatus::agent_failed);
   EXPECT_EQ(result.exit_code, -1);
   EXPECT_EQ(result.detail, "the agent was killed by signal 11 (SIGSEGV)");
-  EXPECT_EQ(result.report["ok"], true);  // kept for the journal, whatever it is worth
+  EXPECT_EQ(core::parsed_report(result)["ok"], true);  // kept for the journal, whatever it is worth
 }
 
 TEST(TransportAgentOutput, AFailureWithoutAReportUsesTheLastStderrLine) {
   auto result =
       interpret_agent_process(process(3, "", "starting\nerror: cannot reach docker\n"), seconds(5));
   EXPECT_EQ(result.status, core::TransportStatus::agent_failed);
-  EXPECT_TRUE(result.report.is_null());
+  EXPECT_TRUE(result.report_line.empty());
   EXPECT_EQ(result.detail, "the agent could not run (exit 3): error: cannot reach docker");
 
   result = interpret_agent_process(process(127, "", ""), seconds(5));

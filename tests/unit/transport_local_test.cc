@@ -81,7 +81,7 @@ TEST(TransportLocal, RunsTheAgentWithItsArgumentsAsArgvAndTheCallsTimeout) {
 
   EXPECT_EQ(result.status, core::TransportStatus::ok);
   EXPECT_EQ(result.exit_code, 0);
-  EXPECT_EQ(result.report["command"], "status");
+  EXPECT_EQ(core::parsed_report(result)["command"], "status");
   EXPECT_TRUE(result.detail.empty());
 }
 
@@ -104,7 +104,7 @@ TEST(TransportLocal, ExitOneWithAReportIsOkBecauseTheReportSaysWhichBotsRolledBa
   auto result = transport.run_agent(kHost, {{"swap"}, seconds(60)});
   EXPECT_EQ(result.status, core::TransportStatus::ok);
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_EQ(result.report["ok"], false);
+  EXPECT_EQ(core::parsed_report(result)["ok"], false);
   EXPECT_EQ(result.stderr_tail, "bot539: rolled back");
 }
 
@@ -115,7 +115,7 @@ TEST(TransportLocal, AnAgentThatCannotBeStartedIsMissing) {
   auto result = transport.run_agent(kHost, {{"version"}, seconds(5)});
   EXPECT_EQ(result.status, core::TransportStatus::agent_missing);
   EXPECT_EQ(result.exit_code, -1);
-  EXPECT_TRUE(result.report.is_null());
+  EXPECT_TRUE(result.report_line.empty());
   EXPECT_NE(result.detail.find("/nowhere/drover-agent"), std::string::npos) << result.detail;
   EXPECT_NE(result.detail.find("host-1"), std::string::npos) << result.detail;
   EXPECT_NE(result.detail.find("agent_path"), std::string::npos) << result.detail;
@@ -144,7 +144,7 @@ TEST(TransportLocal, ExitTwoOrThreeIsAgentFailedWithTheReportsError) {
   auto result = transport.run_agent(kHost, {{"swap"}, seconds(7)});
   EXPECT_EQ(result.status, core::TransportStatus::agent_failed);
   EXPECT_EQ(result.exit_code, 3);
-  EXPECT_EQ(result.report["error"], "docker engine unreachable");
+  EXPECT_EQ(core::parsed_report(result)["error"], "docker engine unreachable");
   EXPECT_EQ(result.detail, "the agent could not run (exit 3): docker engine unreachable");
   EXPECT_EQ(core::failure_kind(result.status), core::FailureKind::agent_error);
 
@@ -166,7 +166,7 @@ TEST(TransportLocal, AMissingOrUnparseableLastLineIsBadOutput) {
   runner.answers[0] = exited(0, "{\"ok\":true}\nSegmentation fault?\n");
   result = transport.run_agent(kHost, {{"status"}, seconds(7)});
   EXPECT_EQ(result.status, core::TransportStatus::bad_output);
-  EXPECT_TRUE(result.report.is_null());
+  EXPECT_TRUE(result.report_line.empty());
   EXPECT_NE(result.detail.find("'Segmentation fault?'"), std::string::npos) << result.detail;
 }
 
@@ -227,7 +227,7 @@ TEST(TransportLocal, TheCallEndsWhenTheAgentExitsThoughItsChildHoldsStdout) {
       runner);
   auto result = transport.run_agent(kHost, {{"status"}, seconds(120)});
   EXPECT_EQ(result.status, core::TransportStatus::ok) << result.detail;
-  EXPECT_EQ(result.report["ok"], true);
+  EXPECT_EQ(core::parsed_report(result)["ok"], true);
   const auto at = result.stderr_tail.find("child ");
   ASSERT_NE(at, std::string::npos) << result.stderr_tail;
   ::kill(std::stoi(result.stderr_tail.substr(at + 6)), SIGKILL);
@@ -239,7 +239,7 @@ TEST(TransportLocal, AnAgentThatPrintsWithoutEndIsBadOutputAndIsEnded) {
   LocalTransport transport(script_agent(dir, "exec yes '{\"ok\":true}'"), runner);
   auto result = transport.run_agent(kHost, {{"swap"}, seconds(600)});
   EXPECT_EQ(result.status, core::TransportStatus::bad_output);
-  EXPECT_TRUE(result.report.is_null());
+  EXPECT_TRUE(result.report_line.empty());
   EXPECT_NE(result.detail.find("more than 2 MiB to stdout and was stopped"), std::string::npos)
       << result.detail;
   EXPECT_EQ(core::failure_kind(result.status), core::FailureKind::bad_output);

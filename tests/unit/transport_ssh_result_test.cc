@@ -61,7 +61,7 @@ TEST_F(TransportSsh, RunsOneRemoteCommandOverSshWithTheCallsTimeout) {
             (std::vector<std::string>{"-p", "2222", "-l", "deploy", "--", "10.0.0.5",
                                       "/usr/local/bin/drover-agent swap --bots 539,540"}));
   EXPECT_EQ(calls[0].options.timeout, std::chrono::milliseconds(90000));
-  EXPECT_EQ(result.report["command"], "swap");
+  EXPECT_EQ(core::parsed_report(result)["command"], "swap");
 }
 
 TEST_F(TransportSsh, AHostWithoutAddressIsReachedByItsName) {

@@ -7,6 +7,7 @@
 
 #include "core/agent_request.h"
 #include "core/swap_outcome.h"
+#include "transport/report_reader.h"
 
 namespace drover::cli {
 namespace {
@@ -118,7 +119,7 @@ SwapHostResult read_swap_result(const core::AgentResult& result,
         {}};
   }
   try {
-    const auto report = core::read_swap_report(result.report);
+    const auto report = transport::read_swap_report_line(result.report_line);
     return {core::swap_outcome(report, bots), core::bot_records(report)};
   } catch (const core::AgentOutputError& e) {
     return {core::HostOutcome::failure(core::FailureKind::bad_output,
@@ -134,7 +135,7 @@ std::vector<core::BotStatus> status_from_result(const core::AgentResult& result,
     return {};
   }
   try {
-    auto report = core::read_status_report(result.report);
+    auto report = transport::read_status_report_line(result.report_line);
     if (report.error) {
       problem = *report.error;
     }

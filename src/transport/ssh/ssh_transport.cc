@@ -14,6 +14,7 @@
 
 #include "core/agent_request.h"
 #include "transport/agent_output.h"
+#include "transport/report_reader.h"
 #include "transport/ssh/ssh_command.h"
 #include "transport/ssh/ssh_install.h"
 #include "transport/ssh/ssh_result.h"
@@ -155,11 +156,12 @@ core::AgentResult SshTransport::install_agent(const core::Host& host,
   } else if (!staged.ok()) {
     why = fmt::format("the staged agent {} did not run: {}", staged_agent_path(agent_path_),
                       staged.detail);
-  } else if (staged.report.value("sha256", std::string()) != binary.sha256) {
+  } else if (const auto sha256 = read_version_report_line(staged.report_line).sha256;
+             sha256 != binary.sha256) {
     why = fmt::format(
         "the staged agent {} is not the build drover carries (sha256 {}, "
         "expected {})",
-        staged_agent_path(agent_path_), staged.report.value("sha256", "none"), binary.sha256);
+        staged_agent_path(agent_path_), sha256.empty() ? "none" : sha256, binary.sha256);
   }
   if (!why.empty()) {
     run_remote(host, discard_agent_command(agent_path_), kSmallCommandTimeout);
