@@ -508,7 +508,8 @@ namespace {
 // to_json(record): a deploy writes one per host, the other lines once.
 std::string host_line(const JournalHost& line) {
   const auto& record = line.record;
-  JsonWriter out;
+  // A line is about 200 bytes and 500 more per bot.
+  JsonWriter out(256 + 640 * record.bots.size());
   out.begin_object().key("bots").begin_array();
   for (const auto& bot : record.bots) {
     out.begin_object().key("bot").integer(bot.bot).key("from");

@@ -76,7 +76,8 @@ JsonWriter& JsonWriter::nullable_string(std::string_view text) {
 
 JsonWriter& JsonWriter::integer(std::int64_t number) {
   before_value();
-  fmt::format_to(std::back_inserter(out_), "{}", number);
+  const fmt::format_int digits(number);
+  out_.append(digits.data(), digits.size());
   after_value_ = true;
   return *this;
 }

@@ -7,6 +7,7 @@
 // them), so a line is byte for byte what `json::dump()` wrote for the same value. Strings are
 // escaped by nlohmann itself whenever they hold anything but printable ASCII: what is written
 // never differs from its dump, invalid UTF-8 included (replaced, as the journal always did).
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -15,6 +16,10 @@ namespace drover::core {
 
 class JsonWriter {
  public:
+  /// `expected_bytes`: about how long the document will be (one allocation, not a string
+  /// doubling through it).
+  explicit JsonWriter(std::size_t expected_bytes = 0) { out_.reserve(expected_bytes); }
+
   JsonWriter& begin_object();
   JsonWriter& end_object();
   JsonWriter& begin_array();

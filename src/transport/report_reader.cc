@@ -17,13 +17,18 @@ namespace {
 using simdjson::dom::element;
 using Type = simdjson::dom::element_type;
 
-// A field's place in the document ("report.bots[2].outcome"), kept as a node per field read and
-// spelled out only when a field is wrong: most reports are read without an error, and building
-// every path (as core::JsonReader does) allocated once per field.
-class FieldPaths {
+// What reading one report keeps: each field's place in the document ("report.bots[2].outcome"),
+// kept as a node per field read and spelled out only when a field is wrong (most reports are
+// read without an error, and building every path, as core::JsonReader does, allocated once per
+// field); and the members of each object read, listed once (an object's fields are looked up
+// one by one, a bot's fifteen of them among its fifteen members).
+class ReadState {
  public:
   static constexpr std::uint32_t kNone = UINT32_MAX;
-  FieldPaths() { nodes_.reserve(64); }
+  ReadState() {
+    nodes_.reserve(64);
+    members_.reserve(64);
+  }
   std::uint32_t root() { return add({kNone, "report", 0}); }
   std::uint32_t member(std::uint32_t parent, const char* key) { return add({parent, key, 0}); }
   std::uint32_t item(std::uint32_t parent, std::size_t index) {
@@ -37,6 +42,20 @@ class FieldPaths {
     return fmt::format("{}[{}]", path, node.index);
   }
 
+  struct Member {
+    std::string_view key;
+    element value;
+  };
+  // Lists `object`'s members; returns where they start in members().
+  std::uint32_t list(simdjson::dom::object object) {
+    const auto begin = static_cast<std::uint32_t>(members_.size());
+    for (const auto field : object) {
+      members_.push_back({field.key, field.value});
+    }
+    return begin;
+  }
+  const std::vector<Member>& members() const { return members_; }
+
  private:
   struct Node {
     std::uint32_t parent;
@@ -48,6 +67,7 @@ class FieldPaths {
     return static_cast<std::uint32_t>(nodes_.size() - 1);
   }
   std::vector<Node> nodes_;
+  std::vector<Member> members_;
 };
 
 // core::JsonReader's members over a simdjson element, with the same answers and errors (the
@@ -55,16 +75,16 @@ class FieldPaths {
 // last value).
 class ElementReader {
  public:
-  ElementReader(element value, FieldPaths& paths, std::uint32_t at)
-      : value_(value), paths_(&paths), at_(at) {}
+  ElementReader(element value, ReadState& state, std::uint32_t at)
+      : value_(value), state_(&state), at_(at) {}
 
   [[noreturn]] void fail(const std::string& problem) const {
-    throw core::JsonShapeError(fmt::format("{}: {}", paths_->spelled(at_), problem));
+    throw core::JsonShapeError(fmt::format("{}: {}", state_->spelled(at_), problem));
   }
 
   ElementReader at(const char* key) const {
     if (auto member = find(key)) return *member;
-    throw core::JsonShapeError(fmt::format("{}.{}: missing", paths_->spelled(at_), key));
+    throw core::JsonShapeError(fmt::format("{}.{}: missing", state_->spelled(at_), key));
   }
   std::optional<ElementReader> maybe(const char* key) const {
     auto member = find(key);
@@ -119,7 +139,7 @@ class ElementReader {
     readers.reserve(items.size());
     std::size_t index = 0;
     for (element item : items) {
-      readers.emplace_back(item, *paths_, paths_->item(at_, index++));
+      readers.emplace_back(item, *state_, state_->item(at_, index++));
     }
     return readers;
   }
@@ -131,20 +151,29 @@ class ElementReader {
 
  private:
   std::optional<ElementReader> find(const char* key) const {
-    simdjson::dom::object object;
-    if (value_.get_object().get(object) != simdjson::SUCCESS) fail("expected an object");
-    const std::string_view wanted(key);
-    std::optional<element> found;
-    for (const auto field : object) {
-      if (field.key == wanted) found = field.value;  // the last of repeated keys, as nlohmann
+    if (members_begin_ == ReadState::kNone) {
+      simdjson::dom::object object;
+      if (value_.get_object().get(object) != simdjson::SUCCESS) fail("expected an object");
+      members_begin_ = state_->list(object);
+      members_end_ = static_cast<std::uint32_t>(state_->members().size());
     }
-    if (!found) return std::nullopt;
-    return ElementReader(*found, *paths_, paths_->member(at_, key));
+    // From the end: the last of repeated keys counts, as in nlohmann's value.
+    const std::string_view wanted(key);
+    const auto& members = state_->members();
+    for (auto i = members_end_; i > members_begin_; --i) {
+      if (members[i - 1].key == wanted) {
+        return ElementReader(members[i - 1].value, *state_, state_->member(at_, key));
+      }
+    }
+    return std::nullopt;
   }
 
   element value_;
-  FieldPaths* paths_;
+  ReadState* state_;
   std::uint32_t at_;
+  // Where this object's members are listed in the state, once looked at.
+  mutable std::uint32_t members_begin_ = ReadState::kNone;
+  mutable std::uint32_t members_end_ = 0;
 };
 
 // A report is a few KB; the parser's buffers are kept for the next one up to this size.
@@ -165,8 +194,8 @@ auto read_line(std::string_view line, ReadSimd read_simd, ReadCore read_core) {
   if (parser.parse(padded).get(root) != simdjson::SUCCESS || root.type() != Type::OBJECT) {
     return read_core(line);  // its own words for what is not a report
   }
-  FieldPaths paths;
-  auto report = read_simd(ElementReader(root, paths, paths.root()));
+  ReadState state;
+  auto report = read_simd(ElementReader(root, state, state.root()));
   if (parser.capacity() > kKeptParserBytes) {
     parser = simdjson::dom::parser();  // frees the buffers a rare huge report grew
   }
