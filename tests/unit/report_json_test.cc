@@ -110,5 +110,20 @@ TEST(ReportJson, ALargeDocumentIsReadAndTheNextSmallOneToo) {
   expect_like_nlohmann(large);
 }
 
+TEST(ReportJson, IsJsonObjectSaysWhatNlohmannSays) {
+  std::string deep_object = R"({"a":)";
+  for (int i = 0; i < 2000; ++i) deep_object += "[";
+  for (int i = 0; i < 2000; ++i) deep_object += "]";
+  deep_object += "}";
+  for (const std::string& text :
+       {std::string(R"({"command":"swap","ok":true})"), std::string("{}"), std::string("[]"),
+        std::string(R"("text")"), std::string("42"), std::string(""), std::string("{"),
+        std::string(R"({"a":1} {"b":2})"), std::string("{\"a\":\"\xff\"}"), deep_object}) {
+    EXPECT_EQ(is_json_object(text),
+              nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false).is_object())
+        << text.substr(0, 40);
+  }
+}
+
 }  // namespace
 }  // namespace drover::transport
