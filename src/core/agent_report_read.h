@@ -33,8 +33,12 @@ std::string optional_string(const Reader& object, const char* key) {
 template <typename Reader>
 std::optional<std::string> error_of(const Reader& root) {
   auto field = root.maybe("error");
-  if (!field) return std::nullopt;
-  if (field->is_string()) return field->string();
+  if (!field) {
+    return std::nullopt;
+  }
+  if (field->is_string()) {
+    return field->string();
+  }
   // Some agents report {"error":{"message":…}}; keep its text rather than failing the parse.
   return field->json_text();
 }
@@ -68,25 +72,35 @@ BotStatus bot_status_of(const Reader& item) {
   bot.bot = item.at("bot").bot_id();
   bot.present = item.at("present").boolean();
   if (bot.present) {
-    if (auto running = item.maybe("running")) bot.running = running->boolean();
+    if (auto running = item.maybe("running")) {
+      bot.running = running->boolean();
+    }
   }
   bot.state = optional_string(item, "state");
-  if (auto code = item.maybe("exit_code")) bot.exit_code = static_cast<int>(code->integer());
+  if (auto code = item.maybe("exit_code")) {
+    bot.exit_code = static_cast<int>(code->integer());
+  }
   bot.image = optional_string(item, "image");
   bot.health = optional_string(item, "health");
   if (auto restarts = item.maybe("restart_count")) {
     bot.restart_count = static_cast<int>(restarts->integer());
   }
   bot.image_id = optional_string(item, "image_id");
-  if (auto digests = item.maybe("repo_digests")) bot.repo_digests = digests->strings();
+  if (auto digests = item.maybe("repo_digests")) {
+    bot.repo_digests = digests->strings();
+  }
   // Without a container there is nothing to compare; otherwise the agent must say.
   if (bot.present) {
     bot.on_expected_image = item.at("matches_expected").boolean();
   } else if (auto matches = item.maybe("matches_expected")) {
     bot.on_expected_image = matches->boolean();
   }
-  if (auto left = item.maybe("prev_left_over")) bot.prev_left_over = left->boolean();
-  if (auto login = item.maybe("login")) bot.login = parse_login_state(login->string());
+  if (auto left = item.maybe("prev_left_over")) {
+    bot.prev_left_over = left->boolean();
+  }
+  if (auto login = item.maybe("login")) {
+    bot.login = parse_login_state(login->string());
+  }
   bot.login_detail = optional_string(item, "login_detail");
   bot.error = optional_string(item, "error");
   return bot;
@@ -99,7 +113,9 @@ RecoveredBot recovered_of(const Reader& item) {
   const auto action = item.at("action");
   const auto text = action.string();
   const auto parsed = parse_recover_action(text);
-  if (!parsed) action.fail(fmt::format("\"{}\" is not a recover action", printable(text)));
+  if (!parsed) {
+    action.fail(fmt::format("\"{}\" is not a recover action", printable(text)));
+  }
   bot.action = *parsed;
   bot.detail = optional_string(item, "detail");
   return bot;
@@ -114,7 +130,9 @@ Report framed_report_of(const Reader& root, std::string_view command, BotOf bot_
     report.host = optional_string(root, "host");
     report.ok = root.at("ok").boolean();
     if (auto bots = root.maybe("bots")) {
-      for (const auto& item : bots->array()) report.bots.push_back(bot_of(item));
+      for (const auto& item : bots->array()) {
+        report.bots.push_back(bot_of(item));
+      }
     }
     report.error = error_of(root);
     return report;
@@ -136,7 +154,9 @@ RecoverReport recover_report_of(const Reader& root) {
 template <typename Reader>
 BotSwapOutcome swap_outcome_of(const Reader& field) {
   const auto text = field.string();
-  if (auto outcome = parse_bot_swap_outcome(text)) return *outcome;
+  if (auto outcome = parse_bot_swap_outcome(text)) {
+    return *outcome;
+  }
   field.fail(fmt::format("\"{}\" is not one of {}", printable(text),
                          report_fields::bot_swap_outcome_names()));
 }
@@ -149,13 +169,17 @@ BotSwapResult bot_swap_of(const Reader& item) {
   bot.reason = optional_string(item, "reason");
   bot.image_id = optional_string(item, "image_id");
   bot.repo_digest = optional_string(item, "repo_digest");
-  if (auto made = item.maybe("created_from_template")) bot.created_from_template = made->boolean();
+  if (auto made = item.maybe("created_from_template")) {
+    bot.created_from_template = made->boolean();
+  }
   // Absent from agents older than the field, null for a bot that had no container.
   if (auto from = item.maybe("from")) {
     bot.from = PreviousImage{optional_string(*from, "ref"), optional_string(*from, "image_id"),
                              optional_string(*from, "repo_digest")};
   }
-  if (auto timings = item.maybe("timings_ms")) bot.timings = read_swap_timings(*timings);
+  if (auto timings = item.maybe("timings_ms")) {
+    bot.timings = read_swap_timings(*timings);
+  }
   bot.login = login_of(item);
   bot.login_detail = optional_string(item, "login_detail");
   return bot;
@@ -173,12 +197,18 @@ SwapReport swap_report_of(const Reader& root) {
                                optional_string(*image, "repo_digest")};
     }
     report.jitter_ms = integer_or_zero(root, "jitter_ms");
-    if (auto free = root.maybe("free_bytes_before")) report.free_bytes_before = free->integer();
+    if (auto free = root.maybe("free_bytes_before")) {
+      report.free_bytes_before = free->integer();
+    }
     if (auto recovered = root.maybe("recovered")) {
-      for (const auto& item : recovered->array()) report.recovered.push_back(recovered_of(item));
+      for (const auto& item : recovered->array()) {
+        report.recovered.push_back(recovered_of(item));
+      }
     }
     if (auto bots = root.maybe("bots")) {
-      for (const auto& item : bots->array()) report.bots.push_back(bot_swap_of(item));
+      for (const auto& item : bots->array()) {
+        report.bots.push_back(bot_swap_of(item));
+      }
     }
     if (auto prune = root.maybe("prune")) {
       report.space_reclaimed = integer_or_zero(*prune, "space_reclaimed");
@@ -195,7 +225,9 @@ SwapReport swap_report_of(const Reader& root) {
 template <typename Reader>
 VersionReport version_report_of(const Reader& root) {
   auto text = [&](const char* key) {
-    if (!root.is_object()) return std::string();
+    if (!root.is_object()) {
+      return std::string();
+    }
     auto field = root.maybe(key);
     return field && field->is_string() ? field->string() : std::string();
   };

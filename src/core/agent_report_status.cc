@@ -33,7 +33,9 @@ json bot_to_json(const BotStatus& bot) {
 template <typename Report, typename BotToJson>
 json framed(std::string_view command, const Report& report, BotToJson bot_to_json) {
   json bots = json::array();
-  for (const auto& bot : report.bots) bots.push_back(bot_to_json(bot));
+  for (const auto& bot : report.bots) {
+    bots.push_back(bot_to_json(bot));
+  }
   return {{"command", command},
           {"host", report.host},
           {"ok", report.ok},

@@ -36,9 +36,13 @@ class ReadState {
   }
   std::string spelled(std::uint32_t at) const {
     const auto& node = nodes_[at];
-    if (node.parent == kNone) return node.key;
+    if (node.parent == kNone) {
+      return node.key;
+    }
     auto path = spelled(node.parent);
-    if (node.key != nullptr) return path + "." + node.key;
+    if (node.key != nullptr) {
+      return path + "." + node.key;
+    }
     return fmt::format("{}[{}]", path, node.index);
   }
 
@@ -83,12 +87,16 @@ class ElementReader {
   }
 
   ElementReader at(const char* key) const {
-    if (auto member = find(key)) return *member;
+    if (auto member = find(key)) {
+      return *member;
+    }
     throw core::JsonShapeError(fmt::format("{}.{}: missing", state_->spelled(at_), key));
   }
   std::optional<ElementReader> maybe(const char* key) const {
     auto member = find(key);
-    if (!member || member->value_.type() == Type::NULL_VALUE) return std::nullopt;
+    if (!member || member->value_.type() == Type::NULL_VALUE) {
+      return std::nullopt;
+    }
     return member;
   }
 
@@ -100,11 +108,15 @@ class ElementReader {
   }
 
   bool boolean() const {
-    if (value_.type() != Type::BOOL) fail("expected true or false");
+    if (value_.type() != Type::BOOL) {
+      fail("expected true or false");
+    }
     return value_.get_bool().value_unsafe();
   }
   std::string string() const {
-    if (!is_string()) fail("expected a string");
+    if (!is_string()) {
+      fail("expected a string");
+    }
     return std::string(value_.get_string().value_unsafe());
   }
   std::int64_t integer() const {
@@ -116,7 +128,9 @@ class ElementReader {
       case Type::DOUBLE: {
         const double number = value_.get_double().value_unsafe();
         constexpr double kTwoToThe63 = 9223372036854775808.0;
-        if (!(number >= -kTwoToThe63 && number < kTwoToThe63)) fail("number out of range");
+        if (!(number >= -kTwoToThe63 && number < kTwoToThe63)) {
+          fail("number out of range");
+        }
         return static_cast<std::int64_t>(number);
       }
       default:
@@ -125,7 +139,9 @@ class ElementReader {
   }
   core::BotId bot_id() const {
     const auto type = value_.type();
-    if (type != Type::INT64 && type != Type::UINT64) fail("expected a bot id (an integer)");
+    if (type != Type::INT64 && type != Type::UINT64) {
+      fail("expected a bot id (an integer)");
+    }
     const auto id = integer();
     if (id < core::kMinBotId || id > core::kMaxBotId) {
       fail(fmt::format("bot id {} is out of range", id));
@@ -134,7 +150,9 @@ class ElementReader {
   }
   std::vector<ElementReader> array() const {
     simdjson::dom::array items;
-    if (value_.get_array().get(items) != simdjson::SUCCESS) fail("expected a list");
+    if (value_.get_array().get(items) != simdjson::SUCCESS) {
+      fail("expected a list");
+    }
     std::vector<ElementReader> readers;
     readers.reserve(items.size());
     std::size_t index = 0;
@@ -145,7 +163,9 @@ class ElementReader {
   }
   std::vector<std::string> strings() const {
     std::vector<std::string> texts;
-    for (const auto& item : array()) texts.push_back(item.string());
+    for (const auto& item : array()) {
+      texts.push_back(item.string());
+    }
     return texts;
   }
 
@@ -153,7 +173,9 @@ class ElementReader {
   std::optional<ElementReader> find(const char* key) const {
     if (members_begin_ == ReadState::kNone) {
       simdjson::dom::object object;
-      if (value_.get_object().get(object) != simdjson::SUCCESS) fail("expected an object");
+      if (value_.get_object().get(object) != simdjson::SUCCESS) {
+        fail("expected an object");
+      }
       members_begin_ = state_->list(object);
       members_end_ = static_cast<std::uint32_t>(state_->members().size());
     }
