@@ -1,6 +1,7 @@
 // drover: builds the real world (terminal, clocks, the configured transport, AWS, the registry,
 // the lock's view of this process and its operator) and hands it to the command line. See
 // drover_cli.h for commands and exit codes.
+#include <malloc.h>
 #include <signal.h>
 #include <sys/resource.h>
 
@@ -75,9 +76,21 @@ std::string command_line(int argc, char** argv) {
   return out;
 }
 
+// glibc's malloc gives freed memory back to the kernel eagerly (the top of the heap past 128 KiB,
+// and every block of 128 KiB or more, such as an SSM page's body, as its own mapping), and
+// drover then faults the same pages in again: on a VM, where each fault is dear, that was a
+// tenth of a 2,000-instance deploy's CPU. Keeping it costs no peak memory, which is what the
+// deploy reaches anyway (README, issue 11: 0.42-0.43 s against 0.46-0.50 s, 27% fewer faults).
+void keep_freed_memory() {
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_TOP_PAD, 16 << 20);
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  keep_freed_memory();
   struct sigaction action {};
   action.sa_handler = on_interrupt;
   sigemptyset(&action.sa_mask);
