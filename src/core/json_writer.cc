@@ -21,29 +21,34 @@ void JsonWriter::before_value() {
   }
 }
 
-JsonWriter& JsonWriter::begin_object() {
+void JsonWriter::open(char bracket) {
   before_value();
-  out_ += '{';
+  out_ += bracket;
   after_value_ = false;
+}
+
+void JsonWriter::close(char bracket) {
+  out_ += bracket;
+  after_value_ = true;
+}
+
+JsonWriter& JsonWriter::begin_object() {
+  open('{');
   return *this;
 }
 
 JsonWriter& JsonWriter::end_object() {
-  out_ += '}';
-  after_value_ = true;
+  close('}');
   return *this;
 }
 
 JsonWriter& JsonWriter::begin_array() {
-  before_value();
-  out_ += '[';
-  after_value_ = false;
+  open('[');
   return *this;
 }
 
 JsonWriter& JsonWriter::end_array() {
-  out_ += ']';
-  after_value_ = true;
+  close(']');
   return *this;
 }
 

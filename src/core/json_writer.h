@@ -38,6 +38,8 @@ class JsonWriter {
 
  private:
   void before_value();
+  void open(char bracket);  // an object's or an array's
+  void close(char bracket);
 
   std::string out_;
   bool after_value_ = false;  // a value or member ended last: the next one needs a comma

@@ -87,6 +87,17 @@ const std::vector<std::string> kRawLines = {
     "{\"command\":\"status\",\"ok\":true,\"bots\":[],\"host\":\"\xff\"}",
 };
 
+// `read` gives what core's `read_core` gives for each of `lines` and of kRawLines.
+template <typename Report>
+void expect_read_as_core_reads(const std::function<Report(std::string_view)>& read,
+                               const std::function<Report(std::string_view)>& read_core,
+                               std::vector<std::string> lines) {
+  lines.insert(lines.end(), kRawLines.begin(), kRawLines.end());
+  for (const auto& line : lines) {
+    EXPECT_EQ(outcome<Report>(read, line), outcome<Report>(read_core, line)) << line;
+  }
+}
+
 TEST(ReportReader, ReadsEverySwapReportAsCoreDoes) {
   auto lines =
       variants(swap_report(), {[](json& j) { j.erase("ok"); },
@@ -112,12 +123,8 @@ TEST(ReportReader, ReadsEverySwapReportAsCoreDoes) {
                                [](json& j) { j.erase("bots"); },
                                [](json& j) { j["bots"][0]["login"] = nullptr; },
                                [](json& j) { j["host"] = nullptr; }});
-  lines.insert(lines.end(), kRawLines.begin(), kRawLines.end());
-  for (const auto& line : lines) {
-    EXPECT_EQ(outcome<core::SwapReport>(read_swap_report_line, line),
-              outcome<core::SwapReport>(core::parse_swap_report, line))
-        << line;
-  }
+  expect_read_as_core_reads<core::SwapReport>(read_swap_report_line, core::parse_swap_report,
+                                              lines);
 }
 
 TEST(ReportReader, ReadsEveryStatusReportAsCoreDoes) {
@@ -134,12 +141,8 @@ TEST(ReportReader, ReadsEveryStatusReportAsCoreDoes) {
        [](json& j) { j["bots"][1]["bot"] = 100000000; },
        [](json& j) { j["bots"][1]["login"] = "maybe"; }, [](json& j) { j["command"] = "swap"; },
        [](json& j) { j["bots"][0]["state"] = false; }, [](json& j) { j["error"] = 42; }});
-  lines.insert(lines.end(), kRawLines.begin(), kRawLines.end());
-  for (const auto& line : lines) {
-    EXPECT_EQ(outcome<core::StatusReport>(read_status_report_line, line),
-              outcome<core::StatusReport>(core::parse_status_report, line))
-        << line;
-  }
+  expect_read_as_core_reads<core::StatusReport>(read_status_report_line, core::parse_status_report,
+                                                lines);
 }
 
 TEST(ReportReader, ReadsEveryVersionReportAsCoreDoes) {
