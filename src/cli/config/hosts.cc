@@ -2,8 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include "core/bot_id.h"
 #include "core/input_error.h"
@@ -91,40 +92,45 @@ std::vector<core::Host> read_hosts(const ConfigTable& root) {
     root.fail("hosts", "the fleet has no hosts",
               "add one [[hosts]] table per host: [[hosts]] name = \"host-1\" bots = [539, 540]");
   }
+  const auto table_at = [&](std::size_t i) {
+    return ConfigTable(*entries->get(i)->as_table(), root.file(), fmt::format("hosts[{}]", i));
+  };
   std::vector<core::Host> hosts;
-  std::map<std::string, std::pair<std::size_t, std::uint32_t>> host_lines;  // name → index, line
-  std::map<core::BotId, std::pair<std::string, std::uint32_t>> bot_hosts;   // bot → host, line
+  // Reserved, so the views below stay valid; only a refusal looks up the other host's line
+  // (issue 11: a fleet of 10,000 hosts is read on every command).
+  hosts.reserve(entries->size());
+  std::unordered_map<std::string_view, std::size_t> host_of_name;  // views into hosts
+  std::unordered_map<core::BotId, std::size_t> host_of_bot;
+  host_of_name.reserve(entries->size());
   for (std::size_t i = 0; i < entries->size(); ++i) {
     const toml::node& entry = *entries->get(i);
-    const auto path = fmt::format("hosts[{}]", i);
     if (!entry.is_table()) {
-      config_error(root.place_of(entry, path),
+      config_error(root.place_of(entry, fmt::format("hosts[{}]", i)),
                    fmt::format("expected a table ([[hosts]] with name and bots), got {}",
                                describe_node(entry)),
                    "write each host as a [[hosts]] section with name = \"…\" and bots = [ … ]");
     }
-    ConfigTable table(*entry.as_table(), root.file(), path);
-    core::Host host = read_host(table);
+    const ConfigTable table = table_at(i);
+    const core::Host& host = hosts.emplace_back(read_host(table));
 
-    const auto name_line = table.place("name").line;
-    auto [first, new_name] = host_lines.emplace(host.name, std::pair{i, name_line});
+    const auto [first, new_name] = host_of_name.emplace(host.name, i);
     if (!new_name) {
       table.fail("name",
                  fmt::format("host name '{}' is already used by hosts[{}] (line {})",
-                             core::printable(host.name), first->second.first, first->second.second),
+                             core::printable(host.name), first->second,
+                             table_at(first->second).place("name").line),
                  "give each host its own name");
     }
-    const auto bots_line = table.place("bots").line;
     for (core::BotId bot : host.bots) {
-      auto [other, new_bot] = bot_hosts.emplace(bot, std::pair{host.name, bots_line});
+      const auto [other, new_bot] = host_of_bot.emplace(bot, i);
       if (!new_bot) {
         table.fail("bots",
                    fmt::format("bot {} is also on host {} (line {})", bot,
-                               core::printable(other->second.first), other->second.second),
+                               core::printable(hosts[other->second].name),
+                               table_at(other->second).place("bots").line),
                    "a bot runs on exactly one host; remove it from one of the two");
       }
     }
-    hosts.push_back(std::move(host));
   }
   return hosts;
 }
