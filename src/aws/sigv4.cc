@@ -1,12 +1,13 @@
 #include "aws/sigv4.h"
 
+#include <fmt/format.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
 #include <algorithm>
 #include <cctype>
-#include <ctime>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -125,12 +126,15 @@ UrlParts split_url(std::string_view url) {
 }  // namespace
 
 std::string amz_date(std::chrono::system_clock::time_point time) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y%m%dT%H%M%SZ", &utc);
-  return buffer;
+  // Calendar arithmetic, not gmtime_r and strftime: those take the time zone lock and cost
+  // microseconds, and every signed request formats the date three times (issue 11).
+  using namespace std::chrono;
+  const auto day = floor<days>(time);
+  const year_month_day date(day);
+  const hh_mm_ss clock(floor<seconds>(time - day));
+  return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}Z", static_cast<int>(date.year()),
+                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                     clock.hours().count(), clock.minutes().count(), clock.seconds().count());
 }
 
 std::string normalize_path(std::string_view raw_path) {

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "aws/sigv4.h"
 
@@ -269,6 +272,26 @@ TEST(SigV4, SigningKeyMatchesTheDocumentedDerivationExample) {
 TEST(SigV4, AmzDateIsUtcBasicFormat) {
   EXPECT_EQ(amz_date(utc(2015, 8, 30, 12, 36, 0)), "20150830T123600Z");
   EXPECT_EQ(amz_date(utc(2024, 1, 2, 3, 4, 5)), "20240102T030405Z");
+}
+
+TEST(SigV4, AmzDateSaysWhatGmtimeSaysAtAnyInstant) {
+  // amz_date does its own calendar arithmetic; the C library is the reference. Leap days,
+  // year ends, the end of a day and instants a millisecond short of the next second.
+  using namespace std::chrono;
+  std::vector<system_clock::time_point> instants = {
+      utc(2024, 2, 29, 23, 59, 59), utc(2023, 12, 31, 23, 59, 59), utc(2100, 3, 1, 0, 0, 0),
+      utc(2000, 2, 29, 12, 0, 0),   utc(1970, 1, 1, 0, 0, 0),      utc(2038, 1, 19, 3, 14, 8)};
+  for (std::int64_t step = 0; step < 400; ++step) {
+    instants.push_back(utc(2026, 12, 2, 0, 0, 0) + milliseconds(step * 86'399'999));
+  }
+  for (const auto instant : instants) {
+    const std::time_t seconds = system_clock::to_time_t(floor<std::chrono::seconds>(instant));
+    std::tm broken{};
+    gmtime_r(&seconds, &broken);
+    char expected[32];
+    std::strftime(expected, sizeof expected, "%Y%m%dT%H%M%SZ", &broken);
+    EXPECT_EQ(amz_date(instant), expected) << seconds;
+  }
 }
 
 TEST(SigV4, NormalizePathFollowsRfc3986) {
