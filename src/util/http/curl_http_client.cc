@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 
+#include "util/http/curl_socket_driver.h"
 #include "util/http/loopback_host.h"
 
 namespace drover {
@@ -183,33 +184,41 @@ bool to_loopback(const std::string& url) {
 
 }  // namespace
 
+// An easy handle and the driver whose multi handle keeps its connections: they go together.
+struct PooledTransfer {
+  EasyHandle easy;
+  std::unique_ptr<CurlSocketDriver> driver;
+
+  explicit operator bool() const { return easy && driver && driver->valid(); }
+};
+
 class CurlHttpClient::HandlePool {
  public:
-  /// An idle handle (with its live connections) or a new one; null when libcurl cannot make one.
-  EasyHandle take() {
+  /// An idle pair (with its live connections) or a new one; test it: libcurl may not make one.
+  PooledTransfer take() {
     {
       std::lock_guard lock(mutex_);
       if (!idle_.empty()) {
-        auto handle = std::move(idle_.back());
+        auto transfer = std::move(idle_.back());
         idle_.pop_back();
-        return handle;
+        return transfer;
       }
     }
-    return EasyHandle(curl_easy_init());
+    return {EasyHandle(curl_easy_init()), std::make_unique<CurlSocketDriver>()};
   }
   /// Back for the next request: its options are reset (they point into the finished request),
   /// its connections are kept.
-  void give_back(EasyHandle handle) {
-    curl_easy_reset(handle.get());
+  void give_back(PooledTransfer transfer) {
+    curl_easy_reset(transfer.easy.get());
     std::lock_guard lock(mutex_);
     if (idle_.size() < kMaxIdleHandles) {
-      idle_.push_back(std::move(handle));
+      idle_.push_back(std::move(transfer));
     }
   }
 
  private:
   std::mutex mutex_;
-  std::vector<EasyHandle> idle_;
+  std::vector<PooledTransfer> idle_;
 };
 
 CurlHttpClient::CurlHttpClient(CurlHttpClientOptions options)
@@ -229,17 +238,17 @@ HttpResponse CurlHttpClient::send(const HttpRequest& request) {
   // give_back resets them.
   struct Lease {
     HandlePool& pool;
-    EasyHandle handle;
+    PooledTransfer transfer;
     ~Lease() {
-      if (handle) {
-        pool.give_back(std::move(handle));
+      if (transfer) {
+        pool.give_back(std::move(transfer));
       }
     }
   } lease{*pool_, pool_->take()};
-  if (!lease.handle) {
+  if (!lease.transfer) {
     return failure(HttpFailure::other, what + ": libcurl could not create a transfer handle");
   }
-  CURL* curl = lease.handle.get();
+  CURL* curl = lease.transfer.easy.get();
 
   std::unique_ptr<curl_slist, ListDeleter> header_list;
   const auto add_header = [&header_list](const std::string& line) {
@@ -309,7 +318,7 @@ HttpResponse CurlHttpClient::send(const HttpRequest& request) {
     }
   }
 
-  const CURLcode result = curl_easy_perform(curl);
+  const CURLcode result = lease.transfer.driver->perform(curl);
   if (transfer.headers_too_large) {
     return failure(HttpFailure::too_large, what + ": the response headers exceed " +
                                                std::to_string(kMaxHeaderBytes >> 10) + " KiB");

@@ -9,10 +9,10 @@
 //   - Only http and https, for the URL and for redirects, which are followed only when the
 //     request asks for it.
 //   - Timeouts without signals (other threads are sending at the same time).
-//   - Connections are kept alive: a finished request's easy handle goes back to a pool with its
-//     connection cache (libcurl keeps connections per handle; curl_easy_reset keeps them), so
-//     the next request to the same endpoint reuses the TCP (and TLS) connection instead of a
-//     handshake per request. A fleet deploy polls AWS hundreds of times. Sockets are opened
+//   - Connections are kept alive: a finished request's easy handle goes back to a pool with the
+//     multi handle that ran it and holds its connection cache (curl_socket_driver.h;
+//     curl_easy_reset keeps them), so the next request to the same endpoint reuses the TCP (and
+//     TLS) connection instead of a handshake per request. A fleet deploy polls AWS hundreds of times. Sockets are opened
 //     close-on-exec: a kept connection never leaks into the ssh and agent processes drover
 //     starts.
 #include <chrono>
