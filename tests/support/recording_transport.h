@@ -45,6 +45,8 @@ struct ScriptedHost {
   /// When above 0: its bots report logged_in from this many status calls on, whatever
   /// `login` says (a straggler that makes it during the wait).
   std::size_t logs_in_at_status_call = 0;
+  /// Its status calls answer for all but this many of the bots asked for (the last ones).
+  std::size_t status_leaves_out = 0;
   /// The sha256 its `version` reports; empty: the build this drover was made with.
   std::string agent_sha256;
   /// Runs at the start of each of its swaps.

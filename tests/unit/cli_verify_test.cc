@@ -56,6 +56,19 @@ TEST(CliVerify, AHostThatDoesNotAnswerLeavesItsBotsUnansweredAndExitsFive) {
   EXPECT_TRUE(contains(world.terminal.out(), "host host-2 did not answer")) << world.terminal.out();
 }
 
+TEST(CliVerify, AHostAnsweringForFewerBotsLeavesTheRestUnansweredAndKeepsTheOthersOrder) {
+  // Each host's statuses go to their place in one vector; a host with fewer takes the other
+  // path, which must keep every answered bot and the hosts' order.
+  FakeCliWorld world({{"host-1", std::nullopt, {101, 102, 103}, core::HostGroup::production},
+                      {"host-2", std::nullopt, {201, 202}, core::HostGroup::production}});
+  world.transport.script("host-1").status_leaves_out = 1;
+  EXPECT_EQ(world.run({"verify", "all", "v1", "--json"}), 5) << world.terminal.out();
+  const auto out = world.terminal.out();
+  EXPECT_TRUE(contains(out, R"("on_version":[101,102,201,202])")) << out;
+  EXPECT_TRUE(contains(out, R"("unanswered":[103])")) << out;
+  EXPECT_TRUE(contains(out, R"("total":5)")) << out;
+}
+
 TEST(CliVerify, StragglersStillNotLoggedInAfterTheRetryExitSix) {
   FakeCliWorld world(two_hosts_and_staging());
   world.transport.script("host-1").login = core::LoginState::not_logged_in;

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include "cli/fleet/agent_calls.h"
 #include "cli/fleet/host_calls.h"
 
@@ -14,30 +17,48 @@ std::vector<core::BotStatus> read_statuses(const std::vector<core::HostSelection
                                            const core::ExpectedImages& expected,
                                            const DroverConfig& config, core::Transport& transport,
                                            RolloutView& view) {
-  // Each report read as it comes and dropped: the bots' statuses are what is kept.
-  std::vector<std::vector<core::BotStatus>> by_host(hosts.size());
+  // Each report read as it comes and dropped: the bots' statuses are what is kept, each moved
+  // straight to its place in one vector sized for the bots asked for. They are held once,
+  // never gathered from a vector per host (issue 11: at 10,000 instances that second copy of
+  // 30,000 statuses was a sixth of the deploy's page faults).
+  std::vector<std::size_t> first(hosts.size() + 1, 0);
+  for (std::size_t i = 0; i < hosts.size(); ++i) {
+    first[i + 1] = first[i] + hosts[i].bots.size();
+  }
+  std::vector<core::BotStatus> statuses(first.back());
+  std::vector<std::size_t> filled(hosts.size(), 0);
+  std::vector<std::vector<core::BotStatus>> beyond(hosts.size());  // more than were asked for
   std::vector<std::string> problems(hosts.size());
   for_each_host_result(
       transport, hosts,
       [&](const core::HostSelection& host) { return status_call(host.bots, expected, config); },
       [&](std::size_t i, core::AgentResult&& result) {
-        by_host[i] = status_from_result(result, problems[i]);
+        auto bots = status_from_result(result, problems[i]);
+        const auto fits = std::min(bots.size(), first[i + 1] - first[i]);
+        std::move(bots.begin(), bots.begin() + static_cast<std::ptrdiff_t>(fits),
+                  statuses.begin() + static_cast<std::ptrdiff_t>(first[i]));
+        filled[i] = fits;
+        beyond[i].assign(std::make_move_iterator(bots.begin() + static_cast<std::ptrdiff_t>(fits)),
+                         std::make_move_iterator(bots.end()));
       });
-  std::size_t bots = 0;
-  for (const auto& host : by_host) {
-    bots += host.size();
-  }
-  // Sized once, and each host's statuses freed as they are moved: 30,000 bots' statuses are
-  // never held twice, nor in a vector grown by doubling.
-  std::vector<core::BotStatus> statuses;
-  statuses.reserve(bots);
+  bool as_asked = true;
   for (std::size_t i = 0; i < hosts.size(); ++i) {
     if (!problems[i].empty()) {
       view.notice(fmt::format("host {} did not answer: {}", hosts[i].name, problems[i]));
     }
-    statuses.insert(statuses.end(), std::make_move_iterator(by_host[i].begin()),
-                    std::make_move_iterator(by_host[i].end()));
-    std::vector<core::BotStatus>().swap(by_host[i]);
+    as_asked = as_asked && filled[i] == first[i + 1] - first[i] && beyond[i].empty();
+  }
+  if (!as_asked) {
+    // A host that answered for fewer bots (or more) than asked: its own, in host order.
+    std::vector<core::BotStatus> answered;
+    for (std::size_t i = 0; i < hosts.size(); ++i) {
+      const auto begin = statuses.begin() + static_cast<std::ptrdiff_t>(first[i]);
+      answered.insert(answered.end(), std::make_move_iterator(begin),
+                      std::make_move_iterator(begin + static_cast<std::ptrdiff_t>(filled[i])));
+      answered.insert(answered.end(), std::make_move_iterator(beyond[i].begin()),
+                      std::make_move_iterator(beyond[i].end()));
+    }
+    return answered;
   }
   return statuses;
 }
