@@ -37,10 +37,10 @@ class Sha256 {
     unsigned int length = 0;
     EVP_DigestFinal_ex(ctx_, digest.data(), &length);
     static constexpr char kHex[] = "0123456789abcdef";
-    std::string out(2 * std::size_t{length}, '0');
+    std::string out(std::size_t{2} * length, '0');
     for (unsigned i = 0; i < length; ++i) {
-      out[2 * i] = kHex[digest[i] >> 4];
-      out[2 * i + 1] = kHex[digest[i] & 0xf];
+      out[std::size_t{2} * i] = kHex[digest[i] >> 4];
+      out[std::size_t{2} * i + 1] = kHex[digest[i] & 0xf];
     }
     return out;
   }

@@ -17,17 +17,27 @@ constexpr int kLongestWaitMs = 1000;
 
 short poll_events(int what) {
   short events = 0;
-  if (what == CURL_POLL_IN || what == CURL_POLL_INOUT) events |= POLLIN;
-  if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT) events |= POLLOUT;
+  if (what == CURL_POLL_IN || what == CURL_POLL_INOUT) {
+    events |= POLLIN;
+  }
+  if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT) {
+    events |= POLLOUT;
+  }
   return events;
 }
 
 int curl_readiness(short revents) {
   int mask = 0;
   // A hung-up peer reads as readable: libcurl's read then finds the end of the stream.
-  if ((revents & (POLLIN | POLLHUP)) != 0) mask |= CURL_CSELECT_IN;
-  if ((revents & POLLOUT) != 0) mask |= CURL_CSELECT_OUT;
-  if ((revents & (POLLERR | POLLNVAL)) != 0) mask |= CURL_CSELECT_ERR;
+  if ((revents & (POLLIN | POLLHUP)) != 0) {
+    mask |= CURL_CSELECT_IN;
+  }
+  if ((revents & POLLOUT) != 0) {
+    mask |= CURL_CSELECT_OUT;
+  }
+  if ((revents & (POLLERR | POLLNVAL)) != 0) {
+    mask |= CURL_CSELECT_ERR;
+  }
   return mask;
 }
 
@@ -48,7 +58,9 @@ struct CurlSocketDriver::Watch {
                        void* /*socket_user*/) {
     auto& sockets = static_cast<Watch*>(user)->sockets;
     std::erase_if(sockets, [socket](const pollfd& entry) { return entry.fd == socket; });
-    if (what != CURL_POLL_REMOVE) sockets.push_back({socket, poll_events(what), 0});
+    if (what != CURL_POLL_REMOVE) {
+      sockets.push_back({socket, poll_events(what), 0});
+    }
     return 0;
   }
 
@@ -64,7 +76,9 @@ struct CurlSocketDriver::Watch {
   }
 
   int wait_ms() const {
-    if (!deadline) return kLongestWaitMs;
+    if (!deadline) {
+      return kLongestWaitMs;
+    }
     const auto left =
         std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now()).count();
     return static_cast<int>(std::clamp<long long>(left, 0, kLongestWaitMs));
@@ -75,7 +89,9 @@ struct CurlSocketDriver::Watch {
 
 CurlSocketDriver::CurlSocketDriver()
     : multi_(curl_multi_init()), watch_(std::make_unique<Watch>()) {
-  if (multi_ == nullptr) return;
+  if (multi_ == nullptr) {
+    return;
+  }
   curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &Watch::on_socket);
   curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, watch_.get());
   curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &Watch::on_timer);
@@ -83,7 +99,9 @@ CurlSocketDriver::CurlSocketDriver()
 }
 
 CurlSocketDriver::~CurlSocketDriver() {
-  if (multi_ != nullptr) curl_multi_cleanup(multi_);
+  if (multi_ != nullptr) {
+    curl_multi_cleanup(multi_);
+  }
 }
 
 CURLcode CurlSocketDriver::perform(CURL* easy) {
@@ -96,7 +114,9 @@ CURLcode CurlSocketDriver::perform(CURL* easy) {
   int running = 1;
   CURLMcode failed = CURLM_OK;
   const auto act = [&](curl_socket_t socket, int readiness) {
-    if (failed == CURLM_OK) failed = curl_multi_socket_action(multi_, socket, readiness, &running);
+    if (failed == CURLM_OK) {
+      failed = curl_multi_socket_action(multi_, socket, readiness, &running);
+    }
   };
   act(CURL_SOCKET_TIMEOUT, 0);
   std::vector<pollfd> polled;
@@ -106,12 +126,16 @@ CURLcode CurlSocketDriver::perform(CURL* easy) {
     polled = watch.sockets;
     const int ready = ::poll(polled.data(), polled.size(), watch.wait_ms());
     if (ready < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR) {
+        continue;
+      }
       waited = errno == ENOMEM ? CURLE_OUT_OF_MEMORY : CURLE_RECV_ERROR;
       break;
     }
     for (const pollfd& entry : polled) {
-      if (entry.revents != 0) act(entry.fd, curl_readiness(entry.revents));
+      if (entry.revents != 0) {
+        act(entry.fd, curl_readiness(entry.revents));
+      }
     }
     if (ready == 0 || watch.timer_due()) {
       watch.deadline.reset();
