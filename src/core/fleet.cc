@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <optional>
 #include <string_view>
 #include <unordered_set>
 #include <utility>
@@ -28,10 +30,35 @@ bool is_address_char(char c) {
   return is_host_name_char(c) || c == ':' || c == '@' || c == '[' || c == ']';
 }
 
+// The first bot listed a second time, in the order a reader finds it. A host holds a few bots:
+// compared pairwise, without a copy; a long list goes through a set.
+std::optional<BotId> repeated_bot(const std::vector<BotId>& bots) {
+  constexpr std::size_t kPairwiseUpTo = 32;
+  if (bots.size() <= kPairwiseUpTo) {
+    for (std::size_t i = 1; i < bots.size(); ++i) {
+      if (std::find(bots.begin(), bots.begin() + static_cast<std::ptrdiff_t>(i), bots[i]) !=
+          bots.begin() + static_cast<std::ptrdiff_t>(i)) {
+        return bots[i];
+      }
+    }
+    return std::nullopt;
+  }
+  std::unordered_set<BotId> seen;
+  seen.reserve(bots.size());
+  for (BotId bot : bots) {
+    if (!seen.insert(bot).second) {
+      return bot;
+    }
+  }
+  return std::nullopt;
+}
+
 std::string where_host(std::size_t index, const Host& host) {
   return host.name.empty() ? fmt::format("fleet: hosts[{}]", index)
                            : fmt::format("fleet: hosts[{}] ({})", index, printable(host.name));
 }
+
+}  // namespace
 
 void check_host(std::size_t index, const Host& host) {
   // Only a refusal needs the place: a fleet of 10,000 hosts is checked on every command.
@@ -90,9 +117,11 @@ void check_host(std::size_t index, const Host& host) {
                        fmt::format("bot ids run from {} to {}", kMinBotId, kMaxBotId));
     }
   }
+  if (const auto twice = repeated_bot(host.bots)) {
+    throw InputError(where(), fmt::format("lists bot {} twice", *twice),
+                     "a bot runs on exactly one host; remove the duplicate");
+  }
 }
-
-}  // namespace
 
 constexpr NameTable<HostGroup, 2> kHostGroupNames{{
     {HostGroup::production, "production"},

@@ -42,6 +42,12 @@ struct Host {
   bool operator==(const Host&) const = default;
 };
 
+/// Throws InputError unless `host` keeps, on its own, the invariants above that are about one
+/// host (its name, its address, at least one bot, none out of range, none twice); `index`
+/// places it in the message ("fleet: hosts[3] (web-1)"). The constructor applies it to every
+/// host; drover.toml's loader to each host it reads, so that a refusal names its line.
+void check_host(std::size_t index, const Host& host);
+
 class Fleet {
  public:
   Fleet(std::string name, std::vector<Host> hosts);

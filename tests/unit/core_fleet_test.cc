@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "core/fleet.h"
 #include "core/input_error.h"
@@ -61,6 +62,43 @@ TEST(CoreFleet, DuplicateBotAcrossHostsIsAConfigError) {
 TEST(CoreFleet, DuplicateBotOnOneHostIsAConfigError) {
   const auto message = refusal("f", {{"a", std::nullopt, {1, 1}, HostGroup::production}});
   EXPECT_NE(message.find("lists bot 1 twice"), std::string::npos) << message;
+}
+
+TEST(CoreFleet, CheckHostSaysWhatAOneHostFleetSays) {
+  // drover.toml's loader checks each host with check_host instead of building a fleet of one:
+  // the verdict and the message must be the fleet's, for good and bad hosts alike, for a few
+  // bots (compared pairwise) and for many (through a set).
+  std::vector<BotId> many(100);
+  for (std::size_t i = 0; i < many.size(); ++i) many[i] = static_cast<BotId>(i + 1);
+  auto many_twice = many;
+  many_twice[70] = 40;
+  const std::vector<Host> hosts = {
+      {"a", std::nullopt, {1, 2, 3}, HostGroup::production},
+      {"a", std::nullopt, {1, 2, 1}, HostGroup::production},
+      {"a", std::nullopt, {3, 2, 2, 3}, HostGroup::staging},
+      {"a", std::nullopt, many, HostGroup::production},
+      {"a", std::nullopt, many_twice, HostGroup::production},
+      {"", std::nullopt, {1}, HostGroup::production},
+      {"a b", std::nullopt, {1}, HostGroup::production},
+      {"a b", std::string("10.0.0.1"), {1}, HostGroup::production},
+      {"a\tb", std::string("10.0.0.1"), {1}, HostGroup::production},
+      {std::string(300, 'x'), std::string("10.0.0.1"), {1}, HostGroup::production},
+      {"a", std::nullopt, {}, HostGroup::production},
+      {"a", std::nullopt, {0}, HostGroup::production},
+      {"a", std::string("x;reboot"), {1}, HostGroup::production},
+      {"a", std::string(""), {1}, HostGroup::production},
+      {"a", std::string("ops@10.0.0.1:22"), {1}, HostGroup::production},
+  };
+  for (const auto& host : hosts) {
+    std::string checked;
+    try {
+      check_host(0, host);
+    } catch (const InputError& e) {
+      checked = e.what();
+    }
+    EXPECT_EQ(checked, refusal("check", {host})) << host.name;
+  }
+  EXPECT_NE(refusal("check", {hosts[4]}).find("lists bot 40 twice"), std::string::npos);
 }
 
 TEST(CoreFleet, RefusesMalformedHosts) {
