@@ -175,13 +175,11 @@ Fleet::Fleet(std::string name, std::vector<Host> hosts)
     for (BotId bot : host.bots) {
       const auto [it, inserted] = host_of_bot_.emplace(bot, i);
       if (!inserted) {
-        const Host& other = hosts_[it->second];
-        const auto what =
-            other.name == host.name
-                ? fmt::format("lists bot {} twice", bot)
-                : fmt::format("lists bot {}, which host {} also lists", bot, other.name);
-        throw InputError(where_host(i, host), what,
-                         "a bot runs on exactly one host; remove the duplicate");
+        // Another host: check_host has refused a host listing a bot twice itself.
+        throw InputError(
+            where_host(i, host),
+            fmt::format("lists bot {}, which host {} also lists", bot, hosts_[it->second].name),
+            "a bot runs on exactly one host; remove the duplicate");
       }
     }
   }
