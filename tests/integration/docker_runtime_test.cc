@@ -282,6 +282,9 @@ TEST_F(DockerRuntimeIT, LogsHonourTailAndTtyContainers) {
 TEST_F(DockerRuntimeIT, OneRuntimeServesSeveralThreads) {
   const auto id = create("threads", json::object());
   runtime_.start_container(id);
+  // The threads ask for the last log line: the container must have written its two first, or
+  // a thread that asks at once finds none (a race of the test, not of the runtime).
+  ASSERT_EQ(wait_for_logs(id, 2).size(), 2u);
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
