@@ -43,6 +43,7 @@ class ScriptedFleetSsm {
   std::vector<json> list_commands_filters;   // each ListCommands' Filters
   std::vector<std::string> listed_commands;  // each ListCommandInvocations' CommandId (page 1)
   std::size_t page = 20;
+  std::size_t commands_page = 0;  // ListCommands' rows a page; 0: all in one
   int fleet_size = 0;
   double run_seconds = 0;               // a finished row's finish date after its request
   core::VirtualClock* clock = nullptr;  // when set, listed_at records each list's time
@@ -73,7 +74,12 @@ class ScriptedFleetSsm {
       if (op == "ListCommands") {
         list_commands_filters.push_back(input.value("Filters", json()));
         json rows = json::array();
-        for (std::size_t c = 0; c < sent.size(); ++c) {
+        const std::size_t from =
+            input.contains("NextToken") ? std::stoul(input["NextToken"].get<std::string>()) : 0;
+        const std::size_t to =
+            commands_page == 0 ? sent.size() : std::min(sent.size(), from + commands_page);
+        for (std::size_t k = from; k < to; ++k) {
+          const std::size_t c = sent.size() - 1 - k;  // newest first, as SSM lists them
           int completed = 0;
           for (const auto& id : sent[c]["InstanceIds"]) {
             const auto i = id.get<std::string>();
@@ -82,7 +88,9 @@ class ScriptedFleetSsm {
           rows.push_back(
               {{"CommandId", fmt::format("cmd-{}", c + 1)}, {"CompletedCount", completed}});
         }
-        return {{"Commands", rows}};
+        json out = {{"Commands", rows}};
+        if (to < sent.size()) out["NextToken"] = std::to_string(to);
+        return out;
       }
       if (op == "ListCommandInvocations") {
         if (!input.contains("NextToken")) {
@@ -353,6 +361,70 @@ TEST(SsmCallGroup, SeveralCommandsArePolledWithOneListCommands) {
   w.ssm.running.clear();
   while (group->in_flight() > 0) group->collect(std::chrono::seconds(5));
   EXPECT_EQ(w.ssm.listed_commands.back(), "cmd-2");
+}
+
+// 1,000 hosts ending in one poll are handed over 500 at a time; the second collect goes on with
+// the round's ListCommands instead of asking again (a page is some 5 KB a command).
+TEST(SsmCallGroup, ARoundHandedOverInSeveralCollectsAsksListCommandsOnce) {
+  BatchWorld w(1000);
+  const auto results = w.run(status_of);
+  ASSERT_EQ(results.size(), 1000u);
+  for (const auto& result : results) {
+    EXPECT_EQ(result.status, core::TransportStatus::ok);
+  }
+  EXPECT_EQ(w.ssm.count("SendCommand"), 20);
+  EXPECT_EQ(w.ssm.count("ListCommands"), 1);
+  EXPECT_EQ(w.ssm.listed_commands.size(), 20u) << "each command listed once";
+}
+
+// The shared poll reads no ListCommands page past the one where the last due command was seen.
+TEST(SsmCallGroup, TheSharedPollStopsPagingOnceEveryDueCommandIsSeen) {
+  BatchWorld w(250);
+  w.ssm.commands_page = 3;
+  w.make_transport();
+  std::vector<core::AgentCall> calls;
+  calls.reserve(250);
+  for (int i = 0; i < 100; ++i) {
+    calls.push_back(status_of(w.hosts[i]));
+  }
+  core::run_together(*w.transport->call_group(), {w.hosts.begin(), w.hosts.begin() + 100}, calls);
+  EXPECT_EQ(w.ssm.count("ListCommands"), 0) << "two commands due: each listed alone";
+  calls.clear();
+  for (int i = 100; i < 250; ++i) {
+    calls.push_back(status_of(w.hosts[i]));
+  }
+  const auto results =
+      core::run_together(*w.transport->call_group(), {w.hosts.begin() + 100, w.hosts.end()}, calls);
+  for (const auto& result : results) {
+    EXPECT_EQ(result.status, core::TransportStatus::ok);
+  }
+  EXPECT_EQ(w.ssm.count("ListCommands"), 1) << "the first page holds the 3 due commands";
+}
+
+// A command first polled past its timeout whose invocations all ended is not cancelled: there is
+// nothing to cancel, and a CancelCommand without InstanceIds would cancel it on every instance.
+TEST(SsmCallGroup, ACommandThatEndedIsNotCancelledWhenFirstPolledPastItsTimeout) {
+  BatchWorld w(3);
+  w.make_transport();
+  auto group = w.transport->call_group();
+  std::vector<core::AgentCall> calls;
+  calls.reserve(w.hosts.size());
+  for (const auto& h : w.hosts) {
+    calls.push_back(status_of(h));
+  }
+  group->start(w.hosts, calls);
+  w.clock.sleep_for(std::chrono::minutes(10));  // busy sending others, as at 10,000 instances
+  std::vector<core::FinishedCall> ended;
+  while (group->in_flight() > 0) {
+    for (auto& call : group->collect(std::chrono::seconds(5))) {
+      ended.push_back(std::move(call));
+    }
+  }
+  ASSERT_EQ(ended.size(), 3u);
+  for (const auto& call : ended) {
+    EXPECT_EQ(call.result.status, core::TransportStatus::ok);
+  }
+  EXPECT_TRUE(w.ssm.cancelled.empty()) << w.ssm.cancelled.size() << " CancelCommand sent";
 }
 
 TEST(SsmCallGroup, AnInterruptCancelsOnlyTheInstancesThatHaveNotStarted) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <iterator>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -183,27 +184,38 @@ std::vector<core::FinishedCall> SsmCallGroup::collect(Duration wait) {
       due.push_back(&command);
     }
   }
-  std::optional<std::map<std::string, int>> completed;
-  if (due.size() >= kSharedPollFrom) {
-    completed = completed_counts(due);
+  // A round a collect left unfinished (kMaxCollectedAtOnce) goes on with what its ListCommands
+  // said: 10,000 hosts ending in one poll are handed over in 20 collects, not 20 ListCommands.
+  const bool new_round =
+      std::any_of(due.begin(), due.end(), [](const Command* command) { return !command->carried; });
+  if (new_round) {
+    std::optional<std::map<std::string, int>> completed;
+    if (due.size() >= kSharedPollFrom) {
+      completed = completed_counts(due);
+    }
+    for (auto* command : due) {
+      command->listed_completed.reset();
+      if (completed) {
+        if (const auto count = completed->find(command->command_id); count != completed->end()) {
+          command->listed_completed = count->second;
+        }
+      }
+    }
   }
   const bool interrupted = transport_.interrupted_.load();
   // Whether ListCommands says no invocation of `command` ended since it was last listed.
-  auto nothing_new = [&](const Command& command) {
-    if (!completed) {
-      return false;
-    }
-    const auto count = completed->find(command.command_id);
-    if (count == completed->end()) {
+  auto nothing_new = [](const Command& command) {
+    if (!command.listed_completed) {
       return false;
     }
     const auto done = std::count_if(command.members.begin(), command.members.end(),
                                     [](const Member& member) { return member.done; });
-    return count->second <= done;
+    return *command.listed_completed <= done;
   };
   for (auto* command : due) {
-    if (finished_.size() >= kMaxCollectedAtOnce) {
-      break;  // the rest stay due: the next collect polls them at once
+    command->carried = finished_.size() >= kMaxCollectedAtOnce;
+    if (command->carried) {
+      continue;  // the rest stay due: the next collect polls them at once
     }
     command->next_poll = now + transport_.options_.poll_interval;
     // The interrupt needs to know what has started; a cancelled command is followed to its end.
@@ -252,13 +264,19 @@ std::optional<std::map<std::string, int>> SsmCallGroup::completed_counts(
   try {
     // Newest first; other tools' commands of the account may be listed too. Commands not seen
     // within the pages are listed on their own.
+    // A page is some 5 KB a command (each with its parameters): no page once all are seen.
+    std::set<std::string_view> unseen;
+    for (const auto* command : due) {
+      unseen.insert(command->command_id);
+    }
     const std::size_t pages = due.size() / 50 + kSharedPollSparePages;
     for (std::size_t page = 0; page < pages; ++page) {
       auto listed = read_commands_page(transport_.ssm_body_("ListCommands", input));
       for (auto& [command_id, completed] : listed.completed) {
+        unseen.erase(command_id);
         counts[std::move(command_id)] = completed;
       }
-      if (listed.next_token.empty()) {
+      if (listed.next_token.empty() || unseen.empty()) {
         break;
       }
       input["NextToken"] = std::move(listed.next_token);
@@ -392,6 +410,9 @@ void SsmCallGroup::check_deadlines(Command& command, TimePoint now) {
       if (!member.done) {
         left.push_back(member.instance_id);
       }
+    }
+    if (left.empty()) {
+      return;  // all ended: nothing to cancel (and no InstanceIds would cancel it everywhere)
     }
     transport_.cancel_instances(command.command_id, left);
     command.cancel_sent = true;

@@ -19,9 +19,13 @@
 //   shared    when several commands are due at once, one paged ListCommands (filtered to
 //             those requested since the oldest of them) says how many invocations each has
 //             completed, and only a command with new completions is listed: a 10,000-instance
-//             deploy polls 200 commands with a few calls.
+//             deploy polls 200 commands with a few calls. Its pages stop once every due command
+//             is seen, and a round handed over in several collects (500 results each) is asked
+//             for once.
 //   time      past a command's timeout plus the cancel grace, what is still pending in it is
-//             cancelled; a cancel SSM never confirms is reported as Cancelled after the grace.
+//             cancelled (nothing is sent when all of it ended: a CancelCommand without
+//             InstanceIds cancels everywhere); a cancel SSM never confirms is reported as
+//             Cancelled after the grace.
 //   interrupt the transport's interrupt flag (Ctrl-C) cancels, in each command, the instances
 //             whose invocation has not started, and those only; what runs is left to finish.
 //   refused   an instance whose agent refused a batched `status` (exit 2: an agent older than
@@ -75,6 +79,9 @@ class SsmCallGroup final : public core::AgentCallGroup {
     int failed_polls = 0;
     bool interrupt_seen = false;
     bool cancel_sent = false;
+    // What this poll round's ListCommands said of it (completed invocations), if it said.
+    std::optional<int> listed_completed;
+    bool carried = false;  // left due by a collect that returned enough: its round goes on
     TimePoint cancelled_at{};
   };
 
