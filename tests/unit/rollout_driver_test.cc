@@ -3,6 +3,7 @@
 // and the result is the one core's scheduler gives for the same finishes.
 #include "cli/fleet/rollout_driver.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,13 +11,17 @@
 #include <chrono>
 #include <filesystem>
 #include <iterator>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <utility>
+#include <vector>
 
+#include "core/agent_call_group.h"
 #include "core/rollout_scheduler.h"
 #include "core/virtual_clock.h"
 #include "support/recording_transport.h"
@@ -55,6 +60,42 @@ DroverConfig config_of(core::Fleet fleet) {
   return config;
 }
 
+// `inner`'s calls followed as one group that ends the hosts of each start together, as the ssm
+// transport's poll does (hundreds at once); each call runs on `inner` when it starts.
+class EndsTogetherTransport final : public core::Transport {
+ public:
+  explicit EndsTogetherTransport(core::Transport& inner) : inner_(inner) {}
+  core::AgentResult run_agent(const core::Host& host, const core::AgentCall& call) override {
+    return inner_.run_agent(host, call);
+  }
+  core::AgentResult install_agent(const core::Host& host,
+                                  const core::AgentBinary& binary) override {
+    return inner_.install_agent(host, binary);
+  }
+  std::unique_ptr<core::AgentCallGroup> call_group() override {
+    return std::make_unique<Group>(inner_);
+  }
+
+ private:
+  class Group final : public core::AgentCallGroup {
+   public:
+    explicit Group(core::Transport& inner) : inner_(inner) {}
+    void start(const std::vector<core::Host>& hosts,
+               const std::vector<core::AgentCall>& calls) override {
+      for (std::size_t i = 0; i < hosts.size(); ++i) {
+        ended_.push_back({hosts[i].name, inner_.run_agent(hosts[i], calls[i])});
+      }
+    }
+    std::vector<core::FinishedCall> collect(Duration) override { return std::exchange(ended_, {}); }
+    std::size_t in_flight() const override { return ended_.size(); }
+
+   private:
+    core::Transport& inner_;
+    std::vector<core::FinishedCall> ended_;
+  };
+  core::Transport& inner_;
+};
+
 class RolloutDriverTest : public ::testing::Test {
  protected:
   RolloutDriverTest() {
@@ -78,10 +119,10 @@ class RolloutDriverTest : public ::testing::Test {
     return plan;
   }
 
-  core::RolloutResult drive(const core::DeployPlan& plan,
-                            const std::set<core::HostName>& done = {}) {
+  core::RolloutResult drive(const core::DeployPlan& plan, const std::set<core::HostName>& done = {},
+                            core::Transport* through = nullptr) {
     auto view = make_view(OutputMode::plain, terminal, clock);
-    RolloutDriverContext ctx{transport,
+    RolloutDriverContext ctx{through != nullptr ? *through : transport,
                              clock,
                              random,
                              *view,
@@ -157,6 +198,25 @@ TEST_F(RolloutDriverTest, TenThousandHostsRunOnAPoolTheSizeOfTheWindow) {
   // Each turn of the loop held the view's output and released it before waiting.
   EXPECT_EQ(terminal.open_holds(), 0);
   EXPECT_GE(terminal.releases(), kHosts);
+}
+
+// Hosts that end together (a batch of the ssm transport ends 500 at a time) are counted one by
+// one: each host line's [k/N] is one more than the line before.
+TEST_F(RolloutDriverTest, EachHostLineCountsOneMoreHostThanTheOneBefore) {
+  auto plan = plan_for(core::SpeedName::immediate);
+  plan.settings.jitter = Duration(0);  // no storm window: every host starts in the first wave
+  plan.settings.login_rate.reset();
+  EndsTogetherTransport together(transport);
+  ASSERT_EQ(drive(plan, {}, &together).succeeded, kHosts);
+  std::istringstream lines(terminal.out());
+  std::size_t expected = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("[")) {
+      ++expected;
+      ASSERT_TRUE(line.starts_with(fmt::format("[{}/{}] ", expected, kHosts))) << line;
+    }
+  }
+  EXPECT_EQ(expected, kHosts);
 }
 
 TEST_F(RolloutDriverTest, TheErrorHaltStopsNewHostsAsTheSchedulerSays) {

@@ -314,8 +314,17 @@ core::RolloutResult drive_rollout(const core::DeployPlan& plan, const DroverConf
         }
       }
     }
+    // Hosts that ended together are counted one by one: [1/N], [2/N]... not [500/N] 500 times.
+    auto shown = scheduler.progress();
+    shown.finished -= records.size();
+    shown.in_flight += records.size();
+    shown.failed -= static_cast<std::size_t>(std::count_if(
+        records.begin(), records.end(), [](const auto& record) { return !record.outcome.ok(); }));
     for (const auto& record : records) {
-      ctx.view.host_finished(record, scheduler.progress());
+      ++shown.finished;
+      --shown.in_flight;
+      shown.failed += record.outcome.ok() ? 0 : 1;
+      ctx.view.host_finished(record, shown);
     }
     if (scheduler.halted()) {
       note_stop();
