@@ -4,6 +4,7 @@ status rolls up from its invocations.
 """
 import hashlib
 import re
+import os
 import time
 import uuid
 
@@ -62,10 +63,21 @@ class Invocation:
         self.pid = None
         self.proc = None
         self.cancel_requested = False
+        self.wake_fd = None  # the write end of the runner's wake-up pipe while the script runs
         self.visible_at = time.time()
 
     def terminal(self):
         return self.status in TERMINAL
+
+    def request_cancel(self):
+        """Marks the invocation cancelled and wakes its runner. Call with the state lock held:
+        the runner closes wake_fd under it, so the descriptor is never one reused since."""
+        self.cancel_requested = True
+        if self.wake_fd is not None:
+            try:
+                os.write(self.wake_fd, b"c")
+            except OSError:
+                pass  # the pipe is full: the runner is awake already
 
 
 class Command:

@@ -316,7 +316,7 @@ class Ssm(ParameterStore):
             for iid, inv in cmd.invocations.items():
                 if (ids and iid not in ids) or inv.terminal():
                     continue
-                inv.cancel_requested = True
+                inv.request_cancel()
                 if inv.status == "InProgress":
                     inv.status = inv.status_details = "Cancelling"
         return {}

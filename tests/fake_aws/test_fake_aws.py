@@ -7,6 +7,7 @@ import datetime
 import http.client
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -525,7 +526,7 @@ class Protocols(unittest.TestCase):
 
 
 class Lifecycle(unittest.TestCase):
-    def test_sigterm_kills_running_invocations(self):
+    def test_sigterm_kills_running_invocations_and_removes_their_directories(self):
         ep = Endpoint()
         status, out = ep.ssm("SendCommand", {"DocumentName": "AWS-RunShellScript",
                                              "InstanceIds": ["i-0123456789abcdef0"],
@@ -538,8 +539,12 @@ class Lifecycle(unittest.TestCase):
             pid = invs[0]["pid"]
             self.assertLess(time.time(), deadline)
             time.sleep(0.05)
+        ep.log.seek(0)
+        work = re.search(r"work directory (\S+)", ep.log.read()).group(1)
+        self.assertTrue(os.path.isdir(os.path.join(work, "i-0123456789abcdef0")))
         self.assertEqual(ep.stop(), 0)
         self.assertTrue(group_gone(pid))
+        self.assertFalse(os.path.exists(work), "the scripts' directories outlive the endpoint")
 
 
 if __name__ == "__main__":
