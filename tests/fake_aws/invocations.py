@@ -133,8 +133,11 @@ class Runner:
         this one process's HTTP thread waiting for the GIL, and SendCommand's answer took up to a
         second at 10,000 instances."""
         st = self.state
+        try:
+            pidfd = os.pidfd_open(inv.pid)
+        except ProcessLookupError:  # reaped already: only the shutdown's wait does that
+            return inv.proc.wait(), "cancel"
         wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
-        pidfd = os.pidfd_open(inv.pid)
         with st.lock:
             inv.wake_fd = wake_w  # a cancel from now on wakes the poll below
         poller = select.poll()

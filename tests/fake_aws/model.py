@@ -3,8 +3,8 @@ instances), Run Command commands and their per-instance invocations, and how a c
 status rolls up from its invocations.
 """
 import hashlib
-import re
 import os
+import re
 import time
 import uuid
 
