@@ -192,6 +192,29 @@ TEST(LiveView, ShowsTheHostsInFlightAtTheirStep) {
       << last;
 }
 
+// Hosts leave the bar as they finish or are withdrawn, in any order; the rest keep their start
+// order and their steps.
+TEST(LiveView, HostsLeaveTheBarInAnyOrderAndTheRestKeepTheirSteps) {
+  TestTerminal t(160);
+  core::VirtualClock clock;
+  auto view = make_view(OutputMode::terminal, t.terminal, clock);
+  view->plan(ten_host_plan());
+  for (int i = 1; i <= 4; ++i) {
+    view->host_started("host-" + std::to_string(i));
+  }
+  view->host_step("host-4", "pull");
+  view->host_finished(ok_record("host-2", seconds(5)), {10, 1, 0, 3, seconds(5)});
+  view->host_withdrawn("host-1", "interrupted before it started");
+  view->host_step("host-3", "settle");
+  view->tick({10, 1, 0, 2, seconds(6)});
+  testing::ScreenEmulator screen(160);
+  screen.feed(t.out.str());
+  const auto last = screen.lines().back();
+  EXPECT_NE(last.find("host-3 settle, host-4 pull"), std::string::npos) << last;
+  EXPECT_EQ(last.find("host-1"), std::string::npos) << last;
+  EXPECT_EQ(last.find("host-2"), std::string::npos) << last;
+}
+
 TEST(LiveView, TheEtaComesWithTheFirstFinishedHost) {
   TestTerminal t(160);
   core::VirtualClock clock;

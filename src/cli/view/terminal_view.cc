@@ -3,7 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
+#include <list>
 #include <optional>
+#include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -42,19 +46,19 @@ class TerminalView final : public RolloutView {
       term_.print(fmt::format("{}: started\n", host));
       return;
     }
+    forget(host);
     in_flight_.push_back({host, "running", clock_.now()});
+    flying_at_[host] = std::prev(in_flight_.end());
   }
   void host_step(const std::string& host, const std::string& step) override {
-    for (auto& flying : in_flight_) {
-      if (flying.host == host) {
-        flying.step = step;
-      }
+    if (const auto at = flying_at_.find(host); at != flying_at_.end()) {
+      at->second->step = step;
     }
   }
   void host_finished(const core::HostRecord& record, const core::RolloutProgress& p) override {
     finished_total_ += record.took;
     ++finished_;
-    std::erase_if(in_flight_, [&](const Flying& f) { return f.host == record.host; });
+    forget(record.host);
     auto line = core::render_host_line(record, p);
     if (live_) {
       line = core::fit_text(line, term_.width() > 1 ? term_.width() - 1 : 0);
@@ -68,7 +72,7 @@ class TerminalView final : public RolloutView {
     }
   }
   void host_withdrawn(const std::string& host, const std::string& why) override {
-    std::erase_if(in_flight_, [&](const Flying& f) { return f.host == host; });
+    forget(host);
     notice(fmt::format("{}: not started: {}", host, why));
   }
   void tick(const core::RolloutProgress& p) override {
@@ -135,6 +139,15 @@ class TerminalView final : public RolloutView {
     TimePoint since;
   };
 
+  // `host` is no longer in flight. By its entry in flying_at_, not a search: 10,000 hosts
+  // finishing one by one would each have scanned the ones still in flight.
+  void forget(const std::string& host) {
+    if (const auto at = flying_at_.find(host); at != flying_at_.end()) {
+      in_flight_.erase(at->second);
+      flying_at_.erase(at);
+    }
+  }
+
   std::optional<Duration> eta(const core::RolloutProgress& p) {
     core::LiveEtaInput input;
     input.finished_total = finished_total_;
@@ -154,8 +167,9 @@ class TerminalView final : public RolloutView {
   bool live_;
   bool colour_;
   std::size_t window_ = 1;
-  std::vector<Flying> in_flight_;  // in the order they started
-  Duration finished_total_{0};     // the hosts this view saw finish
+  std::list<Flying> in_flight_;  // in the order they started
+  std::unordered_map<std::string, std::list<Flying>::iterator> flying_at_;  // by host
+  Duration finished_total_{0};  // the hosts this view saw finish
   std::size_t finished_ = 0;
   bool held_ = false;
   std::optional<core::RolloutProgress> redraw_;  // the bar to draw when the hold ends
