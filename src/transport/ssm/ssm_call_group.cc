@@ -400,9 +400,7 @@ void SsmCallGroup::check_deadlines(Command& command, TimePoint now) {
         waiting.push_back(member.instance_id);
       }
     }
-    if (!waiting.empty()) {
-      transport_.cancel_instances(command.command_id, waiting);
-    }
+    transport_.cancel_instances(command.command_id, waiting);
   }
   if (!command.cancel_sent && now >= command.give_up) {
     std::vector<std::string> left;
@@ -410,9 +408,6 @@ void SsmCallGroup::check_deadlines(Command& command, TimePoint now) {
       if (!member.done) {
         left.push_back(member.instance_id);
       }
-    }
-    if (left.empty()) {
-      return;  // all ended: nothing to cancel (and no InstanceIds would cancel it everywhere)
     }
     transport_.cancel_instances(command.command_id, left);
     command.cancel_sent = true;
@@ -433,6 +428,9 @@ void SsmCallGroup::check_deadlines(Command& command, TimePoint now) {
 
 void SsmTransport::cancel_instances(const std::string& command_id,
                                     const std::vector<std::string>& instance_ids) {
+  if (instance_ids.empty()) {
+    return;  // nothing pending: a CancelCommand without InstanceIds would cancel it everywhere
+  }
   try {
     ssm_("CancelCommand", {{"CommandId", command_id}, {"InstanceIds", instance_ids}});
   } catch (const aws::AwsError&) {

@@ -107,6 +107,7 @@ class SsmTransport final : public core::Transport {
   static constexpr int kMaxSends = 3;
   static constexpr int kListCommandsPages = 4;
   void cancel(const InvocationContext& context);
+  /// Best effort; nothing is sent for no instances (SSM reads that as all of them).
   void cancel_instances(const std::string& command_id,
                         const std::vector<std::string>& instance_ids);
 
