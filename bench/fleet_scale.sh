@@ -246,7 +246,7 @@ if [[ "$ONLY" == huge ]]; then
   # scripts at once on the endpoint: 10,000 instances on one 2-core machine.
   "$AGENT" version >"$WORK/version.json"
   export DROVER_STUB_VERSION_FILE="$WORK/version.json"
-  start_fake_aws "$HUGE" 64
+  start_fake_aws "$HUGE" "${FLEET_SCALE_MAX_SCRIPTS:-64}"
   bench_ssm immediate "$HUGE" "huge"
 fi
 if [[ "$ONLY" == throttled ]]; then

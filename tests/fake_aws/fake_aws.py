@@ -160,7 +160,7 @@ def main(argv=None):
     try:
         server.serve_forever(poll_interval=0.1)
     finally:
-        shutdown_invocations(state)
+        shutdown_invocations(state, server.ssm.runner)
         server.server_close()
         # The scripts' working directories: 10,000 instances leave 10,000 of them per run.
         shutil.rmtree(state.work_root, ignore_errors=True)

@@ -6,10 +6,10 @@ import collections
 import os
 import select
 import signal
-import subprocess
 import threading
 import time
 
+from spawner import Spawner
 from wire import log
 
 STOPPED_EXIT_CODE = 137  # what the Linux SSM agent reports for a timed-out or cancelled script
@@ -18,32 +18,33 @@ STOPPED_EXIT_CODE = 137  # what the Linux SSM agent reports for a timed-out or c
 class Runner:
     def __init__(self, state, max_scripts=0):
         self.state = state
-        # --max-scripts: at most this many invocations delivered or running at once; the rest
-        # wait, Pending, in the order they were sent, without a thread each (a 10,000-instance
-        # benchmark on one machine). 0: no limit.
+        # --max-scripts: at most this many invocations delivered or running at once, by a pool
+        # of that many threads started here; the rest wait, Pending, in the order they were
+        # sent (a 10,000-instance benchmark on one machine). SendCommand only queues them: a
+        # thread started per invocation made its answer wait for 50 thread starts, each one
+        # waiting for the GIL, up to a second. 0: no limit, a thread per invocation.
         self.max_scripts = max_scripts
-        self.slots_lock = threading.Lock()
-        self.running = 0
+        self.spawner = Spawner()
+        self.queued = threading.Condition(threading.Lock())
         self.waiting = collections.deque()
+        for _ in range(max_scripts):
+            threading.Thread(target=self._serve_queue, daemon=True).start()
 
     def start(self, inv):
         if self.max_scripts:
-            with self.slots_lock:
-                if self.running >= self.max_scripts:
-                    self.waiting.append(inv)
-                    return
-                self.running += 1
-        threading.Thread(target=self._run_in_slot, args=(inv,), daemon=True).start()
+            with self.queued:
+                self.waiting.append(inv)
+                self.queued.notify()
+            return
+        threading.Thread(target=self._run, args=(inv,), daemon=True).start()
 
-    def _run_in_slot(self, inv):
-        while inv is not None:
+    def _serve_queue(self):
+        while True:
+            with self.queued:
+                while not self.waiting:
+                    self.queued.wait()
+                inv = self.waiting.popleft()
             self._run(inv)
-            if not self.max_scripts:
-                return
-            with self.slots_lock:
-                inv = self.waiting.popleft() if self.waiting else None
-                if inv is None:
-                    self.running -= 1
 
     def _delivery_deadline(self, inv):
         override = self.state.config.get("delivery_timeout_seconds")
@@ -93,18 +94,26 @@ class Runner:
             if inv.cancel_requested or st.stopping:
                 self._finish(inv, "Cancelled", "Cancelled", -1)
                 return
-            inv.status = inv.status_details = "InProgress"
             inv.start = time.time()
-            try:
-                with open(out_path, "wb") as out, open(err_path, "wb") as err:
-                    inv.proc = subprocess.Popen(["/bin/sh", "-c", script], stdin=subprocess.DEVNULL,
-                                                stdout=out, stderr=err, env=env, cwd=workdir,
-                                                start_new_session=True)
-            except OSError as e:
+        # Started by the spawner process (spawner.py), outside the state lock: a fork here
+        # would hold the GIL, and with it every API answer, until the script reached /bin/sh.
+        # A cancel or shutdown meanwhile is seen by _wait's first look.
+        try:
+            inv.script, pid = self.spawner.spawn(["/bin/sh", "-c", script], env, workdir,
+                                                 out_path, err_path)
+        except OSError as e:
+            with st.lock:
                 inv.stderr = f"failed to run commands: {e}"
                 self._finish(inv, "Failed", "Failed", 1)
-                return
-            inv.pid = inv.proc.pid
+            return
+        with st.lock:  # InProgress with its pid, as a reader of the invocation sees it
+            inv.pid = pid
+            inv.status = inv.status_details = "Cancelling" if inv.cancel_requested else "InProgress"
+            if st.stopping:  # the shutdown's sweep may have run before the pid was known
+                try:
+                    os.killpg(pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
         log(f"invocation {cmd.id}/{inst.id} started pid {inv.pid}")
         rc, stop_reason = self._wait(inv, inv.start + cmd.execution_timeout)
         with open(out_path, "rb") as f:
@@ -129,23 +138,22 @@ class Runner:
     def _wait(self, inv, deadline):
         """Waits for the script's end, stopping it on a cancel, the shutdown or its execution
         timeout: (exit status, None | "cancel" | "timeout"). It sleeps until one of them happens
-        (a pidfd and a wake-up pipe), not in a polling loop: 64 scripts polling every 50 ms kept
-        this one process's HTTP thread waiting for the GIL, and SendCommand's answer took up to a
-        second at 10,000 instances."""
+        (a wake-up pipe written by the spawner at the script's end and by a cancel), not in a
+        polling loop: 64 scripts polling every 50 ms kept this one process's HTTP thread
+        waiting for the GIL."""
         st = self.state
-        try:
-            pidfd = os.pidfd_open(inv.pid)
-        except ProcessLookupError:  # reaped already: only the shutdown's wait does that
-            return inv.proc.wait(), "cancel"
         wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         with st.lock:
             inv.wake_fd = wake_w  # a cancel from now on wakes the poll below
+        self.spawner.watch(inv.script, wake_w)
         poller = select.poll()
-        poller.register(pidfd, select.POLLIN)
         poller.register(wake_r, select.POLLIN)
         stop_reason = None
         try:
             while True:
+                rc = self.spawner.exit_code(inv.script)
+                if rc is not None:
+                    break
                 if stop_reason is None:
                     if inv.cancel_requested or st.stopping:
                         stop_reason = "cancel"
@@ -155,21 +163,18 @@ class Runner:
                         self._kill_group(inv)
                 # After a stop, only the exit is waited for (SIGKILL follows the grace period).
                 timeout = None if stop_reason else max(0.0, deadline - time.time()) * 1000
-                ready = {fd for fd, _ in poller.poll(timeout)}
-                if pidfd in ready:
-                    break
-                if wake_r in ready:
+                if poller.poll(timeout):
                     try:
                         os.read(wake_r, 64)
                     except BlockingIOError:
                         pass
         finally:
+            self.spawner.unwatch(inv.script)
             with st.lock:
                 inv.wake_fd = None
                 os.close(wake_w)
             os.close(wake_r)
-            os.close(pidfd)
-        return inv.proc.wait(), stop_reason
+        return rc, stop_reason
 
     def _kill_group(self, inv):
         """SIGTERM to the invocation's process group, SIGKILL after the grace period."""
@@ -195,23 +200,27 @@ class Runner:
         inv.end = time.time()
 
 
-def shutdown_invocations(state):
+def shutdown_invocations(state, runner):
+    """Stops every running script (SIGTERM, SIGKILL after 2 s), then the spawner."""
+    spawner = runner.spawner
     with state.lock:
         state.stopping = True
-        running = [inv for cmd in state.commands.values() for inv in cmd.invocations.values()
-                   if inv.proc is not None and inv.proc.poll() is None]
-    for inv in running:
+        running = [(inv.script, inv.pid) for cmd in state.commands.values()
+                   for inv in cmd.invocations.values()
+                   if inv.pid is not None and spawner.running(inv.script)]
+    for _, pid in running:
         try:
-            os.killpg(inv.pid, signal.SIGTERM)
+            os.killpg(pid, signal.SIGTERM)
         except ProcessLookupError:
             pass
     deadline = time.time() + 2
-    for inv in running:
+    while any(spawner.running(script) for script, _ in running) and time.time() < deadline:
+        time.sleep(0.05)
+    for script, pid in running:
+        if not spawner.running(script):
+            continue  # its pid may be another process's by now
         try:
-            inv.proc.wait(timeout=max(0.0, deadline - time.time()))
-        except subprocess.TimeoutExpired:
-            pass
-        try:
-            os.killpg(inv.pid, signal.SIGKILL)
+            os.killpg(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+    spawner.close()

@@ -61,7 +61,7 @@ class Invocation:
         self.start = None
         self.end = None
         self.pid = None
-        self.proc = None
+        self.script = None  # the spawner's id of its script (spawner.py)
         self.cancel_requested = False
         self.wake_fd = None  # the write end of the runner's wake-up pipe while the script runs
         self.visible_at = time.time()
