@@ -38,6 +38,7 @@ class ScriptedFleetSsm {
   std::set<std::string> running;    // InProgress until taken out
   std::set<std::string> old_agent;  // its agent refuses --instance-bots (exit 2), as before it
   std::set<std::string> pending;    // Pending until cancelled
+  std::set<std::string> failing;    // its agent ends with exit 1 (a bot not reached)
   std::vector<json> cancelled;      // CancelCommand inputs
   bool out_of_descriptors = false;  // SendCommand cannot be sent from this machine
   std::vector<json> list_commands_filters;   // each ListCommands' Filters
@@ -81,12 +82,16 @@ class ScriptedFleetSsm {
         for (std::size_t k = from; k < to; ++k) {
           const std::size_t c = sent.size() - 1 - k;  // newest first, as SSM lists them
           int completed = 0;
+          int errors = 0;
           for (const auto& id : sent[c]["InstanceIds"]) {
             const auto i = id.get<std::string>();
-            completed += running.contains(i) || pending.contains(i) ? 0 : 1;
+            const bool ended = !running.contains(i) && !pending.contains(i);
+            completed += ended ? 1 : 0;
+            errors += ended && failing.contains(i) ? 1 : 0;
           }
-          rows.push_back(
-              {{"CommandId", fmt::format("cmd-{}", c + 1)}, {"CompletedCount", completed}});
+          rows.push_back({{"CommandId", fmt::format("cmd-{}", c + 1)},
+                          {"CompletedCount", completed},
+                          {"ErrorCount", errors}});
         }
         json out = {{"Commands", rows}};
         if (to < sent.size()) out["NextToken"] = std::to_string(to);
@@ -121,6 +126,7 @@ class ScriptedFleetSsm {
           const auto line = command["Parameters"]["commands"][0].get<std::string>();
           const bool refused =
               old_agent.contains(ids[i]) && line.find("--instance-bots") != std::string::npos;
+          const bool failed = failing.contains(ids[i]);
           const std::string output =
               refused ? R"({"command":"agent","ok":false,"error":"The following argument )"
                         R"(was not expected: --instance-bots"})"
@@ -129,10 +135,10 @@ class ScriptedFleetSsm {
           rows.push_back({{"CommandId", input["CommandId"]},
                           {"InstanceId", ids[i]},
                           {"RequestedDateTime", requested},
-                          {"Status", refused ? "Failed" : "Success"},
-                          {"StatusDetails", refused ? "Failed" : "Success"},
+                          {"Status", refused || failed ? "Failed" : "Success"},
+                          {"StatusDetails", refused || failed ? "Failed" : "Success"},
                           {"CommandPlugins",
-                           {{{"ResponseCode", refused ? 2 : 0},
+                           {{{"ResponseCode", refused ? 2 : (failed ? 1 : 0)},
                              {"ResponseStartDateTime", requested},
                              {"ResponseFinishDateTime", requested + (refused ? 0 : run_seconds)},
                              {"Output", output}}}}});
@@ -399,6 +405,88 @@ TEST(SsmCallGroup, TheSharedPollStopsPagingOnceEveryDueCommandIsSeen) {
     EXPECT_EQ(result.status, core::TransportStatus::ok);
   }
   EXPECT_EQ(w.ssm.count("ListCommands"), 1) << "the first page holds the 3 due commands";
+}
+
+// A command whose invocations end one a round is listed when its successes have waited two
+// rounds, not every round (each list reads 50 rows with their output for one new ending), and
+// when the last ends; every host is handed over.
+TEST(SsmCallGroup, ACommandEndingOneByOneIsListedEveryThirdRoundNotEachRound) {
+  BatchWorld w(150);
+  for (int i = 0; i < 150; ++i) w.ssm.running.insert(instance(i));
+  w.make_transport();
+  auto group = w.transport->call_group();
+  std::vector<core::AgentCall> calls;
+  for (const auto& h : w.hosts) calls.push_back(status_of(h));
+  group->start(w.hosts, calls);
+  std::vector<std::string> ended;
+  for (int round = 0; round < 6; ++round) {
+    w.ssm.running.erase(instance(round));  // one more of the first command's ends
+    for (const auto& call : group->collect(std::chrono::seconds(5))) ended.push_back(call.host);
+  }
+  EXPECT_EQ(w.ssm.count("ListCommands"), 6) << "one shared poll a round";
+  EXPECT_EQ(w.ssm.listed_commands, (std::vector<std::string>{"cmd-1", "cmd-1"}))
+      << "at the third and the sixth round";
+  EXPECT_EQ(ended.size(), 6u);
+  w.ssm.running.clear();
+  while (group->in_flight() > 0) {
+    for (const auto& call : group->collect(std::chrono::seconds(5))) ended.push_back(call.host);
+  }
+  EXPECT_EQ(ended.size(), 150u);
+  EXPECT_EQ(w.ssm.listed_commands.size(), 5u) << "then each command once, as it ends whole";
+}
+
+// Commands sent one after the other are first polled each at its own time, then join one round:
+// from then on one ListCommands a round covers them, and none still running is listed.
+TEST(SsmCallGroup, CommandsSentOneAfterTheOtherJoinOneRoundAfterTheirFirstPolls) {
+  BatchWorld w(150);
+  for (int i = 0; i < 150; ++i) w.ssm.running.insert(instance(i));
+  w.make_transport();
+  auto group = w.transport->call_group();
+  for (int c = 0; c < 3; ++c) {
+    std::vector<core::Host> hosts(w.hosts.begin() + 50 * c, w.hosts.begin() + 50 * (c + 1));
+    std::vector<core::AgentCall> calls;
+    for (const auto& h : hosts) calls.push_back(status_of(h));
+    group->start(hosts, calls);
+    w.clock.sleep_for(std::chrono::milliseconds(300));  // SendCommand's answer
+  }
+  for (int collects = 0; collects < 12; ++collects) {
+    EXPECT_TRUE(group->collect(std::chrono::seconds(5)).empty());
+  }
+  // cmd-1, cmd-2, then cmd-1 again with cmd-3 (two due: too few for a shared poll); each on
+  // its own every round, as before the rounds were joined, would be 12 or more.
+  EXPECT_LE(w.ssm.listed_commands.size(), 4u) << "listed around their first polls only";
+  EXPECT_GE(w.ssm.count("ListCommands"), 9) << "then one shared poll a round";
+  w.ssm.running.clear();
+  const auto first_rounds = w.ssm.count("ListCommands");
+  std::size_t ended = 0;
+  while (group->in_flight() > 0) ended += group->collect(std::chrono::seconds(5)).size();
+  EXPECT_EQ(ended, 150u);
+  EXPECT_EQ(w.ssm.count("ListCommands"), first_rounds + 1) << "all three end in one round";
+}
+
+// A failure is listed in the round ListCommands shows it (its ErrorCount rose): the rollout's
+// error halt does not wait for the held successes' rounds.
+TEST(SsmCallGroup, AFailureIsListedInTheRoundItEnds) {
+  BatchWorld w(150);
+  for (int i = 0; i < 150; ++i) w.ssm.running.insert(instance(i));
+  w.ssm.failing = {instance(7)};
+  w.make_transport();
+  auto group = w.transport->call_group();
+  std::vector<core::AgentCall> calls;
+  for (const auto& h : w.hosts) calls.push_back(status_of(h));
+  group->start(w.hosts, calls);
+  w.ssm.running.erase(instance(3));  // a success: held
+  EXPECT_TRUE(group->collect(std::chrono::seconds(5)).empty());
+  w.ssm.running.erase(instance(7));  // a failure: listed now, with the held success
+  std::set<std::string> ended;
+  for (const auto& call : group->collect(std::chrono::seconds(5))) {
+    ended.insert(call.host);
+    if (call.host == "host-7") {
+      EXPECT_EQ(call.result.exit_code, 1) << "the agent's exit: a bot not reached";
+    }
+  }
+  EXPECT_EQ(ended, (std::set<std::string>{"host-3", "host-7"}));
+  EXPECT_EQ(w.ssm.listed_commands, (std::vector<std::string>{"cmd-1"}));
 }
 
 // A command first polled past its timeout whose invocations all ended is not cancelled: there is

@@ -160,14 +160,16 @@ TEST(SsmPages, ACommandsPageKeepsEachCommandsIdAndCompletedCountOnly) {
   json second = command;
   second["CommandId"] = "c-2";
   second["CompletedCount"] = 50;
+  second["ErrorCount"] = 2;
+  second["DeliveryTimedOutCount"] = 1;
   const json page = {{"Commands", {command, second}}, {"NextToken", "more"}};
   expect_members_of(page, "ListCommandsResult");
 
   const auto read = read_commands_page(page.dump());
 
-  ASSERT_EQ(read.completed.size(), 2u);
-  EXPECT_EQ(read.completed[0], (std::pair<std::string, int>{"c-1", 1}));
-  EXPECT_EQ(read.completed[1], (std::pair<std::string, int>{"c-2", 50}));
+  ASSERT_EQ(read.commands.size(), 2u);
+  EXPECT_EQ(read.commands[0], (ListedCommand{"c-1", 1, 0}));
+  EXPECT_EQ(read.commands[1], (ListedCommand{"c-2", 50, 3})) << "failed and undelivered";
   EXPECT_EQ(read.next_token, "more");
 }
 

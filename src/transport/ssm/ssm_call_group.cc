@@ -32,6 +32,8 @@ constexpr std::size_t kSharedPollFrom = 3;
 constexpr std::size_t kMaxCollectedAtOnce = 500;
 // ListCommands pages beyond one per 50 due commands (other tools' commands of the account).
 constexpr std::size_t kSharedPollSparePages = 2;
+// How many rounds a command's new successes may wait to be listed ("shared" in the header).
+constexpr int kHeldRounds = 2;
 // drover-agent's exit code when it refuses its arguments, before doing anything (agent_cli.h).
 constexpr int kAgentExitUsage = 2;
 
@@ -177,10 +179,15 @@ std::vector<core::FinishedCall> SsmCallGroup::collect(Duration wait) {
       return {};
     }
   }
-  // Every command whose poll is due; commands sent together keep one cadence.
+  // Every command whose poll is due, and those polled before that are due within half an
+  // interval: commands sent one after the other (200 SendCommands take seconds) join one round
+  // and keep one cadence from then on, so that one shared ListCommands a round covers them all
+  // instead of each being listed on its own at its own time. A first poll is never brought
+  // forward (ssm_poll_timing.h: not before the command could end).
+  const auto joins_round = now + transport_.options_.poll_interval / 2;
   std::vector<Command*> due;
   for (auto& command : commands_) {
-    if (command.next_poll <= now) {
+    if (command.next_poll <= now || (command.polled && command.next_poll <= joins_round)) {
       due.push_back(&command);
     }
   }
@@ -189,39 +196,39 @@ std::vector<core::FinishedCall> SsmCallGroup::collect(Duration wait) {
   const bool new_round =
       std::any_of(due.begin(), due.end(), [](const Command* command) { return !command->carried; });
   if (new_round) {
-    std::optional<std::map<std::string, int>> completed;
+    std::optional<std::map<std::string, ListedCommand>> listed;
     if (due.size() >= kSharedPollFrom) {
-      completed = completed_counts(due);
+      listed = completed_counts(due);
     }
     for (auto* command : due) {
-      command->listed_completed.reset();
-      if (completed) {
-        if (const auto count = completed->find(command->command_id); count != completed->end()) {
-          command->listed_completed = count->second;
+      command->listed.reset();
+      if (listed) {
+        if (const auto row = listed->find(command->command_id); row != listed->end()) {
+          command->listed = row->second;
         }
       }
     }
   }
   const bool interrupted = transport_.interrupted_.load();
-  // Whether ListCommands says no invocation of `command` ended since it was last listed.
-  auto nothing_new = [](const Command& command) {
-    if (!command.listed_completed) {
-      return false;
-    }
-    const auto done = std::count_if(command.members.begin(), command.members.end(),
-                                    [](const Member& member) { return member.done; });
-    return *command.listed_completed <= done;
-  };
   for (auto* command : due) {
     command->carried = finished_.size() >= kMaxCollectedAtOnce;
     if (command->carried) {
       continue;  // the rest stay due: the next collect polls them at once
     }
     command->next_poll = now + transport_.options_.poll_interval;
+    command->polled = true;
     // The interrupt needs to know what has started; a cancelled command is followed to its end.
-    const bool must_list = (interrupted && !command->interrupt_seen) || command->cancel_sent;
-    if ((must_list || !nothing_new(*command)) && !list_invocations(*command)) {
-      continue;  // nothing known for sure this time: no cancel decided on stale states
+    // So does a cancel at the timeout, which must not name instances that ended meanwhile.
+    const bool must_list = (interrupted && !command->interrupt_seen) || command->cancel_sent ||
+                           now >= command->give_up;
+    if (must_list || worth_listing(*command)) {
+      if (!list_invocations(*command)) {
+        continue;  // nothing known for sure this time: no cancel decided on stale states
+      }
+      command->held_rounds = 0;
+      if (command->listed) {
+        command->errors_when_listed = command->listed->errors;
+      }
     }
     check_deadlines(*command, now);
   }
@@ -230,6 +237,24 @@ std::vector<core::FinishedCall> SsmCallGroup::collect(Duration wait) {
                        [](const Member& member) { return member.done; });
   });
   return take_finished();
+}
+
+bool SsmCallGroup::worth_listing(Command& command) {
+  if (!command.listed) {
+    return true;  // ListCommands did not say: listed every round
+  }
+  const auto done = std::count_if(command.members.begin(), command.members.end(),
+                                  [](const Member& member) { return member.done; });
+  const int completed = command.listed->completed;
+  if (completed <= done) {
+    return false;  // nothing ended since it was last listed
+  }
+  if (completed >= static_cast<int>(command.members.size()) ||
+      command.listed->errors > command.errors_when_listed || command.held_rounds >= kHeldRounds) {
+    return true;
+  }
+  ++command.held_rounds;
+  return false;
 }
 
 InvocationContext SsmCallGroup::context_of(const Member& member, const Command& command) const {
@@ -244,7 +269,7 @@ void SsmCallGroup::finish(Member& member, core::AgentResult result, bool withdra
   finished_.push_back({member.host, std::move(result), withdrawn});
 }
 
-std::optional<std::map<std::string, int>> SsmCallGroup::completed_counts(
+std::optional<std::map<std::string, ListedCommand>> SsmCallGroup::completed_counts(
     const std::vector<Command*>& due) {
   double oldest = 0;
   for (const auto* command : due) {
@@ -258,7 +283,7 @@ std::optional<std::map<std::string, int>> SsmCallGroup::completed_counts(
       std::chrono::duration<double>(oldest) - std::chrono::seconds(1));
   auto stamp = format_rfc3339_utc_millis(WallTime(since));
   stamp = stamp.substr(0, stamp.find('.')) + "Z";  // whole seconds: 2026-12-01T13:09:22Z
-  std::map<std::string, int> counts;
+  std::map<std::string, ListedCommand> counts;
   nlohmann::json input = {{"Filters", {{{"key", "InvokedAfter"}, {"value", stamp}}}},
                           {"MaxResults", 50}};
   try {
@@ -272,9 +297,10 @@ std::optional<std::map<std::string, int>> SsmCallGroup::completed_counts(
     const std::size_t pages = due.size() / 50 + kSharedPollSparePages;
     for (std::size_t page = 0; page < pages; ++page) {
       auto listed = read_commands_page(transport_.ssm_body_("ListCommands", input));
-      for (auto& [command_id, completed] : listed.completed) {
-        unseen.erase(command_id);
-        counts[std::move(command_id)] = completed;
+      for (auto& row : listed.commands) {
+        unseen.erase(row.command_id);
+        auto command_id = row.command_id;
+        counts[std::move(command_id)] = std::move(row);
       }
       if (listed.next_token.empty() || unseen.empty()) {
         break;

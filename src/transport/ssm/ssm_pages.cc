@@ -199,14 +199,18 @@ CommandsPage read_commands_page(std::string_view body) {
       assign_text(value, page.next_token);
     } else if (key == "Commands") {
       for_each_row(value, [&](od::object object) {
-        auto& [command_id, completed] = page.completed.emplace_back(std::string(), 0);
+        auto& row = page.commands.emplace_back();
         for (od::field field : object) {
           const std::string_view name = field.unescaped_key();
           if (name == "CommandId") {
-            assign_text(field.value(), command_id);
+            assign_text(field.value(), row.command_id);
           } else if (name == "CompletedCount") {
             if (auto count = number_of(field.value())) {
-              completed = static_cast<int>(*count);
+              row.completed = static_cast<int>(*count);
+            }
+          } else if (name == "ErrorCount" || name == "DeliveryTimedOutCount") {
+            if (auto count = number_of(field.value())) {
+              row.errors += static_cast<int>(*count);
             }
           }
         }

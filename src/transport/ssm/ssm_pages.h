@@ -38,12 +38,22 @@ struct InvocationsPage {
 /// for a row without a plugin that ended in Success or Failed.
 InvocationsPage read_invocations_page(std::string_view body);
 
+/// One row of a ListCommands page: how many of a command's invocations ended, and how many
+/// of those ended badly (ErrorCount: Failed or ExecutionTimedOut, plus DeliveryTimedOutCount).
+struct ListedCommand {
+  std::string command_id;
+  int completed = 0;
+  int errors = 0;
+  bool operator==(const ListedCommand&) const = default;
+};
+
 struct CommandsPage {
-  std::vector<std::pair<std::string, int>> completed;  // CommandId, CompletedCount
+  std::vector<ListedCommand> commands;
   std::string next_token;
 };
 
-/// Reads a ListCommands answer: each command's id and how many of its invocations ended.
+/// Reads a ListCommands answer: each command's id, how many of its invocations ended and how
+/// many of those failed.
 CommandsPage read_commands_page(std::string_view body);
 
 struct InstancesPage {
