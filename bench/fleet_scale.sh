@@ -24,6 +24,7 @@
 #          R = 25, over drover's default budget of 20): failed hosts (target 0), calls the
 #          endpoint throttled, and the peak rate drover sent. (--only throttled; slow: minutes.)
 #
+# FLEET_SCALE_MAX_SCRIPTS sets how many scripts the endpoint runs at once for --only huge (64).
 # Nothing is asserted: it prints figures and ratios. FLEET_SCALE_KEEP=1 keeps the work directory
 # (configs, drover's output, the endpoint's log). FLEET_SCALE_WRAP="COMMAND ARGS --" runs each
 # ssm deploy under that command, e.g. `perf record -F 499 --call-graph dwarf -o FILE --` or
