@@ -48,11 +48,14 @@ def spawner_main():
             if ended is None:
                 continue
             with children_lock:
-                _, status = os.waitpid(ended.si_pid, 0)
+                try:
+                    _, status = os.waitpid(ended.si_pid, 0)
+                except ChildProcessError:
+                    continue  # Popen reaped it itself: its exec failed, and it said so
                 proc, request_id = children.pop(ended.si_pid, (None, None))
-            code = os.waitstatus_to_exitcode(status)
             if proc is None:
                 continue
+            code = os.waitstatus_to_exitcode(status)
             proc.returncode = code  # reaped here: Popen must not wait for it again
             say({"ended": request_id, "code": code})
 

@@ -330,6 +330,28 @@ class Protocols(unittest.TestCase):
         self.assertEqual(out["StandardOutputContent"], "o" * 24000)
         self.assertEqual(out["StandardErrorContent"], "e" * 8000)
 
+    def test_a_script_that_cannot_start_fails_alone_and_the_next_runs(self):
+        cmd = self.send(["i-0123456789abcdef0"], ["echo never"],
+                        Parameters={"commands": ["echo never"],
+                                    "workingDirectory": ["/nonexistent/fake-aws-cwd"]})
+        out = self.wait(cmd["CommandId"], "i-0123456789abcdef0")
+        self.assertEqual((out["Status"], out["ResponseCode"]), ("Failed", 1))
+        self.assertIn("failed to run commands", out["StandardErrorContent"])
+        cmd = self.send(["i-0123456789abcdef0"], ["echo after"])
+        out = self.wait(cmd["CommandId"], "i-0123456789abcdef0")
+        self.assertEqual((out["Status"], out["StandardOutputContent"]), ("Success", "after\n"))
+
+    def test_each_of_many_short_scripts_reports_its_own_end_and_output(self):
+        # The spawner names ends by request, not pid: pids come round again at fleet scale.
+        ids = ["i-0123456789abcdef0", "i-0123456789abcdef1"]
+        sent = [self.send(ids, [f"echo run-{k} $AWS_SSM_INSTANCE_ID", f"exit {k % 3}"])
+                for k in range(12)]
+        for k, cmd in enumerate(sent):
+            for iid in ids:
+                out = self.wait(cmd["CommandId"], iid)
+                self.assertEqual(out["ResponseCode"], k % 3)
+                self.assertEqual(out["StandardOutputContent"], f"run-{k} {iid}\n")
+
     def test_execution_timeout(self):
         cmd = self.send(["i-0123456789abcdef0"], ["sleep 30"],
                         Parameters={"commands": ["sleep 30"], "executionTimeout": ["1"]})
