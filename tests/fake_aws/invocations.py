@@ -20,9 +20,8 @@ class Runner:
         self.state = state
         # --max-scripts: at most this many invocations delivered or running at once, by a pool
         # of that many threads started here; the rest wait, Pending, in the order they were
-        # sent (a 10,000-instance benchmark on one machine). SendCommand only queues them: a
-        # thread started per invocation made its answer wait for 50 thread starts, each one
-        # waiting for the GIL, up to a second. 0: no limit, a thread per invocation.
+        # sent (a 10,000-instance benchmark on one machine). SendCommand only queues them.
+        # 0: no limit, a thread per invocation.
         self.max_scripts = max_scripts
         self.spawner = Spawner()
         self.queued = threading.Condition(threading.Lock())
