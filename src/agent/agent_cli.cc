@@ -1,11 +1,14 @@
 #include "agent/agent_cli.h"
 
 #include <ostream>
+#include <string_view>
 
 #include "agent/agent_report.h"
 #include "agent/baseline.h"
 #include "agent/bot_status.h"
 #include "agent/host_swap.h"
+#include "agent/in_flight_runtime.h"
+#include "agent/landing_wait.h"
 #include "agent/progress_steps.h"
 #include "core/agent_drift.h"
 #include "core/agent_request.h"
@@ -24,8 +27,29 @@ int exit_for(bool ok) {
   return ok ? kExitOk : kExitNotReached;
 }
 
+// Takes the host's lock for a command that changes bots, then lets the engine requests a
+// previous holder died with land (agent/landing_wait.h): what the command reads next is then
+// what it repairs.
+void lock_host(AgentWorld& world, std::string_view command) {
+  if (const auto left = world.host_lock.acquire(command, world.ctx.log)) {
+    wait_for_landing(world.ctx, *left);
+  }
+}
+
+// The world's context on the recording engine: every change to a bot's containers is kept in
+// the host lock while in flight.
+AgentContext recording_context(AgentWorld& world, InFlightRecordingRuntime& engine) {
+  return AgentContext{engine,
+                      world.ctx.clock,
+                      world.ctx.random,
+                      world.ctx.log,
+                      world.ctx.free_bytes,
+                      world.ctx.on_step,
+                      world.ctx.registry_auth};
+}
+
 int run(AgentWorld& world, const core::SwapRequest& request) {
-  world.host_lock.acquire("swap", world.ctx.log);
+  lock_host(world, "swap");
   HostSwapOptions options;
   options.bot_ids = request.bots;
   options.image_ref = request.image.str();
@@ -37,8 +61,9 @@ int run(AgentWorld& world, const core::SwapRequest& request) {
   options.container_template = request.container_template;
   options.disk_floor_bytes = request.disk_floor_mb << 20;
   auto probe = make_login_probe(request.login_probe, world.ctx.runtime);
+  InFlightRecordingRuntime engine(world.ctx.runtime, world.host_lock, world.ctx.clock);
   // The steps for drover's live view, for this swap only (the context is the caller's).
-  AgentContext ctx = world.ctx;
+  AgentContext ctx = recording_context(world, engine);
   ctx.on_step = with_progress_steps(world.ctx.on_step, world.ctx.log, options.jitter.count() > 0);
   auto result = swap_host(ctx, *probe, options);
   emit(world, core::to_json(swap_report(world.host_name, result)));
@@ -59,10 +84,14 @@ int run(AgentWorld& world, const core::StatusRequest& request) {
 }
 
 int run(AgentWorld& world, const core::RecoverRequest& request) {
-  world.host_lock.acquire("recover", world.ctx.log);
+  lock_host(world, "recover");
   world.ctx.runtime.ping();
+  InFlightRecordingRuntime engine(world.ctx.runtime, world.host_lock, world.ctx.clock);
+  auto ctx = recording_context(world, engine);
   std::vector<RecoverResult> results;
-  for (int id : request.bots) results.push_back(recover_bot(world.ctx, id, request.settle));
+  for (int id : request.bots) {
+    results.push_back(recover_bot(ctx, id, request.settle));
+  }
   auto report = recover_report(world.host_name, results);
   emit(world, core::to_json(report));
   return exit_for(report.ok);

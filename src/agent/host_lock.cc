@@ -8,6 +8,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <sstream>
 #include <stdexcept>
 #include <system_error>
 
@@ -18,22 +19,45 @@ std::string errno_text(int error) {
   return std::system_category().message(error);
 }
 
-// What the holder wrote: "<pid> <command>", for the waiting agent's log line.
-std::string holder_of(int fd) {
-  char buffer[128] = {};
-  const auto n = pread(fd, buffer, sizeof buffer - 1, 0);
-  if (n <= 0) {
+// The record the holder keeps in the lock file: "<pid> <command>", then one line per engine
+// request in flight (agent/in_flight_request.h).
+std::string read_record(int fd) {
+  std::string record;
+  char buffer[4096];
+  for (off_t at = 0;;) {
+    const auto n = pread(fd, buffer, sizeof buffer, at);
+    if (n <= 0) {
+      return record;
+    }
+    record.append(buffer, static_cast<std::size_t>(n));
+    at += n;
+  }
+}
+
+// "drover-agent <command> (pid <pid>)" from the record's first line, for log lines.
+std::string holder_of(const std::string& record) {
+  const auto line = record.substr(0, record.find('\n'));
+  const auto space = line.find(' ');
+  if (space == std::string::npos || space + 1 == line.size()) {
     return "another drover-agent";
   }
-  std::string text(buffer, static_cast<std::size_t>(n));
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\0')) {
-    text.pop_back();
+  return "drover-agent " + line.substr(space + 1) + " (pid " + line.substr(0, space) + ")";
+}
+
+std::optional<UnansweredRequests> unanswered_in(const std::string& record) {
+  UnansweredRequests unanswered{holder_of(record), {}};
+  std::istringstream lines(record);
+  std::string line;
+  std::getline(lines, line);  // the holder
+  while (std::getline(lines, line)) {
+    if (auto request = from_record_line(line)) {
+      unanswered.requests.push_back(std::move(*request));
+    }
   }
-  const auto space = text.find(' ');
-  if (space == std::string::npos) {
-    return "another drover-agent";
+  if (unanswered.requests.empty()) {
+    return std::nullopt;
   }
-  return "drover-agent " + text.substr(space + 1) + " (pid " + text.substr(0, space) + ")";
+  return unanswered;
 }
 
 }  // namespace
@@ -44,9 +68,10 @@ FileHostLock::~FileHostLock() {
   }
 }
 
-void FileHostLock::acquire(std::string_view command, ProgressLog& log) {
+std::optional<UnansweredRequests> FileHostLock::acquire(std::string_view command,
+                                                        ProgressLog& log) {
   if (fd_ >= 0) {
-    return;
+    return std::nullopt;
   }
   const std::filesystem::path path(path_);
   std::error_code ignored;
@@ -67,8 +92,8 @@ void FileHostLock::acquire(std::string_view command, ProgressLog& log) {
       close(fd);
       throw std::runtime_error("cannot lock " + path_ + ": " + errno_text(error));
     }
-    log.line("waiting: " + holder_of(fd) + " holds this host's swap lock (" + path_ + "); this " +
-             std::string(command) + " starts when it ends");
+    log.line("waiting: " + holder_of(read_record(fd)) + " holds this host's swap lock (" + path_ +
+             "); this " + std::string(command) + " starts when it ends");
     while (flock(fd, LOCK_EX) != 0) {
       if (errno != EINTR) {
         const int error = errno;
@@ -79,10 +104,32 @@ void FileHostLock::acquire(std::string_view command, ProgressLog& log) {
     log.line("the host's swap lock is free: " + std::string(command) + " starts");
   }
   fd_ = fd;
-  const std::string holder = std::to_string(getpid()) + " " + std::string(command) + "\n";
-  // Best effort: the line only tells a waiting agent whom it waits for.
-  if (ftruncate(fd_, 0) == 0) {
-    [[maybe_unused]] auto written = pwrite(fd_, holder.data(), holder.size(), 0);
+  // What the previous holder left: it holds no lock, so it is gone, and an in-flight line
+  // means it died before the engine answered it.
+  auto unanswered = unanswered_in(read_record(fd_));
+  holder_line_ = std::to_string(getpid()) + " " + std::string(command) + "\n";
+  write_record(holder_line_);
+  return unanswered;
+}
+
+void FileHostLock::record_requests_in_flight(const std::vector<InFlightRequest>& requests) {
+  if (fd_ < 0) {
+    return;
+  }
+  auto record = holder_line_;
+  for (const auto& request : requests) {
+    record += to_record_line(request) + "\n";
+  }
+  write_record(record);
+}
+
+// Best effort: the record only tells a waiting agent whom it waits for, and the next holder
+// what may still land. One pwrite, then the tail cut: a death in between leaves the new text
+// followed by old bytes: at worst old in-flight lines (or a torn one, which is not read) that make
+// the next holder wait for requests that had landed.
+void FileHostLock::write_record(const std::string& text) {
+  if (pwrite(fd_, text.data(), text.size(), 0) == static_cast<ssize_t>(text.size())) {
+    [[maybe_unused]] auto cut = ftruncate(fd_, static_cast<off_t>(text.size()));
   }
 }
 

@@ -40,7 +40,8 @@ void BotFleet::run_all(const std::string& image_ref, const nlohmann::json& extra
 
 void BotFleet::remove_all() {
   for (int id : ids_) {
-    for (const auto& name : {"bot" + std::to_string(id), "bot" + std::to_string(id) + "-prev"}) {
+    const auto bot = "bot" + std::to_string(id);
+    for (const auto& name : {bot, bot + "-prev", bot + "-next"}) {
       if (runtime_.inspect_container(name)) runtime_.remove_container(name);
     }
   }
