@@ -161,17 +161,33 @@ class BotSwap {
   }
 
   // Something else on the host (another tool's prune) can delete the image between our pull
-  // and this create: pull it again once rather than fail the bot.
+  // and this create: pull it again once rather than fail the bot. A bot<ID>-next in the way is
+  // a leftover (say, a killed agent's create that landed after the recovery that began this
+  // swap had looked): it goes, and the create is made again once.
   std::string create_container(const nlohmann::json& body) {
     try {
       return ctx_.runtime.create_container(next_, body);
     } catch (const docker::RuntimeError& e) {
+      if (e.status() == 409 && remove_leftover_next()) {
+        return ctx_.runtime.create_container(next_, body);
+      }
       if (e.status() != 404) throw;
       ctx_.log.bot(req_.bot_id, std::string("the image vanished before create (") + e.what() +
                                     "); pulling it again");
       ctx_.runtime.pull_image(req_.image_ref, repull_auth());
       return ctx_.runtime.create_container(next_, body);
     }
+  }
+
+  // Removes the bot<ID>-next in the way; false when there is none (then the conflict stands).
+  // The name is the agent's, as for recover: whatever holds it is a leftover.
+  bool remove_leftover_next() {
+    const auto leftover = ctx_.runtime.inspect_container(next_);
+    if (!leftover) return false;
+    ctx_.runtime.remove_container(leftover->id);
+    ctx_.log.bot(req_.bot_id, "removed a leftover " + next_ + " (" + leftover->state.status +
+                                  ") that was in the way of the new container");
+    return true;
   }
 
   // Renames bot<ID>-next to bot<ID>, starts it and proves it stays up; returns why it is not

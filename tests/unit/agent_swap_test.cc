@@ -286,6 +286,24 @@ TEST_F(AgentSwapTest, RecoverRemovesAnUnstartedNextContainer) {
   EXPECT_EQ(runtime.inspect_container("bot540")->id, old_id);
 }
 
+// A killed agent's create of bot540-next that lands after the recovery this swap began with
+// had looked (agent/landing_wait.h gives up on a request at its land-by time).
+TEST_F(AgentSwapTest, ALeftoverNextInTheWayOfTheCreateIsRemovedAndTheSwapGoesOn) {
+  ctx.on_step = [&](int, SwapStep step) {
+    if (step == SwapStep::Recovered) {
+      runtime.create_container(next_container_name(540), {{"Image", kV1}});
+    }
+  };
+  auto result = swap(kV2);
+  ASSERT_TRUE(result.ok()) << log_text.str();
+  for (const auto& bot : result.bots) EXPECT_EQ(bot.outcome, BotSwapOutcome::swapped);
+  expect_every_bot_running();
+  EXPECT_NE(
+      log_text.str().find("bot540: removed a leftover bot540-next (created) that was in the way"),
+      std::string::npos)
+      << log_text.str();
+}
+
 TEST_F(AgentSwapTest, RecoverWithNextAndPrevLeftRestoresTheOldContainer) {
   // Killed between the two renames: the old container is bot540-prev (stopped), the new one
   // still bot540-next.
