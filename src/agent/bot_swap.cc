@@ -183,7 +183,9 @@ class BotSwap {
   // The name is the agent's, as for recover: whatever holds it is a leftover.
   bool remove_leftover_next() {
     const auto leftover = ctx_.runtime.inspect_container(next_);
-    if (!leftover) return false;
+    if (!leftover) {
+      return false;
+    }
     ctx_.runtime.remove_container(leftover->id);
     ctx_.log.bot(req_.bot_id, "removed a leftover " + next_ + " (" + leftover->state.status +
                                   ") that was in the way of the new container");
