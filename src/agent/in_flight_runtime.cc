@@ -18,7 +18,11 @@ InFlightRecordingRuntime::InFlight::InFlight(InFlightRecordingRuntime& runtime,
 
 InFlightRecordingRuntime::InFlight::~InFlight() {
   std::lock_guard lock(runtime_.mutex_);
-  runtime_.in_flight_.erase(key_);
+  const auto entry = runtime_.in_flight_.find(key_);
+  if (unanswered_) {
+    runtime_.unanswered_.push_back(std::move(entry->second));
+  }
+  runtime_.in_flight_.erase(entry);
   runtime_.write_record();
 }
 
@@ -33,8 +37,9 @@ InFlightRequest InFlightRecordingRuntime::request(Action action, std::string con
 }
 
 void InFlightRecordingRuntime::write_record() {
-  std::vector<InFlightRequest> requests;
-  requests.reserve(in_flight_.size());
+  const auto now = clock_.wall_now();
+  std::erase_if(unanswered_, [now](const InFlightRequest& r) { return r.land_by <= now; });
+  auto requests = unanswered_;
   for (const auto& [key, request] : in_flight_) {
     requests.push_back(request);
   }
@@ -44,18 +49,18 @@ void InFlightRecordingRuntime::write_record() {
 std::string InFlightRecordingRuntime::create_container(const std::string& name,
                                                        const nlohmann::json& body) {
   InFlight in_flight(*this, request(Action::create, name));
-  return engine_.create_container(name, body);
+  return in_flight.send([&] { return engine_.create_container(name, body); });
 }
 
 void InFlightRecordingRuntime::start_container(const std::string& id) {
   InFlight in_flight(*this, request(Action::start, id));
-  engine_.start_container(id);
+  in_flight.send([&] { engine_.start_container(id); });
 }
 
 void InFlightRecordingRuntime::stop_container(const std::string& id, std::chrono::seconds timeout) {
   // dockerd waits out the graceful stop's timeout before it kills.
   InFlight in_flight(*this, request(Action::stop, id, timeout + kEngineRequestLandingTime));
-  engine_.stop_container(id, timeout);
+  in_flight.send([&] { engine_.stop_container(id, timeout); });
 }
 
 void InFlightRecordingRuntime::rename_container(const std::string& id,
@@ -63,12 +68,12 @@ void InFlightRecordingRuntime::rename_container(const std::string& id,
   auto renaming = request(Action::rename, id);
   renaming.new_name = new_name;
   InFlight in_flight(*this, std::move(renaming));
-  engine_.rename_container(id, new_name);
+  in_flight.send([&] { engine_.rename_container(id, new_name); });
 }
 
 void InFlightRecordingRuntime::remove_container(const std::string& id) {
   InFlight in_flight(*this, request(Action::remove, id));
-  engine_.remove_container(id);
+  in_flight.send([&] { engine_.remove_container(id); });
 }
 
 }  // namespace drover::agent

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <vector>
 
 #include "agent/host_lock.h"
 #include "agent/in_flight_request.h"
@@ -62,7 +63,9 @@ class InFlightRecordingRuntime final : public docker::ContainerRuntime {
   void remove_container(const std::string& id) override;
 
  private:
-  // One request in the record, from before it is sent until its answer (or error) is back.
+  // One request in the record, from before it is sent until its answer (or the engine's
+  // error) is back. A request that got no answer at all (the connection failed or timed out:
+  // RuntimeError::unreachable) may still land, so it stays in the record until its land-by.
   class InFlight {
    public:
     InFlight(InFlightRecordingRuntime& runtime, InFlightRequest request);
@@ -70,14 +73,29 @@ class InFlightRecordingRuntime final : public docker::ContainerRuntime {
     InFlight(const InFlight&) = delete;
     InFlight& operator=(const InFlight&) = delete;
 
+    /// Runs the request; records it as unanswered when the engine gave no answer.
+    template <typename Send>
+    auto send(Send&& send_request) {
+      try {
+        return send_request();
+      } catch (const docker::RuntimeError& e) {
+        if (e.unreachable()) {
+          unanswered_ = true;
+        }
+        throw;
+      }
+    }
+
    private:
     InFlightRecordingRuntime& runtime_;
     std::uint64_t key_;
+    bool unanswered_ = false;
   };
 
   InFlightRequest request(InFlightRequest::Action action, std::string container,
                           Duration longest = kEngineRequestLandingTime);
-  // Rewrites the record from in_flight_; the caller holds mutex_.
+  // Rewrites the record from in_flight_ and unanswered_ (dropping those past their land-by);
+  // the caller holds mutex_.
   void write_record();
 
   docker::ContainerRuntime& engine_;
@@ -86,6 +104,7 @@ class InFlightRecordingRuntime final : public docker::ContainerRuntime {
   std::mutex mutex_;
   std::uint64_t next_key_ = 0;
   std::map<std::uint64_t, InFlightRequest> in_flight_;  // in the order they were sent
+  std::vector<InFlightRequest> unanswered_;             // sent, never answered, maybe still to land
 };
 
 }  // namespace drover::agent

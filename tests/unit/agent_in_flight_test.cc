@@ -119,6 +119,26 @@ TEST_F(InFlightRecordingRuntimeTest, AFailedRequestLeavesTheRecordToo) {
   EXPECT_TRUE(lock.records[1].empty());
 }
 
+// No answer at all (the connection failed or timed out) is not an answer: the engine may still
+// carry the request out, so the record keeps it until its land-by.
+TEST_F(InFlightRecordingRuntimeTest, ARequestLeftWithoutAnswerStaysRecordedUntilItsLandBy) {
+  engine.publish_image(kImage, {{"Cmd", {"/bot"}}});
+  const auto id = engine.add_running_container("bot5", kImage);
+  engine.fail_call(engine.calls().size() + 1, 0);
+  EXPECT_THROW(recording.stop_container(id, std::chrono::seconds(10)), docker::RuntimeError);
+  ASSERT_EQ(lock.records.size(), 2u);
+  ASSERT_EQ(lock.records[1].size(), 1u) << "an unanswered stop left the record";
+  EXPECT_EQ(lock.records[1][0].action, Action::stop);
+
+  recording.rename_container(id, "bot5-prev");
+  ASSERT_EQ(lock.records.size(), 4u);
+  EXPECT_EQ(lock.records[3].size(), 1u) << "still within its land-by";
+
+  clock.advance(Duration(10000) + kEngineRequestLandingTime);
+  recording.rename_container("bot5-prev", "bot5");
+  EXPECT_TRUE(lock.records.back().empty()) << "past its land-by, it is no longer waited for";
+}
+
 TEST_F(InFlightRecordingRuntimeTest, ReadsAndPullsAreNotRecorded) {
   engine.publish_image(kImage, {{"Cmd", {"/bot"}}});
   recording.pull_image(kImage, "");
@@ -203,8 +223,7 @@ TEST_F(LandingWaitTest, WaitsUntilALateCreateHasLanded) {
                                 "create bot5-next; waiting up to 5000 ms"),
             std::string::npos)
       << log_text.str();
-  EXPECT_NE(log_text.str().find("the engine carried it out"), std::string::npos)
-      << log_text.str();
+  EXPECT_NE(log_text.str().find("the engine carried it out"), std::string::npos) << log_text.str();
 }
 
 TEST_F(LandingWaitTest, WaitsUntilALateStopHasLanded) {
